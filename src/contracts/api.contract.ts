@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { teamRoles, permissions } from './roles.contract.js';
+
+/** The error body every 4xx/5xx carries. */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string(),
+    retryAfterSeconds: z.number().int().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+export const idParam = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id') });
+
+const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with time zone' });
+
+// --- team --------------------------------------------------------------------------
+export const teamRoleSchema = z.enum(teamRoles);
+export const permissionSchema = z.enum(permissions);
+export const emailSchema = z.email({ error: 'expected an e-mail address' }).max(254).transform((s) => s.toLowerCase());
+export const passwordSchema = z.string().min(10, 'expected at least 10 characters').max(256, 'expected at most 256 characters');
+
+export const memberSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(teamRoleSchema),
+  permissions: z.array(permissionSchema),
+  status: z.enum(['active', 'disabled']),
+  isDemo: z.boolean(),
+  createdAt: z.string(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const signinBody = z.strictObject({ email: emailSchema, password: z.string().min(1, 'required').max(256) });
+export const meReply = z.object({ member: memberSchema, csrfToken: z.string() });
+export const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema });
+
+export const createMemberBody = z.strictObject({
+  email: emailSchema,
+  displayName: z.string().trim().min(1).max(80),
+  roles: z.array(teamRoleSchema).min(1, 'expected at least one role').max(teamRoles.length),
+  password: passwordSchema,
+});
+export const updateMemberBody = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(80).optional(),
+    roles: z.array(teamRoleSchema).min(1, 'expected at least one role').max(teamRoles.length).optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'expected at least one field to change' });
+export const memberListReply = z.object({ items: z.array(memberSchema) });
+
+// --- audit -------------------------------------------------------------------------
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorKind: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  requestId: z.string().nullable(),
+});
+export const cursorQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/, 'expected a cursor from a previous page').optional(),
+});
+export const auditListReply = z.object({ items: z.array(auditEntrySchema), nextCursor: z.string().nullable() });
+
+// --- live sessions -----------------------------------------------------------------
+export const sessionStatuses = ['draft', 'scheduled', 'live', 'ended', 'archived'] as const;
+export const sessionThemes = ['launch', 'festival', 'clearance', 'brand_day', 'new_arrivals', 'seasonal', 'other'] as const;
+export const sessionVisibilities = ['public', 'unlisted', 'private'] as const;
+export const liveSessionSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(sessionStatuses),
+  theme: z.enum(sessionThemes),
+  visibility: z.enum(sessionVisibilities),
+  scheduledStart: z.string().nullable(),
+  plannedMinutes: z.number().int(),
+  brandName: z.string().nullable(),
+  isDemo: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type LiveSession = z.infer<typeof liveSessionSchema>;
+const sessionFields = {
+  title: z.string().trim().min(1, 'required').max(120, 'expected at most 120 characters'),
+  theme: z.enum(sessionThemes),
+  visibility: z.enum(sessionVisibilities),
+  scheduledStart: isoDate.nullable(),
+  plannedMinutes: z.number().int('expected an integer').min(5, 'expected at least 5').max(24 * 60, 'expected at most 1440'),
+};
+export const createSessionBody = z.strictObject({
+  ...sessionFields,
+  theme: sessionFields.theme.default('other'),
+  visibility: sessionFields.visibility.default('public'),
+  scheduledStart: sessionFields.scheduledStart.optional(),
+  plannedMinutes: sessionFields.plannedMinutes.default(90),
+});
+export const updateSessionBody = z
+  .strictObject({
+    title: sessionFields.title.optional(),
+    theme: sessionFields.theme.optional(),
+    visibility: sessionFields.visibility.optional(),
+    scheduledStart: sessionFields.scheduledStart.optional(),
+    plannedMinutes: sessionFields.plannedMinutes.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'expected at least one field to change' });
+export const transitionBody = z.strictObject({
+  to: z.enum(['scheduled', 'live', 'ended', 'archived']),
+  reason: z.string().max(200).optional(),
+});
+export const sessionListQuery = z.strictObject({
+  status: z.enum(sessionStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/, 'expected a cursor from a previous page').optional(),
+});
+export const sessionListReply = z.object({ items: z.array(liveSessionSchema), nextCursor: z.string().nullable() });
+export const publicSessionSchema = liveSessionSchema.pick({
+  id: true,
+  title: true,
+  status: true,
+  theme: true,
+  scheduledStart: true,
+  plannedMinutes: true,
+  brandName: true,
+  isDemo: true,
+});
+
+// --- catalog -----------------------------------------------------------------------
+export const skuSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  priceFen: z.number().int(),
+  currency: z.string(),
+  stock: z.number().int(),
+});
+export const productSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  tags: z.array(z.string()),
+  brandName: z.string().nullable(),
+  isDemo: z.boolean(),
+  skus: z.array(skuSchema),
+});
+export const productListReply = z.object({ items: z.array(productSchema) });
+
+// --- viewers -----------------------------------------------------------------------
+export const nicknameSchema = z
+  .string()
+  .trim()
+  .min(2, 'expected at least 2 characters')
+  .max(24, 'expected at most 24 characters')
+  .regex(/^[\p{L}\p{N}_\-. ]+$/u, 'expected letters, digits, spaces, _ - or .');
+export const viewerSchema = z.object({ id: z.string(), nickname: z.string() });
+export const viewerAuthBody = z.strictObject({ nickname: nicknameSchema, password: z.string().min(1, 'required').max(256) });
+export const viewerSignupBody = z.strictObject({ nickname: nicknameSchema, password: z.string().min(8, 'expected at least 8 characters').max(256, 'expected at most 256 characters') });
+export const viewerMeReply = z.object({ viewer: viewerSchema, csrfToken: z.string() });
+export const guestReply = z.object({ guestToken: z.string(), guestId: z.string(), expiresAt: z.string() });

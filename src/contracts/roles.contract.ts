@@ -1,0 +1,54 @@
+/**
+ * Team roles (handbook ch. 5) and the one permission table. Shared with the web app so the
+ * console shows each role only what it may use; the server enforces the same table.
+ */
+export const teamRoles = [
+  'owner',
+  'admin',
+  'host',
+  'planner',
+  'tech',
+  'marketer',
+  'operator',
+  'analyst',
+  'cs',
+  'logistics',
+] as const;
+export type TeamRole = (typeof teamRoles)[number];
+
+export const permissions = [
+  'sessions:read',
+  'sessions:write',
+  'sessions:golive',
+  'catalog:read',
+  'catalog:write',
+  'team:read',
+  'team:write',
+  'audit:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const all: readonly Permission[] = permissions;
+
+/**
+ * Least privilege: each role gets what its job in the handbook needs. Later issues add
+ * permissions (promotions, orders, analytics, moderation, stream keys) to this table.
+ */
+export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
+  owner: all,
+  admin: all,
+  host: ['sessions:read', 'sessions:golive', 'catalog:read'],
+  planner: ['sessions:read', 'sessions:write', 'catalog:read'],
+  tech: ['sessions:read', 'sessions:golive'],
+  marketer: ['sessions:read', 'catalog:read', 'catalog:write'],
+  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read'],
+  analyst: ['sessions:read', 'catalog:read'],
+  cs: ['sessions:read', 'catalog:read'],
+  logistics: ['catalog:read'],
+};
+
+export function permissionsOf(roles: readonly TeamRole[]): Permission[] {
+  const set = new Set<Permission>();
+  for (const r of roles) for (const p of rolePermissions[r]) set.add(p);
+  return permissions.filter((p) => set.has(p));
+}

@@ -1,0 +1,222 @@
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { AppConfig } from './config/config.js';
+import { AuthService } from './platform/auth/auth.service.js';
+import { SigninThrottle } from './platform/auth/signin-throttle.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { migrateToLatest, openDatabase, type Database } from './platform/db/database.js';
+import { AppError } from './platform/errors.js';
+import { installAccessGuard, type RouteAccessRecord } from './platform/http/access.js';
+import { CookiePolicy } from './platform/http/cookie-policy.js';
+import { installErrorHandler } from './platform/http/error-handler.js';
+import { installMetrics } from './platform/http/metrics.plugin.js';
+import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
+import { resolveSigningSecret } from './platform/settings.store.js';
+import { MemoryThrottleStore } from './platform/throttle/throttle.memory.js';
+import type { ThrottleStore } from './platform/throttle/throttle.port.js';
+import { RedisThrottleStore } from './platform/throttle/throttle.redis.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { CatalogService, catalogRoutes } from './modules/catalog/index.js';
+import { SessionsService, sessionRoutes } from './modules/sessions/index.js';
+import { TeamService, teamRoutes } from './modules/team/index.js';
+import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** An already open database (tests); otherwise opened from config. */
+  database?: Database;
+  /** Run migrations before serving (default true). */
+  migrate?: boolean;
+  /** false silences logs (tests); default: JSON logs at config.logLevel. */
+  logger?: boolean;
+}
+
+export interface Services {
+  audit: AuditService;
+  auth: AuthService;
+  team: TeamService;
+  viewers: ViewersService;
+  catalog: CatalogService;
+  sessions: SessionsService;
+}
+
+export interface OnairApp {
+  app: FastifyInstance;
+  services: Services;
+  database: Database;
+  clock: Clock;
+  /** Every /api route with its access rule, as registered (the role-matrix test walks it). */
+  routes: RouteAccessRecord[];
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Finds the built web app: dist/web next to dist/server, or from the source tree. */
+export function defaultWebDir(): string {
+  const candidates = [resolve(here, '../web'), resolve(here, '../../dist/web')];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0]!;
+}
+
+/** Boot order: config -> platform (db, clock, ids, throttle, auth) -> modules -> web. */
+export async function buildApp(opts: AppOptions): Promise<OnairApp> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const ids = opts.ids ?? timeOrderedIds(() => clock.now().getTime());
+  const database =
+    opts.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, pgPoolMax: config.pgPoolMax, sqliteFile: join(config.dataDir, 'onair.sqlite') }));
+  if (opts.migrate !== false) await migrateToLatest(database.db);
+
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  const throttleStore: ThrottleStore = redis ? new RedisThrottleStore(redis) : new MemoryThrottleStore(() => clock.now().getTime());
+  const signingSecret = await resolveSigningSecret(database.db, config.secret, clock.now().toISOString());
+  const auth = new AuthService({
+    db: database.db,
+    clock,
+    ids,
+    signingSecret,
+    ttlMs: { team: config.teamSessionHours * 3600_000, viewer: config.viewerSessionDays * 86400_000 },
+  });
+  const throttleOpts = {
+    maxFailuresPerAccount: config.signinMaxFailures,
+    maxFailuresPerIp: config.signinIpMaxFailures,
+    lockMs: config.signinLockMinutes * 60_000,
+  };
+  const audit = new AuditService(database.db, clock, ids);
+  const catalog = new CatalogService({ db: database.db, clock, ids, audit });
+  const services: Services = {
+    audit,
+    auth,
+    catalog,
+    team: new TeamService({ db: database.db, clock, ids, auth, audit, throttle: new SigninThrottle(throttleStore, throttleOpts, 'team') }),
+    viewers: new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') }),
+    sessions: new SessionsService({ db: database.db, clock, ids, audit, catalog }),
+  };
+
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: {
+              paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'req.headers["x-guest-token"]', 'res.headers["set-cookie"]', '*.password', '*.newPassword', '*.currentPassword'],
+              censor: '[redacted]',
+            },
+          },
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Onair API', version: '0.1.0', description: 'Live-commerce platform API. Console routes need a team session cookie and, for writes, the x-csrf-token header.' },
+      components: {
+        securitySchemes: {
+          teamCookie: { type: 'apiKey', in: 'cookie', name: 'onair_team' },
+          viewerCookie: { type: 'apiKey', in: 'cookie', name: 'onair_viewer' },
+          guestToken: { type: 'apiKey', in: 'header', name: 'x-guest-token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(redis ? { redis } : {}),
+    errorResponseBuilder: (_req, context) =>
+      new AppError('rate_limited', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds`, {
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+
+  const routes: RouteAccessRecord[] = [];
+  installAccessGuard(app, auth, routes);
+  installMetrics(app, { poolStats: database.poolStats, dialect: database.dialect, token: config.metricsToken });
+
+  app.get(
+    '/healthz',
+    { config: { access: { kind: 'public' } }, schema: { tags: ['ops'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }) } } },
+    async () => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) }),
+  );
+  app.get(
+    '/readyz',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        tags: ['ops'],
+        summary: 'The database is reachable',
+        response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), 503: z.object({ status: z.literal('unavailable'), database: z.string() }) },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await database.ping();
+        return { status: 'ready' as const, database: database.dialect };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable' as const, database: database.dialect });
+      }
+    },
+  );
+
+  const cookies = new CookiePolicy(config.publicUrl?.startsWith('https://') ?? false);
+  await app.register(teamRoutes(services.team, cookies));
+  await app.register(viewerRoutes(services.viewers, cookies));
+  await app.register(auditRoutes(services.audit));
+  await app.register(catalogRoutes(services.catalog));
+  await app.register(sessionRoutes(services.sessions));
+
+  const webDir = config.webDir ? resolve(config.webDir) : defaultWebDir();
+  const hasWeb = existsSync(join(webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isApi = path.startsWith('/api/') || path === '/api';
+    if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path.startsWith('/console') || path.startsWith('/live/'))) {
+      if (path === '/') return reply.redirect('/console');
+      if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web app is not built. Run `npm run build` (or `npm start`, which builds it).');
+    }
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${path}`, requestId: String(req.id) } });
+  });
+
+  return {
+    app,
+    services,
+    database,
+    clock,
+    routes,
+    close: async () => {
+      await app.close();
+      await throttleStore.close();
+      if (opts.database === undefined) await database.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, configTableMarkdown, loadConfig, type AppConfig } from '../config/config.js';
+import { buildApp } from '../app.js';
+import { seedDemo } from '../flows/seed-demo.flow.js';
+import { migrateToLatest, openDatabase } from '../platform/db/database.js';
+import { join } from 'node:path';
+import { startServer } from '../main.js';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function config(overrides: Partial<Record<keyof AppConfig, string | number>> = {}): AppConfig {
+  try {
+    return loadConfig({ overrides });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee \`onair config\` for every setting and its default.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+};
+
+const program = new Command()
+  .name('onair')
+  .description('Onair: self-hostable live-commerce platform. Settings come from environment variables and onair.config.json (see `onair config`).')
+  .version('0.1.0');
+
+program
+  .command('start')
+  .description('Migrate the database, create the owner account on first start (printing a one-time password unless ONAIR_ADMIN_PASSWORD is set), and serve the console, viewer pages and API')
+  .option('--demo', 'seed the demo brand on first run (labelled as demo data)', false)
+  .option('-p, --port <port>', 'HTTP port (overrides ONAIR_PORT)', port)
+  .option('--host <host>', 'bind address (overrides ONAIR_HOST)')
+  .action(async (o: { demo: boolean; port?: number; host?: string }) => {
+    const cfg = config({ ...(o.port !== undefined ? { port: o.port } : {}), ...(o.host ? { host: o.host } : {}) });
+    const onair = await startServer(cfg, { demo: o.demo, print });
+    const stop = async (signal: string) => {
+      onair.app.log.info({ signal }, 'shutting down');
+      await onair.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations (SQLite by default, PostgreSQL when DATABASE_URL is set) and exit')
+  .action(async () => {
+    const cfg = config();
+    const database = await openDatabase({ databaseUrl: cfg.databaseUrl, pgSchema: cfg.pgSchema, sqliteFile: join(cfg.dataDir, 'onair.sqlite') });
+    try {
+      const res = await migrateToLatest(database.db);
+      const applied = res.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+      print(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date.');
+      print(`Database: ${database.describe()}`);
+    } finally {
+      await database.close();
+    }
+  });
+
+program
+  .command('seed-demo')
+  .description('Create the demo brand: a team member in every role, 12 products with SKUs and stock, one scheduled session (all marked as demo data). Does nothing if it exists')
+  .action(async () => {
+    const cfg = config();
+    const onair = await buildApp({ config: cfg, logger: false });
+    try {
+      const res = await seedDemo(onair.services, onair.clock);
+      if (!res.created) print('Demo data already present; nothing to do.');
+      else {
+        print(`Created ${res.brandName}: ${res.products} products, ${res.members.length} team members, session ${res.sessionId}.`);
+        for (const m of res.members) print(`  ${m.role.padEnd(10)} ${m.email}`);
+        print(`Demo team password (shown once): ${res.memberPassword}`);
+      }
+    } finally {
+      await onair.close();
+    }
+  });
+
+program
+  .command('config')
+  .description('List every setting: environment variable, onair.config.json key, default and meaning')
+  .option('--check', 'validate the current settings and exit non-zero listing every problem')
+  .action((o: { check?: boolean }) => {
+    if (o.check) {
+      config();
+      print('Configuration is valid.');
+      return;
+    }
+    print(configTableMarkdown());
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`onair: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

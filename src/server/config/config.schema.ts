@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Onair reads, declared once: its environment variable, its key in
+ * onair.config.json, its schema, its default and its meaning. The README table and
+ * `onair config` are generated from this list, so they cannot drift from the code.
+ */
+export interface SettingSpec<T extends z.ZodType = z.ZodType> {
+  env: string;
+  key: string;
+  schema: T;
+  default: string | undefined;
+  doc: string;
+  secret?: boolean;
+}
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected an integer' })
+    .int('expected an integer')
+    .min(min, `expected at least ${min}`)
+    .max(max, `expected at most ${max}`);
+
+export const settings = {
+  host: {
+    env: 'ONAIR_HOST',
+    key: 'host',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: 'Address the HTTP server binds to (use 0.0.0.0 to accept connections from other machines).',
+  },
+  port: {
+    env: 'ONAIR_PORT',
+    key: 'port',
+    schema: int(0, 65535),
+    default: '3000',
+    doc: 'HTTP port for the console, viewer pages, API and realtime gateway.',
+  },
+  publicUrl: {
+    env: 'ONAIR_PUBLIC_URL',
+    key: 'publicUrl',
+    schema: z.url({ error: 'expected an absolute URL such as https://live.example.com' }).optional(),
+    default: undefined,
+    doc: 'The URL people use to reach Onair. When it starts with https://, cookies are marked Secure.',
+  },
+  dataDir: {
+    env: 'ONAIR_DATA_DIR',
+    key: 'dataDir',
+    schema: z.string().min(1),
+    default: './data',
+    doc: 'Folder for the SQLite database and other local files.',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    key: 'databaseUrl',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .optional(),
+    default: undefined,
+    doc: 'PostgreSQL connection URL. When unset, Onair uses an embedded SQLite file in the data folder.',
+    secret: true,
+  },
+  pgSchema: {
+    env: 'ONAIR_PG_SCHEMA',
+    key: 'pgSchema',
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier'),
+    default: 'public',
+    doc: 'PostgreSQL schema that holds Onair tables (created if missing).',
+  },
+  pgPoolMax: {
+    env: 'ONAIR_PG_POOL_MAX',
+    key: 'pgPoolMax',
+    schema: int(1, 500),
+    default: '10',
+    doc: 'Maximum PostgreSQL connections in the pool.',
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    key: 'redisUrl',
+    schema: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+    default: undefined,
+    doc: 'Redis URL. When set, shared state (sign-in throttling, later the event bus and caches) lives in Redis so several nodes can serve one site; when unset it is in-process.',
+    secret: true,
+  },
+  secret: {
+    env: 'ONAIR_SECRET',
+    key: 'secret',
+    schema: z.string().min(32, 'expected at least 32 characters').optional(),
+    default: undefined,
+    doc: 'Key that signs guest tokens and play URLs. When unset, a random key is generated on first start and kept in the database (never a built-in default).',
+    secret: true,
+  },
+  adminEmail: {
+    env: 'ONAIR_ADMIN_EMAIL',
+    key: 'adminEmail',
+    schema: z.email({ error: 'expected an e-mail address' }),
+    default: 'owner@onair.local',
+    doc: 'E-mail of the owner account created on first start.',
+  },
+  adminPassword: {
+    env: 'ONAIR_ADMIN_PASSWORD',
+    key: 'adminPassword',
+    schema: z.string().min(10, 'expected at least 10 characters').max(256).optional(),
+    default: undefined,
+    doc: 'Password for the owner account created on first start. When unset, a one-time password is generated and printed once.',
+    secret: true,
+  },
+  logLevel: {
+    env: 'ONAIR_LOG_LEVEL',
+    key: 'logLevel',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    doc: 'Log level of the JSON logs on standard output.',
+  },
+  trustProxy: {
+    env: 'ONAIR_TRUST_PROXY',
+    key: 'trustProxy',
+    schema: bool,
+    default: 'false',
+    doc: 'Trust X-Forwarded-* headers (only behind a reverse proxy you run); affects client IPs used for throttling.',
+  },
+  bodyLimitBytes: {
+    env: 'ONAIR_BODY_LIMIT_BYTES',
+    key: 'bodyLimitBytes',
+    schema: int(1024, 50 * 1024 * 1024),
+    default: '65536',
+    doc: 'Largest accepted JSON request body, in bytes.',
+  },
+  teamSessionHours: {
+    env: 'ONAIR_TEAM_SESSION_HOURS',
+    key: 'teamSessionHours',
+    schema: int(1, 24 * 30),
+    default: '12',
+    doc: 'How long a team sign-in lasts without activity, in hours.',
+  },
+  viewerSessionDays: {
+    env: 'ONAIR_VIEWER_SESSION_DAYS',
+    key: 'viewerSessionDays',
+    schema: int(1, 365),
+    default: '30',
+    doc: 'How long a viewer sign-in lasts, in days.',
+  },
+  signinMaxFailures: {
+    env: 'ONAIR_SIGNIN_MAX_FAILURES',
+    key: 'signinMaxFailures',
+    schema: int(1, 100),
+    default: '5',
+    doc: 'Failed sign-ins on one account within the lock window that lock the account.',
+  },
+  signinIpMaxFailures: {
+    env: 'ONAIR_SIGNIN_IP_MAX_FAILURES',
+    key: 'signinIpMaxFailures',
+    schema: int(1, 10000),
+    default: '30',
+    doc: 'Failed sign-ins from one IP address within the lock window that block that address.',
+  },
+  signinLockMinutes: {
+    env: 'ONAIR_SIGNIN_LOCK_MINUTES',
+    key: 'signinLockMinutes',
+    schema: int(1, 24 * 60),
+    default: '15',
+    doc: 'Length of the sign-in failure window and of the lockout, in minutes.',
+  },
+  metricsToken: {
+    env: 'ONAIR_METRICS_TOKEN',
+    key: 'metricsToken',
+    schema: z.string().min(16, 'expected at least 16 characters').optional(),
+    default: undefined,
+    doc: 'When set, /metrics requires "Authorization: Bearer <token>".',
+    secret: true,
+  },
+  webDir: {
+    env: 'ONAIR_WEB_DIR',
+    key: 'webDir',
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    doc: 'Folder with the built web app (default: dist/web inside the installation).',
+  },
+} satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof settings;
+export type AppConfig = { [K in SettingName]: z.output<(typeof settings)[K]['schema']> };

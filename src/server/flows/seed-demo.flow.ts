@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { teamRoles, type TeamRole } from '../../contracts/roles.contract.js';
+import type { Services } from '../app.js';
+import { systemCtx } from '../platform/context.js';
+import type { Clock } from '../platform/clock.js';
+import type { NewProduct } from '../modules/catalog/catalog.service.js';
+
+export const DEMO_BRAND = '【演示 Demo】山野茶事 Mountain Tea Co.';
+
+export interface DemoSeedResult {
+  created: boolean;
+  brandName: string;
+  members: { email: string; role: TeamRole }[];
+  /** One generated password shared by the demo team, printed once; never a built-in default. */
+  memberPassword?: string;
+  products: number;
+  sessionId?: string;
+}
+
+const sku = (code: string, name: string, yuan: number, stock: number, attrs: Record<string, string> = {}) => ({
+  code,
+  name,
+  attrs,
+  priceFen: Math.round(yuan * 100),
+  currency: 'CNY' as const,
+  stock,
+});
+
+/** Twelve products of a tea-and-snacks brand, priced the way such a shop prices them. */
+export function demoProducts(brandId: string): NewProduct[] {
+  const p = (title: string, category: string, description: string, tags: string[], skus: NewProduct['skus']): NewProduct => ({
+    brandId,
+    title,
+    category,
+    description,
+    tags,
+    images: [],
+    skus,
+  });
+  return [
+    p('明前龙井 West Lake Longjing (pre-Qingming)', 'tea', '2026 spring harvest, hand-fired in Hangzhou.', ['green tea', 'new'], [
+      sku('DEMO-LJ-100', '100 g tin', 168, 120, { size: '100g' }),
+      sku('DEMO-LJ-250', '250 g gift box', 398, 40, { size: '250g' }),
+    ]),
+    p('武夷岩茶 大红袍 Da Hong Pao', 'tea', 'Rock oolong from Wuyi, medium roast.', ['oolong'], [
+      sku('DEMO-DHP-125', '125 g', 228, 80, { size: '125g' }),
+      sku('DEMO-DHP-500', '500 g', 798, 15, { size: '500g' }),
+    ]),
+    p('云南古树普洱 Ancient-tree Pu’er cake', 'tea', 'Raw pu’er, 357 g cake, 2019 pressing.', ['pu-erh', 'collectible'], [sku('DEMO-PE-357', '357 g cake', 459, 30)]),
+    p('福鼎白茶 白牡丹 White Peony', 'tea', 'Fuding white tea, 2023 harvest.', ['white tea'], [
+      sku('DEMO-BMD-100', '100 g', 139, 100),
+      sku('DEMO-BMD-CAKE', '300 g cake', 329, 25),
+    ]),
+    p('正山小种 Lapsang Souchong', 'tea', 'Unsmoked, from Tongmu village.', ['black tea'], [sku('DEMO-ZS-150', '150 g', 118, 90)]),
+    p('桂花乌龙冷泡茶 Osmanthus oolong cold brew', 'tea', 'Cold-brew bags, 15 per box.', ['cold brew', 'summer'], [
+      sku('DEMO-GH-15', '15 bags', 49.9, 300),
+      sku('DEMO-GH-45', '45 bags (3 boxes)', 129, 120),
+    ]),
+    p('青瓷盖碗 Celadon gaiwan', 'teaware', 'Longquan celadon, 150 ml.', ['teaware'], [
+      sku('DEMO-GW-BL', 'Sky blue', 188, 50, { colour: 'sky blue' }),
+      sku('DEMO-GW-GR', 'Plum green', 188, 45, { colour: 'plum green' }),
+    ]),
+    p('旅行茶具套装 Travel tea set', 'teaware', 'One pot, four cups, canvas case.', ['teaware', 'gift'], [sku('DEMO-TS-01', 'Set', 259, 35)]),
+    p('手工绿豆糕 Mung bean cakes', 'snacks', 'Made daily, 12 pieces.', ['snacks'], [
+      sku('DEMO-LDG-12', '12 pieces', 39.9, 200),
+      sku('DEMO-LDG-24', '24 pieces', 69.9, 120),
+    ]),
+    p('桂花糕 Osmanthus cakes', 'snacks', 'Soft rice cakes with osmanthus syrup.', ['snacks'], [sku('DEMO-GHG-10', '10 pieces', 29.9, 240)]),
+    p('茶点礼盒 Tea & snacks gift box', 'gift', 'Longjing 50 g, two snack boxes, a cup.', ['gift', 'festival'], [sku('DEMO-GIFT-01', 'Gift box', 299, 60)]),
+    p('品鉴小样装 Tasting sampler', 'tea', 'Six teas, 8 g each: try before you buy.', ['sampler', 'new customers'], [sku('DEMO-SMP-6', '6 × 8 g', 19.9, 500)]),
+  ];
+}
+
+/**
+ * Seeds a realistic demo brand (clearly labelled 演示 Demo): one team member per role, twelve
+ * products with SKUs and stock, and one scheduled session. Runs once; a second call does nothing.
+ */
+export async function seedDemo(services: Services, clock: Clock): Promise<DemoSeedResult> {
+  const ctx = systemCtx('seed-demo');
+  const existing = await services.catalog.defaultBrandId();
+  if (existing) {
+    const names = await services.catalog.brandNames([existing]);
+    if (names.get(existing) === DEMO_BRAND) return { created: false, brandName: DEMO_BRAND, members: [], products: 0 };
+  }
+  const brandId = await services.catalog.createBrand(ctx, DEMO_BRAND, { isDemo: true });
+  const products = demoProducts(brandId);
+  for (const p of products) await services.catalog.createProduct(ctx, p, { isDemo: true });
+
+  const memberPassword = `demo-${randomBytes(6).toString('base64url')}`;
+  const members: DemoSeedResult['members'] = [];
+  const names: Record<TeamRole, string> = {
+    owner: '林店长 Lin (owner)',
+    admin: '周管理 Zhou (admin)',
+    host: '小雅 Xiaoya (host)',
+    planner: '陈策划 Chen (planner)',
+    tech: '王技术 Wang (tech)',
+    marketer: '刘营销 Liu (marketer)',
+    operator: '赵运营 Zhao (operator)',
+    analyst: '孙数据 Sun (analyst)',
+    cs: '吴客服 Wu (customer service)',
+    logistics: '郑物流 Zheng (logistics)',
+  };
+  for (const role of teamRoles) {
+    const email = `${role}@demo.onair.local`;
+    const existingMember = await services.team.store.findByEmail(email);
+    if (existingMember) continue;
+    await services.team.create(ctx, { email, displayName: names[role], roles: [role], password: memberPassword }, { isDemo: true });
+    members.push({ email, role });
+  }
+
+  // Tomorrow at 20:00 UTC+8, prime time for Chinese live commerce.
+  const now = clock.now();
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 12, 0, 0));
+  const session = await services.sessions.create(
+    ctx,
+    { title: '【演示】春茶上新专场 Spring tea launch (demo)', theme: 'launch', visibility: 'public', scheduledStart: start.toISOString(), plannedMinutes: 120 },
+    { isDemo: true, brandId },
+  );
+  await services.sessions.transition(ctx, session.id, 'scheduled', 'demo data');
+  return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id };
+}

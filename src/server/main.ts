@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from './config/config.js';
+import { buildApp, type OnairApp } from './app.js';
+import { seedDemo } from './flows/seed-demo.flow.js';
+import { systemCtx } from './platform/context.js';
+
+export interface StartOptions {
+  demo: boolean;
+  /** Where human-facing messages go (the one-time password is printed here, never logged). */
+  print: (line: string) => void;
+}
+
+/** `onair start`: migrate, create the owner on first start, optionally seed the demo, serve. */
+export async function startServer(config: AppConfig, opts: StartOptions): Promise<OnairApp> {
+  const onair = await buildApp({ config });
+  const { services, clock } = onair;
+  const owner = await services.team.ensureOwner(systemCtx('first-start'), config.adminEmail, config.adminPassword, () => randomBytes(12).toString('base64url'));
+  if (opts.demo) {
+    const demo = await seedDemo(services, clock);
+    if (demo.created) {
+      opts.print(`Demo data created: ${demo.brandName}, ${demo.products} products, one scheduled session (all labelled as demo).`);
+      opts.print(`Demo team (one per role, e.g. ${demo.members[2]?.email ?? 'host@demo.onair.local'}), password: ${demo.memberPassword}`);
+    }
+  }
+  const address = await onair.app.listen({ host: config.host, port: config.port });
+  const url = new URL(address);
+  if (url.hostname === '127.0.0.1' || url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = 'localhost';
+  opts.print('');
+  opts.print(`Onair is running at ${url.origin}  (database: ${onair.database.describe()})`);
+  opts.print(`Console: ${url.origin}/console   API docs: ${url.origin}/docs`);
+  if (owner.generatedPassword) {
+    opts.print('');
+    opts.print('First start: an owner account was created. This password is shown only once:');
+    opts.print(`  e-mail:   ${owner.email}`);
+    opts.print(`  password: ${owner.generatedPassword}`);
+    opts.print('Sign in and change it under your name > Change password.');
+  } else if (owner.created) {
+    opts.print(`Owner account created: ${owner.email} with the password from ONAIR_ADMIN_PASSWORD.`);
+  } else {
+    opts.print(`Sign in as ${owner.email} (or another team member).`);
+  }
+  return onair;
+}

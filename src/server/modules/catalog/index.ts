@@ -1,0 +1,2 @@
+export { CatalogService } from './catalog.service.js';
+export { catalogRoutes } from './catalog.routes.js';

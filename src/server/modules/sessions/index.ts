@@ -1,0 +1,2 @@
+export { SessionsService } from './sessions.service.js';
+export { sessionRoutes } from './sessions.routes.js';

@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { createSessionBody, LiveSession, updateSessionBody } from '../../../contracts/api.contract.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Ctx } from '../../platform/context.js';
+import type { DB, LiveSessionsTable } from '../../platform/db/db.types.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { requirePermission } from '../../platform/http/access.js';
+import type { IdGenerator } from '../../platform/ids/id-generator.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { builtInVetoes, decideTransition, type SessionStatus, type TransitionVeto } from './core/session-lifecycle.js';
+import { SessionsStore } from './sessions.store.js';
+
+export type PublicSession = Pick<LiveSession, 'id' | 'title' | 'status' | 'theme' | 'scheduledStart' | 'plannedMinutes' | 'brandName' | 'isDemo'>;
+
+export class SessionsService {
+  private readonly store: SessionsStore;
+  private readonly vetoes: TransitionVeto[] = [...builtInVetoes];
+  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator; audit: AuditService; catalog: CatalogService }) {
+    this.store = new SessionsStore(deps.db);
+  }
+
+  /** Other modules (video, compliance) add vetoes on transitions here. */
+  addVeto(veto: TransitionVeto): void {
+    this.vetoes.push(veto);
+  }
+
+  private async toDto(rows: LiveSessionsTable[]): Promise<LiveSession[]> {
+    const brands = await this.deps.catalog.brandNames(rows.map((r) => r.brand_id).filter((x): x is string => x !== null));
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      status: r.status as LiveSession['status'],
+      theme: r.theme as LiveSession['theme'],
+      visibility: r.visibility as LiveSession['visibility'],
+      scheduledStart: r.scheduled_start,
+      plannedMinutes: r.planned_minutes,
+      brandName: r.brand_id ? (brands.get(r.brand_id) ?? null) : null,
+      isDemo: r.is_demo === 1,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  private async one(id: string): Promise<LiveSession> {
+    const row = await this.store.findById(id);
+    if (!row) throw notFound('Session');
+    return (await this.toDto([row]))[0]!;
+  }
+
+  async list(ctx: Ctx, q: { status?: SessionStatus | undefined; limit: number; cursor?: string | undefined }) {
+    requirePermission(ctx.actor, 'sessions:read');
+    const rows = await this.store.list({ ...q, limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    return { items: await this.toDto(page), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null };
+  }
+
+  async get(ctx: Ctx, id: string): Promise<LiveSession> {
+    requirePermission(ctx.actor, 'sessions:read');
+    return this.one(id);
+  }
+
+  /** What the audience may see: drafts and private sessions are not found. */
+  async getPublic(id: string): Promise<PublicSession> {
+    const row = await this.store.findById(id);
+    if (!row || row.status === 'draft' || row.visibility === 'private') throw notFound('Session');
+    const s = (await this.toDto([row]))[0]!;
+    return { id: s.id, title: s.title, status: s.status, theme: s.theme, scheduledStart: s.scheduledStart, plannedMinutes: s.plannedMinutes, brandName: s.brandName, isDemo: s.isDemo };
+  }
+
+  async create(ctx: Ctx, input: z.output<typeof createSessionBody>, opts: { isDemo?: boolean; brandId?: string | null } = {}): Promise<LiveSession> {
+    requirePermission(ctx.actor, 'sessions:write');
+    const now = this.deps.clock.now().toISOString();
+    const id = this.deps.ids();
+    const row: LiveSessionsTable = {
+      id,
+      brand_id: opts.brandId !== undefined ? opts.brandId : await this.deps.catalog.defaultBrandId(),
+      title: input.title,
+      theme: input.theme,
+      visibility: input.visibility,
+      status: 'draft',
+      scheduled_start: input.scheduledStart ? new Date(input.scheduledStart).toISOString() : null,
+      planned_minutes: input.plannedMinutes,
+      created_by: ctx.actor.kind === 'team' ? ctx.actor.id : null,
+      is_demo: opts.isDemo ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.store.insert(trx, row);
+      await this.deps.audit.record(ctx, { action: 'session.created', targetType: 'live_session', targetId: id, after: input }, trx);
+    });
+    return this.one(id);
+  }
+
+  async update(ctx: Ctx, id: string, patch: z.output<typeof updateSessionBody>): Promise<LiveSession> {
+    requirePermission(ctx.actor, 'sessions:write');
+    await this.deps.db.transaction().execute(async (trx) => {
+      const before = await this.store.findById(id, trx);
+      if (!before) throw notFound('Session');
+      if (before.status === 'ended' || before.status === 'archived') {
+        throw new AppError('conflict', `An ${before.status} session can no longer be edited`, { code: 'SESSION_CLOSED' });
+      }
+      const changes: Partial<LiveSessionsTable> = { updated_at: this.deps.clock.now().toISOString() };
+      if (patch.title !== undefined) changes.title = patch.title;
+      if (patch.theme !== undefined) changes.theme = patch.theme;
+      if (patch.visibility !== undefined) changes.visibility = patch.visibility;
+      if (patch.plannedMinutes !== undefined) changes.planned_minutes = patch.plannedMinutes;
+      if (patch.scheduledStart !== undefined) changes.scheduled_start = patch.scheduledStart ? new Date(patch.scheduledStart).toISOString() : null;
+      await this.store.update(trx, id, changes);
+      const pick = (r: LiveSessionsTable) => ({ title: r.title, theme: r.theme, visibility: r.visibility, scheduledStart: r.scheduled_start, plannedMinutes: r.planned_minutes });
+      const after = (await this.store.findById(id, trx))!;
+      await this.deps.audit.record(ctx, { action: 'session.updated', targetType: 'live_session', targetId: id, before: pick(before), after: pick(after) }, trx);
+    });
+    return this.one(id);
+  }
+
+  async transition(ctx: Ctx, id: string, to: SessionStatus, reason?: string): Promise<LiveSession> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const row = await this.store.findById(id, trx);
+      if (!row) throw notFound('Session');
+      const now = this.deps.clock.now();
+      const decision = decideTransition({ status: row.status as SessionStatus, scheduledStart: row.scheduled_start, title: row.title }, to, now, this.vetoes);
+      if (!decision.ok) {
+        throw new AppError('conflict', `Cannot move this session to ${to}: ${decision.reason}`, {
+          code: decision.kind === 'vetoed' ? 'TRANSITION_VETOED' : 'INVALID_TRANSITION',
+        });
+      }
+      requirePermission(ctx.actor, decision.permission);
+      if (!(await this.store.setStatusIf(trx, id, row.status, to, now.toISOString()))) {
+        throw new AppError('conflict', 'The session changed meanwhile; reload and try again', { code: 'INVALID_TRANSITION' });
+      }
+      await this.store.logTransition(trx, { id: this.deps.ids(), session_id: id, from_status: row.status, to_status: to, at: now.toISOString(), actor_id: ctx.actor.kind === 'team' ? ctx.actor.id : null, reason: reason ?? null });
+      await this.deps.audit.record(ctx, { action: `session.${to}`, targetType: 'live_session', targetId: id, before: { status: row.status }, after: { status: to } }, trx);
+    });
+    return this.one(id);
+  }
+}

@@ -1,0 +1,2 @@
+export { TeamService } from './team.service.js';
+export { teamRoutes } from './team.routes.js';

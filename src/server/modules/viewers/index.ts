@@ -1,0 +1,2 @@
+export { ViewersService } from './viewers.service.js';
+export { viewerRoutes } from './viewers.routes.js';

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { AuthService, IssuedSession } from '../../platform/auth/auth.service.js';
+import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
+import type { SigninThrottle } from '../../platform/auth/signin-throttle.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Actor, Ctx } from '../../platform/context.js';
+import type { DB } from '../../platform/db/db.types.js';
+import { AppError } from '../../platform/errors.js';
+import type { IdGenerator } from '../../platform/ids/id-generator.js';
+import { ViewersStore } from './viewers.store.js';
+
+export interface Viewer {
+  id: string;
+  nickname: string;
+}
+
+/** Case- and width-insensitive key so "Lily" and "lily" cannot both exist. */
+export const nicknameKey = (nickname: string): string => nickname.normalize('NFKC').trim().toLowerCase();
+
+export class ViewersService {
+  private readonly store: ViewersStore;
+  constructor(
+    private readonly deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator; auth: AuthService; throttle: SigninThrottle },
+  ) {
+    this.store = new ViewersStore(deps.db);
+    deps.auth.registerResolver('viewer', (id, sessionId) => this.resolveActor(id, sessionId));
+  }
+
+  private async resolveActor(id: string, sessionId: string): Promise<Actor | null> {
+    const v = await this.store.findById(id);
+    return v && v.status === 'active' ? { kind: 'viewer', id: v.id, nickname: v.nickname, sessionId } : null;
+  }
+
+  async signUp(ctx: Ctx, nickname: string, password: string, userAgent: string | null, opts: { isDemo?: boolean } = {}): Promise<{ viewer: Viewer; session: IssuedSession }> {
+    const id = this.deps.ids();
+    const hash = await hashPassword(password);
+    const inserted = await this.store.insert({
+      id,
+      nickname: nickname.trim(),
+      nickname_key: nicknameKey(nickname),
+      password_hash: hash,
+      status: 'active',
+      is_demo: opts.isDemo ? 1 : 0,
+      created_at: this.deps.clock.now().toISOString(),
+    });
+    if (!inserted) {
+      throw new AppError('conflict', 'nickname: this nickname is taken', { code: 'NICKNAME_TAKEN', issues: [{ path: 'body.nickname', message: 'already taken' }] });
+    }
+    const session = await this.deps.auth.createSession('viewer', id, { ip: ctx.ip, userAgent });
+    return { viewer: { id, nickname: nickname.trim() }, session };
+  }
+
+  async signIn(ctx: Ctx, nickname: string, password: string, userAgent: string | null): Promise<{ viewer: Viewer; session: IssuedSession }> {
+    const key = nicknameKey(nickname);
+    await this.deps.throttle.assertAllowed(key, ctx.ip);
+    const row = await this.store.findByKey(key);
+    const ok = await verifyPassword(row?.password_hash ?? null, password);
+    if (!row || !ok || row.status !== 'active') {
+      await this.deps.throttle.recordFailure(key, ctx.ip);
+      throw new AppError('unauthenticated', 'Wrong nickname or password', { code: 'INVALID_CREDENTIALS' });
+    }
+    await this.deps.throttle.recordSuccess(key);
+    const session = await this.deps.auth.createSession('viewer', row.id, { ip: ctx.ip, userAgent });
+    return { viewer: { id: row.id, nickname: row.nickname }, session };
+  }
+
+  async signOut(ctx: Ctx): Promise<void> {
+    if (ctx.actor.kind === 'viewer') await this.deps.auth.revoke(ctx.actor.sessionId);
+  }
+
+  me(ctx: Ctx): Viewer {
+    if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
+    return { id: ctx.actor.id, nickname: ctx.actor.nickname };
+  }
+
+  issueGuest() {
+    return this.deps.auth.issueGuest();
+  }
+}

@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type { DB, ViewersTable } from '../../platform/db/db.types.js';
+
+export class ViewersStore {
+  constructor(private readonly db: Kysely<DB>) {}
+  findById(id: string) {
+    return this.db.selectFrom('viewers').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  findByKey(key: string) {
+    return this.db.selectFrom('viewers').selectAll().where('nickname_key', '=', key).executeTakeFirst();
+  }
+  /** Returns false when the nickname is taken (unique index), without a half-written row. */
+  async insert(row: ViewersTable): Promise<boolean> {
+    const res = await this.db
+      .insertInto('viewers')
+      .values(row)
+      .onConflict((oc) => oc.column('nickname_key').doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+}

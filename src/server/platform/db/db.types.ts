@@ -1,0 +1,150 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Typed schema of every table. Portable column types only: text ids, ISO-8601 UTC text
+ * timestamps (they sort as text), integer 0/1 booleans, integer fen for money, JSON as text.
+ * Each module owns its tables (see the module READMEs); no module reads another's.
+ */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface TeamMembersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  status: 'active' | 'disabled';
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamMemberRolesTable {
+  member_id: string;
+  role: string;
+}
+
+export interface ViewersTable {
+  id: string;
+  nickname: string;
+  nickname_key: string;
+  password_hash: string;
+  status: 'active' | 'disabled';
+  is_demo: number;
+  created_at: string;
+}
+
+export interface AuthSessionsTable {
+  id: string;
+  principal_kind: 'team' | 'viewer';
+  principal_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  request_id: string | null;
+  ip: string | null;
+}
+
+export interface BrandsTable {
+  id: string;
+  name: string;
+  is_demo: number;
+  created_at: string;
+}
+
+export interface LiveSessionsTable {
+  id: string;
+  brand_id: string | null;
+  title: string;
+  theme: string;
+  visibility: string;
+  status: string;
+  scheduled_start: string | null;
+  planned_minutes: number;
+  created_by: string | null;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LiveSessionTransitionsTable {
+  id: string;
+  session_id: string;
+  from_status: string;
+  to_status: string;
+  at: string;
+  actor_id: string | null;
+  reason: string | null;
+}
+
+export interface ProductsTable {
+  id: string;
+  brand_id: string | null;
+  title: string;
+  description: string;
+  category: string;
+  tags_json: string;
+  images_json: string;
+  is_demo: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SkusTable {
+  id: string;
+  product_id: string;
+  code: string;
+  name: string;
+  attrs_json: string;
+  price_fen: number;
+  currency: string;
+  stock: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SkuPriceHistoryTable {
+  id: string;
+  sku_id: string;
+  price_fen: number;
+  currency: string;
+  from_at: string;
+}
+
+export interface DB {
+  settings: SettingsTable;
+  team_members: TeamMembersTable;
+  team_member_roles: TeamMemberRolesTable;
+  viewers: ViewersTable;
+  auth_sessions: AuthSessionsTable;
+  audit_log: AuditLogTable;
+  brands: BrandsTable;
+  live_sessions: LiveSessionsTable;
+  live_session_transitions: LiveSessionTransitionsTable;
+  products: ProductsTable;
+  skus: SkusTable;
+  sku_price_history: SkuPriceHistoryTable;
+}
+
+/** Kept so a future table with a database-generated column has the type at hand. */
+export type { Generated };

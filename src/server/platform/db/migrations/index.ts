@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-foundation.migration.js';
+
+/**
+ * Migrations are listed in code (not read from a folder at run time) so the compiled
+ * build and the TypeScript sources run the same list. Append; never edit a landed one.
+ */
+export const migrations: Record<string, Migration> = {
+  '001-foundation': m001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

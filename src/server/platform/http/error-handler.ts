@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type FieldIssue } from '../errors.js';
+
+function pointerToPath(context: string | undefined, pointer: string): string {
+  const prefix = context === 'querystring' ? 'query' : (context ?? 'body');
+  const parts = pointer
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return [prefix, ...parts].join('.');
+}
+
+function send(reply: FastifyReply, req: FastifyRequest, status: number, code: string, message: string, extra: { issues?: FieldIssue[]; retryAfterSeconds?: number } = {}) {
+  if (extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(extra.retryAfterSeconds));
+  return reply.status(status).send({
+    error: {
+      code,
+      message,
+      ...(extra.issues ? { issues: extra.issues } : {}),
+      requestId: String(req.id),
+      ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+    },
+  });
+}
+
+/**
+ * The one error handler: typed AppErrors map to their status; schema failures become a 400
+ * naming each field path; framework 4xx keep their status with a plain message; anything
+ * else is a 500 whose details go to the log only.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err }, 'internal error');
+      return send(reply, req, err.status, err.code, err.status >= 500 ? 'Internal server error' : err.message, {
+        ...(err.issues ? { issues: err.issues } : {}),
+        ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const context = (err as { validationContext?: string }).validationContext;
+      const issues = err.validation.map((v) => ({ path: pointerToPath(context, v.instancePath), message: v.message ?? 'invalid' }));
+      const first = issues[0];
+      return send(reply, req, 400, 'VALIDATION', first ? `${first.path}: ${first.message}` : 'Invalid input', { issues });
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err, issues: err.cause.issues }, 'reply did not match its schema');
+      return send(reply, req, 500, 'INTERNAL', 'Internal server error');
+    }
+    const fe = err as FastifyError;
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, req, 413, 'PAYLOAD_TOO_LARGE', `body: larger than the limit of ${app.initialConfig.bodyLimit} bytes`, {
+          issues: [{ path: 'body', message: `larger than the limit of ${app.initialConfig.bodyLimit} bytes` }],
+        });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, req, 415, 'UNSUPPORTED_MEDIA_TYPE', 'body: send JSON with Content-Type: application/json', {
+          issues: [{ path: 'body', message: 'expected Content-Type: application/json' }],
+        });
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(reply, req, 400, 'MALFORMED_JSON', 'body: empty body with Content-Type: application/json', {
+          issues: [{ path: 'body', message: 'expected a JSON value, got an empty body' }],
+        });
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return send(reply, req, 400, 'MALFORMED_JSON', `body: malformed JSON`, { issues: [{ path: 'body', message: 'malformed JSON' }] });
+      default:
+        break;
+    }
+    if (err instanceof SyntaxError && (fe.statusCode === 400 || /JSON/.test(err.message))) {
+      return send(reply, req, 400, 'MALFORMED_JSON', 'body: malformed JSON', { issues: [{ path: 'body', message: 'malformed JSON' }] });
+    }
+    const status = fe.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (status === 429) {
+        return send(reply, req, 429, 'RATE_LIMITED', 'Too many requests; slow down and try again shortly', {
+          retryAfterSeconds: Number(reply.getHeader('retry-after') ?? 60) || 60,
+        });
+      }
+      return send(reply, req, status, fe.code ?? 'BAD_REQUEST', fe.message);
+    }
+    req.log.error({ err }, 'unhandled error');
+    return send(reply, req, 500, 'INTERNAL', 'Internal server error');
+  });
+}

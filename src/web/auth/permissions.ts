@@ -1,0 +1,10 @@
+// Permission strings granted by the server in `member.permissions`.
+export const PERMISSIONS = {
+  sessionsRead: 'sessions:read',
+  sessionsWrite: 'sessions:write',
+  sessionsGoLive: 'sessions:golive',
+  catalogRead: 'catalog:read',
+  teamRead: 'team:read',
+  teamWrite: 'team:write',
+  auditRead: 'audit:read',
+} as const;

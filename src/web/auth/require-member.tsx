@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Outlet, useLocation } from 'react-router-dom';
+import { LoadingState } from '../components/page-states';
+import { useAuth } from './auth-context';
+
+export interface SignInRedirectState {
+  from?: string;
+}
+
+/** Gate for every console route: waits for the session check, then signs in or renders. */
+export function RequireMember() {
+  const { state } = useAuth();
+  const location = useLocation();
+  const { t } = useTranslation();
+
+  if (state.status === 'loading') return <LoadingState label={t('signin.checking')} fullPage />;
+  if (state.status === 'signed-out') {
+    // After an explicit sign-out there is nothing worth returning to.
+    const from = state.reason === 'signed-out' ? undefined : location.pathname + location.search;
+    const redirectState: SignInRedirectState = { from };
+    return <Navigate to="/console/signin" replace state={redirectState} />;
+  }
+  return <Outlet />;
+}
+
+export function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+  const { can } = useAuth();
+  const { t } = useTranslation();
+  if (!can(permission)) {
+    return (
+      <section className="page">
+        <div className="card state-card" data-testid="no-access">
+          <h1 className="state-title">{t('common.noAccessTitle')}</h1>
+          <p>{t('common.noAccess')}</p>
+        </div>
+      </section>
+    );
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,184 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/api-client';
+import {
+  SESSION_THEMES,
+  SESSION_VISIBILITIES,
+  type LiveSession,
+  type SessionInput,
+  type SessionTheme,
+  type SessionVisibility,
+} from '../api/api-types';
+import { consoleApi } from '../api/console-api';
+import { describeError } from '../api/describe-error';
+import { FormError, FormField } from '../components/form-field';
+import { isoToLocalInput, localInputToIso } from '../format/date-format';
+
+type Field = keyof SessionInput;
+const FIELDS: readonly Field[] = ['title', 'theme', 'visibility', 'scheduledStart', 'plannedMinutes'];
+const DEFAULT_MINUTES = 60;
+
+interface SessionFormProps {
+  /** When given, the form edits this session; otherwise it creates one. */
+  session?: LiveSession;
+  onSaved: (session: LiveSession, created: boolean) => void;
+  onCancel: () => void;
+}
+
+export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState(session?.title ?? '');
+  const [theme, setTheme] = useState<SessionTheme>(session?.theme ?? 'launch');
+  const [visibility, setVisibility] = useState<SessionVisibility>(session?.visibility ?? 'public');
+  const [scheduledStart, setScheduledStart] = useState(isoToLocalInput(session?.scheduledStart ?? null));
+  const [plannedMinutes, setPlannedMinutes] = useState(String(session?.plannedMinutes ?? DEFAULT_MINUTES));
+  const [submitting, setSubmitting] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string[]>>>({});
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFormError(null);
+    setFieldErrors({});
+
+    const minutes = Number(plannedMinutes);
+    // Anything that isn't a whole number would be rejected anyway; say so
+    // here rather than sending a value the user didn't type.
+    if (plannedMinutes.trim() === '' || !Number.isInteger(minutes)) {
+      setFieldErrors({ plannedMinutes: [t('sessions.minutesInvalid')] });
+      return;
+    }
+    const input: SessionInput = {
+      title: title.trim(),
+      theme,
+      visibility,
+      scheduledStart: localInputToIso(scheduledStart),
+      plannedMinutes: minutes,
+    };
+
+    setSubmitting(true);
+    try {
+      const saved = session
+        ? await consoleApi.updateSession(session.id, input)
+        : await consoleApi.createSession(input);
+      onSaved(saved, !session);
+    } catch (error) {
+      if (isApiError(error)) {
+        const perField: Partial<Record<Field, string[]>> = {};
+        for (const field of FIELDS) {
+          const messages = error.issuesFor(field).map((issue) => issue.message);
+          if (messages.length > 0) perField[field] = messages;
+        }
+        setFieldErrors(perField);
+      }
+      setFormError(describeError(t, error));
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <form
+      className="card form-card"
+      noValidate
+      data-testid="session-form"
+      onSubmit={(event) => void handleSubmit(event)}
+    >
+      <h2 className="card-title">{session ? t('sessions.editTitle') : t('sessions.createTitle')}</h2>
+      <div className="form-grid">
+        <FormField name="title" label={t('sessions.field.title')} errors={fieldErrors.title} className="span-2">
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              autoFocus
+              maxLength={200}
+              data-testid="session-title"
+              value={title}
+              onChange={(event) => setTitle(event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField name="theme" label={t('sessions.field.theme')} errors={fieldErrors.theme}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="session-theme"
+              value={theme}
+              onChange={(event) => setTheme(event.target.value as SessionTheme)}
+            >
+              {SESSION_THEMES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`theme.${value}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField name="visibility" label={t('sessions.field.visibility')} errors={fieldErrors.visibility}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="session-visibility"
+              value={visibility}
+              onChange={(event) => setVisibility(event.target.value as SessionVisibility)}
+            >
+              {SESSION_VISIBILITIES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`visibility.${value}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField
+          name="scheduledStart"
+          label={
+            <>
+              {t('sessions.field.scheduledStart')} <span className="muted">({t('common.optional')})</span>
+            </>
+          }
+          errors={fieldErrors.scheduledStart}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="datetime-local"
+              data-testid="session-scheduled-start"
+              value={scheduledStart}
+              onChange={(event) => setScheduledStart(event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField name="plannedMinutes" label={t('sessions.field.plannedMinutes')} errors={fieldErrors.plannedMinutes}>
+          {(control) => (
+            <input
+              {...control}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              data-testid="session-planned-minutes"
+              value={plannedMinutes}
+              onChange={(event) => setPlannedMinutes(event.target.value)}
+            />
+          )}
+        </FormField>
+      </div>
+      <FormError message={formError} testId="session-form-error" />
+      <div className="form-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="session-submit">
+          {session
+            ? submitting
+              ? t('common.saving')
+              : t('common.save')
+            : submitting
+              ? t('sessions.creating')
+              : t('sessions.create')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,239 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SESSION_STATUSES, type LiveSession, type SessionStatus, type TransitionTarget } from '../api/api-types';
+import { consoleApi } from '../api/console-api';
+import { describeError } from '../api/describe-error';
+import { useAuth } from '../auth/auth-context';
+import { PERMISSIONS } from '../auth/permissions';
+import { DemoBadge, StatusBadge } from '../components/badges';
+import { LoadMore } from '../components/load-more';
+import { Notice } from '../components/notice';
+import { EmptyState, ErrorState, LoadingState } from '../components/page-states';
+import { formatDateTime } from '../format/date-format';
+import { useNotice } from '../hooks/use-notice';
+import { usePagedResource } from '../hooks/use-paged-resource';
+import { SessionForm } from './session-form';
+import { allowedTransitions, isEditable } from './session-transitions';
+
+const PAGE_SIZE = 20;
+
+type FormMode = { kind: 'closed' } | { kind: 'create' } | { kind: 'edit'; session: LiveSession };
+
+export function SessionsPage() {
+  const { t, i18n } = useTranslation();
+  const { can } = useAuth();
+  const [statusFilter, setStatusFilter] = useState<SessionStatus | ''>('');
+  const [formMode, setFormMode] = useState<FormMode>({ kind: 'closed' });
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [notice, showNotice, dismissNotice] = useNotice();
+  const canWrite = can(PERMISSIONS.sessionsWrite);
+
+  const sessions = usePagedResource(
+    (cursor, signal) => consoleApi.listSessions({ status: statusFilter, limit: PAGE_SIZE, cursor }, signal),
+    [statusFilter],
+  );
+  const { updateItems } = sessions;
+
+  const replaceSession = useCallback(
+    (saved: LiveSession) => updateItems((items) => items.map((item) => (item.id === saved.id ? saved : item))),
+    [updateItems],
+  );
+
+  const handleSaved = (saved: LiveSession, created: boolean) => {
+    setFormMode({ kind: 'closed' });
+    if (created) {
+      updateItems((items) => [saved, ...items]);
+      showNotice(t('sessions.created', { title: saved.title }));
+    } else {
+      replaceSession(saved);
+      showNotice(t('sessions.updated', { title: saved.title }));
+    }
+  };
+
+  const handleTransition = async (session: LiveSession, to: TransitionTarget) => {
+    setBusyId(session.id);
+    setActionError(null);
+    try {
+      const updated = await consoleApi.transitionSession(session.id, to);
+      replaceSession(updated);
+      showNotice(t('sessions.transitioned', { title: updated.title, status: t(`status.${updated.status}`) }));
+    } catch (error) {
+      setActionError(describeError(t, error));
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const lang = i18n.resolvedLanguage ?? 'en';
+
+  return (
+    <section className="page">
+      <header className="page-header">
+        <div>
+          <h1>{t('sessions.title')}</h1>
+          <p className="muted">{t('sessions.subtitle')}</p>
+        </div>
+        {canWrite && formMode.kind === 'closed' && (
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="new-session"
+            onClick={() => setFormMode({ kind: 'create' })}
+          >
+            + {t('sessions.new')}
+          </button>
+        )}
+      </header>
+
+      <Notice message={notice} onDismiss={dismissNotice} />
+
+      {canWrite && formMode.kind !== 'closed' && (
+        <SessionForm
+          key={formMode.kind === 'edit' ? formMode.session.id : 'new'}
+          session={formMode.kind === 'edit' ? formMode.session : undefined}
+          onSaved={handleSaved}
+          onCancel={() => setFormMode({ kind: 'closed' })}
+        />
+      )}
+
+      <div className="toolbar">
+        <label className="inline-field">
+          <span>{t('sessions.filterStatus')}</span>
+          <select
+            data-testid="sessions-status-filter"
+            value={statusFilter}
+            onChange={(event) => setStatusFilter(event.target.value as SessionStatus | '')}
+          >
+            <option value="">{t('sessions.allStatuses')}</option>
+            {SESSION_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(`status.${status}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {actionError && (
+        <div className="banner banner-error" role="alert" data-testid="sessions-action-error">
+          <span>{actionError}</span>
+          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={() => setActionError(null)}>
+            ×
+          </button>
+        </div>
+      )}
+
+      {sessions.loading ? (
+        <LoadingState />
+      ) : sessions.error ? (
+        <ErrorState message={describeError(t, sessions.error)} onRetry={sessions.reload} />
+      ) : sessions.items.length === 0 ? (
+        <EmptyState
+          title={statusFilter ? t('sessions.emptyFiltered') : t('sessions.empty')}
+          hint={!statusFilter && canWrite ? t('sessions.emptyHint') : undefined}
+        />
+      ) : (
+        <div className="card table-card">
+          <table className="data-table responsive-table" data-testid="sessions-list">
+            <thead>
+              <tr>
+                <th scope="col">{t('sessions.field.title')}</th>
+                <th scope="col">{t('sessions.field.status')}</th>
+                <th scope="col">{t('sessions.field.theme')}</th>
+                <th scope="col">{t('sessions.field.scheduledStart')}</th>
+                <th scope="col">{t('sessions.field.plannedLength')}</th>
+                <th scope="col">{t('sessions.field.visibility')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.items.map((session) => {
+                const transitions = allowedTransitions(session.status, can);
+                const busy = busyId === session.id;
+                return (
+                  <tr key={session.id} data-testid="session-row" data-session-id={session.id} data-status={session.status}>
+                    <td className="cell-primary" data-label={t('sessions.field.title')}>
+                      <span className="row-title" data-testid="session-title-text">
+                        {session.title}
+                      </span>
+                      <span className="row-meta">
+                        {session.brandName && <span className="muted">{session.brandName}</span>}
+                        {session.isDemo && <DemoBadge />}
+                      </span>
+                    </td>
+                    <td data-label={t('sessions.field.status')}>
+                      <StatusBadge status={session.status} />
+                    </td>
+                    <td data-label={t('sessions.field.theme')}>{t(`theme.${session.theme}`)}</td>
+                    <td data-label={t('sessions.field.scheduledStart')}>
+                      {session.scheduledStart ? (
+                        <time dateTime={session.scheduledStart}>{formatDateTime(session.scheduledStart, lang)}</time>
+                      ) : (
+                        <span className="muted">{t('sessions.notScheduled')}</span>
+                      )}
+                    </td>
+                    <td data-label={t('sessions.field.plannedLength')}>
+                      {t('sessions.minutes', { count: session.plannedMinutes })}
+                    </td>
+                    <td data-label={t('sessions.field.visibility')}>{t(`visibility.${session.visibility}`)}</td>
+                    <td className="cell-actions">
+                      <div className="row-actions">
+                        {transitions.map((to) => (
+                          <button
+                            key={to}
+                            type="button"
+                            className={to === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
+                            data-testid={`session-transition-${to}`}
+                            disabled={busy}
+                            onClick={() => void handleTransition(session, to)}
+                          >
+                            {t(`sessions.transition.${to}`)}
+                          </button>
+                        ))}
+                        {canWrite && isEditable(session.status) && (
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-ghost"
+                            data-testid="session-edit"
+                            disabled={busy}
+                            onClick={() => setFormMode({ kind: 'edit', session })}
+                          >
+                            {t('common.edit')}
+                          </button>
+                        )}
+                        {session.status !== 'draft' && (
+                          <a
+                            className="btn btn-sm btn-ghost"
+                            href={`/live/${encodeURIComponent(session.id)}`}
+                            target="_blank"
+                            rel="noopener"
+                            data-testid="session-open-viewer"
+                          >
+                            {t('sessions.openViewer')} ↗
+                          </a>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {!sessions.loading && !sessions.error && (
+        <LoadMore
+          hasMore={sessions.nextCursor !== null}
+          loading={sessions.loadingMore}
+          error={sessions.loadMoreError ? describeError(t, sessions.loadMoreError) : null}
+          onLoadMore={sessions.loadMore}
+          testId="sessions-load-more"
+        />
+      )}
+    </section>
+  );
+}
