@@ -80,7 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const database =
     opts.database ??
     (await openDatabase({ databaseUrl: config.databaseUrl, pgSchema: config.pgSchema, pgPoolMax: config.pgPoolMax, sqliteFile: join(config.dataDir, 'onair.sqlite') }));
-  if (opts.migrate !== false) await migrateToLatest(database.db);
+  if (opts.migrate !== false) await migrateToLatest(database);
 
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   const throttleStore: ThrottleStore = redis ? new RedisThrottleStore(redis) : new MemoryThrottleStore(() => clock.now().getTime());
@@ -192,11 +192,22 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
 
   const webDir = config.webDir ? resolve(config.webDir) : defaultWebDir();
   const hasWeb = existsSync(join(webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  if (hasWeb) {
+    // Only hashed build assets get static routes; index.html and root files are served by the
+    // fallback below, so nothing from the web folder can shadow an /api route.
+    await app.register(fastifyStatic, { root: webDir, serve: false });
+    if (existsSync(join(webDir, 'assets'))) {
+      await app.register(fastifyStatic, { root: join(webDir, 'assets'), prefix: '/assets/', decorateReply: false, wildcard: false, maxAge: '365d', immutable: true });
+    }
+  }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const isApi = path.startsWith('/api/') || path === '/api';
-    if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path.startsWith('/console') || path.startsWith('/live/'))) {
+    const isRead = req.method === 'GET' || req.method === 'HEAD';
+    if (!isApi && isRead && hasWeb && /^\/[A-Za-z0-9._-]+\.(svg|png|ico|txt|webmanifest)$/.test(path) && existsSync(join(webDir, path.slice(1)))) {
+      return reply.sendFile(path.slice(1));
+    }
+    if (!isApi && isRead && (path === '/' || path.startsWith('/console') || path.startsWith('/live/'))) {
       if (path === '/') return reply.redirect('/console');
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
       return reply

@@ -57,7 +57,7 @@ program
     const cfg = config();
     const database = await openDatabase({ databaseUrl: cfg.databaseUrl, pgSchema: cfg.pgSchema, sqliteFile: join(cfg.dataDir, 'onair.sqlite') });
     try {
-      const res = await migrateToLatest(database.db);
+      const res = await migrateToLatest(database);
       const applied = res.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
       print(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date.');
       print(`Database: ${database.describe()}`);

@@ -17,6 +17,8 @@ export interface PoolStats {
 export interface Database {
   db: Kysely<DB>;
   dialect: DialectName;
+  /** PostgreSQL schema holding our tables (null on SQLite). */
+  schema: string | null;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<void>;
   poolStats(): PoolStats;
@@ -68,6 +70,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       db,
       dialect: 'postgres',
+      schema,
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -87,6 +90,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     db,
     dialect: 'sqlite',
+    schema: null,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -97,8 +101,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   };
 }
 
-export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(database: Pick<Database, 'db' | 'schema'>): Promise<MigrationResultSet> {
+  // Name the schema explicitly: Kysely looks for its bookkeeping tables across all schemas
+  // and would otherwise find another installation's in the same PostgreSQL database.
+  const migrator = new Migrator({
+    db: database.db,
+    provider: migrationProvider,
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
