@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: argon2 and Chromium are CPU-heavy, so keep workers modest.
     maxWorkers: 2,
-    reporters: ['default', ['json', { outputFile: '.test-results/results.json' }], './test/support/summary.reporter.ts'],
+    reporters: ['default', './test/support/summary.reporter.ts'],
   },
 });

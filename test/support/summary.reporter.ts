@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 import { probeAll, strict } from './capabilities.js';
 
@@ -32,6 +33,12 @@ export default class SummaryReporter implements Reporter {
       for (const c of missing) out.push(`  - ${c.name}: ${c.detail}`);
     } else out.push('All capabilities present: PostgreSQL, Redis, Chromium, ffmpeg.');
     out.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+    // Same field names as Vitest's JSON reporter, for .ci/run.
+    mkdirSync('.test-results', { recursive: true });
+    writeFileSync(
+      '.test-results/results.json',
+      JSON.stringify({ numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped, numTotalTests: passed + failed + skipped, missingCapabilities: missing }, null, 2),
+    );
     process.stdout.write(`${out.join('\n')}\n`);
   }
 }

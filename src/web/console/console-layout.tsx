@@ -6,20 +6,20 @@ import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge } from '../components/badges';
 import { LangSwitch } from '../components/lang-switch';
+import { NavIcon } from '../components/nav-icons';
 import { ChangePasswordDialog } from './change-password-dialog';
 
 interface NavItem {
   key: 'sessions' | 'products' | 'team' | 'audit';
   to: string;
   permission: string;
-  icon: string;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { key: 'sessions', to: '/console/sessions', permission: PERMISSIONS.sessionsRead, icon: '●' },
-  { key: 'products', to: '/console/products', permission: PERMISSIONS.catalogRead, icon: '▦' },
-  { key: 'team', to: '/console/team', permission: PERMISSIONS.teamRead, icon: '☺' },
-  { key: 'audit', to: '/console/audit', permission: PERMISSIONS.auditRead, icon: '≡' },
+  { key: 'sessions', to: '/console/sessions', permission: PERMISSIONS.sessionsRead },
+  { key: 'products', to: '/console/products', permission: PERMISSIONS.catalogRead },
+  { key: 'team', to: '/console/team', permission: PERMISSIONS.teamRead },
+  { key: 'audit', to: '/console/audit', permission: PERMISSIONS.auditRead },
 ];
 
 export function ConsoleLayout() {
@@ -168,18 +168,14 @@ export function ConsoleLayout() {
             {visibleNav.map((item) => (
               <li key={item.key}>
                 <NavLink to={item.to} className="nav-link" data-testid={`nav-${item.key}`}>
-                  <span className="nav-icon" aria-hidden="true">
-                    {item.icon}
-                  </span>
+                  <NavIcon name={item.key} />
                   {t(`nav.${item.key}`)}
                 </NavLink>
               </li>
             ))}
             <li>
               <a href="/docs" className="nav-link" data-testid="nav-docs" target="_blank" rel="noopener">
-                <span className="nav-icon" aria-hidden="true">
-                  ⧉
-                </span>
+                <NavIcon name="docs" />
                 {t('nav.docs')}
               </a>
             </li>

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { permissions, permissionsOf, rolePermissions, teamRoles } from './roles.contract.js';
+
+describe('permission table', () => {
+  it('covers the ten roles of handbook ch. 5', () => {
+    expect(teamRoles).toHaveLength(10);
+    for (const r of teamRoles) expect(rolePermissions[r].length).toBeGreaterThan(0);
+  });
+  it('gives owner and admin everything and nobody else team or audit access', () => {
+    expect(permissionsOf(['owner'])).toEqual([...permissions]);
+    expect(permissionsOf(['admin'])).toEqual([...permissions]);
+    for (const r of teamRoles.filter((x) => x !== 'owner' && x !== 'admin')) {
+      expect(rolePermissions[r]).not.toContain('team:write');
+      expect(rolePermissions[r]).not.toContain('audit:read');
+    }
+  });
+  it('keeps read-only roles read-only', () => {
+    for (const r of ['analyst', 'cs', 'logistics'] as const) expect(rolePermissions[r].every((p) => p.endsWith(':read'))).toBe(true);
+  });
+  it('unions roles', () => {
+    expect(permissionsOf(['host', 'planner'])).toEqual(expect.arrayContaining(['sessions:golive', 'sessions:write']));
+  });
+});

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dialects, openTestDatabase, type TestDatabase } from '../../../../test/support/test-databases.js';
+import { migrateToLatest } from './database.js';
+import { migrations } from './migrations/index.js';
+
+describe.each(dialects())('database on %s', (dialect) => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.drop();
+    t = undefined;
+  });
+
+  it('migrates to the latest schema, and a second run changes nothing', async () => {
+    t = await openTestDatabase(dialect);
+    const again = await migrateToLatest(t.database);
+    expect(again.results).toEqual([]);
+    const tables = (await t.database.db.introspection.getTables()).map((x) => x.name);
+    for (const name of ['team_members', 'team_member_roles', 'viewers', 'auth_sessions', 'audit_log', 'live_sessions', 'products', 'skus', 'sku_price_history', 'settings']) {
+      expect(tables).toContain(name);
+    }
+    const done = await t.database.db.selectFrom('kysely_migration' as never).select(sql<string>`name`.as('name')).execute();
+    expect(done.map((r) => (r as { name: string }).name)).toEqual(Object.keys(migrations));
+  });
+
+  it('enforces uniqueness and non-negative stock on both dialects', async () => {
+    t = await openTestDatabase(dialect);
+    const db = t.database.db;
+    const now = new Date().toISOString();
+    await db.insertInto('products').values({ id: 'p1', brand_id: null, title: 'T', description: '', category: 'tea', tags_json: '[]', images_json: '[]', is_demo: 0, created_at: now, updated_at: now }).execute();
+    const sku = { id: 's1', product_id: 'p1', code: 'C1', name: 'n', attrs_json: '{}', price_fen: 100, currency: 'CNY', stock: 1, created_at: now, updated_at: now };
+    await db.insertInto('skus').values(sku).execute();
+    await expect(db.insertInto('skus').values({ ...sku, id: 's2' }).execute()).rejects.toThrow();
+    await expect(db.updateTable('skus').set({ stock: -1 }).where('id', '=', 's1').execute()).rejects.toThrow();
+    await expect(db.insertInto('skus').values({ ...sku, id: 's3', code: 'C3', price_fen: -5 }).execute()).rejects.toThrow();
+    const row = await db.selectFrom('skus').select(['stock', 'price_fen']).where('id', '=', 's1').executeTakeFirstOrThrow();
+    expect(row).toEqual({ stock: 1, price_fen: 100 });
+  });
+
+  it('rolls back a failed transaction entirely', async () => {
+    t = await openTestDatabase(dialect);
+    const db = t.database.db;
+    const now = new Date().toISOString();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('brands').values({ id: 'b1', name: 'B', is_demo: 0, created_at: now }).execute();
+        await trx.insertInto('brands').values({ id: 'b1', name: 'dup', is_demo: 0, created_at: now }).execute();
+      }),
+    ).rejects.toThrow();
+    expect(await db.selectFrom('brands').selectAll().execute()).toEqual([]);
+  });
+
+  it('answers the readiness ping and reports pool stats', async () => {
+    t = await openTestDatabase(dialect);
+    await expect(t.database.ping()).resolves.toBeUndefined();
+    expect(t.database.poolStats().total).toBeGreaterThanOrEqual(dialect === 'sqlite' ? 1 : 0);
+  });
+});
