@@ -21,3 +21,16 @@ describe('permission table', () => {
     expect(permissionsOf(['host', 'planner'])).toEqual(expect.arrayContaining(['sessions:golive', 'sessions:write']));
   });
 });
+
+describe('docs/roles.md', () => {
+  it('shows the same table as the code', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync('docs/roles.md', 'utf8');
+    for (const r of teamRoles) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| ${r} |`));
+      expect(row, r).toBeDefined();
+      const cells = row!.split('|').slice(2, -1).map((c) => c.trim() === '✓');
+      expect(cells, r).toEqual(permissions.map((p) => rolePermissions[r].includes(p)));
+    }
+  });
+});

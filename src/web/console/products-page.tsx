@@ -34,13 +34,9 @@ export function ProductsPage() {
                 <div>
                   <h2 className="product-title">{product.title}</h2>
                   <p className="product-meta muted">
-                    <span>
-                      {t('products.category')}: {product.category}
-                    </span>
+                    <span>{t('products.categoryValue', { value: product.category })}</span>
                     {product.brandName && (
-                      <span>
-                        {t('products.brand')}: {product.brandName}
-                      </span>
+                      <span>{t('products.brandValue', { value: product.brandName })}</span>
                     )}
                     <span>{t('products.skuCount', { count: product.skus.length })}</span>
                   </p>

@@ -164,10 +164,10 @@ export function SessionsPage() {
                         {session.isDemo && <DemoBadge />}
                       </span>
                     </td>
-                    <td data-label={t('sessions.field.status')}>
+                    <td className="nowrap" data-label={t('sessions.field.status')}>
                       <StatusBadge status={session.status} />
                     </td>
-                    <td data-label={t('sessions.field.theme')}>{t(`theme.${session.theme}`)}</td>
+                    <td className="nowrap" data-label={t('sessions.field.theme')}>{t(`theme.${session.theme}`)}</td>
                     <td data-label={t('sessions.field.scheduledStart')}>
                       {session.scheduledStart ? (
                         <time dateTime={session.scheduledStart}>{formatDateTime(session.scheduledStart, lang)}</time>
@@ -175,10 +175,10 @@ export function SessionsPage() {
                         <span className="muted">{t('sessions.notScheduled')}</span>
                       )}
                     </td>
-                    <td data-label={t('sessions.field.plannedLength')}>
+                    <td className="nowrap" data-label={t('sessions.field.plannedLength')}>
                       {t('sessions.minutes', { count: session.plannedMinutes })}
                     </td>
-                    <td data-label={t('sessions.field.visibility')}>{t(`visibility.${session.visibility}`)}</td>
+                    <td className="nowrap" data-label={t('sessions.field.visibility')}>{t(`visibility.${session.visibility}`)}</td>
                     <td className="cell-actions">
                       <div className="row-actions">
                         {transitions.map((to) => (
