@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -143,6 +144,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  // Security headers (nosniff, frame-ancestors, referrer policy, HSTS behind https). The content
+  // security policy is tuned with the video player and overlays; until then it stays off.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false, hsts: config.publicUrl?.startsWith('https://') ?? false });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,

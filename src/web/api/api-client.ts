@@ -149,7 +149,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError({
     status: response.status,
     code: CLIENT_ERROR_CODES.badResponse,
-    message: `HTTP ${response.status}`,
+    message: `HTTP ${String(response.status)}`,
     retryAfterSeconds: parseRetryAfterHeader(response),
   });
 }

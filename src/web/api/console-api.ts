@@ -18,10 +18,10 @@ const enc = encodeURIComponent;
 export const consoleApi = {
   signIn: (email: string, password: string) =>
     api.post<MemberSession>('/api/console/auth/signin', { email, password }),
-  signOut: () => api.post<void>('/api/console/auth/signout'),
+  signOut: () => api.post<undefined>('/api/console/auth/signout'),
   me: (signal?: AbortSignal) => api.get<MemberSession>('/api/console/auth/me', { signal }),
   changePassword: (currentPassword: string, newPassword: string) =>
-    api.post<void>('/api/console/auth/password', { currentPassword, newPassword }),
+    api.post<undefined>('/api/console/auth/password', { currentPassword, newPassword }),
 
   listSessions: (params: { status?: SessionStatus | ''; limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
     api.get<Page<LiveSession>>('/api/console/sessions', { query: params, signal }),

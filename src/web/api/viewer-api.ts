@@ -6,7 +6,7 @@ export const viewerApi = {
     api.post<ViewerSession>('/api/viewer/signup', { nickname, password }),
   signIn: (nickname: string, password: string) =>
     api.post<ViewerSession>('/api/viewer/signin', { nickname, password }),
-  signOut: () => api.post<void>('/api/viewer/signout'),
+  signOut: () => api.post<undefined>('/api/viewer/signout'),
   me: (signal?: AbortSignal) => api.get<ViewerSession>('/api/viewer/me', { signal }),
   guest: () => api.post<GuestGrant>('/api/viewer/guest'),
   getLiveSession: (id: string, signal?: AbortSignal) =>

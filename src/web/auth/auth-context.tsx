@@ -43,7 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         const reason = isApiError(error) && error.status === 401 ? 'none' : 'unreachable';
         setState({ status: 'signed-out', reason });
       });
-    return () => controller.abort();
+    return () => { controller.abort(); };
   }, []);
 
   useEffect(

@@ -7,7 +7,7 @@ export function Notice({ message, onDismiss }: { message: string | null; onDismi
   useEffect(() => {
     if (!message) return;
     const timer = window.setTimeout(onDismiss, 6000);
-    return () => window.clearTimeout(timer);
+    return () => { window.clearTimeout(timer); };
   }, [message, onDismiss]);
   if (!message) return null;
   return (

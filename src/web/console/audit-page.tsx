@@ -17,7 +17,8 @@ function snapshotText(value: unknown): string | null {
   try {
     return JSON.stringify(value, null, 2);
   } catch {
-    return String(value);
+    // Only reachable for values JSON can't express (cycles, BigInt), which the API never sends.
+    return null;
   }
 }
 
@@ -30,13 +31,12 @@ export function AuditPage() {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const lang = i18n.resolvedLanguage ?? 'en';
 
-  const toggle = (id: string) =>
-    setExpanded((prev) => {
+  const toggle = (id: string) => { setExpanded((prev) => {
       const next = new Set(prev);
       if (next.has(id)) next.delete(id);
       else next.add(id);
       return next;
-    });
+    }); };
 
   const target = (entry: AuditEntry) =>
     [entry.targetType, entry.targetId].filter((part): part is string => Boolean(part)).join(' · ') || t('common.none');
@@ -97,7 +97,7 @@ export function AuditPage() {
                           data-testid="audit-toggle"
                           aria-expanded={open}
                           aria-controls={detailsId}
-                          onClick={() => toggle(entry.id)}
+                          onClick={() => { toggle(entry.id); }}
                         >
                           {open ? t('audit.hideDetails') : t('audit.showDetails')}
                         </button>

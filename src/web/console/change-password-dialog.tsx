@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/api-client';
 import { consoleApi } from '../api/console-api';
@@ -20,7 +20,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string[]>>>({});
   const [done, setDone] = useState(false);
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const local: Partial<Record<Field, string[]>> = {};
     if (!current) local.currentPassword = [t('common.required')];
@@ -70,7 +70,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
                 autoComplete="current-password"
                 data-testid="current-password"
                 value={current}
-                onChange={(event) => setCurrent(event.target.value)}
+                onChange={(event) => { setCurrent(event.target.value); }}
               />
             )}
           </FormField>
@@ -88,7 +88,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
                 minLength={MIN_PASSWORD_LENGTH}
                 data-testid="new-password"
                 value={next}
-                onChange={(event) => setNext(event.target.value)}
+                onChange={(event) => { setNext(event.target.value); }}
               />
             )}
           </FormField>
@@ -100,7 +100,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
                 autoComplete="new-password"
                 data-testid="confirm-password"
                 value={confirm}
-                onChange={(event) => setConfirm(event.target.value)}
+                onChange={(event) => { setConfirm(event.target.value); }}
               />
             )}
           </FormField>

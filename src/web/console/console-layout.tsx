@@ -89,7 +89,7 @@ export function ConsoleLayout() {
           aria-expanded={navOpen}
           aria-controls="console-nav"
           aria-label={navOpen ? t('nav.closeMenu') : t('nav.menu')}
-          onClick={() => setNavOpen((open) => !open)}
+          onClick={() => { setNavOpen((open) => !open); }}
         >
           <span className="hamburger" aria-hidden="true" />
           <span className="nav-toggle-label">{t('nav.menu')}</span>
@@ -108,7 +108,7 @@ export function ConsoleLayout() {
             aria-haspopup="menu"
             aria-expanded={menuOpen}
             aria-label={t('header.account')}
-            onClick={() => setMenuOpen((open) => !open)}
+            onClick={() => { setMenuOpen((open) => !open); }}
           >
             <span className="avatar" aria-hidden="true">
               {member.displayName.trim().charAt(0).toUpperCase() || '?'}
@@ -191,7 +191,7 @@ export function ConsoleLayout() {
         </main>
       </div>
 
-      {passwordOpen && <ChangePasswordDialog onClose={() => setPasswordOpen(false)} />}
+      {passwordOpen && <ChangePasswordDialog onClose={() => { setPasswordOpen(false); }} />}
     </div>
   );
 }

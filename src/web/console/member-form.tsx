@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/api-client';
 import type { NewMemberInput, Role, TeamMember } from '../api/api-types';
@@ -20,7 +20,7 @@ export function MemberForm({ onCreated, onCancel }: { onCreated: (member: TeamMe
   const [formError, setFormError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string[]>>>({});
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setFormError(null);
     if (roles.length === 0) {
@@ -59,7 +59,7 @@ export function MemberForm({ onCreated, onCancel }: { onCreated: (member: TeamMe
               autoFocus
               data-testid="member-email"
               value={email}
-              onChange={(event) => setEmail(event.target.value)}
+              onChange={(event) => { setEmail(event.target.value); }}
             />
           )}
         </FormField>
@@ -71,7 +71,7 @@ export function MemberForm({ onCreated, onCancel }: { onCreated: (member: TeamMe
               autoComplete="off"
               data-testid="member-display-name"
               value={displayName}
-              onChange={(event) => setDisplayName(event.target.value)}
+              onChange={(event) => { setDisplayName(event.target.value); }}
             />
           )}
         </FormField>
@@ -89,7 +89,7 @@ export function MemberForm({ onCreated, onCancel }: { onCreated: (member: TeamMe
               autoComplete="new-password"
               data-testid="member-password"
               value={password}
-              onChange={(event) => setPassword(event.target.value)}
+              onChange={(event) => { setPassword(event.target.value); }}
             />
           )}
         </FormField>

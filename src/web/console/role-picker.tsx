@@ -27,7 +27,7 @@ export function RolePicker({ value, onChange, testIdPrefix, disabled, legend, er
               type="checkbox"
               data-testid={`${testIdPrefix}-${role}`}
               checked={value.includes(role)}
-              onChange={(event) => toggle(role, event.target.checked)}
+              onChange={(event) => { toggle(role, event.target.checked); }}
             />
             <span>{t(`roles.${role}`)}</span>
           </label>

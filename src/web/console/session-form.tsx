@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/api-client';
 import {
@@ -36,7 +36,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
   const [formError, setFormError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string[]>>>({});
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setFormError(null);
     setFieldErrors({});
@@ -94,7 +94,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
               maxLength={200}
               data-testid="session-title"
               value={title}
-              onChange={(event) => setTitle(event.target.value)}
+              onChange={(event) => { setTitle(event.target.value); }}
             />
           )}
         </FormField>
@@ -104,7 +104,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
               {...control}
               data-testid="session-theme"
               value={theme}
-              onChange={(event) => setTheme(event.target.value as SessionTheme)}
+              onChange={(event) => { setTheme(event.target.value as SessionTheme); }}
             >
               {SESSION_THEMES.map((value) => (
                 <option key={value} value={value}>
@@ -120,7 +120,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
               {...control}
               data-testid="session-visibility"
               value={visibility}
-              onChange={(event) => setVisibility(event.target.value as SessionVisibility)}
+              onChange={(event) => { setVisibility(event.target.value as SessionVisibility); }}
             >
               {SESSION_VISIBILITIES.map((value) => (
                 <option key={value} value={value}>
@@ -145,7 +145,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
               type="datetime-local"
               data-testid="session-scheduled-start"
               value={scheduledStart}
-              onChange={(event) => setScheduledStart(event.target.value)}
+              onChange={(event) => { setScheduledStart(event.target.value); }}
             />
           )}
         </FormField>
@@ -159,7 +159,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
               step={1}
               data-testid="session-planned-minutes"
               value={plannedMinutes}
-              onChange={(event) => setPlannedMinutes(event.target.value)}
+              onChange={(event) => { setPlannedMinutes(event.target.value); }}
             />
           )}
         </FormField>

@@ -36,7 +36,7 @@ export function SessionsPage() {
   const { updateItems } = sessions;
 
   const replaceSession = useCallback(
-    (saved: LiveSession) => updateItems((items) => items.map((item) => (item.id === saved.id ? saved : item))),
+    (saved: LiveSession) => { updateItems((items) => items.map((item) => (item.id === saved.id ? saved : item))); },
     [updateItems],
   );
 
@@ -79,7 +79,7 @@ export function SessionsPage() {
             type="button"
             className="btn btn-primary"
             data-testid="new-session"
-            onClick={() => setFormMode({ kind: 'create' })}
+            onClick={() => { setFormMode({ kind: 'create' }); }}
           >
             + {t('sessions.new')}
           </button>
@@ -93,7 +93,7 @@ export function SessionsPage() {
           key={formMode.kind === 'edit' ? formMode.session.id : 'new'}
           session={formMode.kind === 'edit' ? formMode.session : undefined}
           onSaved={handleSaved}
-          onCancel={() => setFormMode({ kind: 'closed' })}
+          onCancel={() => { setFormMode({ kind: 'closed' }); }}
         />
       )}
 
@@ -103,7 +103,7 @@ export function SessionsPage() {
           <select
             data-testid="sessions-status-filter"
             value={statusFilter}
-            onChange={(event) => setStatusFilter(event.target.value as SessionStatus | '')}
+            onChange={(event) => { setStatusFilter(event.target.value as SessionStatus | ''); }}
           >
             <option value="">{t('sessions.allStatuses')}</option>
             {SESSION_STATUSES.map((status) => (
@@ -118,7 +118,7 @@ export function SessionsPage() {
       {actionError && (
         <div className="banner banner-error" role="alert" data-testid="sessions-action-error">
           <span>{actionError}</span>
-          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={() => setActionError(null)}>
+          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={() => { setActionError(null); }}>
             ×
           </button>
         </div>
@@ -199,7 +199,7 @@ export function SessionsPage() {
                             className="btn btn-sm btn-ghost"
                             data-testid="session-edit"
                             disabled={busy}
-                            onClick={() => setFormMode({ kind: 'edit', session })}
+                            onClick={() => { setFormMode({ kind: 'edit', session }); }}
                           >
                             {t('common.edit')}
                           </button>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { isApiError } from '../api/api-client';
@@ -46,7 +46,7 @@ export function SignInPage() {
         ? t('errors.network')
         : null;
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSubmitting(true);
     setError(null);
@@ -95,7 +95,7 @@ export function SignInPage() {
                 autoFocus
                 data-testid="signin-email"
                 value={email}
-                onChange={(event) => setEmail(event.target.value)}
+                onChange={(event) => { setEmail(event.target.value); }}
               />
             )}
           </FormField>
@@ -108,7 +108,7 @@ export function SignInPage() {
                 autoComplete="current-password"
                 data-testid="signin-password"
                 value={password}
-                onChange={(event) => setPassword(event.target.value)}
+                onChange={(event) => { setPassword(event.target.value); }}
               />
             )}
           </FormField>

@@ -28,8 +28,7 @@ export function TeamPage() {
   const [notice, showNotice, dismissNotice] = useNotice();
   const lang = i18n.resolvedLanguage ?? 'en';
 
-  const replaceMember = (updated: TeamMember) =>
-    members.setData((prev) => prev && { items: prev.items.map((m) => (m.id === updated.id ? updated : m)) });
+  const replaceMember = (updated: TeamMember) => { members.setData((prev) => prev && { items: prev.items.map((m) => (m.id === updated.id ? updated : m)) }); };
 
   const runUpdate = async (target: TeamMember, patch: Parameters<typeof consoleApi.updateMember>[1]) => {
     setBusyId(target.id);
@@ -63,7 +62,7 @@ export function TeamPage() {
           <p className="muted">{t('team.subtitle')}</p>
         </div>
         {canWrite && !adding && (
-          <button type="button" className="btn btn-primary" data-testid="add-member" onClick={() => setAdding(true)}>
+          <button type="button" className="btn btn-primary" data-testid="add-member" onClick={() => { setAdding(true); }}>
             + {t('team.add')}
           </button>
         )}
@@ -73,7 +72,7 @@ export function TeamPage() {
 
       {canWrite && adding && (
         <MemberForm
-          onCancel={() => setAdding(false)}
+          onCancel={() => { setAdding(false); }}
           onCreated={(created) => {
             setAdding(false);
             members.setData((prev) => prev && { items: [...prev.items, created] });
@@ -85,7 +84,7 @@ export function TeamPage() {
       {actionError && (
         <div className="banner banner-error" role="alert" data-testid="team-action-error">
           <span>{actionError}</span>
-          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={() => setActionError(null)}>
+          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={() => { setActionError(null); }}>
             ×
           </button>
         </div>
@@ -158,7 +157,7 @@ export function TeamPage() {
                               className="btn btn-sm"
                               data-testid="member-edit-roles"
                               disabled={busy || isEditing}
-                              onClick={() => setEditing({ id: m.id, roles: m.roles })}
+                              onClick={() => { setEditing({ id: m.id, roles: m.roles }); }}
                             >
                               {t('team.editRoles')}
                             </button>
@@ -179,19 +178,19 @@ export function TeamPage() {
                         )}
                       </td>
                     </tr>
-                    {isEditing && editing && (
+                    {editing?.id === m.id && (
                       <tr className="row-editor">
                         <td colSpan={COLUMN_COUNT}>
                           <div className="inline-editor" data-testid="member-roles-editor">
                             <RolePicker
                               legend={t('team.editRoles')}
                               value={editing.roles}
-                              onChange={(roles) => setEditing({ id: m.id, roles })}
+                              onChange={(roles) => { setEditing({ id: m.id, roles }); }}
                               testIdPrefix="edit-role"
                               disabled={busy}
                             />
                             <div className="form-actions">
-                              <button type="button" className="btn" onClick={() => setEditing(null)}>
+                              <button type="button" className="btn" onClick={() => { setEditing(null); }}>
                                 {t('common.cancel')}
                               </button>
                               <button

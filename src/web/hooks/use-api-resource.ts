@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type DependencyList } from 'react';
+import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
+import { sameDeps } from './same-deps';
 
 export interface ApiResource<T> {
   data: T | null;
@@ -17,28 +18,47 @@ export function useApiResource<T>(load: (signal: AbortSignal) => Promise<T>, dep
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
+  const [seenDeps, setSeenDeps] = useState(deps);
+  const loadRef = useRef(load);
+
+  useEffect(() => {
+    loadRef.current = load;
+  });
+
+  // Reset while rendering (not in the effect) so the stale result is never
+  // painted under the new parameters.
+  if (!sameDeps(seenDeps, deps)) {
+    setSeenDeps(deps);
+    setLoading(true);
+    setError(null);
+  }
 
   useEffect(() => {
     const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    load(controller.signal)
-      .then((result) => {
+    loadRef.current(controller.signal).then(
+      (result) => {
         if (controller.signal.aborted) return;
         setDataState(result);
         setLoading(false);
-      })
-      .catch((err: unknown) => {
+      },
+      (err: unknown) => {
         if (controller.signal.aborted) return;
         setError(err);
         setLoading(false);
-      });
-    return () => controller.abort();
-    // `load` is expected to change with `deps`; listing it would refetch on every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, generation]);
+      },
+    );
+    return () => {
+      controller.abort();
+    };
+  }, [seenDeps, generation]);
 
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const setData = useCallback((update: (prev: T | null) => T | null) => setDataState(update), []);
+  const reload = useCallback(() => {
+    setLoading(true);
+    setError(null);
+    setGeneration((g) => g + 1);
+  }, []);
+  const setData = useCallback((update: (prev: T | null) => T | null) => {
+    setDataState(update);
+  }, []);
   return { data, error, loading, reload, setData };
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
 import type { Page } from '../api/api-types';
+import { sameDeps } from './same-deps';
 
 export interface PagedResource<T> {
   items: T[];
@@ -26,6 +27,7 @@ export function usePagedResource<T>(
   const [error, setError] = useState<unknown>(null);
   const [loadMoreError, setLoadMoreError] = useState<unknown>(null);
   const [generation, setGeneration] = useState(0);
+  const [seenDeps, setSeenDeps] = useState(deps);
   const loadRef = useRef(load);
   const moreController = useRef<AbortController | null>(null);
 
@@ -33,28 +35,41 @@ export function usePagedResource<T>(
     loadRef.current = load;
   });
 
-  useEffect(() => {
-    const controller = new AbortController();
-    moreController.current?.abort();
+  const resetToFirstPage = () => {
     setLoading(true);
     setLoadingMore(false);
     setError(null);
     setLoadMoreError(null);
-    loadRef.current(null, controller.signal)
-      .then((page) => {
+  };
+
+  // A new filter starts over from the first page; reset during render so the
+  // old list is never shown under the new filter.
+  if (!sameDeps(seenDeps, deps)) {
+    setSeenDeps(deps);
+    resetToFirstPage();
+  }
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // A "load more" for the previous filter must not append to the new list.
+    moreController.current?.abort();
+    loadRef.current(null, controller.signal).then(
+      (page) => {
         if (controller.signal.aborted) return;
         setItems(page.items);
         setNextCursor(page.nextCursor);
         setLoading(false);
-      })
-      .catch((err: unknown) => {
+      },
+      (err: unknown) => {
         if (controller.signal.aborted) return;
         setError(err);
         setLoading(false);
-      });
-    return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, generation]);
+      },
+    );
+    return () => {
+      controller.abort();
+    };
+  }, [seenDeps, generation]);
 
   const loadMore = useCallback(() => {
     if (!nextCursor || loadingMore) return;
@@ -62,24 +77,35 @@ export function usePagedResource<T>(
     moreController.current = controller;
     setLoadingMore(true);
     setLoadMoreError(null);
-    loadRef.current(nextCursor, controller.signal)
-      .then((page) => {
+    loadRef.current(nextCursor, controller.signal).then(
+      (page) => {
         if (controller.signal.aborted) return;
         setItems((prev) => [...prev, ...page.items]);
         setNextCursor(page.nextCursor);
         setLoadingMore(false);
-      })
-      .catch((err: unknown) => {
+      },
+      (err: unknown) => {
         if (controller.signal.aborted) return;
         setLoadMoreError(err);
         setLoadingMore(false);
-      });
+      },
+    );
   }, [nextCursor, loadingMore]);
 
-  useEffect(() => () => moreController.current?.abort(), []);
+  useEffect(
+    () => () => {
+      moreController.current?.abort();
+    },
+    [],
+  );
 
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const updateItems = useCallback((update: (items: T[]) => T[]) => setItems(update), []);
+  const reload = useCallback(() => {
+    resetToFirstPage();
+    setGeneration((g) => g + 1);
+  }, []);
+  const updateItems = useCallback((update: (items: T[]) => T[]) => {
+    setItems(update);
+  }, []);
 
   return { items, nextCursor, loading, loadingMore, error, loadMoreError, reload, loadMore, updateItems };
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/api-client';
 import { describeError } from '../api/describe-error';
@@ -29,7 +29,7 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
     setFieldErrors({});
   };
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
@@ -102,7 +102,7 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
               className="tab"
               aria-selected={mode === 'signin'}
               data-testid="viewer-tab-signin"
-              onClick={() => switchMode('signin')}
+              onClick={() => { switchMode('signin'); }}
             >
               {t('viewer.auth.signInTab')}
             </button>
@@ -112,7 +112,7 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
               className="tab"
               aria-selected={mode === 'signup'}
               data-testid="viewer-tab-signup"
-              onClick={() => switchMode('signup')}
+              onClick={() => { switchMode('signup'); }}
             >
               {t('viewer.auth.signUpTab')}
             </button>
@@ -132,7 +132,7 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
                   autoComplete="username"
                   data-testid="viewer-nickname"
                   value={nickname}
-                  onChange={(event) => setNickname(event.target.value)}
+                  onChange={(event) => { setNickname(event.target.value); }}
                 />
               )}
             </FormField>
@@ -144,7 +144,7 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
                   autoComplete={mode === 'signin' ? 'current-password' : 'new-password'}
                   data-testid="viewer-password"
                   value={password}
-                  onChange={(event) => setPassword(event.target.value)}
+                  onChange={(event) => { setPassword(event.target.value); }}
                 />
               )}
             </FormField>

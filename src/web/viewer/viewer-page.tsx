@@ -160,7 +160,7 @@ function ChatPlaceholder({ identity }: { identity: ViewerIdentity }) {
         </p>
       )}
       {/* Sending is not wired up yet for anyone; guests additionally need an account. */}
-      <form className="chat-compose" onSubmit={(event) => event.preventDefault()}>
+      <form className="chat-compose" onSubmit={(event) => { event.preventDefault(); }}>
         <input
           type="text"
           disabled
