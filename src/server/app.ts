@@ -20,7 +20,7 @@ import { migrateToLatest, openDatabase, type Database } from './platform/db/data
 import { AppError } from './platform/errors.js';
 import { installAccessGuard, type RouteAccessRecord } from './platform/http/access.js';
 import { CookiePolicy } from './platform/http/cookie-policy.js';
-import { installErrorHandler } from './platform/http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
 import { resolveSigningSecret } from './platform/settings.store.js';
@@ -67,10 +67,25 @@ export interface OnairApp {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Finds the built web app: dist/web next to dist/server, or from the source tree. */
+/**
+ * Finds the built web app: dist/web beside dist/server when compiled, or the repository's
+ * dist/web when run from source (src/web is Vite's source, never served as is).
+ */
 export function defaultWebDir(): string {
   const candidates = [resolve(here, '../web'), resolve(here, '../../dist/web')];
-  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0]!;
+  return candidates.find((d) => existsSync(join(d, 'index.html')) && !existsSync(join(d, 'main.tsx'))) ?? candidates[1]!;
+}
+
+/** The path (body.title, body.roles.0) of the first string holding U+0000, if any. */
+function nulPath(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000')) return `${path}.${k.replaceAll('\u0000', '\\0')}`;
+    const found = nulPath(v, `${path}.${k}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** Boot order: config -> platform (db, clock, ids, throttle, auth) -> modules -> web. */
@@ -124,10 +139,20 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: undefined,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // The API speaks JSON only: without this, Fastify's built-in text/plain parser lets a
+  // text body through to the handler (bodyless writes run; others fail as "expected object").
+  app.removeContentTypeParser('text/plain');
+  // PostgreSQL text cannot hold U+0000 (the driver fails with a 500); refuse it up front on
+  // both dialects, naming the field.
+  app.addHook('preValidation', async (req) => {
+    const path = nulPath(req.body, 'body') ?? nulPath(req.query, 'query') ?? nulPath(req.params, 'params');
+    if (path) throw new AppError('validation', `${path}: must not contain the NUL character`, { code: 'VALIDATION', issues: [{ path, message: 'must not contain the NUL character' }] });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

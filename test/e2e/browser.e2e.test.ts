@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../support/capabilities.js';
 import { need } from '../support/need.js';
 
@@ -41,6 +41,13 @@ describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --de
   let password = '';
   let browser: Browser | undefined;
   let shot = 0;
+  // Screenshots are kept (and their folder printed) when a test fails or ONAIR_TEST_KEEP_SCREENSHOTS=1.
+  let keepShots = process.env.ONAIR_TEST_KEEP_SCREENSHOTS === '1';
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      keepShots = true;
+    });
+  });
 
   const screenshot = async (page: Page, name: string) => {
     await page.screenshot({ path: join(shotsDir, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -58,7 +65,9 @@ describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --de
     }
     server = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--demo', '--port', '0'], {
       cwd: dataDir,
-      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn' },
+      // ONAIR_WEB_DIR: run from source, the server's default web folder resolves to src/web (the
+      // Vite source root, whose index.html loads ./main.tsx), not the build in dist/web.
+      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_WEB_DIR: join(repoRoot, 'dist/web') },
     });
     let stderr = '';
     server.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
@@ -101,7 +110,8 @@ describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --de
       clearTimeout(t);
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (shotsDir) process.stdout.write(`browser e2e screenshots: ${shotsDir}\n`);
+    if (shotsDir && keepShots) process.stdout.write(`browser e2e screenshots: ${shotsDir}\n`);
+    else if (shotsDir) rmSync(shotsDir, { recursive: true, force: true });
   }, 30_000);
 
   async function newPage(): Promise<Page> {

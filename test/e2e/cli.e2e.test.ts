@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { teamRoles } from '../../src/contracts/roles.contract.js';
+import { permissions, rolePermissions, teamRoles } from '../../src/contracts/roles.contract.js';
 import { configTableMarkdown } from '../../src/server/config/config.js';
 import { settings } from '../../src/server/config/config.schema.js';
 import { testPgUrl } from '../support/capabilities.js';
@@ -245,6 +245,11 @@ describe('onair CLI', { timeout: 60_000 }, () => {
       .filter((env) => !readme.includes(env));
     expect(missing, 'settings missing from README.md').toEqual([]);
     expect(readme, 'README.md configuration table is stale: paste the output of `npm run onair -- config`').toContain(configTableMarkdown());
+    // The roles table in the security section matches the one permission table.
+    expect(readme).toContain(`| role | ${permissions.join(' | ')} |`);
+    for (const role of teamRoles) {
+      expect(readme).toContain(`| ${role} | ${permissions.map((p) => (rolePermissions[role].includes(p) ? '✓' : '')).join(' | ')} |`);
+    }
   });
 });
 

@@ -33,9 +33,12 @@ export class ApiError extends Error {
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
   }
 
-  /** Issues whose path names this field, e.g. `body.email` for `email`. */
+  /** Issues whose path names this field: `body.email` for `email`, `body.roles.0` for `roles`. */
   issuesFor(field: string): ApiIssue[] {
-    return this.issues.filter((issue) => issue.path === field || issue.path.endsWith(`.${field}`));
+    return this.issues.filter(
+      (issue) =>
+        issue.path === field || issue.path.endsWith(`.${field}`) || issue.path.includes(`.${field}.`),
+    );
   }
 }
 

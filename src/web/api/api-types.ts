@@ -1,44 +1,55 @@
-// Wire types for the HTTP API. They mirror the server contract by hand because
-// the web bundle must not import server code; keep them in step with
-// src/contracts when that changes.
+// Wire types for the HTTP API, inferred from the shared zod contracts so the
+// console cannot drift from what the server validates. Only *types* come from
+// api.contract.ts: importing its values would pull zod into the browser bundle.
+import type { z } from 'zod';
+import type {
+  auditEntrySchema,
+  guestReply,
+  liveSessionSchema,
+  memberSchema,
+  productSchema,
+  publicSessionSchema,
+  skuSchema,
+  viewerSchema,
+} from '../../contracts/api.contract.js';
+import { teamRoles, type Permission, type TeamRole } from '../../contracts/roles.contract.js';
 
-export const ROLES = [
-  'owner',
-  'admin',
-  'host',
-  'planner',
-  'tech',
-  'marketer',
-  'operator',
-  'analyst',
-  'cs',
-  'logistics',
-] as const;
-export type Role = (typeof ROLES)[number];
+export type { Permission };
+export type Role = TeamRole;
+export const ROLES: readonly Role[] = teamRoles;
 
-export interface Member {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: Role[];
-  permissions: string[];
-  isDemo: boolean;
-}
-
-export interface TeamMember extends Member {
-  status: 'active' | 'disabled';
-  createdAt: string;
-}
+/** A team member as the team list returns it (with status and creation date). */
+export type TeamMember = z.infer<typeof memberSchema>;
+/**
+ * The signed-in member. The console only relies on these fields, so the
+ * shell keeps working if `me` ever drops the list-only ones.
+ */
+export type Member = Pick<TeamMember, 'id' | 'email' | 'displayName' | 'roles' | 'permissions' | 'isDemo'>;
 
 export interface MemberSession {
   member: Member;
   csrfToken: string;
 }
 
-export const SESSION_STATUSES = ['draft', 'scheduled', 'live', 'ended', 'archived'] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export type LiveSession = z.infer<typeof liveSessionSchema>;
+export type SessionStatus = LiveSession['status'];
+export type SessionTheme = LiveSession['theme'];
+export type SessionVisibility = LiveSession['visibility'];
+export type TransitionTarget = Exclude<SessionStatus, 'draft'>;
 
-export const SESSION_THEMES = [
+/**
+ * Returns `list` unchanged, but fails to compile unless it names every value
+ * of `U`: the contract's own lists live next to zod, so the console keeps
+ * local copies and this catches a value added on the server but not offered here.
+ */
+function allOf<U extends string>() {
+  return <const L extends readonly U[]>(
+    list: L & ([Exclude<U, L[number]>] extends [never] ? unknown : { missing: Exclude<U, L[number]> }),
+  ): L => list;
+}
+
+export const SESSION_STATUSES = allOf<SessionStatus>()(['draft', 'scheduled', 'live', 'ended', 'archived']);
+export const SESSION_THEMES = allOf<SessionTheme>()([
   'launch',
   'festival',
   'clearance',
@@ -46,27 +57,8 @@ export const SESSION_THEMES = [
   'new_arrivals',
   'seasonal',
   'other',
-] as const;
-export type SessionTheme = (typeof SESSION_THEMES)[number];
-
-export const SESSION_VISIBILITIES = ['public', 'unlisted', 'private'] as const;
-export type SessionVisibility = (typeof SESSION_VISIBILITIES)[number];
-
-export type TransitionTarget = Exclude<SessionStatus, 'draft'>;
-
-export interface LiveSession {
-  id: string;
-  title: string;
-  status: SessionStatus;
-  theme: SessionTheme;
-  visibility: SessionVisibility;
-  scheduledStart: string | null;
-  plannedMinutes: number;
-  brandName: string | null;
-  isDemo: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+]);
+export const SESSION_VISIBILITIES = allOf<SessionVisibility>()(['public', 'unlisted', 'private']);
 
 export interface SessionInput {
   title: string;
@@ -81,23 +73,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface Sku {
-  id: string;
-  code: string;
-  name: string;
-  priceFen: number;
-  currency: 'CNY';
-  stock: number;
-}
-
-export interface Product {
-  id: string;
-  title: string;
-  category: string;
-  brandName: string | null;
-  isDemo: boolean;
-  skus: Sku[];
-}
+export type Sku = z.infer<typeof skuSchema>;
+export type Product = z.infer<typeof productSchema>;
 
 export interface NewMemberInput {
   email: string;
@@ -109,46 +86,17 @@ export interface NewMemberInput {
 export interface MemberPatch {
   displayName?: string;
   roles?: Role[];
-  status?: 'active' | 'disabled';
+  status?: TeamMember['status'];
 }
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorKind: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-}
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export interface Viewer {
-  id: string;
-  nickname: string;
-}
+export type Viewer = z.infer<typeof viewerSchema>;
 
 export interface ViewerSession {
   viewer: Viewer;
   csrfToken: string;
 }
 
-export interface GuestGrant {
-  guestToken: string;
-  guestId: string;
-  expiresAt: string;
-}
-
-export interface PublicSession {
-  id: string;
-  title: string;
-  status: SessionStatus;
-  theme: SessionTheme;
-  scheduledStart: string | null;
-  plannedMinutes: number;
-  brandName: string | null;
-  isDemo: boolean;
-}
+export type GuestGrant = z.infer<typeof guestReply>;
+export type PublicSession = z.infer<typeof publicSessionSchema>;

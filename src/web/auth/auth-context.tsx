@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { isApiError, onUnauthorized, setCsrfToken } from '../api/api-client';
-import type { Member } from '../api/api-types';
+import type { Member, Permission } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 
 export type AuthState =
@@ -13,7 +13,7 @@ interface AuthContextValue {
   member: Member | null;
   signIn: (email: string, password: string) => Promise<Member>;
   signOut: () => Promise<void>;
-  can: (permission: string) => boolean;
+  can: (permission: Permission) => boolean;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -75,7 +75,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const member = state.status === 'signed-in' ? state.member : null;
-  const can = useCallback((permission: string) => member?.permissions.includes(permission) ?? false, [member]);
+  const can = useCallback((permission: Permission) => member?.permissions.includes(permission) ?? false, [member]);
 
   const value = useMemo<AuthContextValue>(
     () => ({ state, member, signIn, signOut, can }),

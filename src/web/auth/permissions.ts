@@ -1,3 +1,5 @@
+import type { Permission } from '../api/api-types';
+
 // Permission strings granted by the server in `member.permissions`.
 export const PERMISSIONS = {
   sessionsRead: 'sessions:read',
@@ -7,4 +9,4 @@ export const PERMISSIONS = {
   teamRead: 'team:read',
   teamWrite: 'team:write',
   auditRead: 'audit:read',
-} as const;
+} as const satisfies Record<string, Permission>;

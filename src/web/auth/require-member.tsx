@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Permission } from '../api/api-types';
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { LoadingState } from '../components/page-states';
 import { useAuth } from './auth-context';
@@ -24,7 +25,7 @@ export function RequireMember() {
   return <Outlet />;
 }
 
-export function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+export function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
   const { t } = useTranslation();
   if (!can(permission)) {

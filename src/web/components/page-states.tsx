@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api/api-client';
+import { describeError, type ErrorAudience } from '../api/describe-error';
 
 export function LoadingState({ label, fullPage = false }: { label?: string; fullPage?: boolean }) {
   const { t } = useTranslation();
@@ -11,11 +13,22 @@ export function LoadingState({ label, fullPage = false }: { label?: string; full
   );
 }
 
-export function ErrorState({ message, onRetry }: { message: string; onRetry?: () => void }) {
+export function ErrorState({
+  error,
+  audience,
+  onRetry,
+}: {
+  error: unknown;
+  audience?: ErrorAudience;
+  onRetry?: () => void;
+}) {
   const { t } = useTranslation();
+  // Server faults are logged under the request id; showing it lets an operator find the entry.
+  const requestId = isApiError(error) && error.status >= 500 ? error.requestId : null;
   return (
     <div className="state state-error" role="alert" data-testid="error-state">
-      <p>{message}</p>
+      <p>{describeError(t, error, audience)}</p>
+      {requestId && <p className="muted small">{t('common.requestId', { id: requestId })}</p>}
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
           {t('common.retry')}

@@ -53,7 +53,7 @@ export function AuditPage() {
       {audit.loading ? (
         <LoadingState />
       ) : audit.error ? (
-        <ErrorState message={describeError(t, audit.error)} onRetry={audit.reload} />
+        <ErrorState error={audit.error} onRetry={audit.reload} />
       ) : audit.items.length === 0 ? (
         <EmptyState title={t('audit.empty')} />
       ) : (

@@ -1,14 +1,15 @@
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/api-client';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
+import { issuesByField } from '../api/field-issues';
 import { FormError, FormField } from '../components/form-field';
 import { ModalDialog } from '../components/modal-dialog';
 
 const MIN_PASSWORD_LENGTH = 10;
 
 type Field = 'currentPassword' | 'newPassword' | 'confirm';
+const SERVER_FIELDS = ['currentPassword', 'newPassword'] as const;
 
 export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
@@ -35,13 +36,9 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
       await consoleApi.changePassword(current, next);
       setDone(true);
     } catch (error) {
-      if (isApiError(error) && error.issues.length > 0) {
-        setFieldErrors({
-          currentPassword: error.issuesFor('currentPassword').map((i) => i.message),
-          newPassword: error.issuesFor('newPassword').map((i) => i.message),
-        });
-      }
-      setFormError(describeError(t, error));
+      const { fieldErrors: perField, needsSummary } = issuesByField(error, SERVER_FIELDS);
+      setFieldErrors(perField);
+      setFormError(needsSummary ? describeError(t, error) : null);
     } finally {
       setSubmitting(false);
     }

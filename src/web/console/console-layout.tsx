@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import type { Permission } from '../api/api-types';
 import { describeError } from '../api/describe-error';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
@@ -12,7 +13,7 @@ import { ChangePasswordDialog } from './change-password-dialog';
 interface NavItem {
   key: 'sessions' | 'products' | 'team' | 'audit';
   to: string;
-  permission: string;
+  permission: Permission;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [

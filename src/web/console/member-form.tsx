@@ -1,9 +1,9 @@
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/api-client';
 import type { NewMemberInput, Role, TeamMember } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
+import { issuesByField } from '../api/field-issues';
 import { FormError, FormField } from '../components/form-field';
 import { RolePicker } from './role-picker';
 
@@ -33,15 +33,9 @@ export function MemberForm({ onCreated, onCancel }: { onCreated: (member: TeamMe
       const created = await consoleApi.createMember({ email: email.trim(), displayName: displayName.trim(), roles, password });
       onCreated(created);
     } catch (error) {
-      if (isApiError(error)) {
-        const perField: Partial<Record<Field, string[]>> = {};
-        for (const field of FIELDS) {
-          const messages = error.issuesFor(field).map((issue) => issue.message);
-          if (messages.length > 0) perField[field] = messages;
-        }
-        setFieldErrors(perField);
-      }
-      setFormError(describeError(t, error));
+      const { fieldErrors: perField, needsSummary } = issuesByField(error, FIELDS);
+      setFieldErrors(perField);
+      setFormError(needsSummary ? describeError(t, error) : null);
       setSubmitting(false);
     }
   };

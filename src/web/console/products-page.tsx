@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import { consoleApi } from '../api/console-api';
-import { describeError } from '../api/describe-error';
 import { DemoBadge } from '../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../components/page-states';
 import { formatCount, formatFen } from '../format/money-format';
@@ -23,7 +22,7 @@ export function ProductsPage() {
       {products.loading ? (
         <LoadingState />
       ) : products.error || !products.data ? (
-        <ErrorState message={describeError(t, products.error)} onRetry={products.reload} />
+        <ErrorState error={products.error} onRetry={products.reload} />
       ) : products.data.items.length === 0 ? (
         <EmptyState title={t('products.empty')} />
       ) : (

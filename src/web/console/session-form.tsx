@@ -1,6 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/api-client';
 import {
   SESSION_THEMES,
   SESSION_VISIBILITIES,
@@ -11,6 +10,7 @@ import {
 } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
+import { issuesByField } from '../api/field-issues';
 import { FormError, FormField } from '../components/form-field';
 import { isoToLocalInput, localInputToIso } from '../format/date-format';
 
@@ -63,15 +63,9 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
         : await consoleApi.createSession(input);
       onSaved(saved, !session);
     } catch (error) {
-      if (isApiError(error)) {
-        const perField: Partial<Record<Field, string[]>> = {};
-        for (const field of FIELDS) {
-          const messages = error.issuesFor(field).map((issue) => issue.message);
-          if (messages.length > 0) perField[field] = messages;
-        }
-        setFieldErrors(perField);
-      }
-      setFormError(describeError(t, error));
+      const { fieldErrors: perField, needsSummary } = issuesByField(error, FIELDS);
+      setFieldErrors(perField);
+      setFormError(needsSummary ? describeError(t, error) : null);
       setSubmitting(false);
     }
   };

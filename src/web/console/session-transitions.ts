@@ -1,24 +1,25 @@
-import type { SessionStatus, TransitionTarget } from '../api/api-types';
+import type { Permission, SessionStatus, TransitionTarget } from '../api/api-types';
 import { PERMISSIONS } from '../auth/permissions';
 
-// The lifecycle the console offers one step at a time. The server is the
-// authority (409 INVALID_TRANSITION); this only decides which buttons to show.
+// Mirrors the server's transition table (sessions/core/session-lifecycle.ts).
+// The server stays the authority (409 INVALID_TRANSITION, vetoes such as a
+// missing start time); this only decides which buttons to offer.
 const NEXT_STEPS: Record<SessionStatus, readonly TransitionTarget[]> = {
-  draft: ['scheduled'],
-  scheduled: ['live'],
+  draft: ['scheduled', 'live', 'archived'],
+  scheduled: ['live', 'archived'],
   live: ['ended'],
   ended: ['archived'],
   archived: [],
 };
 
-const REQUIRED_PERMISSION: Record<TransitionTarget, string> = {
+const REQUIRED_PERMISSION: Record<TransitionTarget, Permission> = {
   scheduled: PERMISSIONS.sessionsWrite,
   archived: PERMISSIONS.sessionsWrite,
   live: PERMISSIONS.sessionsGoLive,
   ended: PERMISSIONS.sessionsGoLive,
 };
 
-export function allowedTransitions(status: SessionStatus, can: (permission: string) => boolean): TransitionTarget[] {
+export function allowedTransitions(status: SessionStatus, can: (permission: Permission) => boolean): TransitionTarget[] {
   return NEXT_STEPS[status].filter((to) => can(REQUIRED_PERMISSION[to]));
 }
 

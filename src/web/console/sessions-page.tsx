@@ -127,7 +127,7 @@ export function SessionsPage() {
       {sessions.loading ? (
         <LoadingState />
       ) : sessions.error ? (
-        <ErrorState message={describeError(t, sessions.error)} onRetry={sessions.reload} />
+        <ErrorState error={sessions.error} onRetry={sessions.reload} />
       ) : sessions.items.length === 0 ? (
         <EmptyState
           title={statusFilter ? t('sessions.emptyFiltered') : t('sessions.empty')}

@@ -1,8 +1,8 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { isApiError } from '../api/api-client';
 import { describeError } from '../api/describe-error';
+import { issuesByField } from '../api/field-issues';
 import { useAuth } from '../auth/auth-context';
 import type { SignInRedirectState } from '../auth/require-member';
 import { FormField } from '../components/form-field';
@@ -10,6 +10,7 @@ import { LangSwitch } from '../components/lang-switch';
 import { LoadingState } from '../components/page-states';
 
 const DEFAULT_DESTINATION = '/console/sessions';
+const SIGNIN_FIELDS = ['email', 'password'] as const;
 
 function destinationFrom(state: unknown): string {
   const from = (state as SignInRedirectState | null)?.from;
@@ -55,13 +56,9 @@ export function SignInPage() {
       await signIn(email.trim(), password);
       void navigate(destinationFrom(location.state), { replace: true });
     } catch (err) {
-      setError(describeError(t, err));
-      if (isApiError(err)) {
-        setFieldErrors({
-          email: err.issuesFor('email').map((i) => i.message),
-          password: err.issuesFor('password').map((i) => i.message),
-        });
-      }
+      const { fieldErrors: perField, needsSummary } = issuesByField(err, SIGNIN_FIELDS);
+      setFieldErrors(perField);
+      setError(needsSummary ? describeError(t, err) : null);
       setSubmitting(false);
     }
   };

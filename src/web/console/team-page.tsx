@@ -93,7 +93,7 @@ export function TeamPage() {
       {members.loading ? (
         <LoadingState />
       ) : members.error || !members.data ? (
-        <ErrorState message={describeError(t, members.error)} onRetry={members.reload} />
+        <ErrorState error={members.error} onRetry={members.reload} />
       ) : members.data.items.length === 0 ? (
         <EmptyState title={t('team.empty')} />
       ) : (

@@ -1,11 +1,12 @@
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../api/api-client';
 import { describeError } from '../api/describe-error';
+import { issuesByField } from '../api/field-issues';
 import { FormField } from '../components/form-field';
 import type { ViewerIdentity } from './use-viewer-identity';
 
 type Mode = 'signin' | 'signup';
+const VIEWER_FIELDS = ['nickname', 'password'] as const;
 
 interface ViewerAuthPanelProps {
   identity: ViewerIdentity;
@@ -38,13 +39,9 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
       await (mode === 'signin' ? onSignIn : onSignUp)(nickname.trim(), password);
       setPassword('');
     } catch (err) {
-      setError(describeError(t, err, 'viewer'));
-      if (isApiError(err)) {
-        setFieldErrors({
-          nickname: err.issuesFor('nickname').map((i) => i.message),
-          password: err.issuesFor('password').map((i) => i.message),
-        });
-      }
+      const { fieldErrors: perField, needsSummary } = issuesByField(err, VIEWER_FIELDS);
+      setFieldErrors(perField);
+      setError(needsSummary ? describeError(t, err, 'viewer') : null);
     } finally {
       setBusy(false);
     }
@@ -124,7 +121,12 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
             data-testid={mode === 'signin' ? 'viewer-signin-form' : 'viewer-signup-form'}
             onSubmit={(event) => void handleSubmit(event)}
           >
-            <FormField name="nickname" label={t('viewer.auth.nickname')} errors={fieldErrors.nickname}>
+            <FormField
+              name="nickname"
+              label={t('viewer.auth.nickname')}
+              hint={mode === 'signup' ? t('viewer.auth.nicknameHint') : undefined}
+              errors={fieldErrors.nickname}
+            >
               {(control) => (
                 <input
                   {...control}
@@ -136,7 +138,12 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
                 />
               )}
             </FormField>
-            <FormField name="password" label={t('viewer.auth.password')} errors={fieldErrors.password}>
+            <FormField
+              name="password"
+              label={t('viewer.auth.password')}
+              hint={mode === 'signup' ? t('viewer.auth.signUpPasswordHint') : undefined}
+              errors={fieldErrors.password}
+            >
               {(control) => (
                 <input
                   {...control}

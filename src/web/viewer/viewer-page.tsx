@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { isApiError } from '../api/api-client';
 import type { PublicSession } from '../api/api-types';
-import { describeError } from '../api/describe-error';
 import { viewerApi } from '../api/viewer-api';
 import { DemoBadge, StatusBadge } from '../components/badges';
 import { LangSwitch } from '../components/lang-switch';
@@ -50,7 +49,7 @@ export function ViewerPage() {
         </main>
       ) : session.error || !session.data ? (
         <main className="viewer-main">
-          <ErrorState message={describeError(t, session.error, 'viewer')} onRetry={session.reload} />
+          <ErrorState error={session.error} audience="viewer" onRetry={session.reload} />
         </main>
       ) : (
         <main className="viewer-main viewer-grid">
@@ -157,6 +156,11 @@ function ChatPlaceholder({ identity }: { identity: ViewerIdentity }) {
       {!isViewer && (
         <p className="chat-hint" data-testid="chat-guest-hint">
           {t('viewer.chat.guestHint')}
+        </p>
+      )}
+      {identity.kind === 'anonymous' && (
+        <p className="muted small" data-testid="guest-failed">
+          {t('viewer.guestFailed')}
         </p>
       )}
       {/* Sending is not wired up yet for anyone; guests additionally need an account. */}

@@ -25,6 +25,26 @@ function send(reply: FastifyReply, req: FastifyRequest, status: number, code: st
 }
 
 /**
+ * Errors the router raises before any route matches (bad percent-encoding in the path, a path
+ * parameter over maxParamLength): Fastify would answer them in its own format, so give them
+ * the same error body as everything else.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', String(req.id));
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      void send(reply, req, 400, 'BAD_URL', 'params: malformed percent-encoding in the URL', { issues: [{ path: 'params', message: 'malformed percent-encoding' }] });
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      void send(reply, req, 400, 'VALIDATION', 'params: a path parameter is too long', { issues: [{ path: 'params', message: 'too long' }] });
+      return;
+    default:
+      req.log.error({ err }, 'framework error');
+      void send(reply, req, 500, 'INTERNAL', 'Internal server error');
+  }
+}
+
+/**
  * The one error handler: typed AppErrors map to their status; schema failures become a 400
  * naming each field path; framework 4xx keep their status with a plain message; anything
  * else is a 500 whose details go to the log only.
@@ -40,7 +60,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const context = (err as { validationContext?: string }).validationContext;
-      const issues = err.validation.map((v) => ({ path: pointerToPath(context, v.instancePath), message: v.message ?? 'invalid' }));
+      const issues = err.validation.flatMap((v) => {
+        const path = pointerToPath(context, v.instancePath);
+        // A strict schema reports unknown keys on the parent object; name each key instead.
+        const keys = v.keyword === 'unrecognized_keys' ? v.params.keys : undefined;
+        if (Array.isArray(keys) && keys.length > 0) return keys.map((k) => ({ path: `${path}.${String(k)}`, message: 'unknown field' }));
+        return [{ path, message: v.message ?? 'invalid' }];
+      });
       const first = issues[0];
       return send(reply, req, 400, 'VALIDATION', first ? `${first.path}: ${first.message}` : 'Invalid input', { issues });
     }

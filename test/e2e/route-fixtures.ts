@@ -1,0 +1,341 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import { apiErrorSchema, type LiveSession } from '../../src/contracts/api.contract.js';
+import type { Permission } from '../../src/contracts/roles.contract.js';
+import { transitions, type SessionStatus } from '../../src/server/modules/sessions/core/session-lifecycle.js';
+import { systemCtx } from '../../src/server/platform/context.js';
+import type { RouteAccessRecord } from '../../src/server/platform/http/access.js';
+import { cookieFrom, createTestApp, TEST_PASSWORD, type Session, type TestApp } from '../support/test-app.js';
+
+/**
+ * One valid example request per route, shared by the bad-input and role-matrix suites. Every
+ * route in `t.routes` must have an entry here (both suites fail otherwise), keyed
+ * "METHOD /url/:pattern" exactly as registered.
+ *
+ * Who sends the request is the runner's business (owner, each role, a viewer...); a fixture
+ * only says what a valid request looks like and which status means success.
+ */
+
+export interface ValidRequest {
+  /** Concrete path, parameters filled in. */
+  url: string;
+  query?: Record<string, string>;
+  body?: Record<string, unknown>;
+  /** The success status the route answers with. */
+  status: number;
+}
+
+export interface FixtureEnv {
+  t: TestApp;
+  /** A short token unique within this app (e-mails, nicknames, titles). */
+  unique(): string;
+  /** Runs `make` once per app and key (a shared target member, session, viewer...). */
+  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+export interface FixtureCase {
+  name: string;
+  /** A permission the service checks beyond the route's access rule (session transitions). */
+  needs?: Permission;
+  build(env: FixtureEnv): Promise<ValidRequest>;
+}
+
+export interface RouteFixture {
+  /** The request ends the caller's session (sign-out): runners send it with a throwaway session. */
+  endsSession?: true;
+  /** The first case is the route's default example; role-matrix runs them all. */
+  cases: readonly [FixtureCase, ...FixtureCase[]];
+}
+
+export const VIEWER_PASSWORD = 'viewer-password-1';
+
+export const routeKey = (r: { method: string; url: string }): string => `${r.method} ${r.url}`;
+
+export function fixtureEnv(t: TestApp): FixtureEnv {
+  let n = 0;
+  const memo = new Map<string, Promise<unknown>>();
+  return {
+    t,
+    unique: () => `u${(n++).toString(36)}`,
+    shared<T>(key: string, make: () => Promise<T>): Promise<T> {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = make();
+        memo.set(key, p);
+      }
+      return p;
+    },
+  };
+}
+
+const one = (build: FixtureCase['build']): RouteFixture => ({ cases: [{ name: 'default', build }] });
+const inADay = (t: TestApp): string => new Date(t.clock.now().getTime() + 86_400_000).toISOString();
+
+/** A session in the given state, made through the service as the system (no HTTP, no permission checks). */
+export async function makeLiveSession(
+  t: TestApp,
+  opts: { status?: SessionStatus; visibility?: 'public' | 'unlisted' | 'private'; title?: string } = {},
+): Promise<LiveSession> {
+  const ctx = systemCtx('fixture');
+  let s = await t.services.sessions.create(ctx, {
+    title: opts.title ?? 'Fixture session',
+    theme: 'other',
+    visibility: opts.visibility ?? 'public',
+    scheduledStart: inADay(t),
+    plannedMinutes: 60,
+  });
+  const target = opts.status ?? 'draft';
+  for (const step of ['scheduled', 'live', 'ended', 'archived'] as const) {
+    if (s.status === target) break;
+    s = await t.services.sessions.transition(ctx, s.id, step);
+  }
+  return s;
+}
+
+function transitionCase(from: SessionStatus, to: SessionStatus): FixtureCase {
+  const needs = transitions[from][to];
+  if (!needs) throw new Error(`route-fixtures: ${from} -> ${to} is not a transition`);
+  return {
+    name: `${from}→${to}`,
+    needs,
+    build: async ({ t }) => {
+      const s = await makeLiveSession(t, { status: from, title: `Transition ${from}→${to}` });
+      return { url: `/api/console/sessions/${s.id}/transitions`, body: { to, reason: 'e2e' }, status: 200 };
+    },
+  };
+}
+
+export const routeFixtures: Record<string, RouteFixture> = {
+  'GET /metrics': one(async () => ({ url: '/metrics', status: 200 })),
+  'GET /healthz': one(async () => ({ url: '/healthz', status: 200 })),
+  'GET /readyz': one(async () => ({ url: '/readyz', status: 200 })),
+
+  // --- team auth -----------------------------------------------------------------
+  'POST /api/console/auth/signin': one(async ({ t }) => {
+    const owner = await t.signInAs(['owner']);
+    return { url: '/api/console/auth/signin', body: { email: owner.email, password: TEST_PASSWORD }, status: 200 };
+  }),
+  'POST /api/console/auth/signout': { endsSession: true, cases: [{ name: 'default', build: async () => ({ url: '/api/console/auth/signout', status: 204 }) }] },
+  'GET /api/console/auth/me': one(async () => ({ url: '/api/console/auth/me', status: 200 })),
+  // Every member made by signInAs has TEST_PASSWORD; "changing" it to itself keeps it usable.
+  'POST /api/console/auth/password': one(async () => ({
+    url: '/api/console/auth/password',
+    body: { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD },
+    status: 204,
+  })),
+
+  // --- team ------------------------------------------------------------------------
+  'GET /api/console/team/members': one(async () => ({ url: '/api/console/team/members', status: 200 })),
+  'POST /api/console/team/members': one(async ({ unique }) => ({
+    url: '/api/console/team/members',
+    body: { email: `member-${unique()}@test.onair.local`, displayName: 'Fixture member', roles: ['analyst'], password: 'fixture-password-1' },
+    status: 201,
+  })),
+  'PATCH /api/console/team/members/:id': one(async ({ t, unique, shared }) => {
+    const target = await shared('target-member', () =>
+      t.services.team.create(systemCtx('fixture'), { email: 'target@test.onair.local', displayName: 'Target', roles: ['cs'], password: 'fixture-password-1' }),
+    );
+    return { url: `/api/console/team/members/${target.id}`, body: { displayName: `Renamed ${unique()}` }, status: 200 };
+  }),
+
+  // --- audit and catalog -----------------------------------------------------------
+  'GET /api/console/audit': one(async () => ({ url: '/api/console/audit', query: { limit: '10' }, status: 200 })),
+  'GET /api/console/products': one(async () => ({ url: '/api/console/products', status: 200 })),
+
+  // --- live sessions -----------------------------------------------------------------
+  'GET /api/console/sessions': one(async () => ({ url: '/api/console/sessions', query: { status: 'draft', limit: '10' }, status: 200 })),
+  'POST /api/console/sessions': one(async ({ t, unique }) => ({
+    url: '/api/console/sessions',
+    body: { title: `Fixture ${unique()}`, theme: 'launch', visibility: 'public', scheduledStart: inADay(t), plannedMinutes: 60 },
+    status: 201,
+  })),
+  'GET /api/console/sessions/:id': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}`, status: 200 };
+  }),
+  'PATCH /api/console/sessions/:id': one(async ({ t, shared, unique }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}`, body: { title: `Edited ${unique()}` }, status: 200 };
+  }),
+  // The route needs sessions:read; the service then checks the move's own permission.
+  'POST /api/console/sessions/:id/transitions': {
+    cases: [transitionCase('draft', 'scheduled'), transitionCase('scheduled', 'live'), transitionCase('live', 'ended'), transitionCase('ended', 'archived')],
+  },
+  'GET /api/live/:id': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public' }));
+    return { url: `/api/live/${s.id}`, status: 200 };
+  }),
+
+  // --- viewers -------------------------------------------------------------------------
+  'POST /api/viewer/signup': one(async ({ unique }) => ({ url: '/api/viewer/signup', body: { nickname: `viewer ${unique()}`, password: VIEWER_PASSWORD }, status: 201 })),
+  'POST /api/viewer/signin': one(async ({ t, shared }) => {
+    const nickname = await shared('signin-viewer', async () => {
+      await t.services.viewers.signUp(systemCtx('fixture'), 'Fixture viewer', VIEWER_PASSWORD, null);
+      return 'Fixture viewer';
+    });
+    return { url: '/api/viewer/signin', body: { nickname, password: VIEWER_PASSWORD }, status: 200 };
+  }),
+  'POST /api/viewer/signout': { endsSession: true, cases: [{ name: 'default', build: async () => ({ url: '/api/viewer/signout', status: 204 }) }] },
+  'GET /api/viewer/me': one(async () => ({ url: '/api/viewer/me', status: 200 })),
+  'POST /api/viewer/guest': one(async () => ({ url: '/api/viewer/guest', status: 200 })),
+};
+
+// --- callers -------------------------------------------------------------------------------
+
+let ipCounter = 0;
+/**
+ * A fresh client address per request, so the per-IP rate limits (viewer sign-up allows 10 a
+ * minute) and sign-in throttling never bleed from one case into another.
+ */
+export function nextIp(): string {
+  const n = ++ipCounter;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+export interface ViewerSession {
+  cookie: string;
+  csrf: string;
+  viewerId: string;
+  nickname: string;
+}
+
+/** Signs up a viewer over HTTP and returns its cookie and CSRF token. */
+export async function viewerSignUp(t: TestApp, nickname: string, password = VIEWER_PASSWORD): Promise<ViewerSession> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/viewer/signup', remoteAddress: nextIp(), payload: { nickname, password } });
+  expect(res.statusCode, res.body).toBe(201);
+  const body = res.json<{ viewer: { id: string; nickname: string }; csrfToken: string }>();
+  return { cookie: cookieFrom(res, 'onair_viewer'), csrf: body.csrfToken, viewerId: body.viewer.id, nickname: body.viewer.nickname };
+}
+
+export async function viewerSignIn(t: TestApp, nickname: string, password = VIEWER_PASSWORD): Promise<ViewerSession> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/viewer/signin', remoteAddress: nextIp(), payload: { nickname, password } });
+  expect(res.statusCode, res.body).toBe(200);
+  const body = res.json<{ viewer: { id: string; nickname: string }; csrfToken: string }>();
+  return { cookie: cookieFrom(res, 'onair_viewer'), csrf: body.csrfToken, viewerId: body.viewer.id, nickname: body.viewer.nickname };
+}
+
+/** A new console session for an existing member (unlike t.signInAs, never cached). */
+export async function teamSignIn(t: TestApp, email: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/console/auth/signin', remoteAddress: nextIp(), payload: { email, password } });
+  expect(res.statusCode, res.body).toBe(200);
+  const body = res.json<{ member: { id: string; email: string }; csrfToken: string }>();
+  return { cookie: cookieFrom(res, 'onair_team'), csrf: body.csrfToken, memberId: body.member.id, email: body.member.email };
+}
+
+/** Cookie, plus the CSRF header on writes. */
+export function authHeaders(method: string, s: { cookie: string; csrf: string } | null): Record<string, string> {
+  if (!s) return {};
+  return method === 'GET' || method === 'HEAD' ? { cookie: s.cookie } : { cookie: s.cookie, 'x-csrf-token': s.csrf };
+}
+
+export function withQuery(url: string, query: Record<string, string | string[]> | undefined): string {
+  if (!query) return url;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
+  const s = qs.toString();
+  return s ? `${url}?${s}` : url;
+}
+
+/** Sends a fixture's valid request with the given session. */
+export function sendValid(t: TestApp, method: string, req: ValidRequest, session: { cookie: string; csrf: string } | null): Promise<LightMyRequestResponse> {
+  return t.app.inject({
+    method: method as 'GET',
+    url: withQuery(req.url, req.query),
+    remoteAddress: nextIp(),
+    headers: authHeaders(method, session),
+    ...(req.body !== undefined ? { payload: req.body } : {}),
+  });
+}
+
+/** Asserts the standard error body and returns it. */
+export function expectError(res: LightMyRequestResponse, status: number, code: string): { code: string; message: string; issues?: { path: string; message: string }[]; requestId: string } {
+  expect(res.statusCode, res.body).toBe(status);
+  const parsed = apiErrorSchema.safeParse(res.json());
+  expect(parsed.success, `error body has the standard shape: ${res.body}`).toBe(true);
+  const error = parsed.data!.error;
+  expect(error.code, res.body).toBe(code);
+  return error;
+}
+
+// --- the registered routes and their schemas ---------------------------------------------
+
+export interface JsonSchema {
+  type?: string;
+  nullable?: boolean;
+  enum?: unknown[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  maxLength?: number;
+  minLength?: number;
+  maximum?: number;
+  minimum?: number;
+  maxItems?: number;
+  minItems?: number;
+  format?: string;
+  pattern?: string;
+  default?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+}
+export interface OpenApiParameter {
+  in: 'path' | 'query' | 'header' | 'cookie';
+  name: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+export interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+}
+export type OpenApiPaths = Record<string, Record<string, OpenApiOperation>>;
+
+export interface RoutePlan {
+  routes: RouteAccessRecord[];
+  paths: OpenApiPaths;
+}
+
+/**
+ * The registered routes and their request schemas (as the OpenAPI document states them),
+ * read from a throwaway SQLite app so suites can name one test per route and case at
+ * collection time.
+ */
+export async function planRoutes(): Promise<RoutePlan> {
+  const t = await createTestApp('sqlite');
+  try {
+    const spec = (await t.app.inject('/docs/json')).json<{ paths: OpenApiPaths }>();
+    return { routes: [...t.routes], paths: spec.paths };
+  } finally {
+    await t.dispose();
+  }
+}
+
+/** The OpenAPI operation of a route (`:id` becomes `{id}`), if documented. */
+export function operationOf(plan: RoutePlan, r: RouteAccessRecord): OpenApiOperation | undefined {
+  const path = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return plan.paths[path]?.[r.method.toLowerCase()];
+}
+
+// --- database snapshot ------------------------------------------------------------------------
+
+const tableNames = new WeakMap<TestApp, Promise<string[]>>();
+
+/** Every row of every table of this app's database, to prove a request (or a batch) wrote nothing. */
+export async function snapshotDatabase(t: TestApp): Promise<Record<string, string[]>> {
+  const db = t.database.db;
+  let names = tableNames.get(t);
+  if (!names) {
+    names = db.introspection
+      .getTables()
+      .then((all) => all.filter((x) => (t.database.schema === null || x.schema === t.database.schema) && !x.name.startsWith('kysely_')).map((x) => x.name).sort());
+    tableNames.set(t, names);
+  }
+  const tables = await names;
+  const out: Record<string, string[]> = {};
+  for (const name of tables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
+    out[name] = rows.map((r) => JSON.stringify(r)).sort();
+  }
+  return out;
+}
