@@ -65,6 +65,34 @@ try {
     await guest.locator('[data-testid="viewer-mode"][data-mode="guest"]').waitFor();
     await guest.screenshot({ path: join(outDir, 'live-guest.png') });
     process.stdout.write(`Wrote ${join(outDir, 'console-sessions.png')} and live-guest.png\n`);
+
+    // REVIEW_DIR=/tmp/x: also every page in both languages, on a desktop and a phone width,
+    // for a person to look at before calling a page done (not committed).
+    const reviewDir = process.env.REVIEW_DIR;
+    if (reviewDir) {
+      mkdirSync(reviewDir, { recursive: true });
+      const cookies = await context.cookies();
+      for (const lang of ['en', 'zh-CN']) {
+        for (const width of [1280, 375]) {
+          const ctx = await browser.newContext({ viewport: { width, height: width === 375 ? 812 : 800 }, locale: lang, timezoneId: 'Asia/Shanghai' });
+          await ctx.addInitScript((l: string) => window.localStorage.setItem('onair.lang', l), lang);
+          const p = await ctx.newPage();
+          await p.goto(`${origin}/console/signin`);
+          await p.screenshot({ path: join(reviewDir, `signin-${lang}-${width}.png`) });
+          await ctx.addCookies(cookies);
+          for (const page of ['sessions', 'products', 'team', 'audit']) {
+            await p.goto(`${origin}/console/${page}`);
+            await p.waitForLoadState('networkidle');
+            await p.screenshot({ path: join(reviewDir, `${page}-${lang}-${width}.png`), fullPage: true });
+          }
+          await p.goto(`${origin}/live/${encodeURIComponent(id ?? '')}`);
+          await p.waitForLoadState('networkidle');
+          await p.screenshot({ path: join(reviewDir, `live-${lang}-${width}.png`), fullPage: true });
+          await ctx.close();
+        }
+      }
+      process.stdout.write(`Wrote review screenshots to ${reviewDir}\n`);
+    }
   } finally {
     await browser.close();
   }

@@ -1,3 +1,4 @@
+import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteAccessRecord } from '../../src/server/platform/http/access.js';
 import { createTestApp, type Session, type TestApp } from '../support/test-app.js';
@@ -311,7 +312,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
           if (!example) return expect.fail(`no valid example was built for ${key}`);
           const b = c.make(example);
           const res = await t.app.inject({
-            method: r.method as 'GET',
+            method: r.method as HTTPMethods,
             url: withQuery(b.url, b.query),
             remoteAddress: nextIp(),
             headers: { ...authHeaders(r.method, sessionFor(r)), ...(b.contentType ? { 'content-type': b.contentType } : {}) },

@@ -1,3 +1,4 @@
+import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOf, teamRoles, type TeamRole } from '../../src/contracts/roles.contract.js';
 import { createTestApp, type Session, type TestApp } from '../support/test-app.js';
@@ -121,7 +122,7 @@ describe.each(dialects())('role matrix on %s', (dialect) => {
           const req = await f.cases[0].build(env);
           const before = await snapshotDatabase(t);
           const res = await t.app.inject({
-            method: r.method as 'POST',
+            method: r.method as HTTPMethods,
             url: withQuery(req.url, req.query),
             remoteAddress: nextIp(),
             headers: { cookie: owner.cookie, ...v.header(owner) },

@@ -1,7 +1,7 @@
-import type { LightMyRequestResponse } from 'fastify';
+import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { apiErrorSchema, type LiveSession } from '../../src/contracts/api.contract.js';
+import { apiErrorSchema, type ApiErrorBody, type LiveSession } from '../../src/contracts/api.contract.js';
 import type { Permission } from '../../src/contracts/roles.contract.js';
 import { transitions, type SessionStatus } from '../../src/server/modules/sessions/core/session-lifecycle.js';
 import { systemCtx } from '../../src/server/platform/context.js';
@@ -240,7 +240,7 @@ export function withQuery(url: string, query: Record<string, string | string[]> 
 /** Sends a fixture's valid request with the given session. */
 export function sendValid(t: TestApp, method: string, req: ValidRequest, session: { cookie: string; csrf: string } | null): Promise<LightMyRequestResponse> {
   return t.app.inject({
-    method: method as 'GET',
+    method: method as HTTPMethods,
     url: withQuery(req.url, req.query),
     remoteAddress: nextIp(),
     headers: authHeaders(method, session),
@@ -249,13 +249,12 @@ export function sendValid(t: TestApp, method: string, req: ValidRequest, session
 }
 
 /** Asserts the standard error body and returns it. */
-export function expectError(res: LightMyRequestResponse, status: number, code: string): { code: string; message: string; issues?: { path: string; message: string }[]; requestId: string } {
+export function expectError(res: LightMyRequestResponse, status: number, code: string): ApiErrorBody['error'] {
   expect(res.statusCode, res.body).toBe(status);
   const parsed = apiErrorSchema.safeParse(res.json());
-  expect(parsed.success, `error body has the standard shape: ${res.body}`).toBe(true);
-  const error = parsed.data!.error;
-  expect(error.code, res.body).toBe(code);
-  return error;
+  if (!parsed.success) return expect.fail(`error body has the standard shape: ${res.body}`);
+  expect(parsed.data.error.code, res.body).toBe(code);
+  return parsed.data.error;
 }
 
 // --- the registered routes and their schemas ---------------------------------------------
