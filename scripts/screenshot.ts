@@ -75,7 +75,7 @@ try {
       for (const lang of ['en', 'zh-CN']) {
         for (const width of [1280, 375]) {
           const ctx = await browser.newContext({ viewport: { width, height: width === 375 ? 812 : 800 }, locale: lang, timezoneId: 'Asia/Shanghai' });
-          await ctx.addInitScript((l: string) => window.localStorage.setItem('onair.lang', l), lang);
+          await ctx.addInitScript({ content: `localStorage.setItem('onair.lang', ${JSON.stringify(lang)});` });
           const p = await ctx.newPage();
           await p.goto(`${origin}/console/signin`);
           await p.screenshot({ path: join(reviewDir, `signin-${lang}-${width}.png`) });

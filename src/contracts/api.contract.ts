@@ -13,6 +13,10 @@ export const apiErrorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
+/** For routes that take no query string or no body: anything sent is named and refused. */
+export const noQuery = z.strictObject({});
+export const noBody = z.strictObject({}).nullish();
+
 export const idParam = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id') });
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with time zone' });

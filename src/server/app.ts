@@ -22,6 +22,7 @@ import { installAccessGuard, type RouteAccessRecord } from './platform/http/acce
 import { CookiePolicy } from './platform/http/cookie-policy.js';
 import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
+import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
 import { resolveSigningSecret } from './platform/settings.store.js';
 import { MemoryThrottleStore } from './platform/throttle/throttle.memory.js';
@@ -184,6 +185,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   });
 
   const routes: RouteAccessRecord[] = [];
+  installSchemaDefaults(app);
   installAccessGuard(app, auth, routes);
   installMetrics(app, { poolStats: database.poolStats, dialect: database.dialect, token: config.metricsToken });
 

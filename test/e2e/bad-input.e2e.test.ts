@@ -245,9 +245,11 @@ function casesFor(r: RouteAccessRecord): BadCase[] {
 
   const body = op?.requestBody?.content['application/json']?.schema;
   if (!body) return cases;
+  // A route that takes no body (schema `{}` or nothing) accepts an absent body and null.
+  const bodyOptional = body.nullable === true;
   cases.push(
-    { name: 'no body at all', make: (v) => rawBody(v, undefined), status: 400, code: 'VALIDATION', path: 'body' },
-    ...['[]', '"text"', '42', 'null', 'true'].map(
+    ...(bodyOptional ? [] : [{ name: 'no body at all', make: (v: ValidRequest) => rawBody(v, undefined), status: 400, code: 'VALIDATION', path: 'body' } satisfies BadCase]),
+    ...['[]', '"text"', '42', ...(bodyOptional ? [] : ['null']), 'true'].map(
       (raw): BadCase => ({ name: `body is ${raw} instead of an object`, make: (v) => rawBody(v, raw, 'application/json'), status: 400, code: 'VALIDATION', path: 'body' }),
     ),
     { name: 'body has an unknown key', make: (v) => jsonBody(v, { ...v.body, unexpected: 1 }), status: 400, code: 'VALIDATION', path: 'body.unexpected' },

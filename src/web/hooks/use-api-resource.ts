@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import { sameDeps } from './same-deps';
+import { useCallback, useState, type DependencyList } from 'react';
+import { useAbortableLoad } from './use-abortable-load';
 
 export interface ApiResource<T> {
   data: T | null;
@@ -15,48 +15,7 @@ export interface ApiResource<T> {
  */
 export function useApiResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): ApiResource<T> {
   const [data, setDataState] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [generation, setGeneration] = useState(0);
-  const [seenDeps, setSeenDeps] = useState(deps);
-  const loadRef = useRef(load);
-
-  useEffect(() => {
-    loadRef.current = load;
-  });
-
-  // Reset while rendering (not in the effect) so the stale result is never
-  // painted under the new parameters.
-  if (!sameDeps(seenDeps, deps)) {
-    setSeenDeps(deps);
-    setLoading(true);
-    setError(null);
-  }
-
-  useEffect(() => {
-    const controller = new AbortController();
-    loadRef.current(controller.signal).then(
-      (result) => {
-        if (controller.signal.aborted) return;
-        setDataState(result);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [seenDeps, generation]);
-
-  const reload = useCallback(() => {
-    setLoading(true);
-    setError(null);
-    setGeneration((g) => g + 1);
-  }, []);
+  const { loading, error, reload } = useAbortableLoad(load, deps, { onLoaded: setDataState });
   const setData = useCallback((update: (prev: T | null) => T | null) => {
     setDataState(update);
   }, []);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
 import type { Page } from '../api/api-types';
-import { sameDeps } from './same-deps';
+import { settleUnlessAborted, useAbortableLoad } from './use-abortable-load';
 
 export interface PagedResource<T> {
   items: T[];
@@ -22,12 +22,8 @@ export function usePagedResource<T>(
 ): PagedResource<T> {
   const [items, setItems] = useState<T[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [loadMoreError, setLoadMoreError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
-  const [seenDeps, setSeenDeps] = useState(deps);
   const loadRef = useRef(load);
   const moreController = useRef<AbortController | null>(null);
 
@@ -35,41 +31,25 @@ export function usePagedResource<T>(
     loadRef.current = load;
   });
 
-  const resetToFirstPage = () => {
-    setLoading(true);
-    setLoadingMore(false);
-    setError(null);
-    setLoadMoreError(null);
-  };
-
-  // A new filter starts over from the first page; reset during render so the
-  // old list is never shown under the new filter.
-  if (!sameDeps(seenDeps, deps)) {
-    setSeenDeps(deps);
-    resetToFirstPage();
-  }
-
-  useEffect(() => {
-    const controller = new AbortController();
-    // A "load more" for the previous filter must not append to the new list.
-    moreController.current?.abort();
-    loadRef.current(null, controller.signal).then(
-      (page) => {
-        if (controller.signal.aborted) return;
+  // A new filter (or a reload) starts over from the first page.
+  const { loading, error, reload } = useAbortableLoad(
+    (signal) => {
+      // A "load more" for the previous filter must not append to the new list.
+      moreController.current?.abort();
+      return load(null, signal);
+    },
+    deps,
+    {
+      onLoaded: (page) => {
         setItems(page.items);
         setNextCursor(page.nextCursor);
-        setLoading(false);
       },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
+      onReset: () => {
+        setLoadingMore(false);
+        setLoadMoreError(null);
       },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [seenDeps, generation]);
+    },
+  );
 
   const loadMore = useCallback(() => {
     if (!nextCursor || loadingMore) return;
@@ -77,15 +57,15 @@ export function usePagedResource<T>(
     moreController.current = controller;
     setLoadingMore(true);
     setLoadMoreError(null);
-    loadRef.current(nextCursor, controller.signal).then(
+    settleUnlessAborted(
+      loadRef.current(nextCursor, controller.signal),
+      controller.signal,
       (page) => {
-        if (controller.signal.aborted) return;
         setItems((prev) => [...prev, ...page.items]);
         setNextCursor(page.nextCursor);
         setLoadingMore(false);
       },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
+      (err) => {
         setLoadMoreError(err);
         setLoadingMore(false);
       },
@@ -99,10 +79,6 @@ export function usePagedResource<T>(
     [],
   );
 
-  const reload = useCallback(() => {
-    resetToFirstPage();
-    setGeneration((g) => g + 1);
-  }, []);
   const updateItems = useCallback((update: (items: T[]) => T[]) => {
     setItems(update);
   }, []);
