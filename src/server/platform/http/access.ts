@@ -61,10 +61,8 @@ export function installAccessGuard(app: FastifyInstance, auth: AuthService, rout
     req.ctx = { actor: { kind: 'anonymous' }, requestId: String(req.id), ip };
     reply.header('x-request-id', String(req.id));
     const access = req.routeOptions.config?.access;
-    if (!access || access.kind === 'public') {
-      await tryViewer(req, auth, false);
-      return;
-    }
+    // Public routes and static files act for nobody, so they cost no session lookup.
+    if (!access || access.kind === 'public') return;
     if (access.kind === 'team') {
       const token = req.cookies[cookieNames.team];
       const found = token ? await auth.resolve('team', token) : null;
@@ -75,7 +73,7 @@ export function installAccessGuard(app: FastifyInstance, auth: AuthService, rout
       if (access.permission) requirePermission(found.actor, access.permission);
       return;
     }
-    await tryViewer(req, auth, true);
+    await tryViewer(req, auth);
     if (access.kind === 'viewer' && req.ctx.actor.kind !== 'viewer') {
       throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
     }
@@ -85,14 +83,14 @@ export function installAccessGuard(app: FastifyInstance, auth: AuthService, rout
   });
 }
 
-async function tryViewer(req: FastifyRequest, auth: AuthService, enforceCsrf: boolean): Promise<void> {
+async function tryViewer(req: FastifyRequest, auth: AuthService): Promise<void> {
   const token = req.cookies[cookieNames.viewer];
   if (token) {
     const found = await auth.resolve('viewer', token);
     if (found) {
       req.ctx.actor = found.actor;
       req.authSession = { sessionId: found.sessionId, csrfToken: found.csrfToken };
-      if (enforceCsrf) checkCsrf(req);
+      checkCsrf(req);
       return;
     }
   }
