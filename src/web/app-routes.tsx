@@ -1,16 +1,25 @@
+import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider } from './auth/auth-context';
-import { PERMISSIONS } from './auth/permissions';
 import { RequireMember, RequirePermission } from './auth/require-member';
-import { LangSwitch } from './components/lang-switch';
+import { AuthScreen } from './components/auth-screen';
+import { StateCard } from './components/page-states';
 import { AuditPage } from './console/audit-page';
-import { ConsoleHome, ConsoleLayout } from './console/console-layout';
+import { ConsoleHome, ConsoleLayout, NAV_ITEMS, type ConsolePageKey } from './console/console-layout';
 import { ProductsPage } from './console/products-page';
 import { SessionsPage } from './console/sessions-page';
 import { SignInPage } from './console/signin-page';
 import { TeamPage } from './console/team-page';
 import { ViewerPage } from './viewer/viewer-page';
+
+// The route and the permission of each console page come from its nav item.
+const CONSOLE_PAGES: Record<ConsolePageKey, ComponentType> = {
+  sessions: SessionsPage,
+  products: ProductsPage,
+  team: TeamPage,
+  audit: AuditPage,
+};
 
 export function AppRoutes() {
   return (
@@ -32,38 +41,20 @@ function ConsoleRoutes() {
         <Route element={<RequireMember />}>
           <Route element={<ConsoleLayout />}>
             <Route index element={<ConsoleHome />} />
-            <Route
-              path="sessions"
-              element={
-                <RequirePermission permission={PERMISSIONS.sessionsRead}>
-                  <SessionsPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="products"
-              element={
-                <RequirePermission permission={PERMISSIONS.catalogRead}>
-                  <ProductsPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="team"
-              element={
-                <RequirePermission permission={PERMISSIONS.teamRead}>
-                  <TeamPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="audit"
-              element={
-                <RequirePermission permission={PERMISSIONS.auditRead}>
-                  <AuditPage />
-                </RequirePermission>
-              }
-            />
+            {NAV_ITEMS.map(({ key, permission }) => {
+              const Page = CONSOLE_PAGES[key];
+              return (
+                <Route
+                  key={key}
+                  path={key}
+                  element={
+                    <RequirePermission permission={permission}>
+                      <Page />
+                    </RequirePermission>
+                  }
+                />
+              );
+            })}
             <Route path="*" element={<NotFoundPage inConsole />} />
           </Route>
         </Route>
@@ -75,27 +66,19 @@ function ConsoleRoutes() {
 function NotFoundPage({ inConsole = false }: { inConsole?: boolean }) {
   const { t } = useTranslation();
   const body = (
-    <div className="card state-card" data-testid="not-found">
-      <h1 className="state-title">{t('notFound.title')}</h1>
+    <StateCard title={t('notFound.title')} testId="not-found">
       <p className="muted">{t('notFound.body')}</p>
       {!inConsole && (
         <Link className="btn btn-primary" to="/console">
           {t('notFound.toConsole')}
         </Link>
       )}
-    </div>
+    </StateCard>
   );
   if (inConsole) return <section className="page">{body}</section>;
   return (
-    <div className="auth-screen">
-      <div className="auth-topbar">
-        <span className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-        </span>
-        <LangSwitch />
-      </div>
+    <AuthScreen>
       <main className="auth-card">{body}</main>
-    </div>
+    </AuthScreen>
   );
 }

@@ -46,6 +46,15 @@ export function isApiError(value: unknown): value is ApiError {
   return value instanceof ApiError;
 }
 
+/** Awaits a sign-out request; a session that had already expired (401) is as signed out as it needs to be. */
+export async function signOutIgnoringExpiry(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (error) {
+    if (!isApiError(error) || error.status !== 401) throw error;
+  }
+}
+
 // Team members and viewers are separate principals with separate CSRF tokens;
 // one browser tab can hold both (a host previewing the viewer page), so the
 // token is chosen by which API the request goes to.

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { isApiError, onUnauthorized, setCsrfToken } from '../api/api-client';
+import { isApiError, onUnauthorized, setCsrfToken, signOutIgnoringExpiry } from '../api/api-client';
 import type { Member, Permission } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 
@@ -64,12 +64,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
-    try {
-      await consoleApi.signOut();
-    } catch (error) {
-      // An already-expired session is as signed out as we need it to be.
-      if (!isApiError(error) || error.status !== 401) throw error;
-    }
+    await signOutIgnoringExpiry(consoleApi.signOut());
     setCsrfToken('console', null);
     setState({ status: 'signed-out', reason: 'signed-out' });
   }, []);

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Permission } from '../api/api-types';
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
-import { LoadingState } from '../components/page-states';
+import { LoadingState, StateCard } from '../components/page-states';
 import { useAuth } from './auth-context';
 
 export interface SignInRedirectState {
@@ -27,16 +27,18 @@ export function RequireMember() {
 
 export function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
-  const { t } = useTranslation();
-  if (!can(permission)) {
-    return (
-      <section className="page">
-        <div className="card state-card" data-testid="no-access">
-          <h1 className="state-title">{t('common.noAccessTitle')}</h1>
-          <p>{t('common.noAccess')}</p>
-        </div>
-      </section>
-    );
-  }
+  if (!can(permission)) return <NoAccessPage />;
   return <>{children}</>;
+}
+
+/** What a console page shows to a member who lacks the permission to see it. */
+export function NoAccessPage() {
+  const { t } = useTranslation();
+  return (
+    <section className="page">
+      <StateCard title={t('common.noAccessTitle')} testId="no-access">
+        <p>{t('common.noAccess')}</p>
+      </StateCard>
+    </section>
+  );
 }

@@ -1,4 +1,4 @@
-import { useId, type ReactElement, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactElement, type ReactNode } from 'react';
 
 export interface FieldControlProps {
   id: string;
@@ -6,13 +6,16 @@ export interface FieldControlProps {
   'aria-describedby': string | undefined;
 }
 
-interface FormFieldProps {
+interface FieldFrameProps {
   /** Name used for test ids and for matching server issues. */
   name: string;
   label: ReactNode;
   hint?: ReactNode;
   errors?: string[];
   className?: string;
+}
+
+interface FormFieldProps extends FieldFrameProps {
   children: (control: FieldControlProps) => ReactElement;
 }
 
@@ -41,6 +44,79 @@ export function FormField({ name, label, hint, errors = [], className, children 
         </ul>
       )}
     </div>
+  );
+}
+
+type InputAttributes = Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'id' | 'name' | 'value' | 'onChange' | 'className' | 'children' | 'aria-invalid' | 'aria-describedby'
+>;
+
+interface InputFieldProps extends FieldFrameProps, InputAttributes {
+  testId: string;
+  value: string;
+  onValueChange: (value: string) => void;
+  /** Also give the input `name` as its HTML name (helps password managers spot a sign-in form). */
+  named?: boolean;
+}
+
+/** A `FormField` around a controlled `<input>`; other input attributes pass through. */
+export function InputField({
+  name,
+  label,
+  hint,
+  errors,
+  className,
+  testId,
+  value,
+  onValueChange,
+  named = false,
+  ...inputProps
+}: InputFieldProps) {
+  return (
+    <FormField name={name} label={label} hint={hint} errors={errors} className={className}>
+      {(control) => (
+        <input
+          {...control}
+          {...inputProps}
+          name={named ? name : undefined}
+          data-testid={testId}
+          value={value}
+          onChange={(event) => { onValueChange(event.target.value); }}
+        />
+      )}
+    </FormField>
+  );
+}
+
+interface SelectFieldProps<V extends string> extends FieldFrameProps {
+  testId: string;
+  value: V;
+  options: readonly V[];
+  optionLabel: (value: V) => string;
+  onValueChange: (value: V) => void;
+}
+
+/** A `FormField` around a controlled `<select>` offering `options`. */
+export function SelectField<V extends string>(props: SelectFieldProps<V>) {
+  const { testId, value, options, optionLabel, onValueChange, ...frame } = props;
+  return (
+    <FormField {...frame}>
+      {(control) => (
+        <select
+          {...control}
+          data-testid={testId}
+          value={value}
+          onChange={(event) => { onValueChange(event.target.value as V); }}
+        >
+          {options.map((option) => (
+            <option key={option} value={option}>
+              {optionLabel(option)}
+            </option>
+          ))}
+        </select>
+      )}
+    </FormField>
   );
 }
 

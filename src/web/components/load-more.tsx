@@ -1,31 +1,32 @@
 import { useTranslation } from 'react-i18next';
+import { describeError } from '../api/describe-error';
+import type { PagedResource } from '../hooks/use-paged-resource';
 
-export function LoadMore({
-  hasMore,
-  loading,
-  error,
-  onLoadMore,
+/**
+ * The "load more" button under a paged list (hidden while the first page loads
+ * or failed), or `endLabel` once the last page is in.
+ */
+export function LoadMore<T>({
+  resource,
   testId,
   endLabel,
 }: {
-  hasMore: boolean;
-  loading: boolean;
-  error: string | null;
-  onLoadMore: () => void;
+  resource: PagedResource<T>;
   testId: string;
   endLabel?: string;
 }) {
   const { t } = useTranslation();
-  if (!hasMore) return endLabel ? <p className="list-end muted">{endLabel}</p> : null;
+  if (resource.loading || resource.error) return null;
+  if (resource.nextCursor === null) return endLabel ? <p className="list-end muted">{endLabel}</p> : null;
   return (
     <div className="load-more">
-      {error && (
+      {resource.loadMoreError ? (
         <p className="form-error" role="alert">
-          {error}
+          {describeError(t, resource.loadMoreError)}
         </p>
-      )}
-      <button type="button" className="btn" data-testid={testId} disabled={loading} onClick={onLoadMore}>
-        {loading ? t('common.loadingMore') : t('common.loadMore')}
+      ) : null}
+      <button type="button" className="btn" data-testid={testId} disabled={resource.loadingMore} onClick={resource.loadMore}>
+        {resource.loadingMore ? t('common.loadingMore') : t('common.loadMore')}
       </button>
     </div>
   );

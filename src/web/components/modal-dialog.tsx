@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
-import { useTranslation } from 'react-i18next';
+import { CloseButton } from './close-button';
 
 interface ModalDialogProps {
   title: string;
@@ -10,7 +10,6 @@ interface ModalDialogProps {
 }
 
 export function ModalDialog({ title, onClose, children, testId }: ModalDialogProps) {
-  const { t } = useTranslation();
   const titleId = useId();
   const panelRef = useRef<HTMLDivElement>(null);
   // Kept in a ref so a new onClose identity on re-render doesn't steal focus back to the first field.
@@ -42,9 +41,7 @@ export function ModalDialog({ title, onClose, children, testId }: ModalDialogPro
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={panelRef} data-testid={testId}>
         <div className="modal-header">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={onClose}>
-            ×
-          </button>
+          <CloseButton onClose={onClose} />
         </div>
         {children}
       </div>

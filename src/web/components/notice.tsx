@@ -1,9 +1,8 @@
 import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
+import { CloseButton } from './close-button';
 
 /** Short-lived success message; announced politely and dismissed after a while. */
 export function Notice({ message, onDismiss }: { message: string | null; onDismiss: () => void }) {
-  const { t } = useTranslation();
   useEffect(() => {
     if (!message) return;
     const timer = window.setTimeout(onDismiss, 6000);
@@ -13,9 +12,18 @@ export function Notice({ message, onDismiss }: { message: string | null; onDismi
   return (
     <div className="notice" role="status" data-testid="notice">
       <span>{message}</span>
-      <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={onDismiss}>
-        ×
-      </button>
+      <CloseButton onClose={onDismiss} />
+    </div>
+  );
+}
+
+/** A failed row action; stays until dismissed. */
+export function ErrorBanner({ message, onDismiss, testId }: { message: string | null; onDismiss: () => void; testId: string }) {
+  if (!message) return null;
+  return (
+    <div className="banner banner-error" role="alert" data-testid={testId}>
+      <span>{message}</span>
+      <CloseButton onClose={onDismiss} />
     </div>
   );
 }

@@ -47,3 +47,30 @@ export function EmptyState({ title, hint, children }: { title: string; hint?: st
     </div>
   );
 }
+
+interface ListStatesProps<T> {
+  /** The hook's state; `reload` backs the retry button. */
+  resource: { loading: boolean; error: unknown; reload: () => void };
+  /** The loaded list; null or undefined (nothing loaded) counts as an error. */
+  items: readonly T[] | null | undefined;
+  empty: ReactNode;
+  children: (items: readonly T[]) => ReactNode;
+}
+
+/** Loading, error and empty states of a page's list, or the list itself once there is one. */
+export function ListStates<T>({ resource, items, empty, children }: ListStatesProps<T>) {
+  if (resource.loading) return <LoadingState />;
+  if (resource.error || !items) return <ErrorState error={resource.error} onRetry={resource.reload} />;
+  if (items.length === 0) return <>{empty}</>;
+  return <>{children(items)}</>;
+}
+
+/** A card that stands in for a whole page: no access, not found. */
+export function StateCard({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  return (
+    <div className="card state-card" data-testid={testId}>
+      <h1 className="state-title">{title}</h1>
+      {children}
+    </div>
+  );
+}

@@ -2,14 +2,14 @@ import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
-import { describeError } from '../api/describe-error';
+import { DataTable, dataTableColumnCount } from '../components/data-table';
 import { LoadMore } from '../components/load-more';
-import { EmptyState, ErrorState, LoadingState } from '../components/page-states';
+import { PageHeader } from '../components/page-header';
+import { EmptyState, ListStates } from '../components/page-states';
 import { formatDateTime } from '../format/date-format';
 import { usePagedResource } from '../hooks/use-paged-resource';
 
 const PAGE_SIZE = 50;
-const COLUMN_COUNT = 5;
 
 /** Snapshots are arbitrary JSON from the server; they are only ever shown as text. */
 function snapshotText(value: unknown): string | null {
@@ -30,6 +30,7 @@ export function AuditPage() {
   );
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const lang = i18n.resolvedLanguage ?? 'en';
+  const columns = [t('audit.time'), t('audit.actor'), t('audit.action'), t('audit.target')];
 
   const toggle = (id: string) => { setExpanded((prev) => {
       const next = new Set(prev);
@@ -43,99 +44,66 @@ export function AuditPage() {
 
   return (
     <section className="page">
-      <header className="page-header">
-        <div>
-          <h1>{t('audit.title')}</h1>
-          <p className="muted">{t('audit.subtitle')}</p>
-        </div>
-      </header>
+      <PageHeader title={t('audit.title')} subtitle={t('audit.subtitle')} />
 
-      {audit.loading ? (
-        <LoadingState />
-      ) : audit.error ? (
-        <ErrorState error={audit.error} onRetry={audit.reload} />
-      ) : audit.items.length === 0 ? (
-        <EmptyState title={t('audit.empty')} />
-      ) : (
-        <div className="card table-card">
-          <table className="data-table responsive-table audit-table" data-testid="audit-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.time')}</th>
-                <th scope="col">{t('audit.actor')}</th>
-                <th scope="col">{t('audit.action')}</th>
-                <th scope="col">{t('audit.target')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('audit.showDetails')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.items.map((entry) => {
-                const open = expanded.has(entry.id);
-                const detailsId = `audit-details-${entry.id}`;
-                return (
-                  <Fragment key={entry.id}>
-                    <tr data-testid="audit-row" data-audit-id={entry.id}>
-                      <td data-label={t('audit.time')}>
-                        <time dateTime={entry.at}>{formatDateTime(entry.at, lang) ?? entry.at}</time>
-                      </td>
-                      <td data-label={t('audit.actor')}>
-                        <span className="row-title">{entry.actorName ?? entry.actorId ?? t('common.none')}</span>
-                        <span className="row-meta muted">{entry.actorKind}</span>
-                      </td>
-                      <td data-label={t('audit.action')}>
-                        <code>{entry.action}</code>
-                      </td>
-                      <td data-label={t('audit.target')} className="cell-break">
-                        {target(entry)}
-                      </td>
-                      <td className="cell-actions">
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-ghost"
-                          data-testid="audit-toggle"
-                          aria-expanded={open}
-                          aria-controls={detailsId}
-                          onClick={() => { toggle(entry.id); }}
-                        >
-                          {open ? t('audit.hideDetails') : t('audit.showDetails')}
-                        </button>
+      <ListStates resource={audit} items={audit.items} empty={<EmptyState title={t('audit.empty')} />}>
+        {(items) => (
+          <DataTable testId="audit-list" className="audit-table" columns={columns} actionsLabel={t('audit.showDetails')}>
+            {items.map((entry) => {
+              const open = expanded.has(entry.id);
+              const detailsId = `audit-details-${entry.id}`;
+              return (
+                <Fragment key={entry.id}>
+                  <tr data-testid="audit-row" data-audit-id={entry.id}>
+                    <td data-label={t('audit.time')}>
+                      <time dateTime={entry.at}>{formatDateTime(entry.at, lang) ?? entry.at}</time>
+                    </td>
+                    <td data-label={t('audit.actor')}>
+                      <span className="row-title">{entry.actorName ?? entry.actorId ?? t('common.none')}</span>
+                      <span className="row-meta muted">{entry.actorKind}</span>
+                    </td>
+                    <td data-label={t('audit.action')}>
+                      <code>{entry.action}</code>
+                    </td>
+                    <td data-label={t('audit.target')} className="cell-break">
+                      {target(entry)}
+                    </td>
+                    <td className="cell-actions">
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        data-testid="audit-toggle"
+                        aria-expanded={open}
+                        aria-controls={detailsId}
+                        onClick={() => { toggle(entry.id); }}
+                      >
+                        {open ? t('audit.hideDetails') : t('audit.showDetails')}
+                      </button>
+                    </td>
+                  </tr>
+                  {open && (
+                    <tr className="row-editor" id={detailsId}>
+                      <td colSpan={dataTableColumnCount(columns)}>
+                        <div className="audit-details" data-testid="audit-details">
+                          <Snapshot label={t('audit.before')} value={entry.before} testId="audit-before" />
+                          <Snapshot label={t('audit.after')} value={entry.after} testId="audit-after" />
+                        </div>
+                        {entry.requestId && (
+                          <p className="muted small">
+                            {t('audit.requestId')}: <code>{entry.requestId}</code>
+                          </p>
+                        )}
                       </td>
                     </tr>
-                    {open && (
-                      <tr className="row-editor" id={detailsId}>
-                        <td colSpan={COLUMN_COUNT}>
-                          <div className="audit-details" data-testid="audit-details">
-                            <Snapshot label={t('audit.before')} value={entry.before} testId="audit-before" />
-                            <Snapshot label={t('audit.after')} value={entry.after} testId="audit-after" />
-                          </div>
-                          {entry.requestId && (
-                            <p className="muted small">
-                              {t('audit.requestId')}: <code>{entry.requestId}</code>
-                            </p>
-                          )}
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  )}
+                </Fragment>
+              );
+            })}
+          </DataTable>
+        )}
+      </ListStates>
 
-      {!audit.loading && !audit.error && audit.items.length > 0 && (
-        <LoadMore
-          hasMore={audit.nextCursor !== null}
-          loading={audit.loadingMore}
-          error={audit.loadMoreError ? describeError(t, audit.loadMoreError) : null}
-          onLoadMore={audit.loadMore}
-          testId="audit-load-more"
-          endLabel={t('audit.end')}
-        />
-      )}
+      {audit.items.length > 0 && <LoadMore resource={audit} testId="audit-load-more" endLabel={t('audit.end')} />}
     </section>
   );
 }

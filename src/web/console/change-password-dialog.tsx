@@ -1,10 +1,10 @@
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { consoleApi } from '../api/console-api';
-import { describeError } from '../api/describe-error';
-import { issuesByField } from '../api/field-issues';
-import { FormError, FormField } from '../components/form-field';
+import type { FieldErrors } from '../api/field-issues';
+import { FormError, InputField } from '../components/form-field';
 import { ModalDialog } from '../components/modal-dialog';
+import { useFormErrors } from '../hooks/use-form-errors';
 
 const MIN_PASSWORD_LENGTH = 10;
 
@@ -17,13 +17,12 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   const [submitting, setSubmitting] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string[]>>>({});
+  const { fieldErrors, formError, setFieldErrors, setFormError, showError } = useFormErrors<Field>(SERVER_FIELDS);
   const [done, setDone] = useState(false);
 
   const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const local: Partial<Record<Field, string[]>> = {};
+    const local: FieldErrors<Field> = {};
     if (!current) local.currentPassword = [t('common.required')];
     if (next.length < MIN_PASSWORD_LENGTH) local.newPassword = [t('password.tooShort')];
     else if (next !== confirm) local.confirm = [t('password.mismatch')];
@@ -36,9 +35,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
       await consoleApi.changePassword(current, next);
       setDone(true);
     } catch (error) {
-      const { fieldErrors: perField, needsSummary } = issuesByField(error, SERVER_FIELDS);
-      setFieldErrors(perField);
-      setFormError(needsSummary ? describeError(t, error) : null);
+      showError(error);
     } finally {
       setSubmitting(false);
     }
@@ -59,48 +56,38 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
         </div>
       ) : (
         <form className="stack" noValidate onSubmit={(event) => void handleSubmit(event)}>
-          <FormField name="currentPassword" label={t('password.current')} errors={fieldErrors.currentPassword}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="current-password"
-                data-testid="current-password"
-                value={current}
-                onChange={(event) => { setCurrent(event.target.value); }}
-              />
-            )}
-          </FormField>
-          <FormField
+          <InputField
+            name="currentPassword"
+            label={t('password.current')}
+            errors={fieldErrors.currentPassword}
+            type="password"
+            autoComplete="current-password"
+            testId="current-password"
+            value={current}
+            onValueChange={setCurrent}
+          />
+          <InputField
             name="newPassword"
             label={t('password.new')}
             hint={t('password.hint')}
             errors={fieldErrors.newPassword}
-          >
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="new-password"
-                minLength={MIN_PASSWORD_LENGTH}
-                data-testid="new-password"
-                value={next}
-                onChange={(event) => { setNext(event.target.value); }}
-              />
-            )}
-          </FormField>
-          <FormField name="confirm" label={t('password.confirm')} errors={fieldErrors.confirm}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="new-password"
-                data-testid="confirm-password"
-                value={confirm}
-                onChange={(event) => { setConfirm(event.target.value); }}
-              />
-            )}
-          </FormField>
+            type="password"
+            autoComplete="new-password"
+            minLength={MIN_PASSWORD_LENGTH}
+            testId="new-password"
+            value={next}
+            onValueChange={setNext}
+          />
+          <InputField
+            name="confirm"
+            label={t('password.confirm')}
+            errors={fieldErrors.confirm}
+            type="password"
+            autoComplete="new-password"
+            testId="confirm-password"
+            value={confirm}
+            onValueChange={setConfirm}
+          />
           <FormError message={formError} testId="change-password-error" />
           <div className="form-actions">
             <button type="button" className="btn" onClick={onClose}>

@@ -5,14 +5,21 @@ import type { Permission } from '../api/api-types';
 import { describeError } from '../api/describe-error';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
+import { NoAccessPage } from '../auth/require-member';
+import { Avatar } from '../components/avatar';
 import { DemoBadge } from '../components/badges';
+import { Brand } from '../components/brand';
 import { LangSwitch } from '../components/lang-switch';
 import { NavIcon } from '../components/nav-icons';
 import { ChangePasswordDialog } from './change-password-dialog';
 
+export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit';
+
 interface NavItem {
-  key: 'sessions' | 'products' | 'team' | 'audit';
+  /** Also the page's route segment: `to` is `/console/<key>`. */
+  key: ConsolePageKey;
   to: string;
+  /** Needed to see the nav item and to open the page. */
   permission: Permission;
 }
 
@@ -82,7 +89,7 @@ export function ConsoleLayout() {
 
   return (
     <div className={navOpen ? 'console nav-open' : 'console'}>
-      <header className="console-header">
+      <header className="app-header console-header">
         <button
           type="button"
           className="btn btn-ghost nav-toggle"
@@ -95,10 +102,7 @@ export function ConsoleLayout() {
           <span className="hamburger" aria-hidden="true" />
           <span className="nav-toggle-label">{t('nav.menu')}</span>
         </button>
-        <NavLink to="/console" className="brand" aria-label={t('app.consoleTitle')}>
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-        </NavLink>
+        <Brand to="/console" label={t('app.consoleTitle')} />
         <div className="header-spacer" />
         <LangSwitch />
         <div className="user-menu" ref={menuRef}>
@@ -111,9 +115,7 @@ export function ConsoleLayout() {
             aria-label={t('header.account')}
             onClick={() => { setMenuOpen((open) => !open); }}
           >
-            <span className="avatar" aria-hidden="true">
-              {member.displayName.trim().charAt(0).toUpperCase() || '?'}
-            </span>
+            <Avatar name={member.displayName} />
             <span className="user-summary">
               <span className="user-name" data-testid="member-name">
                 {member.displayName}
@@ -200,15 +202,7 @@ export function ConsoleLayout() {
 /** `/console` lands on the first page this member is allowed to see. */
 export function ConsoleHome() {
   const { can } = useAuth();
-  const { t } = useTranslation();
   const first = NAV_ITEMS.find((item) => can(item.permission));
   if (first) return <Navigate to={first.to} replace />;
-  return (
-    <section className="page">
-      <div className="card state-card" data-testid="no-access">
-        <h1 className="state-title">{t('common.noAccessTitle')}</h1>
-        <p>{t('common.noAccess')}</p>
-      </div>
-    </section>
-  );
+  return <NoAccessPage />;
 }

@@ -9,10 +9,9 @@ import {
   type SessionVisibility,
 } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
-import { describeError } from '../api/describe-error';
-import { issuesByField } from '../api/field-issues';
-import { FormError, FormField } from '../components/form-field';
+import { FormError, InputField, SelectField } from '../components/form-field';
 import { isoToLocalInput, localInputToIso } from '../format/date-format';
+import { useFormErrors } from '../hooks/use-form-errors';
 
 type Field = keyof SessionInput;
 const FIELDS: readonly Field[] = ['title', 'theme', 'visibility', 'scheduledStart', 'plannedMinutes'];
@@ -33,13 +32,11 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
   const [scheduledStart, setScheduledStart] = useState(isoToLocalInput(session?.scheduledStart ?? null));
   const [plannedMinutes, setPlannedMinutes] = useState(String(session?.plannedMinutes ?? DEFAULT_MINUTES));
   const [submitting, setSubmitting] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string[]>>>({});
+  const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(FIELDS);
 
   const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setFormError(null);
-    setFieldErrors({});
+    clearErrors();
 
     const minutes = Number(plannedMinutes);
     // Anything that isn't a whole number would be rejected anyway; say so
@@ -63,9 +60,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
         : await consoleApi.createSession(input);
       onSaved(saved, !session);
     } catch (error) {
-      const { fieldErrors: perField, needsSummary } = issuesByField(error, FIELDS);
-      setFieldErrors(perField);
-      setFormError(needsSummary ? describeError(t, error) : null);
+      showError(error);
       setSubmitting(false);
     }
   };
@@ -79,52 +74,39 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
     >
       <h2 className="card-title">{session ? t('sessions.editTitle') : t('sessions.createTitle')}</h2>
       <div className="form-grid">
-        <FormField name="title" label={t('sessions.field.title')} errors={fieldErrors.title} className="span-2">
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              autoFocus
-              maxLength={200}
-              data-testid="session-title"
-              value={title}
-              onChange={(event) => { setTitle(event.target.value); }}
-            />
-          )}
-        </FormField>
-        <FormField name="theme" label={t('sessions.field.theme')} errors={fieldErrors.theme}>
-          {(control) => (
-            <select
-              {...control}
-              data-testid="session-theme"
-              value={theme}
-              onChange={(event) => { setTheme(event.target.value as SessionTheme); }}
-            >
-              {SESSION_THEMES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`theme.${value}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField name="visibility" label={t('sessions.field.visibility')} errors={fieldErrors.visibility}>
-          {(control) => (
-            <select
-              {...control}
-              data-testid="session-visibility"
-              value={visibility}
-              onChange={(event) => { setVisibility(event.target.value as SessionVisibility); }}
-            >
-              {SESSION_VISIBILITIES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`visibility.${value}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        <FormField
+        <InputField
+          name="title"
+          label={t('sessions.field.title')}
+          errors={fieldErrors.title}
+          className="span-2"
+          type="text"
+          autoFocus
+          maxLength={200}
+          testId="session-title"
+          value={title}
+          onValueChange={setTitle}
+        />
+        <SelectField
+          name="theme"
+          label={t('sessions.field.theme')}
+          errors={fieldErrors.theme}
+          testId="session-theme"
+          value={theme}
+          options={SESSION_THEMES}
+          optionLabel={(value) => t(`theme.${value}`)}
+          onValueChange={setTheme}
+        />
+        <SelectField
+          name="visibility"
+          label={t('sessions.field.visibility')}
+          errors={fieldErrors.visibility}
+          testId="session-visibility"
+          value={visibility}
+          options={SESSION_VISIBILITIES}
+          optionLabel={(value) => t(`visibility.${value}`)}
+          onValueChange={setVisibility}
+        />
+        <InputField
           name="scheduledStart"
           label={
             <>
@@ -132,31 +114,23 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
             </>
           }
           errors={fieldErrors.scheduledStart}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="datetime-local"
-              data-testid="session-scheduled-start"
-              value={scheduledStart}
-              onChange={(event) => { setScheduledStart(event.target.value); }}
-            />
-          )}
-        </FormField>
-        <FormField name="plannedMinutes" label={t('sessions.field.plannedMinutes')} errors={fieldErrors.plannedMinutes}>
-          {(control) => (
-            <input
-              {...control}
-              type="number"
-              inputMode="numeric"
-              min={1}
-              step={1}
-              data-testid="session-planned-minutes"
-              value={plannedMinutes}
-              onChange={(event) => { setPlannedMinutes(event.target.value); }}
-            />
-          )}
-        </FormField>
+          type="datetime-local"
+          testId="session-scheduled-start"
+          value={scheduledStart}
+          onValueChange={setScheduledStart}
+        />
+        <InputField
+          name="plannedMinutes"
+          label={t('sessions.field.plannedMinutes')}
+          errors={fieldErrors.plannedMinutes}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          testId="session-planned-minutes"
+          value={plannedMinutes}
+          onValueChange={setPlannedMinutes}
+        />
       </div>
       <FormError message={formError} testId="session-form-error" />
       <div className="form-actions">

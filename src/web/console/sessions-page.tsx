@@ -6,9 +6,11 @@ import { describeError } from '../api/describe-error';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge, StatusBadge } from '../components/badges';
+import { DataTable } from '../components/data-table';
 import { LoadMore } from '../components/load-more';
-import { Notice } from '../components/notice';
-import { EmptyState, ErrorState, LoadingState } from '../components/page-states';
+import { ErrorBanner, Notice } from '../components/notice';
+import { PageHeader } from '../components/page-header';
+import { EmptyState, ListStates } from '../components/page-states';
 import { formatDateTime } from '../format/date-format';
 import { useNotice } from '../hooks/use-notice';
 import { usePagedResource } from '../hooks/use-paged-resource';
@@ -69,11 +71,7 @@ export function SessionsPage() {
 
   return (
     <section className="page">
-      <header className="page-header">
-        <div>
-          <h1>{t('sessions.title')}</h1>
-          <p className="muted">{t('sessions.subtitle')}</p>
-        </div>
+      <PageHeader title={t('sessions.title')} subtitle={t('sessions.subtitle')}>
         {canWrite && formMode.kind === 'closed' && (
           <button
             type="button"
@@ -84,7 +82,7 @@ export function SessionsPage() {
             + {t('sessions.new')}
           </button>
         )}
-      </header>
+      </PageHeader>
 
       <Notice message={notice} onDismiss={dismissNotice} />
 
@@ -115,125 +113,106 @@ export function SessionsPage() {
         </label>
       </div>
 
-      {actionError && (
-        <div className="banner banner-error" role="alert" data-testid="sessions-action-error">
-          <span>{actionError}</span>
-          <button type="button" className="btn-icon" aria-label={t('common.close')} onClick={() => { setActionError(null); }}>
-            ×
-          </button>
-        </div>
-      )}
+      <ErrorBanner message={actionError} onDismiss={() => { setActionError(null); }} testId="sessions-action-error" />
 
-      {sessions.loading ? (
-        <LoadingState />
-      ) : sessions.error ? (
-        <ErrorState error={sessions.error} onRetry={sessions.reload} />
-      ) : sessions.items.length === 0 ? (
-        <EmptyState
-          title={statusFilter ? t('sessions.emptyFiltered') : t('sessions.empty')}
-          hint={!statusFilter && canWrite ? t('sessions.emptyHint') : undefined}
-        />
-      ) : (
-        <div className="card table-card">
-          <table className="data-table responsive-table" data-testid="sessions-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('sessions.field.title')}</th>
-                <th scope="col">{t('sessions.field.status')}</th>
-                <th scope="col">{t('sessions.field.theme')}</th>
-                <th scope="col">{t('sessions.field.scheduledStart')}</th>
-                <th scope="col">{t('sessions.field.plannedLength')}</th>
-                <th scope="col">{t('sessions.field.visibility')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.items.map((session) => {
-                const transitions = allowedTransitions(session.status, can);
-                const busy = busyId === session.id;
-                return (
-                  <tr key={session.id} data-testid="session-row" data-session-id={session.id} data-status={session.status}>
-                    <td className="cell-primary" data-label={t('sessions.field.title')}>
-                      <span className="row-title" data-testid="session-title-text">
-                        {session.title}
-                      </span>
-                      <span className="row-meta">
-                        {session.brandName && <span className="muted">{session.brandName}</span>}
-                        {session.isDemo && <DemoBadge />}
-                      </span>
-                    </td>
-                    <td className="nowrap" data-label={t('sessions.field.status')}>
-                      <StatusBadge status={session.status} />
-                    </td>
-                    <td className="nowrap" data-label={t('sessions.field.theme')}>{t(`theme.${session.theme}`)}</td>
-                    <td data-label={t('sessions.field.scheduledStart')}>
-                      {session.scheduledStart ? (
-                        <time dateTime={session.scheduledStart}>{formatDateTime(session.scheduledStart, lang)}</time>
-                      ) : (
-                        <span className="muted">{t('sessions.notScheduled')}</span>
+      <ListStates
+        resource={sessions}
+        items={sessions.items}
+        empty={
+          <EmptyState
+            title={statusFilter ? t('sessions.emptyFiltered') : t('sessions.empty')}
+            hint={!statusFilter && canWrite ? t('sessions.emptyHint') : undefined}
+          />
+        }
+      >
+        {(items) => (
+          <DataTable
+            testId="sessions-list"
+            columns={[
+              t('sessions.field.title'),
+              t('sessions.field.status'),
+              t('sessions.field.theme'),
+              t('sessions.field.scheduledStart'),
+              t('sessions.field.plannedLength'),
+              t('sessions.field.visibility'),
+            ]}
+            actionsLabel={t('common.actions')}
+          >
+            {items.map((session) => {
+              const transitions = allowedTransitions(session.status, can);
+              const busy = busyId === session.id;
+              return (
+                <tr key={session.id} data-testid="session-row" data-session-id={session.id} data-status={session.status}>
+                  <td className="cell-primary" data-label={t('sessions.field.title')}>
+                    <span className="row-title" data-testid="session-title-text">
+                      {session.title}
+                    </span>
+                    <span className="row-meta">
+                      {session.brandName && <span className="muted">{session.brandName}</span>}
+                      {session.isDemo && <DemoBadge />}
+                    </span>
+                  </td>
+                  <td className="nowrap" data-label={t('sessions.field.status')}>
+                    <StatusBadge status={session.status} />
+                  </td>
+                  <td className="nowrap" data-label={t('sessions.field.theme')}>{t(`theme.${session.theme}`)}</td>
+                  <td data-label={t('sessions.field.scheduledStart')}>
+                    {session.scheduledStart ? (
+                      <time dateTime={session.scheduledStart}>{formatDateTime(session.scheduledStart, lang)}</time>
+                    ) : (
+                      <span className="muted">{t('sessions.notScheduled')}</span>
+                    )}
+                  </td>
+                  <td className="nowrap" data-label={t('sessions.field.plannedLength')}>
+                    {t('sessions.minutes', { count: session.plannedMinutes })}
+                  </td>
+                  <td className="nowrap" data-label={t('sessions.field.visibility')}>{t(`visibility.${session.visibility}`)}</td>
+                  <td className="cell-actions">
+                    <div className="row-actions">
+                      {transitions.map((to) => (
+                        <button
+                          key={to}
+                          type="button"
+                          className={to === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
+                          data-testid={`session-transition-${to}`}
+                          disabled={busy}
+                          onClick={() => void handleTransition(session, to)}
+                        >
+                          {t(`sessions.transition.${to}`)}
+                        </button>
+                      ))}
+                      {canWrite && isEditable(session.status) && (
+                        <button
+                          type="button"
+                          className="btn btn-sm btn-ghost"
+                          data-testid="session-edit"
+                          disabled={busy}
+                          onClick={() => { setFormMode({ kind: 'edit', session }); }}
+                        >
+                          {t('common.edit')}
+                        </button>
                       )}
-                    </td>
-                    <td className="nowrap" data-label={t('sessions.field.plannedLength')}>
-                      {t('sessions.minutes', { count: session.plannedMinutes })}
-                    </td>
-                    <td className="nowrap" data-label={t('sessions.field.visibility')}>{t(`visibility.${session.visibility}`)}</td>
-                    <td className="cell-actions">
-                      <div className="row-actions">
-                        {transitions.map((to) => (
-                          <button
-                            key={to}
-                            type="button"
-                            className={to === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
-                            data-testid={`session-transition-${to}`}
-                            disabled={busy}
-                            onClick={() => void handleTransition(session, to)}
-                          >
-                            {t(`sessions.transition.${to}`)}
-                          </button>
-                        ))}
-                        {canWrite && isEditable(session.status) && (
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-ghost"
-                            data-testid="session-edit"
-                            disabled={busy}
-                            onClick={() => { setFormMode({ kind: 'edit', session }); }}
-                          >
-                            {t('common.edit')}
-                          </button>
-                        )}
-                        {session.status !== 'draft' && (
-                          <a
-                            className="btn btn-sm btn-ghost"
-                            href={`/live/${encodeURIComponent(session.id)}`}
-                            target="_blank"
-                            rel="noopener"
-                            data-testid="session-open-viewer"
-                          >
-                            {t('sessions.openViewer')} ↗
-                          </a>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                      {session.status !== 'draft' && (
+                        <a
+                          className="btn btn-sm btn-ghost"
+                          href={`/live/${encodeURIComponent(session.id)}`}
+                          target="_blank"
+                          rel="noopener"
+                          data-testid="session-open-viewer"
+                        >
+                          {t('sessions.openViewer')} ↗
+                        </a>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </ListStates>
 
-      {!sessions.loading && !sessions.error && (
-        <LoadMore
-          hasMore={sessions.nextCursor !== null}
-          loading={sessions.loadingMore}
-          error={sessions.loadMoreError ? describeError(t, sessions.loadMoreError) : null}
-          onLoadMore={sessions.loadMore}
-          testId="sessions-load-more"
-        />
-      )}
+      <LoadMore resource={sessions} testId="sessions-load-more" />
     </section>
   );
 }

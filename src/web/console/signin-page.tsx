@@ -1,13 +1,12 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { describeError } from '../api/describe-error';
-import { issuesByField } from '../api/field-issues';
 import { useAuth } from '../auth/auth-context';
 import type { SignInRedirectState } from '../auth/require-member';
-import { FormField } from '../components/form-field';
-import { LangSwitch } from '../components/lang-switch';
+import { AuthScreen } from '../components/auth-screen';
+import { FormError, InputField } from '../components/form-field';
 import { LoadingState } from '../components/page-states';
+import { useFormErrors } from '../hooks/use-form-errors';
 
 const DEFAULT_DESTINATION = '/console/sessions';
 const SIGNIN_FIELDS = ['email', 'password'] as const;
@@ -28,8 +27,7 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<{ email?: string[]; password?: string[] }>({});
+  const { fieldErrors, formError: error, clearErrors, showError } = useFormErrors(SIGNIN_FIELDS);
 
   useEffect(() => {
     document.title = `${t('signin.submit')} · ${t('app.consoleTitle')}`;
@@ -50,28 +48,18 @@ export function SignInPage() {
   const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSubmitting(true);
-    setError(null);
-    setFieldErrors({});
+    clearErrors();
     try {
       await signIn(email.trim(), password);
       void navigate(destinationFrom(location.state), { replace: true });
     } catch (err) {
-      const { fieldErrors: perField, needsSummary } = issuesByField(err, SIGNIN_FIELDS);
-      setFieldErrors(perField);
-      setError(needsSummary ? describeError(t, err) : null);
+      showError(err);
       setSubmitting(false);
     }
   };
 
   return (
-    <div className="auth-screen">
-      <div className="auth-topbar">
-        <span className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-        </span>
-        <LangSwitch />
-      </div>
+    <AuthScreen>
       <main className="auth-card card">
         <h1>{t('signin.title')}</h1>
         <p className="muted">{t('signin.subtitle')}</p>
@@ -81,45 +69,37 @@ export function SignInPage() {
           </div>
         )}
         <form className="stack" noValidate onSubmit={(event) => void handleSubmit(event)} data-testid="signin-form">
-          <FormField name="email" label={t('signin.email')} errors={fieldErrors.email}>
-            {(control) => (
-              <input
-                {...control}
-                type="email"
-                name="email"
-                autoComplete="username"
-                inputMode="email"
-                autoFocus
-                data-testid="signin-email"
-                value={email}
-                onChange={(event) => { setEmail(event.target.value); }}
-              />
-            )}
-          </FormField>
-          <FormField name="password" label={t('signin.password')} errors={fieldErrors.password}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                name="password"
-                autoComplete="current-password"
-                data-testid="signin-password"
-                value={password}
-                onChange={(event) => { setPassword(event.target.value); }}
-              />
-            )}
-          </FormField>
-          {error && (
-            <div className="form-error" role="alert" data-testid="signin-error">
-              {error}
-            </div>
-          )}
+          <InputField
+            name="email"
+            named
+            label={t('signin.email')}
+            errors={fieldErrors.email}
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            autoFocus
+            testId="signin-email"
+            value={email}
+            onValueChange={setEmail}
+          />
+          <InputField
+            name="password"
+            named
+            label={t('signin.password')}
+            errors={fieldErrors.password}
+            type="password"
+            autoComplete="current-password"
+            testId="signin-password"
+            value={password}
+            onValueChange={setPassword}
+          />
+          <FormError message={error} testId="signin-error" />
           <button type="submit" className="btn btn-primary btn-block" disabled={submitting} data-testid="signin-submit">
             {submitting ? t('signin.submitting') : t('signin.submit')}
           </button>
         </form>
       </main>
       <p className="auth-footer muted">{t('app.tagline')}</p>
-    </div>
+    </AuthScreen>
   );
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { isApiError, setCsrfToken } from '../api/api-client';
-import type { Viewer } from '../api/api-types';
+import { setCsrfToken, signOutIgnoringExpiry } from '../api/api-client';
+import type { Viewer, ViewerSession } from '../api/api-types';
 import { viewerApi } from '../api/viewer-api';
 import { readStoredGuest, storeGuest } from './guest-token-store';
 
@@ -49,24 +49,24 @@ export function useViewerIdentity() {
     };
   }, []);
 
-  const signIn = useCallback(async (nickname: string, password: string) => {
-    const { viewer, csrfToken } = await viewerApi.signIn(nickname, password);
+  const enter = useCallback(async (request: Promise<ViewerSession>) => {
+    const { viewer, csrfToken } = await request;
     setCsrfToken('viewer', csrfToken);
     if (mounted.current) setIdentity({ kind: 'viewer', viewer });
   }, []);
 
-  const signUp = useCallback(async (nickname: string, password: string) => {
-    const { viewer, csrfToken } = await viewerApi.signUp(nickname, password);
-    setCsrfToken('viewer', csrfToken);
-    if (mounted.current) setIdentity({ kind: 'viewer', viewer });
-  }, []);
+  const signIn = useCallback(
+    (nickname: string, password: string) => enter(viewerApi.signIn(nickname, password)),
+    [enter],
+  );
+
+  const signUp = useCallback(
+    (nickname: string, password: string) => enter(viewerApi.signUp(nickname, password)),
+    [enter],
+  );
 
   const signOut = useCallback(async () => {
-    try {
-      await viewerApi.signOut();
-    } catch (error) {
-      if (!isApiError(error) || error.status !== 401) throw error;
-    }
+    await signOutIgnoringExpiry(viewerApi.signOut());
     setCsrfToken('viewer', null);
     const next = await guestIdentity();
     if (mounted.current) setIdentity(next);

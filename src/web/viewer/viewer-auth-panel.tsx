@@ -1,11 +1,13 @@
 import { useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../api/describe-error';
-import { issuesByField } from '../api/field-issues';
-import { FormField } from '../components/form-field';
+import { Avatar } from '../components/avatar';
+import { FormError, InputField } from '../components/form-field';
+import { useFormErrors } from '../hooks/use-form-errors';
 import type { ViewerIdentity } from './use-viewer-identity';
 
-type Mode = 'signin' | 'signup';
+const MODES = ['signin', 'signup'] as const;
+type Mode = (typeof MODES)[number];
 const VIEWER_FIELDS = ['nickname', 'password'] as const;
 
 interface ViewerAuthPanelProps {
@@ -21,27 +23,22 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
   const [nickname, setNickname] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<{ nickname?: string[]; password?: string[] }>({});
+  const { fieldErrors, formError: error, setFormError, clearErrors, showError } = useFormErrors(VIEWER_FIELDS, 'viewer');
 
   const switchMode = (next: Mode) => {
     setMode(next);
-    setError(null);
-    setFieldErrors({});
+    clearErrors();
   };
 
   const handleSubmit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     setBusy(true);
-    setError(null);
-    setFieldErrors({});
+    clearErrors();
     try {
       await (mode === 'signin' ? onSignIn : onSignUp)(nickname.trim(), password);
       setPassword('');
     } catch (err) {
-      const { fieldErrors: perField, needsSummary } = issuesByField(err, VIEWER_FIELDS);
-      setFieldErrors(perField);
-      setError(needsSummary ? describeError(t, err, 'viewer') : null);
+      showError(err);
     } finally {
       setBusy(false);
     }
@@ -49,11 +46,11 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
 
   const handleSignOut = async () => {
     setBusy(true);
-    setError(null);
+    setFormError(null);
     try {
       await onSignOut();
     } catch (err) {
-      setError(describeError(t, err, 'viewer'));
+      setFormError(describeError(t, err, 'viewer'));
     } finally {
       setBusy(false);
     }
@@ -70,16 +67,10 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
         <div className="stack">
           <p>{t('viewer.auth.signedInHint')}</p>
           <p className="viewer-nickname">
-            <span className="avatar" aria-hidden="true">
-              {identity.viewer.nickname.trim().charAt(0).toUpperCase() || '?'}
-            </span>
+            <Avatar name={identity.viewer.nickname} />
             <strong>{identity.viewer.nickname}</strong>
           </p>
-          {error && (
-            <div className="form-error" role="alert" data-testid="viewer-auth-error">
-              {error}
-            </div>
-          )}
+          <FormError message={error} testId="viewer-auth-error" />
           <button
             type="button"
             className="btn"
@@ -93,26 +84,19 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
       ) : (
         <>
           <div className="tabs" role="tablist">
-            <button
-              type="button"
-              role="tab"
-              className="tab"
-              aria-selected={mode === 'signin'}
-              data-testid="viewer-tab-signin"
-              onClick={() => { switchMode('signin'); }}
-            >
-              {t('viewer.auth.signInTab')}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              className="tab"
-              aria-selected={mode === 'signup'}
-              data-testid="viewer-tab-signup"
-              onClick={() => { switchMode('signup'); }}
-            >
-              {t('viewer.auth.signUpTab')}
-            </button>
+            {MODES.map((tab) => (
+              <button
+                key={tab}
+                type="button"
+                role="tab"
+                className="tab"
+                aria-selected={mode === tab}
+                data-testid={tab === 'signin' ? 'viewer-tab-signin' : 'viewer-tab-signup'}
+                onClick={() => { switchMode(tab); }}
+              >
+                {tab === 'signin' ? t('viewer.auth.signInTab') : t('viewer.auth.signUpTab')}
+              </button>
+            ))}
           </div>
           <form
             className="stack"
@@ -121,45 +105,29 @@ export function ViewerAuthPanel({ identity, onSignIn, onSignUp, onSignOut }: Vie
             data-testid={mode === 'signin' ? 'viewer-signin-form' : 'viewer-signup-form'}
             onSubmit={(event) => void handleSubmit(event)}
           >
-            <FormField
+            <InputField
               name="nickname"
               label={t('viewer.auth.nickname')}
               hint={mode === 'signup' ? t('viewer.auth.nicknameHint') : undefined}
               errors={fieldErrors.nickname}
-            >
-              {(control) => (
-                <input
-                  {...control}
-                  type="text"
-                  autoComplete="username"
-                  data-testid="viewer-nickname"
-                  value={nickname}
-                  onChange={(event) => { setNickname(event.target.value); }}
-                />
-              )}
-            </FormField>
-            <FormField
+              type="text"
+              autoComplete="username"
+              testId="viewer-nickname"
+              value={nickname}
+              onValueChange={setNickname}
+            />
+            <InputField
               name="password"
               label={t('viewer.auth.password')}
               hint={mode === 'signup' ? t('viewer.auth.signUpPasswordHint') : undefined}
               errors={fieldErrors.password}
-            >
-              {(control) => (
-                <input
-                  {...control}
-                  type="password"
-                  autoComplete={mode === 'signin' ? 'current-password' : 'new-password'}
-                  data-testid="viewer-password"
-                  value={password}
-                  onChange={(event) => { setPassword(event.target.value); }}
-                />
-              )}
-            </FormField>
-            {error && (
-              <div className="form-error" role="alert" data-testid="viewer-auth-error">
-                {error}
-              </div>
-            )}
+              type="password"
+              autoComplete={mode === 'signin' ? 'current-password' : 'new-password'}
+              testId="viewer-password"
+              value={password}
+              onValueChange={setPassword}
+            />
+            <FormError message={error} testId="viewer-auth-error" />
             <button
               type="submit"
               className="btn btn-primary btn-block"

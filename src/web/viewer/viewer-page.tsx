@@ -5,6 +5,7 @@ import { isApiError } from '../api/api-client';
 import type { PublicSession } from '../api/api-types';
 import { viewerApi } from '../api/viewer-api';
 import { DemoBadge, StatusBadge } from '../components/badges';
+import { Brand } from '../components/brand';
 import { LangSwitch } from '../components/lang-switch';
 import { ErrorState, LoadingState } from '../components/page-states';
 import { formatDateTime } from '../format/date-format';
@@ -27,11 +28,8 @@ export function ViewerPage() {
 
   return (
     <div className="viewer">
-      <header className="viewer-topbar">
-        <span className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-        </span>
+      <header className="app-header viewer-topbar">
+        <Brand />
         <div className="header-spacer" />
         <ViewerModePill identity={identity} />
         <LangSwitch />
