@@ -25,9 +25,19 @@ export class TeamStore {
     return rows.map((r) => ({ ...r, roles: by.get(r.id) ?? [] }));
   }
 
+  /** One round trip (member joined with its roles): this runs on every console request. */
   async findById(id: string, exec: Kysely<DB> = this.db): Promise<MemberRow | undefined> {
-    const row = await exec.selectFrom('team_members').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? (await this.withRoles(exec, [row]))[0] : undefined;
+    const rows = await exec
+      .selectFrom('team_members')
+      .leftJoin('team_member_roles', 'team_member_roles.member_id', 'team_members.id')
+      .selectAll('team_members')
+      .select('team_member_roles.role')
+      .where('team_members.id', '=', id)
+      .execute();
+    const first = rows[0];
+    if (!first) return undefined;
+    const { role: _role, ...member } = first;
+    return { ...member, roles: rows.map((r) => r.role).filter((r): r is TeamRole => r !== null) };
   }
 
   async findByEmail(email: string): Promise<MemberRow | undefined> {
