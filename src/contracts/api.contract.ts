@@ -173,3 +173,74 @@ export const viewerAuthBody = z.strictObject({ nickname: nicknameSchema, passwor
 export const viewerSignupBody = z.strictObject({ nickname: nicknameSchema, password: z.string().min(8, 'expected at least 8 characters').max(256, 'expected at most 256 characters') });
 export const viewerMeReply = z.object({ viewer: viewerSchema, csrfToken: z.string() });
 export const guestReply = z.object({ guestToken: z.string(), guestId: z.string(), expiresAt: z.string() });
+
+// --- live room (moderation and live figures) ------------------------------------------
+const idPart = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id');
+export const messageParams = z.object({ id: idPart, messageId: idPart });
+export const sanctionParams = z.object({ id: idPart, sanctionId: idPart });
+export const reportParams = z.object({ id: idPart, reportId: idPart });
+export const chatStatuses = ['visible', 'held', 'deleted', 'rejected'] as const;
+export const chatListQuery = z.strictObject({
+  status: z.enum(chatStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  before: idPart.optional(),
+});
+export const chatMessageSchema = z.object({
+  id: z.string(),
+  senderKind: z.string(),
+  senderId: z.string(),
+  senderName: z.string(),
+  role: z.string(),
+  text: z.string(),
+  status: z.enum(chatStatuses),
+  createdAt: z.string(),
+});
+export const chatListReply = z.object({ items: z.array(chatMessageSchema) });
+export const roomSettingsSchema = z.object({
+  chatMode: z.enum(['everyone', 'registered', 'followers']),
+  slowModeSeconds: z.number().int(),
+  holdForReview: z.boolean(),
+  pin: z.string().nullable(),
+});
+export const roomSettingsBody = z
+  .strictObject({
+    chatMode: z.enum(['everyone', 'registered', 'followers']).optional(),
+    slowModeSeconds: z.number().int('expected an integer').min(0).max(600, 'expected at most 600').optional(),
+    holdForReview: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'expected at least one setting to change' });
+export const pinBody = z.strictObject({ text: z.string().trim().min(1, 'required').max(200, 'expected at most 200 characters').nullable() });
+export const sanctionBody = z.strictObject({
+  kind: z.enum(['mute', 'ban']),
+  scope: z.enum(['room', 'brand']).default('room'),
+  target: z.strictObject({ kind: z.enum(['viewer', 'guest']), id: idPart }),
+  minutes: z.number().int('expected an integer').min(1).max(60 * 24 * 365),
+  reason: z.string().trim().max(200).optional(),
+});
+export const sanctionReply = z.object({ ids: z.array(z.string()), until: z.string() });
+export const sanctionListReply = z.object({
+  items: z.array(z.object({ id: z.string(), kind: z.string(), scope: z.string(), principal: z.string(), until: z.string(), reason: z.string().nullable(), createdAt: z.string() })),
+});
+export const reportListQuery = z.strictObject({ status: z.enum(['open', 'resolved', 'dismissed']).default('open') });
+export const reportListReply = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      messageId: z.string(),
+      messageText: z.string().nullable(),
+      messageSender: z.string().nullable(),
+      messageStatus: z.string().nullable(),
+      reason: z.string(),
+      status: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export const reportActionBody = z.strictObject({ action: z.enum(['resolve', 'dismiss']) });
+export const roomLiveReply = z.object({
+  online: z.number().int(),
+  pcu: z.number().int(),
+  uv: z.number().int(),
+  likes: z.number().int(),
+  settings: roomSettingsSchema,
+});

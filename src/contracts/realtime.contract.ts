@@ -109,6 +109,8 @@ export interface RoomSnapshot {
 export interface WelcomeMessage {
   v: typeof PROTOCOL_VERSION;
   t: 'welcome';
+  /** Identifies this server process's sequence; resume with `since=<epoch>.<seq>`. */
+  epoch: string;
   seq: number;
   you: { kind: 'viewer' | 'team' | 'guest'; id: string; name: string | null; canChat: boolean; canModerate: boolean };
   room: RoomSnapshot;

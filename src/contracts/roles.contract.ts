@@ -25,6 +25,7 @@ export const permissions = [
   'team:read',
   'team:write',
   'audit:read',
+  'room:moderate',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -37,13 +38,13 @@ const all: readonly Permission[] = permissions;
 export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
   owner: all,
   admin: all,
-  host: ['sessions:read', 'sessions:golive', 'catalog:read'],
+  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate'],
   planner: ['sessions:read', 'sessions:write', 'catalog:read'],
   tech: ['sessions:read', 'sessions:golive'],
   marketer: ['sessions:read', 'catalog:read', 'catalog:write'],
-  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read'],
+  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate'],
   analyst: ['sessions:read', 'catalog:read'],
-  cs: ['sessions:read', 'catalog:read'],
+  cs: ['sessions:read', 'catalog:read', 'room:moderate'],
   logistics: ['catalog:read'],
 };
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -34,6 +34,10 @@ import { CatalogService, catalogRoutes } from './modules/catalog/index.js';
 import { SessionsService, sessionRoutes } from './modules/sessions/index.js';
 import { TeamService, teamRoutes } from './modules/team/index.js';
 import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
+import { RoomHub, RoomService, installRoomGateway, loadChatFilter, noFollows, roomRoutes } from './modules/room/index.js';
+import type { Bus } from './platform/bus/bus.port.js';
+import { MemoryBus } from './platform/bus/bus.memory.js';
+import { RedisBus } from './platform/bus/bus.redis.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -43,6 +47,8 @@ export interface AppOptions {
   database?: Database;
   /** Run migrations before serving (default true). */
   migrate?: boolean;
+  /** Identifies this process among the nodes of a site (default: random). */
+  nodeId?: string;
   /** false silences logs (tests); default: JSON logs at config.logLevel. */
   logger?: boolean;
 }
@@ -54,6 +60,8 @@ export interface Services {
   viewers: ViewersService;
   catalog: CatalogService;
   sessions: SessionsService;
+  room: RoomService;
+  hub: RoomHub;
 }
 
 export interface OnairApp {
@@ -116,13 +124,47 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   };
   const audit = new AuditService(database.db, clock, ids);
   const catalog = new CatalogService({ db: database.db, clock, ids, audit });
+  const sessions = new SessionsService({ db: database.db, clock, ids, audit, catalog });
+  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
+  const logError = (err: unknown, where: string) => app.log.error({ err }, where);
+  // The hub and the room service need each other; the hub reaches the service through this holder.
+  const late: { room?: RoomService } = {};
+  const hub = new RoomHub({
+    bus,
+    nodeId: opts.nodeId ?? randomBytes(4).toString('hex'),
+    now: () => clock.now().getTime(),
+    tickMs: config.roomTickMs,
+    danmakuRate: config.danmakuRate,
+    slowBytes: config.wsSlowBytes,
+    resumeBatches: config.wsResumeBatches,
+    loadRoom: (id) => late.room!.loadRoom(id),
+    persistStats: (id, delta) => late.room!.persistStats(id, delta),
+    onError: (err, where) => logError(err, where),
+  });
+  const roomService = new RoomService({
+    db: database.db,
+    clock,
+    ids,
+    bus,
+    audit,
+    sessions,
+    hub,
+    filter: loadChatFilter(config.chatFilterFile),
+    follows: noFollows,
+    limits: { chatRatePerSecond: config.chatRatePerSecond, chatBurst: config.chatBurst, duplicateWindowMs: 30_000 },
+    ipKeySecret: signingSecret,
+    onError: (err, where) => logError(err, where),
+  });
+  late.room = roomService;
   const services: Services = {
     audit,
     auth,
     catalog,
     team: new TeamService({ db: database.db, clock, ids, auth, audit, throttle: new SigninThrottle(throttleStore, throttleOpts, 'team') }),
     viewers: new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') }),
-    sessions: new SessionsService({ db: database.db, clock, ids, audit, catalog }),
+    sessions,
+    room: roomService,
+    hub,
   };
 
   const app = Fastify({
@@ -220,6 +262,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(auditRoutes(services.audit));
   await app.register(catalogRoutes(services.catalog));
   await app.register(sessionRoutes(services.sessions));
+  await app.register(roomRoutes(services.room));
+  const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
+  hub.start();
 
   const webDir = config.webDir ? resolve(config.webDir) : defaultWebDir();
   const hasWeb = existsSync(join(webDir, 'index.html'));
@@ -256,7 +301,10 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     clock,
     routes,
     close: async () => {
+      // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
+      await gateway.close();
       await app.close();
+      await bus.close();
       await throttleStore.close();
       if (opts.database === undefined) await database.close();
     },

@@ -21,6 +21,20 @@ export class SessionsService {
     this.store = new SessionsStore(deps.db);
   }
 
+  private readonly transitionListeners: ((sessionId: string, to: SessionStatus) => void)[] = [];
+
+  /** Called after a transition commits (the room tells its viewers). */
+  onTransition(listener: (sessionId: string, to: SessionStatus) => void): void {
+    this.transitionListeners.push(listener);
+  }
+
+  /** For other modules: the facts they need, whatever the caller may see. */
+  async getInternal(id: string): Promise<{ id: string; status: SessionStatus; brandId: string | null; visibility: string; title: string }> {
+    const row = await this.store.findById(id);
+    if (!row) throw notFound('Session');
+    return { id: row.id, status: row.status as SessionStatus, brandId: row.brand_id, visibility: row.visibility, title: row.title };
+  }
+
   /** Other modules (video, compliance) add vetoes on transitions here. */
   addVeto(veto: TransitionVeto): void {
     this.vetoes.push(veto);
@@ -134,6 +148,7 @@ export class SessionsService {
       await this.store.logTransition(trx, { id: this.deps.ids(), session_id: id, from_status: row.status, to_status: to, at: now.toISOString(), actor_id: ctx.actor.kind === 'team' ? ctx.actor.id : null, reason: reason ?? null });
       await this.deps.audit.record(ctx, { action: `session.${to}`, targetType: 'live_session', targetId: id, before: { status: row.status }, after: { status: to } }, trx);
     });
+    for (const l of this.transitionListeners) l(id, to);
     return this.one(id);
   }
 }

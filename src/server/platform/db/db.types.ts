@@ -131,6 +131,69 @@ export interface SkuPriceHistoryTable {
   from_at: string;
 }
 
+export interface ChatMessagesTable {
+  id: string;
+  session_id: string;
+  sender_kind: string;
+  sender_id: string;
+  sender_name: string;
+  sender_role: string;
+  text: string;
+  status: 'visible' | 'held' | 'deleted' | 'rejected';
+  created_at: string;
+  moderated_by: string | null;
+  moderated_at: string | null;
+}
+
+export interface RoomSettingsTable {
+  session_id: string;
+  chat_mode: string;
+  slow_mode_seconds: number;
+  hold_for_review: number;
+  pinned_text: string | null;
+  updated_at: string;
+}
+
+export interface RoomSanctionsTable {
+  id: string;
+  kind: 'mute' | 'ban';
+  scope: 'room' | 'brand';
+  scope_id: string;
+  principal_key: string;
+  until: string;
+  reason: string | null;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface RoomReportsTable {
+  id: string;
+  session_id: string;
+  message_id: string;
+  reporter_key: string;
+  reason: string;
+  status: 'open' | 'resolved' | 'dismissed';
+  created_at: string;
+  resolved_by: string | null;
+  resolved_at: string | null;
+}
+
+export interface RoomVisitsTable {
+  session_id: string;
+  principal_key: string;
+  first_at: string;
+}
+
+export interface RoomStatsTable {
+  session_id: string;
+  likes: number;
+  pcu: number;
+  entries: number;
+  exits: number;
+  updated_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   team_members: TeamMembersTable;
@@ -144,6 +207,12 @@ export interface DB {
   products: ProductsTable;
   skus: SkusTable;
   sku_price_history: SkuPriceHistoryTable;
+  chat_messages: ChatMessagesTable;
+  room_settings: RoomSettingsTable;
+  room_sanctions: RoomSanctionsTable;
+  room_reports: RoomReportsTable;
+  room_visits: RoomVisitsTable;
+  room_stats: RoomStatsTable;
 }
 
 /** Kept so a future table with a database-generated column has the type at hand. */

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-foundation.migration.js';
+import * as m002 from './002-live-room.migration.js';
 
 /**
  * Migrations are listed in code (not read from a folder at run time) so the compiled
@@ -7,6 +8,7 @@ import * as m001 from './001-foundation.migration.js';
  */
 export const migrations: Record<string, Migration> = {
   '001-foundation': m001,
+  '002-live-room': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,456 @@
+import type { Socket } from 'node:net';
+import * as wsModule from 'ws';
+import { WebSocket } from 'ws';
+import type {
+  ChatEvent,
+  MissedMessage,
+  PresenceEvent,
+  RoomEventPayload,
+  RoomSnapshot,
+  ServerMessage,
+  WelcomeMessage,
+} from '../../../contracts/realtime.contract.js';
+import { PROTOCOL_VERSION, CloseCode } from '../../../contracts/realtime.contract.js';
+import type { Bus } from '../../platform/bus/bus.port.js';
+import { applyBudget, BudgetClock } from './core/danmaku-budget.js';
+import { globalOnline, nextPeak, type NodeReport } from './core/presence.js';
+import { RingBuffer } from './core/ring-buffer.js';
+
+/** A chat event with the priority the display budget needs (not sent to clients). */
+export interface RankedChat extends ChatEvent {
+  tier: number;
+}
+
+/** What the hub needs to know about a room when the first member joins on this node. */
+export interface RoomInit {
+  snapshot: Omit<RoomSnapshot, 'presence'> & { pcu: number; uv: number };
+}
+
+export interface HubMember {
+  ws: WebSocket;
+  sessionId: string;
+  /** `viewer:<id>`, `guest:<id>` or `team:<id>`; presence counts distinct audience principals. */
+  principalKey: string;
+  audience: boolean;
+  missed: number;
+  alive: boolean;
+}
+
+export interface HubStatsDelta {
+  likes: number;
+  entries: number;
+  exits: number;
+  online: number;
+}
+
+export interface RoomHubOptions {
+  bus: Bus;
+  nodeId: string;
+  now: () => number;
+  tickMs: number;
+  danmakuRate: number;
+  slowBytes: number;
+  resumeBatches: number;
+  loadRoom: (sessionId: string) => Promise<RoomInit>;
+  /** Called about once a second per active room with this node's counters. */
+  persistStats: (sessionId: string, delta: HubStatsDelta) => Promise<void>;
+  onError: (err: unknown, where: string) => void;
+  heartbeatMs?: number;
+  /** Rooms with no member on this node are dropped after this long. */
+  idleRoomMs?: number;
+}
+
+/** Messages between nodes on `room:<id>`. */
+type BusRoomMessage =
+  | { k: 'chat'; e: RankedChat }
+  | { k: 'ev'; e: RoomEventPayload }
+  | { k: 'likes'; d: number }
+  | { k: 'uv'; d: number }
+  | { k: 'kick'; principalKey: string; code: number; reason: string };
+
+const RECENT = 50;
+const PRESENCE_EVERY_MS = 1000;
+const PRESENCE_STALE_MS = 5000;
+
+// ws exports Sender at run time; @types/ws does not declare it.
+interface FrameOptions {
+  fin: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+  rsv1: boolean;
+}
+const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
+
+function frameOf(payload: string): Buffer[] {
+  // Framed once per batch; the same bytes go to every member (no per-socket framing or copy).
+  return Sender.frame(Buffer.from(payload), { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false });
+}
+
+class HubRoom {
+  readonly members = new Set<HubMember>();
+  /** Audience principal -> number of its open connections on this node. */
+  readonly principals = new Map<string, number>();
+  chats: RankedChat[] = [];
+  events: RoomEventPayload[] = [];
+  seq = 0;
+  likes = 0;
+  likesDirty = false;
+  localLikes = 0;
+  entries = 0;
+  exits = 0;
+  pcu = 0;
+  uv = 0;
+  online = 0;
+  lastPresenceSent = -1;
+  lastPresenceAt = 0;
+  lastStatsAt = 0;
+  emptySince: number | null = null;
+  readonly reports = new Map<string, NodeReport>();
+  unsubscribe: (() => Promise<void>)[] = [];
+  snapshot!: RoomInit['snapshot'];
+  lastTick: number;
+  constructor(
+    readonly id: string,
+    readonly ring: RingBuffer<Buffer[]>,
+    readonly budget: BudgetClock,
+    now: number,
+  ) {
+    this.lastTick = now;
+  }
+}
+
+/**
+ * The node-local realtime engine: members, per-tick batching (one frame per room per tick,
+ * serialised and framed once), the danmaku display budget, slow-consumer drops, resume, and
+ * presence aggregated across nodes through the bus. No database access: what it needs comes
+ * through the options.
+ */
+export class RoomHub {
+  readonly epoch: string;
+  private readonly rooms = new Map<string, HubRoom>();
+  private readonly activating = new Map<string, Promise<HubRoom>>();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  connections = 0;
+
+  constructor(private readonly o: RoomHubOptions) {
+    this.epoch = `${o.nodeId}-${o.now().toString(36)}`;
+  }
+
+  start(): void {
+    this.tickTimer = setInterval(() => this.tick(), this.o.tickMs);
+    this.tickTimer.unref();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 30_000);
+    this.heartbeatTimer.unref();
+  }
+
+  private async activate(sessionId: string): Promise<HubRoom> {
+    const existing = this.rooms.get(sessionId);
+    if (existing) return existing;
+    const pending = this.activating.get(sessionId);
+    if (pending) return pending;
+    const p = (async () => {
+      const room = new HubRoom(sessionId, new RingBuffer<Buffer[]>(Math.max(1, this.o.resumeBatches)), new BudgetClock(this.o.danmakuRate), this.o.now());
+      room.unsubscribe.push(await this.o.bus.subscribe(`room:${sessionId}`, (m) => this.onBusRoom(room, m)));
+      room.unsubscribe.push(await this.o.bus.subscribe(`presence:${sessionId}`, (m) => this.onBusPresence(room, m)));
+      // Load after subscribing, so nothing published in between is lost.
+      const init = await this.o.loadRoom(sessionId);
+      room.snapshot = init.snapshot;
+      room.likes = init.snapshot.likes;
+      room.pcu = init.snapshot.pcu;
+      room.uv = init.snapshot.uv;
+      this.rooms.set(sessionId, room);
+      return room;
+    })();
+    this.activating.set(sessionId, p);
+    try {
+      return await p;
+    } finally {
+      this.activating.delete(sessionId);
+    }
+  }
+
+  /** Adds a member and sends its welcome (and missed batches when resuming). */
+  async join(member: HubMember, you: WelcomeMessage['you'], since: string | undefined): Promise<void> {
+    const room = await this.activate(member.sessionId);
+    if (member.ws.readyState !== WebSocket.OPEN) return;
+    room.members.add(member);
+    room.emptySince = null;
+    this.connections++;
+    if (member.audience) {
+      const n = room.principals.get(member.principalKey) ?? 0;
+      room.principals.set(member.principalKey, n + 1);
+      if (n === 0) room.entries++;
+    }
+    let replay: Buffer[][] | null = null;
+    if (since) {
+      const [epoch, seqText] = since.split('.');
+      const seq = Number(seqText);
+      if (epoch === this.epoch && Number.isInteger(seq) && seq >= 0 && seq <= room.seq) replay = room.ring.since(seq);
+    }
+    const welcome: WelcomeMessage = {
+      v: PROTOCOL_VERSION,
+      t: 'welcome',
+      epoch: this.epoch,
+      seq: replay ? Number(since!.split('.')[1]) : room.seq,
+      you,
+      room: { ...this.snapshotOf(room) },
+      resumed: replay !== null,
+    };
+    this.send(member, welcome);
+    if (since && !replay) this.send(member, { t: 'reset', reason: 'too far behind or another server; the welcome carries the current room' });
+    if (replay) for (const frame of replay) this.writeFrame(member, frame);
+  }
+
+  leave(member: HubMember): void {
+    const room = this.rooms.get(member.sessionId);
+    if (!room || !room.members.delete(member)) return;
+    this.connections--;
+    if (member.audience) {
+      const n = (room.principals.get(member.principalKey) ?? 1) - 1;
+      if (n <= 0) {
+        room.principals.delete(member.principalKey);
+        room.exits++;
+      } else room.principals.set(member.principalKey, n);
+    }
+    if (room.members.size === 0) room.emptySince = this.o.now();
+  }
+
+  private snapshotOf(room: HubRoom): RoomSnapshot {
+    const s = room.snapshot;
+    return {
+      sessionId: s.sessionId,
+      status: s.status,
+      presence: { online: room.online, pcu: room.pcu, uv: room.uv },
+      likes: room.likes,
+      pin: s.pin,
+      settings: s.settings,
+      recent: s.recent,
+    };
+  }
+
+  // --- publishing (any node) -----------------------------------------------------------
+  publishChat(sessionId: string, e: RankedChat): Promise<void> {
+    return this.o.bus.publish(`room:${sessionId}`, JSON.stringify({ k: 'chat', e } satisfies BusRoomMessage));
+  }
+  publishEvent(sessionId: string, e: RoomEventPayload): Promise<void> {
+    return this.o.bus.publish(`room:${sessionId}`, JSON.stringify({ k: 'ev', e } satisfies BusRoomMessage));
+  }
+  publishUniqueVisitor(sessionId: string): Promise<void> {
+    return this.o.bus.publish(`room:${sessionId}`, JSON.stringify({ k: 'uv', d: 1 } satisfies BusRoomMessage));
+  }
+  /** Closes every connection of a principal in a room, on every node. */
+  kick(sessionId: string, principalKey: string, code: number, reason: string): Promise<void> {
+    return this.o.bus.publish(`room:${sessionId}`, JSON.stringify({ k: 'kick', principalKey, code, reason } satisfies BusRoomMessage));
+  }
+  /** Likes are summed locally and published once per tick, never one message per like. */
+  like(sessionId: string, n: number): void {
+    const room = this.rooms.get(sessionId);
+    if (room) room.localLikes += n;
+  }
+
+  /** Direct message to one member (welcome, ack, error), outside the batch. */
+  send(member: HubMember, msg: ServerMessage): void {
+    if (member.ws.readyState === WebSocket.OPEN) member.ws.send(JSON.stringify(msg));
+  }
+
+  private onBusRoom(room: HubRoom, raw: string): void {
+    let m: BusRoomMessage;
+    try {
+      m = JSON.parse(raw) as BusRoomMessage;
+    } catch (err) {
+      this.o.onError(err, 'bus message');
+      return;
+    }
+    switch (m.k) {
+      case 'chat':
+        room.chats.push(m.e);
+        break;
+      case 'likes':
+        room.likes += m.d;
+        room.likesDirty = true;
+        break;
+      case 'uv':
+        room.uv += m.d;
+        break;
+      case 'kick':
+        for (const member of room.members) {
+          if (member.principalKey === m.principalKey) {
+            this.send(member, { t: 'error', code: m.code === CloseCode.banned ? 'BANNED' : 'KICKED', message: m.reason });
+            member.ws.close(m.code, m.reason.slice(0, 100));
+          }
+        }
+        break;
+      case 'ev':
+        this.applyToSnapshot(room, m.e);
+        room.events.push(m.e);
+        break;
+    }
+  }
+
+  private applyToSnapshot(room: HubRoom, e: RoomEventPayload): void {
+    const s = room.snapshot;
+    if (e.t === 'chat.del') s.recent = s.recent.filter((c) => c.id !== e.id);
+    else if (e.t === 'pin') s.pin = e.text;
+    else if (e.t === 'settings') s.settings = { chatMode: e.chatMode, slowModeSeconds: e.slowModeSeconds, holdForReview: e.holdForReview };
+    else if (e.t === 'status') s.status = e.status;
+  }
+
+  private onBusPresence(room: HubRoom, raw: string): void {
+    try {
+      const r = JSON.parse(raw) as NodeReport;
+      room.reports.set(r.nodeId, r);
+    } catch (err) {
+      this.o.onError(err, 'presence message');
+    }
+  }
+
+  // --- the tick ---------------------------------------------------------------------------
+  tick(): void {
+    if (this.closed) return;
+    const now = this.o.now();
+    for (const room of this.rooms.values()) {
+      try {
+        this.tickRoom(room, now);
+      } catch (err) {
+        this.o.onError(err, 'room tick');
+      }
+    }
+  }
+
+  private tickRoom(room: HubRoom, now: number): void {
+    const elapsed = now - room.lastTick;
+    room.lastTick = now;
+    if (room.emptySince !== null && now - room.emptySince > (this.o.idleRoomMs ?? 60_000)) {
+      this.rooms.delete(room.id);
+      for (const off of room.unsubscribe) off().catch((err: unknown) => this.o.onError(err, 'unsubscribe'));
+      return;
+    }
+    if (room.localLikes > 0) {
+      const d = room.localLikes;
+      room.localLikes = 0;
+      void this.o.bus.publish(`room:${room.id}`, JSON.stringify({ k: 'likes', d } satisfies BusRoomMessage)).catch((err: unknown) => this.o.onError(err, 'likes publish'));
+      this.pendingStats(room).likes += d;
+    }
+    if (now - room.lastPresenceAt >= PRESENCE_EVERY_MS) {
+      room.lastPresenceAt = now;
+      const report: NodeReport = { nodeId: this.o.nodeId, online: room.principals.size, at: now };
+      room.reports.set(this.o.nodeId, report);
+      void this.o.bus.publish(`presence:${room.id}`, JSON.stringify(report)).catch((err: unknown) => this.o.onError(err, 'presence publish'));
+      room.online = globalOnline(room.reports.values(), now, PRESENCE_STALE_MS);
+      room.pcu = nextPeak(room.pcu, room.online);
+      if (room.online !== room.lastPresenceSent) {
+        room.lastPresenceSent = room.online;
+        room.events.push({ t: 'presence', online: room.online, pcu: room.pcu, uv: room.uv } satisfies PresenceEvent);
+      }
+      const st = this.pendingStats(room);
+      st.entries += room.entries;
+      st.exits += room.exits;
+      room.entries = 0;
+      room.exits = 0;
+      st.online = room.online;
+      const delta = { ...st };
+      this.stats.delete(room.id);
+      void this.o.persistStats(room.id, delta).catch((err: unknown) => this.o.onError(err, 'persist stats'));
+    }
+
+    let shown: (ChatEvent & { n: number })[] = [];
+    if (room.chats.length > 0) {
+      const slots = room.budget.take(elapsed);
+      const result = applyBudget(room.chats, slots, `${room.id}:${room.seq}`);
+      if (Number.isFinite(slots)) room.budget.giveBack(Math.max(0, slots - result.shown.length));
+      shown = result.shown.map(({ tier: _tier, ...c }) => c as ChatEvent & { n: number });
+      room.chats = [];
+    }
+    const ev: RoomEventPayload[] = room.events;
+    room.events = [];
+    if (room.likesDirty) {
+      room.likesDirty = false;
+      ev.push({ t: 'likes', total: room.likes });
+    }
+    for (const c of shown) ev.push(c);
+    if (ev.length === 0) return;
+    if (shown.length) room.snapshot.recent = [...room.snapshot.recent, ...shown].slice(-RECENT);
+    room.seq += 1;
+    const frame = frameOf(JSON.stringify({ t: 'batch', seq: room.seq, ev }));
+    room.ring.push(room.seq, frame);
+    for (const member of room.members) this.writeFrame(member, frame);
+  }
+
+  private readonly stats = new Map<string, HubStatsDelta>();
+  private pendingStats(room: HubRoom): HubStatsDelta {
+    let s = this.stats.get(room.id);
+    if (!s) this.stats.set(room.id, (s = { likes: 0, entries: 0, exits: 0, online: 0 }));
+    return s;
+  }
+
+  /**
+   * Writes a pre-framed batch. A member whose socket already holds more than slowBytes is
+   * skipped (counted as missed, told when it catches up), so a slow viewer costs at most
+   * slowBytes plus one frame of memory.
+   */
+  private writeFrame(member: HubMember, frame: Buffer[]): void {
+    const ws = member.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > this.o.slowBytes) {
+      member.missed++;
+      return;
+    }
+    if (member.missed > 0) {
+      const missed: MissedMessage = { t: 'missed', count: member.missed };
+      member.missed = 0;
+      ws.send(JSON.stringify(missed));
+    }
+    const socket = (ws as unknown as { _socket: Socket | null })._socket;
+    if (!socket || socket.destroyed) return;
+    socket.cork();
+    for (const b of frame) socket.write(b);
+    socket.uncork();
+  }
+
+  private heartbeat(): void {
+    for (const room of this.rooms.values()) {
+      for (const member of room.members) {
+        if (!member.alive) {
+          member.ws.terminate();
+          continue;
+        }
+        member.alive = false;
+        try {
+          member.ws.ping();
+        } catch {
+          member.ws.terminate();
+        }
+      }
+    }
+  }
+
+  /** Number of rooms active on this node (tests, metrics). */
+  get activeRooms(): number {
+    return this.rooms.size;
+  }
+
+  onlineOf(sessionId: string): { online: number; pcu: number; uv: number; likes: number } | null {
+    const r = this.rooms.get(sessionId);
+    return r ? { online: r.online, pcu: r.pcu, uv: r.uv, likes: r.likes } : null;
+  }
+
+  /** Graceful shutdown: one last tick (flushes pending batches), then tell everyone to reconnect. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.tick();
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    for (const room of this.rooms.values()) {
+      for (const member of room.members) {
+        this.send(member, { t: 'reconnect', afterMs: 1000 + Math.floor(Math.random() * 2000) });
+        member.ws.close(CloseCode.shuttingDown, 'server restarting');
+      }
+      for (const off of room.unsubscribe) await off().catch(() => undefined);
+    }
+    this.rooms.clear();
+  }
+}
