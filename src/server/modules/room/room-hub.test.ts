@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import type { ChatEvent, ServerMessage } from '../../../contracts/realtime.contract.js';
+import { MemoryBus } from '../../platform/bus/bus.memory.js';
+import { RoomHub, type HubMember, type RoomInit } from './room-hub.js';
+
+/** A stand-in socket that records what the hub writes, with a settable backlog. */
+class FakeSocket {
+  readyState = 1;
+  bufferedAmount = 0;
+  direct: ServerMessage[] = [];
+  frames: Buffer[][] = [];
+  private current: Buffer[] = [];
+  _socket = {
+    destroyed: false,
+    cork: () => {
+      this.current = [];
+    },
+    write: (b: Buffer) => {
+      this.current.push(b);
+      return true;
+    },
+    uncork: () => {
+      this.frames.push(this.current);
+    },
+  };
+  send(s: string) {
+    this.direct.push(JSON.parse(s) as ServerMessage);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  terminate() {
+    this.readyState = 3;
+  }
+  ping() {}
+  /** Batches received, decoded from the raw frames (header + payload). */
+  batches(): { seq: number; ev: { t: string; text?: string; n?: number; total?: number }[] }[] {
+    return this.frames.map((f) => JSON.parse(f[f.length - 1]!.toString()) as { seq: number; ev: [] });
+  }
+}
+
+const init = (sessionId: string): RoomInit => ({
+  snapshot: { sessionId, status: 'live', likes: 0, pcu: 0, uv: 0, pin: null, settings: { chatMode: 'everyone', slowModeSeconds: 0, holdForReview: false }, recent: [] },
+});
+
+function setup(danmakuRate = 1000, slowBytes = 1024) {
+  let now = 1_000_000;
+  const bus = new MemoryBus();
+  const hub = new RoomHub({
+    bus,
+    nodeId: 'n1',
+    now: () => now,
+    tickMs: 50,
+    danmakuRate,
+    slowBytes,
+    resumeBatches: 10,
+    loadRoom: async (id) => init(id),
+    persistStats: async () => undefined,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  const join = async (key: string) => {
+    const ws = new FakeSocket();
+    const m: HubMember = { ws: ws as unknown as WebSocket, sessionId: 's1', principalKey: key, audience: true, missed: 0, alive: true };
+    await hub.join(m, { kind: 'viewer', id: key, name: key, canChat: true, canModerate: false }, undefined);
+    return { ws, m };
+  };
+  const chat = (id: string, text: string, tier = 2): ChatEvent & { tier: number } => ({ t: 'chat', id, uid: id, name: id, role: tier === 0 ? 'host' : 'viewer', lvl: 0, text, n: 1, at: now, tier });
+  const flush = () => new Promise((r) => setTimeout(r, 0));
+  const tick = async (ms = 50) => {
+    await flush();
+    now += ms;
+    hub.tick();
+  };
+  return { hub, join, chat, tick, flush };
+}
+
+describe('RoomHub', () => {
+  it('sends one batch per tick, framed once: every member gets the very same buffers', async () => {
+    const { hub, join, chat, tick } = setup();
+    const a = await join('viewer:a');
+    const b = await join('viewer:b');
+    await hub.publishChat('s1', chat('c1', 'hello'));
+    await hub.publishChat('s1', chat('c2', 'world'));
+    await tick();
+    const fa = a.ws.frames.at(-1)!;
+    const fb = b.ws.frames.at(-1)!;
+    expect(fa).toHaveLength(fb.length);
+    fa.forEach((buf, i) => expect(buf).toBe(fb[i])); // identity, not equality: no per-member copy
+    const batch = a.ws.batches().at(-1)!;
+    expect(batch.ev.filter((e) => e.t === 'chat').map((e) => e.text)).toEqual(['hello', 'world']);
+  });
+
+  it('aggregates likes into one counter event per tick', async () => {
+    const { hub, join, tick } = setup();
+    const a = await join('viewer:a');
+    for (let i = 0; i < 50; i++) hub.like('s1', 1);
+    await tick();
+    await tick();
+    const likes = a.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'likes');
+    expect(likes).toEqual([{ t: 'likes', total: 50 }]);
+  });
+
+  it('applies the display budget and merges repeats, host first', async () => {
+    const { hub, join, chat, tick } = setup(20);
+    const a = await join('viewer:a');
+    await tick(1000); // a full second of budget
+    for (let i = 0; i < 48; i++) await hub.publishChat('s1', chat(`r${i}`, '666'));
+    for (let i = 0; i < 100; i++) await hub.publishChat('s1', chat(`u${i}`, `comment ${i}`));
+    await hub.publishChat('s1', chat('h1', 'Welcome everyone', 0));
+    await tick(1000);
+    const shown = a.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'chat');
+    expect(shown.length).toBeLessThanOrEqual(20);
+    expect(shown.map((e) => e.text)).toContain('Welcome everyone');
+    const merged = shown.find((e) => e.text === '666');
+    if (merged) expect(merged.n).toBe(48);
+  });
+
+  it('skips a slow member, then tells it how many batches it missed', async () => {
+    const { hub, join, chat, tick } = setup(1000, 1024);
+    const a = await join('viewer:a');
+    const slow = await join('viewer:slow');
+    slow.ws.bufferedAmount = 10_000;
+    for (let i = 0; i < 3; i++) {
+      await hub.publishChat('s1', chat(`c${i}`, `m${i}`));
+      await tick();
+    }
+    const before = slow.ws.frames.length;
+    slow.ws.bufferedAmount = 0;
+    await hub.publishChat('s1', chat('c9', 'caught up'));
+    await tick();
+    expect(slow.ws.frames.length).toBe(before + 1);
+    expect(slow.ws.direct.filter((m) => m.t === 'missed')).toEqual([{ t: 'missed', count: 3 }]);
+    expect(a.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'chat')).toHaveLength(4);
+  });
+
+  it('counts presence by distinct audience principal', async () => {
+    const { hub, join, tick } = setup();
+    const a1 = await join('viewer:a');
+    await join('viewer:a');
+    await join('guest:g');
+    await tick(1000);
+    const presence = a1.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'presence');
+    expect(presence.at(-1)).toMatchObject({ online: 2, pcu: 2 });
+    expect(hub.connections).toBe(3);
+  });
+});
