@@ -118,22 +118,23 @@ describe('RoomHub', () => {
     if (merged) expect(merged.n).toBe(48);
   });
 
-  it('skips a slow member, then tells it how many batches it missed', async () => {
+  it('holds a short backlog for a slow member, drops the oldest, then says how many it missed', async () => {
     const { hub, join, chat, tick } = setup(1000, 1024);
     const a = await join('viewer:a');
     const slow = await join('viewer:slow');
     slow.ws.bufferedAmount = 10_000;
-    for (let i = 0; i < 3; i++) {
+    const before = slow.ws.frames.length;
+    for (let i = 0; i < 20; i++) {
       await hub.publishChat('s1', chat(`c${i}`, `m${i}`));
       await tick();
     }
-    const before = slow.ws.frames.length;
+    expect(slow.ws.frames.length).toBe(before); // nothing written while over the bound
     slow.ws.bufferedAmount = 0;
-    await hub.publishChat('s1', chat('c9', 'caught up'));
-    await tick();
-    expect(slow.ws.frames.length).toBe(before + 1);
-    expect(slow.ws.direct.filter((m) => m.t === 'missed')).toEqual([{ t: 'missed', count: 3 }]);
-    expect(a.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'chat')).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(slow.ws.direct.filter((m) => m.t === 'missed')).toEqual([{ t: 'missed', count: 4 }]);
+    const got = slow.ws.batches().slice(before).flatMap((b) => b.ev).filter((e) => e.t === 'chat').map((e) => e.text);
+    expect(got).toEqual(Array.from({ length: 16 }, (_, i) => `m${i + 4}`)); // the newest 16, in order
+    expect(a.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'chat')).toHaveLength(20);
   });
 
   it('counts presence by distinct audience principal', async () => {

@@ -34,7 +34,13 @@ export interface HubMember {
   audience: boolean;
   missed: number;
   alive: boolean;
+  /** Batches held back while the socket is over its byte bound (shared frames, not copies). */
+  backlog?: Buffer[][];
+  draining?: boolean;
 }
+
+/** Batches kept per slow member beyond the socket's bound; older ones are dropped first. */
+const MAX_BACKLOG = 16;
 
 export interface HubStatsDelta {
   likes: number;
@@ -152,7 +158,11 @@ export class RoomHub {
     const pending = this.activating.get(sessionId);
     if (pending) return pending;
     const p = (async () => {
-      const room = new HubRoom(sessionId, new RingBuffer<Buffer[]>(Math.max(1, this.o.resumeBatches)), new BudgetClock(this.o.danmakuRate), this.o.now());
+      // A room that just opened here was idle until now: it starts with a full second of
+      // display budget (an empty one dropped every comment of its first tick).
+      const budget = new BudgetClock(this.o.danmakuRate);
+      budget.giveBack(this.o.danmakuRate);
+      const room = new HubRoom(sessionId, new RingBuffer<Buffer[]>(Math.max(1, this.o.resumeBatches)), budget, this.o.now());
       room.unsubscribe.push(await this.o.bus.subscribe(`room:${sessionId}`, (m) => this.onBusRoom(room, m)));
       room.unsubscribe.push(await this.o.bus.subscribe(`presence:${sessionId}`, (m) => this.onBusPresence(room, m)));
       // Load after subscribing, so nothing published in between is lost.
@@ -357,13 +367,16 @@ export class RoomHub {
     }
 
     let shown: (ChatEvent & { n: number })[] = [];
+    // The budget accrues on every tick, quiet ones included (capped at one second's worth):
+    // accruing only on ticks that carry comments gave a quiet room just one tick's worth, so a
+    // lone comment was dropped whenever rate x tick < 1 slot (rate 5, or timer jitter at 20/50 ms).
+    const slots = room.budget.take(elapsed);
     if (room.chats.length > 0) {
-      const slots = room.budget.take(elapsed);
       const result = applyBudget(room.chats, slots, `${room.id}:${room.seq}`);
       if (Number.isFinite(slots)) room.budget.giveBack(Math.max(0, slots - result.shown.length));
       shown = result.shown.map(({ tier: _tier, ...c }) => c as ChatEvent & { n: number });
       room.chats = [];
-    }
+    } else if (Number.isFinite(slots)) room.budget.giveBack(slots);
     const ev: RoomEventPayload[] = room.events;
     room.events = [];
     if (room.likesDirty) {
@@ -387,27 +400,56 @@ export class RoomHub {
   }
 
   /**
-   * Writes a pre-framed batch. A member whose socket already holds more than slowBytes is
-   * skipped (counted as missed, told when it catches up), so a slow viewer costs at most
-   * slowBytes plus one frame of memory.
+   * Writes a pre-framed batch. While a member's socket holds more than slowBytes, new batches
+   * wait in a short backlog of shared frames; when the backlog is full the OLDEST is dropped
+   * and counted. When the socket drains, the member is told how many it missed and gets the
+   * newest batches. Memory per slow viewer: slowBytes plus MAX_BACKLOG references.
    */
   private writeFrame(member: HubMember, frame: Buffer[]): void {
     const ws = member.ws;
     if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > this.o.slowBytes) {
-      member.missed++;
+    if (member.backlog || ws.bufferedAmount > this.o.slowBytes) {
+      const backlog = (member.backlog ??= []);
+      backlog.push(frame);
+      if (backlog.length > MAX_BACKLOG) {
+        backlog.shift();
+        member.missed++;
+      }
+      this.waitForDrain(member);
       return;
     }
-    if (member.missed > 0) {
-      const missed: MissedMessage = { t: 'missed', count: member.missed };
-      member.missed = 0;
-      ws.send(JSON.stringify(missed));
-    }
-    const socket = (ws as unknown as { _socket: Socket | null })._socket;
+    this.writeRaw(member, frame);
+  }
+
+  private writeRaw(member: HubMember, frame: Buffer[]): void {
+    const socket = (member.ws as unknown as { _socket: Socket | null })._socket;
     if (!socket || socket.destroyed) return;
     socket.cork();
     for (const b of frame) socket.write(b);
     socket.uncork();
+  }
+
+  private waitForDrain(member: HubMember): void {
+    if (member.draining) return;
+    const socket = (member.ws as unknown as { _socket: Socket | null })._socket;
+    if (!socket || socket.destroyed) return;
+    member.draining = true;
+    const flush = () => {
+      member.draining = false;
+      if (member.ws.readyState !== WebSocket.OPEN) return;
+      if (member.ws.bufferedAmount > this.o.slowBytes) return this.waitForDrain(member);
+      const backlog = member.backlog ?? [];
+      member.backlog = undefined;
+      if (member.missed > 0) {
+        const missed: MissedMessage = { t: 'missed', count: member.missed };
+        member.missed = 0;
+        member.ws.send(JSON.stringify(missed));
+      }
+      for (const f of backlog) this.writeRaw(member, f);
+    };
+    // A socket with nothing queued in Node may still be over the bound in ws's own buffer; poll then.
+    if (socket.writableLength > 0) socket.once('drain', flush);
+    else setTimeout(flush, this.o.tickMs).unref();
   }
 
   private heartbeat(): void {
