@@ -2,11 +2,13 @@ import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider } from './auth/auth-context';
+import { PERMISSIONS } from './auth/permissions';
 import { RequireMember, RequirePermission } from './auth/require-member';
 import { AuthScreen } from './components/auth-screen';
 import { StateCard } from './components/page-states';
 import { AuditPage } from './console/audit-page';
 import { ConsoleHome, ConsoleLayout, NAV_ITEMS, type ConsolePageKey } from './console/console-layout';
+import { LiveControlPage } from './console/live-control-page';
 import { ProductsPage } from './console/products-page';
 import { SessionsPage } from './console/sessions-page';
 import { SignInPage } from './console/signin-page';
@@ -55,6 +57,15 @@ function ConsoleRoutes() {
                 />
               );
             })}
+            {/* Live figures need sessions:read; the moderation tools inside also need room:moderate. */}
+            <Route
+              path="sessions/:id/live"
+              element={
+                <RequirePermission permission={PERMISSIONS.sessionsRead}>
+                  <LiveControlPage />
+                </RequirePermission>
+              }
+            />
             <Route path="*" element={<NotFoundPage inConsole />} />
           </Route>
         </Route>

@@ -6,6 +6,7 @@ import './i18n/i18n';
 import { AppRoutes } from './app-routes';
 import './styles/base.css';
 import './styles/console.css';
+import './styles/live-room.css';
 import './styles/viewer.css';
 
 const container = document.getElementById('root');

@@ -179,7 +179,108 @@ export const routeFixtures: Record<string, RouteFixture> = {
   'POST /api/viewer/signout': { endsSession: true, cases: [{ name: 'default', build: async () => ({ url: '/api/viewer/signout', status: 204 }) }] },
   'GET /api/viewer/me': one(async () => ({ url: '/api/viewer/me', status: 200 })),
   'POST /api/viewer/guest': one(async () => ({ url: '/api/viewer/guest', status: 200 })),
+
+  // --- live room (console moderation) ---------------------------------------------------
+  // Targets (comments, sanctions, reports) are made fresh per build, so one role's success
+  // never turns into another role's 409.
+  'GET /api/console/sessions/:id/room': one(async ({ t, shared }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    return { url: `/api/console/sessions/${s.id}/room`, status: 200 };
+  }),
+  'PUT /api/console/sessions/:id/room/settings': one(async ({ t, shared }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    return { url: `/api/console/sessions/${s.id}/room/settings`, body: { chatMode: 'everyone', slowModeSeconds: 0, holdForReview: false }, status: 200 };
+  }),
+  'PUT /api/console/sessions/:id/room/pin': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    return { url: `/api/console/sessions/${s.id}/room/pin`, body: { text: `Fixture announcement ${unique()}` }, status: 200 };
+  }),
+  'GET /api/console/sessions/:id/chat': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    await insertChatMessage(t, s.id, unique(), 'visible');
+    return { url: `/api/console/sessions/${s.id}/chat`, query: { status: 'visible', limit: '20' }, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/chat/:messageId/delete': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    const id = await insertChatMessage(t, s.id, unique(), 'visible');
+    return { url: `/api/console/sessions/${s.id}/chat/${id}/delete`, status: 204 };
+  }),
+  'POST /api/console/sessions/:id/chat/:messageId/approve': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    const id = await insertChatMessage(t, s.id, unique(), 'held');
+    return { url: `/api/console/sessions/${s.id}/chat/${id}/approve`, status: 204 };
+  }),
+  'GET /api/console/sessions/:id/sanctions': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    await t.services.room.sanction(systemCtx('fixture'), s.id, { kind: 'mute', scope: 'room', target: { kind: 'viewer', id: `fixture-viewer-${unique()}` }, minutes: 10 });
+    return { url: `/api/console/sessions/${s.id}/sanctions`, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/sanctions': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    return {
+      url: `/api/console/sessions/${s.id}/sanctions`,
+      body: { kind: 'mute', scope: 'room', target: { kind: 'viewer', id: `fixture-viewer-${unique()}` }, minutes: 10, reason: 'fixture' },
+      status: 201,
+    };
+  }),
+  'POST /api/console/sessions/:id/sanctions/:sanctionId/lift': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    const made = await t.services.room.sanction(systemCtx('fixture'), s.id, { kind: 'mute', scope: 'room', target: { kind: 'viewer', id: `fixture-viewer-${unique()}` }, minutes: 10 });
+    return { url: `/api/console/sessions/${s.id}/sanctions/${made.ids[0]}/lift`, status: 204 };
+  }),
+  'GET /api/console/sessions/:id/reports': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    await insertReport(t, s.id, await insertChatMessage(t, s.id, unique(), 'visible'), unique());
+    return { url: `/api/console/sessions/${s.id}/reports`, query: { status: 'open' }, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/reports/:reportId': one(async ({ t, shared, unique }) => {
+    const s = await shared('room-session', () => makeLiveSession(t, { status: 'live', title: 'Fixture room' }));
+    const reportId = await insertReport(t, s.id, await insertChatMessage(t, s.id, unique(), 'visible'), unique());
+    return { url: `/api/console/sessions/${s.id}/reports/${reportId}`, body: { action: 'resolve' }, status: 204 };
+  }),
 };
+
+/** A comment stored straight into chat_messages (as the chat pipeline's flush would), returning its id. */
+export async function insertChatMessage(t: TestApp, sessionId: string, token: string, status: 'visible' | 'held' | 'deleted' = 'visible'): Promise<string> {
+  const id = `fixture-msg-${token}`;
+  await t.database.db
+    .insertInto('chat_messages')
+    .values({
+      id,
+      session_id: sessionId,
+      sender_kind: 'viewer',
+      sender_id: `fixture-viewer-${token}`,
+      sender_name: 'Fixture viewer',
+      sender_role: 'viewer',
+      text: `Fixture comment ${token}`,
+      status,
+      created_at: t.clock.now().toISOString(),
+      moderated_by: null,
+      moderated_at: null,
+    })
+    .execute();
+  return id;
+}
+
+/** An open viewer report on a comment, stored straight into room_reports, returning its id. */
+export async function insertReport(t: TestApp, sessionId: string, messageId: string, token: string): Promise<string> {
+  const id = `fixture-report-${token}`;
+  await t.database.db
+    .insertInto('room_reports')
+    .values({
+      id,
+      session_id: sessionId,
+      message_id: messageId,
+      reporter_key: `viewer:fixture-reporter-${token}`,
+      reason: 'spam',
+      status: 'open',
+      created_at: t.clock.now().toISOString(),
+      resolved_by: null,
+      resolved_at: null,
+    })
+    .execute();
+  return id;
+}
 
 // --- callers -------------------------------------------------------------------------------
 

@@ -33,15 +33,45 @@ export function cookieFrom(res: LightMyRequestResponse, name: string): string {
   return `${name}=${c.value}`;
 }
 
-export async function createTestApp(dialect: DialectName, overrides: Partial<Record<keyof AppConfig, string | number>> = {}): Promise<TestApp> {
-  const testDb = await openTestDatabase(dialect);
+export interface TestAppOptions {
+  /**
+   * A clock that follows real time (still with advance/set, which shift it). The live room's
+   * ticks, presence and stats run on the clock, so realtime tests need it.
+   */
+  realClock?: boolean;
+  /** Build on this already open database instead of a fresh one (a second node); dispose leaves it to its owner. */
+  database?: TestDatabase;
+  /** The node id of this app (buildApp option); default random. */
+  nodeId?: string;
+}
+
+/** Real time, shifted by advance/set: same shape as fixedClock. */
+export function liveClock(): ReturnType<typeof fixedClock> {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms: number) => {
+      offset += ms;
+    },
+    set: (d: Date) => {
+      offset = d.getTime() - Date.now();
+    },
+  };
+}
+
+export async function createTestApp(dialect: DialectName, overrides: Partial<Record<keyof AppConfig, string | number>> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = opts.database ?? (await openTestDatabase(dialect));
   const config = loadConfig({ env: {}, file: '/nonexistent/onair.config.json', overrides: { ...testDb.overrides, logLevel: 'silent', ...overrides } });
-  const clock = fixedClock(new Date('2026-11-26T08:00:00.000Z'));
-  const onair = await buildApp({ config, database: testDb.database, migrate: false, logger: false, clock });
+  const clock = opts.realClock ? liveClock() : fixedClock(new Date('2026-11-26T08:00:00.000Z'));
+  const onair = await buildApp({ config, database: testDb.database, migrate: false, logger: false, clock, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) });
   await onair.app.ready();
   const sessions = new Map<string, Session>();
+  // close() may be called by a test (graceful shutdown) and again by dispose().
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => (closing ??= onair.close());
   return {
     ...onair,
+    close,
     clock,
     testDb,
     config,
@@ -58,8 +88,8 @@ export async function createTestApp(dialect: DialectName, overrides: Partial<Rec
       return s;
     },
     async dispose() {
-      await onair.close();
-      await testDb.drop();
+      await close();
+      if (!opts.database) await testDb.drop();
     },
   };
 }

@@ -4,11 +4,18 @@
 import type { z } from 'zod';
 import type {
   auditEntrySchema,
+  chatMessageSchema,
   guestReply,
   liveSessionSchema,
   memberSchema,
   productSchema,
   publicSessionSchema,
+  reportListReply,
+  roomLiveReply,
+  roomSettingsSchema,
+  sanctionBody,
+  sanctionListReply,
+  sanctionReply,
   skuSchema,
   viewerSchema,
 } from '../../contracts/api.contract.js';
@@ -100,3 +107,15 @@ export interface ViewerSession {
 
 export type GuestGrant = z.infer<typeof guestReply>;
 export type PublicSession = z.infer<typeof publicSessionSchema>;
+
+// --- live room (console) ---
+export type RoomLive = z.infer<typeof roomLiveReply>;
+export type RoomSettings = z.infer<typeof roomSettingsSchema>;
+export type RoomSettingsPatch = Partial<Omit<RoomSettings, 'pin'>>;
+export type StoredChatMessage = z.infer<typeof chatMessageSchema>;
+export type StoredChatStatus = StoredChatMessage['status'];
+export type RoomReport = z.infer<typeof reportListReply>['items'][number];
+export type RoomReportStatus = 'open' | 'resolved' | 'dismissed';
+export type SanctionInput = z.input<typeof sanctionBody>;
+export type SanctionResult = z.infer<typeof sanctionReply>;
+export type Sanction = z.infer<typeof sanctionListReply>['items'][number];

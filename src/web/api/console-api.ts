@@ -7,8 +7,18 @@ import type {
   NewMemberInput,
   Page,
   Product,
+  RoomLive,
+  RoomReport,
+  RoomReportStatus,
+  RoomSettings,
+  RoomSettingsPatch,
+  Sanction,
+  SanctionInput,
+  SanctionResult,
   SessionInput,
   SessionStatus,
+  StoredChatMessage,
+  StoredChatStatus,
   TeamMember,
   TransitionTarget,
 } from './api-types';
@@ -31,6 +41,28 @@ export const consoleApi = {
     api.patch<LiveSession>(`/api/console/sessions/${enc(id)}`, patch),
   transitionSession: (id: string, to: TransitionTarget) =>
     api.post<LiveSession>(`/api/console/sessions/${enc(id)}/transitions`, { to }),
+
+  // Live room: figures, moderation, settings. Every write is audited by the server.
+  getRoom: (id: string, signal?: AbortSignal) => api.get<RoomLive>(`/api/console/sessions/${enc(id)}/room`, { signal }),
+  listChat: (id: string, params: { status?: StoredChatStatus; limit?: number; before?: string }, signal?: AbortSignal) =>
+    api.get<{ items: StoredChatMessage[] }>(`/api/console/sessions/${enc(id)}/chat`, { query: params, signal }),
+  deleteChat: (id: string, messageId: string) =>
+    api.post<undefined>(`/api/console/sessions/${enc(id)}/chat/${enc(messageId)}/delete`),
+  approveChat: (id: string, messageId: string) =>
+    api.post<undefined>(`/api/console/sessions/${enc(id)}/chat/${enc(messageId)}/approve`),
+  sanction: (id: string, input: SanctionInput) =>
+    api.post<SanctionResult>(`/api/console/sessions/${enc(id)}/sanctions`, input),
+  listSanctions: (id: string, signal?: AbortSignal) =>
+    api.get<{ items: Sanction[] }>(`/api/console/sessions/${enc(id)}/sanctions`, { signal }),
+  liftSanction: (id: string, sanctionId: string) =>
+    api.post<undefined>(`/api/console/sessions/${enc(id)}/sanctions/${enc(sanctionId)}/lift`),
+  updateRoomSettings: (id: string, patch: RoomSettingsPatch) =>
+    api.put<RoomSettings>(`/api/console/sessions/${enc(id)}/room/settings`, patch),
+  setPin: (id: string, text: string | null) => api.put<RoomSettings>(`/api/console/sessions/${enc(id)}/room/pin`, { text }),
+  listReports: (id: string, status: RoomReportStatus, signal?: AbortSignal) =>
+    api.get<{ items: RoomReport[] }>(`/api/console/sessions/${enc(id)}/reports`, { query: { status }, signal }),
+  resolveReport: (id: string, reportId: string, action: 'resolve' | 'dismiss') =>
+    api.post<undefined>(`/api/console/sessions/${enc(id)}/reports/${enc(reportId)}`, { action }),
 
   listProducts: (signal?: AbortSignal) => api.get<{ items: Product[] }>('/api/console/products', { signal }),
 

@@ -9,4 +9,5 @@ export const PERMISSIONS = {
   teamRead: 'team:read',
   teamWrite: 'team:write',
   auditRead: 'audit:read',
+  roomModerate: 'room:moderate',
 } as const satisfies Record<string, Permission>;

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { SESSION_STATUSES, type LiveSession, type SessionStatus, type TransitionTarget } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
@@ -30,6 +31,7 @@ export function SessionsPage() {
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, showNotice, dismissNotice] = useNotice();
   const canWrite = can(PERMISSIONS.sessionsWrite);
+  const canWatchRoom = can(PERMISSIONS.roomModerate) || can(PERMISSIONS.sessionsRead);
 
   const sessions = usePagedResource(
     (cursor, signal) => consoleApi.listSessions({ status: statusFilter, limit: PAGE_SIZE, cursor }, signal),
@@ -191,6 +193,15 @@ export function SessionsPage() {
                         >
                           {t('common.edit')}
                         </button>
+                      )}
+                      {canWatchRoom && (
+                        <Link
+                          className={session.status === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
+                          to={`/console/sessions/${encodeURIComponent(session.id)}/live`}
+                          data-testid="session-live-control"
+                        >
+                          {t('sessions.liveControl')}
+                        </Link>
                       )}
                       {session.status !== 'draft' && (
                         <a

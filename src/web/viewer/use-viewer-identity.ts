@@ -23,6 +23,36 @@ async function guestIdentity(): Promise<ViewerIdentity> {
   }
 }
 
+/**
+ * A guest token that is good for a while yet: the stored one, or a fresh grant (tokens expire,
+ * and the realtime socket asks again before every reconnect).
+ */
+export async function freshGuestToken(): Promise<string | null> {
+  const stored = readStoredGuest();
+  if (stored) return stored.guestToken;
+  try {
+    const grant = await viewerApi.guest();
+    storeGuest(grant);
+    return grant.guestToken;
+  } catch {
+    return null;
+  }
+}
+
+/** Who the room socket connects as; null while we don't know yet. */
+export function identityKeyOf(identity: ViewerIdentity): string | null {
+  switch (identity.kind) {
+    case 'loading':
+      return null;
+    case 'viewer':
+      return `viewer:${identity.viewer.id}`;
+    case 'guest':
+      return `guest:${identity.guestId}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}
+
 export function useViewerIdentity() {
   const [identity, setIdentity] = useState<ViewerIdentity>({ kind: 'loading' });
   const mounted = useRef(true);

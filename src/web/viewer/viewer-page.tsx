@@ -1,16 +1,22 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { isApiError } from '../api/api-client';
-import type { PublicSession } from '../api/api-types';
+import type { PublicSession, SessionStatus } from '../api/api-types';
 import { viewerApi } from '../api/viewer-api';
 import { DemoBadge, StatusBadge } from '../components/badges';
 import { Brand } from '../components/brand';
 import { LangSwitch } from '../components/lang-switch';
 import { ErrorState, LoadingState } from '../components/page-states';
+import { formatLiveCount } from '../format/count-format';
 import { formatDateTime } from '../format/date-format';
 import { useApiResource } from '../hooks/use-api-resource';
-import { useViewerIdentity, type ViewerIdentity } from './use-viewer-identity';
+import { useRoomSocket, type RoomSocket } from '../room/use-room-socket';
+import { DanmakuControls, DanmakuOverlay } from './danmaku-overlay';
+import { readDanmakuSettings, storeDanmakuSettings, type DanmakuSettings } from './danmaku-settings';
+import { LikeButton } from './like-button';
+import { LiveChatPanel } from './live-chat-panel';
+import { freshGuestToken, identityKeyOf, useViewerIdentity, type ViewerIdentity } from './use-viewer-identity';
 import { ViewerAuthPanel } from './viewer-auth-panel';
 
 export function ViewerPage() {
@@ -50,18 +56,60 @@ export function ViewerPage() {
           <ErrorState error={session.error} audience="viewer" onRetry={session.reload} />
         </main>
       ) : (
-        <main className="viewer-main viewer-grid">
-          <div className="viewer-stage">
-            <VideoPlaceholder session={session.data} />
-            <SessionInfo session={session.data} />
-          </div>
-          <aside className="viewer-side">
-            <ChatPlaceholder identity={identity} />
-            <ViewerAuthPanel identity={identity} onSignIn={signIn} onSignUp={signUp} onSignOut={signOut} />
-          </aside>
-        </main>
+        // Keyed by session: another room starts from a clean socket state.
+        <LiveRoom
+          key={session.data.id}
+          session={session.data}
+          identity={identity}
+          onSignIn={signIn}
+          onSignUp={signUp}
+          onSignOut={signOut}
+        />
       )}
     </div>
+  );
+}
+
+function LiveRoom({
+  session,
+  identity,
+  onSignIn,
+  onSignUp,
+  onSignOut,
+}: {
+  session: PublicSession;
+  identity: ViewerIdentity;
+  onSignIn: (nickname: string, password: string) => Promise<void>;
+  onSignUp: (nickname: string, password: string) => Promise<void>;
+  onSignOut: () => Promise<void>;
+}) {
+  const room = useRoomSocket({
+    sessionId: session.id,
+    identityKey: identityKeyOf(identity),
+    // Signed-in viewers authenticate with their cookie; everyone else with a guest token.
+    guestToken: identity.kind === 'viewer' ? undefined : freshGuestToken,
+  });
+  const authRef = useRef<HTMLDivElement>(null);
+  const status = room.state.status ?? session.status;
+
+  const goToSignIn = useCallback(() => {
+    const panel = authRef.current;
+    if (!panel) return;
+    panel.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    panel.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
+  }, []);
+
+  return (
+    <main className="viewer-main viewer-grid">
+      <LiveStage status={status} room={room} canLike={identity.kind === 'viewer'} onNeedSignIn={goToSignIn} />
+      <div className="viewer-side">
+        <LiveChatPanel room={room} identity={identity} onSignIn={goToSignIn} />
+        <div ref={authRef} className="viewer-auth-anchor">
+          <ViewerAuthPanel identity={identity} onSignIn={onSignIn} onSignUp={onSignUp} onSignOut={onSignOut} />
+        </div>
+      </div>
+      <SessionInfo session={session} status={status} />
+    </main>
   );
 }
 
@@ -79,26 +127,90 @@ function ViewerModePill({ identity }: { identity: ViewerIdentity }) {
   );
 }
 
-function VideoPlaceholder({ session }: { session: PublicSession }) {
-  const { t } = useTranslation();
-  // Honest placeholder: playback is not implemented yet, so say so instead of faking a player.
+/**
+ * The video area. Playback lands in a later release, so the poster says so honestly; on top
+ * of it run the danmaku, the audience count, the danmaku controls and the like button.
+ */
+function LiveStage({
+  status,
+  room,
+  canLike,
+  onNeedSignIn,
+}: {
+  status: SessionStatus;
+  room: RoomSocket;
+  canLike: boolean;
+  onNeedSignIn: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [danmaku, setDanmaku] = useState<DanmakuSettings>(readDanmakuSettings);
+  const [hint, setHint] = useState<{ text: string; signIn: boolean } | null>(null);
+  const lang = i18n.resolvedLanguage ?? 'en';
+  const { state, sendLike, subscribe } = room;
+
+  useEffect(() => {
+    if (!hint) return;
+    const timer = window.setTimeout(() => { setHint(null); }, 4000);
+    return () => { window.clearTimeout(timer); };
+  }, [hint]);
+
+  const changeDanmaku = (next: DanmakuSettings) => {
+    setDanmaku(next);
+    storeDanmakuSettings(next);
+  };
+
   const message =
-    session.status === 'live'
-      ? t('viewer.video.live')
-      : session.status === 'ended' || session.status === 'archived'
-        ? t('viewer.video.ended')
-        : t('viewer.video.notLive');
+    status === 'live' ? t('viewer.video.live') : status === 'ended' || status === 'archived' ? t('viewer.video.ended') : t('viewer.video.notLive');
+
   return (
-    <section className="video-placeholder" aria-label={t('viewer.video.label')} data-testid="video-placeholder">
-      <div className="video-placeholder-inner">
-        <StatusBadge status={session.status} />
-        <p>{message}</p>
+    <section className="stage" aria-label={t('viewer.video.label')} data-status={status}>
+      <div className="video-placeholder" data-testid="video-placeholder">
+        <div className="video-placeholder-inner">
+          <StatusBadge status={status} />
+          <p>{message}</p>
+        </div>
+      </div>
+      <DanmakuOverlay subscribe={subscribe} settings={danmaku} />
+      <div className="stage-top">
+        {state.presence && (
+          <span
+            className="stage-chip"
+            data-testid="online-count"
+            data-value={state.presence.online}
+            title={t('live.onlineTitle', { count: state.presence.online })}
+          >
+            <span className="eye" aria-hidden="true" />
+            {t('live.online', { count: state.presence.online, value: formatLiveCount(state.presence.online, lang) })}
+          </span>
+        )}
+        <div className="header-spacer" />
+        <DanmakuControls settings={danmaku} onChange={changeDanmaku} />
+      </div>
+      {hint && (
+        <p className="stage-hint" role="status" data-testid="like-hint">
+          {hint.text}
+          {hint.signIn && (
+            <button type="button" className="stage-hint-link" onClick={onNeedSignIn}>
+              {t('live.chat.signInToChat')}
+            </button>
+          )}
+        </p>
+      )}
+      <div className="stage-like">
+        <LikeButton
+          total={state.likes}
+          canLike={canLike && state.phase === 'open'}
+          onLike={sendLike}
+          onNeedSignIn={() => {
+            setHint(canLike ? { text: t('live.errors.notConnected'), signIn: false } : { text: t('live.errors.guestsCannotLike'), signIn: true });
+          }}
+        />
       </div>
     </section>
   );
 }
 
-function SessionInfo({ session }: { session: PublicSession }) {
+function SessionInfo({ session, status }: { session: PublicSession; status: SessionStatus }) {
   const { t, i18n } = useTranslation();
   const start = formatDateTime(session.scheduledStart, i18n.resolvedLanguage ?? 'en');
   return (
@@ -106,7 +218,7 @@ function SessionInfo({ session }: { session: PublicSession }) {
       <div className="session-info-head">
         <h1 data-testid="live-title">{session.title}</h1>
         <span data-testid="live-status">
-          <StatusBadge status={session.status} />
+          <StatusBadge status={status} />
         </span>
         {session.isDemo && <DemoBadge long />}
       </div>
@@ -136,44 +248,6 @@ function SessionInfo({ session }: { session: PublicSession }) {
           <dd>{t(`theme.${session.theme}`)}</dd>
         </div>
       </dl>
-    </section>
-  );
-}
-
-function ChatPlaceholder({ identity }: { identity: ViewerIdentity }) {
-  const { t } = useTranslation();
-  const isViewer = identity.kind === 'viewer';
-  return (
-    <section className="card chat" aria-labelledby="chat-title" data-testid="chat-panel">
-      <h2 id="chat-title" className="card-title">
-        {t('viewer.chat.title')}
-      </h2>
-      <div className="chat-log" aria-live="polite">
-        <p className="muted">{t('viewer.chat.empty')}</p>
-      </div>
-      {!isViewer && (
-        <p className="chat-hint" data-testid="chat-guest-hint">
-          {t('viewer.chat.guestHint')}
-        </p>
-      )}
-      {identity.kind === 'anonymous' && (
-        <p className="muted small" data-testid="guest-failed">
-          {t('viewer.guestFailed')}
-        </p>
-      )}
-      {/* Sending is not wired up yet for anyone; guests additionally need an account. */}
-      <form className="chat-compose" onSubmit={(event) => { event.preventDefault(); }}>
-        <input
-          type="text"
-          disabled
-          aria-label={t('viewer.chat.inputLabel')}
-          placeholder={isViewer ? t('viewer.chat.viewerPlaceholder') : t('viewer.chat.guestPlaceholder')}
-          data-testid="chat-input"
-        />
-        <button type="submit" className="btn btn-primary" disabled>
-          {t('viewer.chat.send')}
-        </button>
-      </form>
     </section>
   );
 }
