@@ -92,6 +92,10 @@ export const liveSessionSchema = z.object({
   plannedMinutes: z.number().int(),
   brandName: z.string().nullable(),
   isDemo: z.boolean(),
+  /** Public URL of the cover image, or null. */
+  coverUrl: z.string().nullable(),
+  /** Invite code of a private session (console only; viewers open /live/:id?invite=<code>). */
+  inviteCode: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -138,6 +142,29 @@ export const publicSessionSchema = liveSessionSchema.pick({
   plannedMinutes: true,
   brandName: true,
   isDemo: true,
+  coverUrl: true,
+});
+export const inviteCodeSchema = z.string().min(4).max(32).regex(/^[A-Za-z0-9]+$/, 'expected an invite code');
+export const publicSessionQuery = z.strictObject({ invite: inviteCodeSchema.optional() });
+
+export const coverMimes = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export const MAX_COVER_BYTES = 2 * 1024 * 1024;
+export const coverBody = z.strictObject({
+  contentType: z.enum(coverMimes),
+  /** The image, base64-encoded (at most 2 MiB decoded). */
+  dataBase64: z
+    .string()
+    .min(8, 'expected an image')
+    .max(Math.ceil((MAX_COVER_BYTES * 4) / 3) + 4, 'expected at most 2 MiB')
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64'),
+});
+export const staffSchema = z.object({
+  assignments: z.array(z.object({ memberId: z.string(), displayName: z.string(), duty: teamRoleSchema })),
+});
+export const staffBody = z.strictObject({
+  assignments: z
+    .array(z.strictObject({ memberId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id'), duty: teamRoleSchema }))
+    .max(50, 'expected at most 50 assignments'),
 });
 
 // --- catalog -----------------------------------------------------------------------

@@ -124,7 +124,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   };
   const audit = new AuditService(database.db, clock, ids);
   const catalog = new CatalogService({ db: database.db, clock, ids, audit });
-  const sessions = new SessionsService({ db: database.db, clock, ids, audit, catalog });
+  const team = new TeamService({ db: database.db, clock, ids, auth, audit, throttle: new SigninThrottle(throttleStore, throttleOpts, 'team') });
+  const sessions = new SessionsService({ db: database.db, clock, ids, audit, catalog, memberNames: (memberIds) => team.namesOf(memberIds) });
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
   const logError = (err: unknown, where: string) => app.log.error({ err }, where);
   // The hub and the room service need each other; the hub reaches the service through this holder.
@@ -160,7 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     audit,
     auth,
     catalog,
-    team: new TeamService({ db: database.db, clock, ids, auth, audit, throttle: new SigninThrottle(throttleStore, throttleOpts, 'team') }),
+    team,
     viewers: new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') }),
     sessions,
     room: roomService,

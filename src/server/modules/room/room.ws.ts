@@ -77,7 +77,9 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
         if (!actor) return refuse(socket, 401, 'UNAUTHENTICATED', asTeam ? 'Sign in to the console first' : 'Sign in or get a guest token first');
         if (cookieAuth && !originAllowed(req, o.publicUrl)) return refuse(socket, 403, 'BAD_ORIGIN', 'Cross-site WebSocket refused');
         const ip = clientIp(req, o.trustProxy);
-        const joined = await o.room.authorizeJoin(actor, sessionId, ip);
+        const invite = url.searchParams.get('invite') ?? undefined;
+        if (invite !== undefined && !/^[A-Za-z0-9]{4,32}$/.test(invite)) return refuse(socket, 400, 'VALIDATION', 'query.invite: expected an invite code');
+        const joined = await o.room.authorizeJoin(actor, sessionId, ip, invite);
         if (joined.audience && ip) o.room.lastIps.set(joined.principalKey, ip);
         wss.handleUpgrade(req, socket, head, (ws) => accept(ws, actor, sessionId, joined, since));
       } catch (err) {

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
+  coverBody,
+  coverMimes,
   createSessionBody,
+  inviteCodeSchema,
+  publicSessionQuery,
+  staffBody,
+  staffSchema,
   idParam,
   liveSessionSchema,
   publicSessionSchema,
@@ -63,8 +70,74 @@ export const sessionRoutes = (sessions: SessionsService): FastifyPluginAsyncZod 
     '/api/live/:id',
     {
       config: { access: { kind: 'public' }, rateLimit: { max: 120, timeWindow: '1 minute' } },
-      schema: { tags: ['audience'], summary: 'A session as the audience sees it', params: idParam, response: { 200: publicSessionSchema } },
+      schema: {
+        tags: ['audience'],
+        summary: 'A session as the audience sees it (a private one only with its invite code)',
+        params: idParam,
+        querystring: publicSessionQuery,
+        response: { 200: publicSessionSchema },
+      },
     },
-    async (req) => sessions.getPublic(req.params.id),
+    async (req) => sessions.getPublic(req.params.id, req.query.invite),
+  );
+  app.get(
+    '/api/live/:id/cover',
+    {
+      config: { access: { kind: 'public' }, rateLimit: { max: 600, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['audience'],
+        summary: 'The cover image (PNG, JPEG or WebP)',
+        params: idParam,
+        querystring: z.strictObject({ invite: inviteCodeSchema.optional(), v: z.string().max(32).regex(/^[a-f0-9]*$/, 'expected a version tag').optional() }),
+        response: { 200: z.any().describe(`image bytes: ${coverMimes.join(', ')}`), 304: z.null().describe('not modified') },
+      },
+    },
+    async (req, reply) => {
+      const c = await sessions.getCover(req.params.id, req.query.invite);
+      reply.header('etag', `"${c.etag}"`).header('cache-control', req.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
+      if (req.headers['if-none-match'] === `"${c.etag}"`) return reply.status(304).send(null);
+      return reply.type(c.mime).send(c.bytes);
+    },
+  );
+  app.put(
+    '/api/console/sessions/:id/cover',
+    {
+      bodyLimit: 3 * 1024 * 1024,
+      config: { access: { kind: 'team', permission: 'sessions:write' } },
+      schema: { tags: ['sessions'], summary: 'Set the cover image (base64 PNG, JPEG or WebP, at most 2 MiB)', params: idParam, body: coverBody, response: { 200: liveSessionSchema } },
+    },
+    async (req) => sessions.setCover(req.ctx, req.params.id, req.body.contentType, req.body.dataBase64),
+  );
+  app.delete(
+    '/api/console/sessions/:id/cover',
+    {
+      config: { access: { kind: 'team', permission: 'sessions:write' } },
+      schema: { tags: ['sessions'], summary: 'Remove the cover image', params: idParam, response: { 200: liveSessionSchema } },
+    },
+    async (req) => sessions.removeCover(req.ctx, req.params.id),
+  );
+  app.post(
+    '/api/console/sessions/:id/invite',
+    {
+      config: { access: { kind: 'team', permission: 'sessions:write' } },
+      schema: { tags: ['sessions'], summary: 'Issue a new invite code for a private session (the old one stops working)', params: idParam, response: { 200: liveSessionSchema } },
+    },
+    async (req) => sessions.rotateInvite(req.ctx, req.params.id),
+  );
+  app.get(
+    '/api/console/sessions/:id/staff',
+    {
+      config: { access: { kind: 'team', permission: 'sessions:read' } },
+      schema: { tags: ['sessions'], summary: 'Who does what in this session', params: idParam, response: { 200: staffSchema } },
+    },
+    async (req) => sessions.getStaff(req.ctx, req.params.id),
+  );
+  app.put(
+    '/api/console/sessions/:id/staff',
+    {
+      config: { access: { kind: 'team', permission: 'sessions:write' } },
+      schema: { tags: ['sessions'], summary: 'Replace the staffing of this session', params: idParam, body: staffBody, response: { 200: staffSchema } },
+    },
+    async (req) => sessions.setStaff(req.ctx, req.params.id, req.body),
   );
 };

@@ -75,3 +75,61 @@ describe.each(dialects())('SessionsService on %s', (dialect) => {
     expect(seen).toEqual(all);
   });
 });
+
+describe.each(dialects())('session details on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(async () => t?.dispose());
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+
+  it('private sessions need their invite code, which can be rotated', async () => {
+    const op = ctxOf(['operator']);
+    const s = await t.services.sessions.create(op, { title: 'VIP preview', theme: 'launch', visibility: 'private', plannedMinutes: 30 });
+    expect(s.inviteCode).toMatch(/^[A-Z2-9]{10}$/);
+    await t.services.sessions.transition(op, s.id, 'live');
+    await expect(t.services.sessions.getPublic(s.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.services.sessions.getPublic(s.id, 'WRONGCODE1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await t.services.sessions.getPublic(s.id, s.inviteCode!.toLowerCase())).title).toBe('VIP preview');
+    const rotated = await t.services.sessions.rotateInvite(op, s.id);
+    expect(rotated.inviteCode).not.toBe(s.inviteCode);
+    await expect(t.services.sessions.getPublic(s.id, s.inviteCode!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const pub = await t.services.sessions.create(op, { title: 'Open', theme: 'other', visibility: 'public', plannedMinutes: 30 });
+    expect(pub.inviteCode).toBeNull();
+    await expect(t.services.sessions.rotateInvite(op, pub.id)).rejects.toMatchObject({ code: 'NOT_PRIVATE' });
+  });
+
+  it('stores a cover image after checking it really is one, and serves it by URL', async () => {
+    const op = ctxOf(['operator']);
+    const s = await t.services.sessions.create(op, { title: 'Covered', theme: 'other', visibility: 'public', plannedMinutes: 30 });
+    await expect(t.services.sessions.setCover(op, s.id, 'image/png', Buffer.from('not an image at all').toString('base64'))).rejects.toMatchObject({ code: 'VALIDATION' });
+    const withCover = await t.services.sessions.setCover(op, s.id, 'image/png', png.toString('base64'));
+    expect(withCover.coverUrl).toMatch(new RegExp(`^/api/live/${s.id}/cover\\?v=[a-f0-9]{16}$`));
+    await t.services.sessions.transition(op, s.id, 'live');
+    const res = await t.app.inject({ url: withCover.coverUrl! });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.rawPayload.equals(png)).toBe(true);
+    const again = await t.app.inject({ url: withCover.coverUrl!, headers: { 'if-none-match': res.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+    expect((await t.services.sessions.removeCover(op, s.id)).coverUrl).toBeNull();
+  });
+
+  it('keeps staffing per session with member names, refusing unknown members', async () => {
+    const owner = await t.signInAs(['owner']);
+    const host = await t.services.team.create(ctxOf(['owner']), { email: 'host.staff@test.onair.local', displayName: 'Xiaoya', roles: ['host'], password: 'correct-horse-battery' });
+    const op = ctxOf(['operator']);
+    const s = await t.services.sessions.create(op, { title: 'Staffed', theme: 'other', visibility: 'public', plannedMinutes: 30 });
+    const staff = await t.services.sessions.setStaff(op, s.id, { assignments: [{ memberId: host.id, duty: 'host' }, { memberId: owner.memberId, duty: 'operator' }, { memberId: host.id, duty: 'host' }] });
+    expect(staff.assignments).toEqual(
+      expect.arrayContaining([
+        { memberId: host.id, displayName: 'Xiaoya', duty: 'host' },
+        { memberId: owner.memberId, displayName: 'Test owner', duty: 'operator' },
+      ]),
+    );
+    expect(staff.assignments).toHaveLength(2);
+    await expect(t.services.sessions.setStaff(op, s.id, { assignments: [{ memberId: 'nobody', duty: 'cs' }] })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(t.services.sessions.setStaff(ctxOf(['analyst']), s.id, { assignments: [] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

@@ -1,6 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { createSessionBody, LiveSession, updateSessionBody } from '../../../contracts/api.contract.js';
+import { MAX_COVER_BYTES, type createSessionBody, type LiveSession, type staffBody, type updateSessionBody } from '../../../contracts/api.contract.js';
+import type { TeamRole } from '../../../contracts/roles.contract.js';
+import { safeEqual } from '../../platform/auth/tokens.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx } from '../../platform/context.js';
 import type { DB, LiveSessionsTable } from '../../platform/db/db.types.js';
@@ -12,12 +15,28 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { builtInVetoes, decideTransition, type SessionStatus, type TransitionVeto } from './core/session-lifecycle.js';
 import { SessionsStore } from './sessions.store.js';
 
-export type PublicSession = Pick<LiveSession, 'id' | 'title' | 'status' | 'theme' | 'scheduledStart' | 'plannedMinutes' | 'brandName' | 'isDemo'>;
+export type PublicSession = Pick<LiveSession, 'id' | 'title' | 'status' | 'theme' | 'scheduledStart' | 'plannedMinutes' | 'brandName' | 'isDemo' | 'coverUrl'>;
+
+/** Lets the sessions module show team members' names without reading the team's tables. */
+export type MemberNames = (ids: string[]) => Promise<Map<string, string>>;
+
+// Unambiguous characters only (no 0/O, 1/I/l), so a code read aloud on stream is typed right.
+const INVITE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export function newInviteCode(): string {
+  const bytes = randomBytes(10);
+  return Array.from(bytes, (b) => INVITE_ALPHABET[b % INVITE_ALPHABET.length]).join('');
+}
+
+const MAGIC: Record<string, (b: Buffer) => boolean> = {
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+};
 
 export class SessionsService {
   private readonly store: SessionsStore;
   private readonly vetoes: TransitionVeto[] = [...builtInVetoes];
-  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator; audit: AuditService; catalog: CatalogService }) {
+  constructor(private readonly deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator; audit: AuditService; catalog: CatalogService; memberNames?: MemberNames }) {
     this.store = new SessionsStore(deps.db);
   }
 
@@ -42,6 +61,7 @@ export class SessionsService {
 
   private async toDto(rows: LiveSessionsTable[]): Promise<LiveSession[]> {
     const brands = await this.deps.catalog.brandNames(rows.map((r) => r.brand_id).filter((x): x is string => x !== null));
+    const covers = await this.store.coverEtags(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       title: r.title,
@@ -52,6 +72,8 @@ export class SessionsService {
       plannedMinutes: r.planned_minutes,
       brandName: r.brand_id ? (brands.get(r.brand_id) ?? null) : null,
       isDemo: r.is_demo === 1,
+      coverUrl: covers.has(r.id) ? `/api/live/${r.id}/cover?v=${covers.get(r.id)}` : null,
+      inviteCode: r.visibility === 'private' ? r.invite_code : null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     }));
@@ -75,12 +97,86 @@ export class SessionsService {
     return this.one(id);
   }
 
-  /** What the audience may see: drafts and private sessions are not found. */
-  async getPublic(id: string): Promise<PublicSession> {
+  /** What the audience may see: drafts are not found; private sessions only with their invite code. */
+  async getPublic(id: string, invite?: string): Promise<PublicSession> {
     const row = await this.store.findById(id);
-    if (!row || row.status === 'draft' || row.visibility === 'private') throw notFound('Session');
+    if (!row || row.status === 'draft') throw notFound('Session');
+    if (row.visibility === 'private' && !(invite && row.invite_code && safeEqual(invite.toUpperCase(), row.invite_code))) throw notFound('Session');
     const s = (await this.toDto([row]))[0]!;
-    return { id: s.id, title: s.title, status: s.status, theme: s.theme, scheduledStart: s.scheduledStart, plannedMinutes: s.plannedMinutes, brandName: s.brandName, isDemo: s.isDemo };
+    return { id: s.id, title: s.title, status: s.status, theme: s.theme, scheduledStart: s.scheduledStart, plannedMinutes: s.plannedMinutes, brandName: s.brandName, isDemo: s.isDemo, coverUrl: s.coverUrl };
+  }
+
+  async getCover(id: string, invite?: string): Promise<{ mime: string; bytes: Buffer; etag: string }> {
+    await this.getPublic(id, invite);
+    const c = await this.store.getCover(id);
+    if (!c) throw notFound('Cover');
+    return { mime: c.mime, bytes: Buffer.from(c.data_base64, 'base64'), etag: c.etag };
+  }
+
+  async setCover(ctx: Ctx, id: string, contentType: string, dataBase64: string): Promise<LiveSession> {
+    requirePermission(ctx.actor, 'sessions:write');
+    const bytes = Buffer.from(dataBase64, 'base64');
+    if (bytes.length > MAX_COVER_BYTES) throw new AppError('validation', 'dataBase64: expected at most 2 MiB', { code: 'VALIDATION', issues: [{ path: 'body.dataBase64', message: 'expected at most 2 MiB' }] });
+    if (!MAGIC[contentType]?.(bytes)) {
+      throw new AppError('validation', `dataBase64: not a ${contentType} image`, { code: 'VALIDATION', issues: [{ path: 'body.dataBase64', message: `not a ${contentType} image` }] });
+    }
+    const etag = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.store.findById(id, trx))) throw notFound('Session');
+      await this.store.putCover(trx, { session_id: id, mime: contentType, data_base64: bytes.toString('base64'), etag, updated_at: this.deps.clock.now().toISOString() });
+      await this.deps.audit.record(ctx, { action: 'session.cover_set', targetType: 'live_session', targetId: id, after: { contentType, bytes: bytes.length, etag } }, trx);
+    });
+    return this.one(id);
+  }
+
+  async removeCover(ctx: Ctx, id: string): Promise<LiveSession> {
+    requirePermission(ctx.actor, 'sessions:write');
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.store.findById(id, trx))) throw notFound('Session');
+      if (!(await this.store.deleteCover(trx, id))) throw notFound('Cover');
+      await this.deps.audit.record(ctx, { action: 'session.cover_removed', targetType: 'live_session', targetId: id }, trx);
+    });
+    return this.one(id);
+  }
+
+  /** A new invite code for a private session; the old one stops working at once. */
+  async rotateInvite(ctx: Ctx, id: string): Promise<LiveSession> {
+    requirePermission(ctx.actor, 'sessions:write');
+    await this.deps.db.transaction().execute(async (trx) => {
+      const row = await this.store.findById(id, trx);
+      if (!row) throw notFound('Session');
+      if (row.visibility !== 'private') throw new AppError('conflict', 'Only a private session has an invite code', { code: 'NOT_PRIVATE' });
+      await this.store.update(trx, id, { invite_code: newInviteCode(), updated_at: this.deps.clock.now().toISOString() });
+      await this.deps.audit.record(ctx, { action: 'session.invite_rotated', targetType: 'live_session', targetId: id }, trx);
+    });
+    return this.one(id);
+  }
+
+  async getStaff(ctx: Ctx, id: string) {
+    requirePermission(ctx.actor, 'sessions:read');
+    if (!(await this.store.findById(id))) throw notFound('Session');
+    const rows = await this.store.staff(id);
+    const names = (await this.deps.memberNames?.(rows.map((r) => r.member_id))) ?? new Map<string, string>();
+    return { assignments: rows.map((r) => ({ memberId: r.member_id, displayName: names.get(r.member_id) ?? '(removed member)', duty: r.duty as TeamRole })) };
+  }
+
+  /** Staffing: who does what in this session (host, tech, operator, cs, ...), replaced as a whole. */
+  async setStaff(ctx: Ctx, id: string, input: z.output<typeof staffBody>) {
+    requirePermission(ctx.actor, 'sessions:write');
+    const ids = [...new Set(input.assignments.map((a) => a.memberId))];
+    const names = (await this.deps.memberNames?.(ids)) ?? new Map<string, string>();
+    const unknown = input.assignments.findIndex((a) => !names.has(a.memberId));
+    if (unknown >= 0) {
+      throw new AppError('validation', `assignments.${unknown}.memberId: no such team member`, { code: 'VALIDATION', issues: [{ path: `body.assignments.${unknown}.memberId`, message: 'no such team member' }] });
+    }
+    const rows = [...new Map(input.assignments.map((a) => [`${a.memberId}/${a.duty}`, { member_id: a.memberId, duty: a.duty }])).values()];
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.store.findById(id, trx))) throw notFound('Session');
+      const before = await trx.selectFrom('session_staff').select(['member_id', 'duty']).where('session_id', '=', id).execute();
+      await this.store.replaceStaff(trx, id, rows);
+      await this.deps.audit.record(ctx, { action: 'session.staff_changed', targetType: 'live_session', targetId: id, before, after: rows }, trx);
+    });
+    return this.getStaff(ctx, id);
   }
 
   async create(ctx: Ctx, input: z.output<typeof createSessionBody>, opts: { isDemo?: boolean; brandId?: string | null } = {}): Promise<LiveSession> {
@@ -100,6 +196,7 @@ export class SessionsService {
       is_demo: opts.isDemo ? 1 : 0,
       created_at: now,
       updated_at: now,
+      invite_code: input.visibility === 'private' ? newInviteCode() : null,
     };
     await this.deps.db.transaction().execute(async (trx) => {
       await this.store.insert(trx, row);
@@ -120,6 +217,7 @@ export class SessionsService {
       if (patch.title !== undefined) changes.title = patch.title;
       if (patch.theme !== undefined) changes.theme = patch.theme;
       if (patch.visibility !== undefined) changes.visibility = patch.visibility;
+      if (patch.visibility === 'private' && !before.invite_code) changes.invite_code = newInviteCode();
       if (patch.plannedMinutes !== undefined) changes.planned_minutes = patch.plannedMinutes;
       if (patch.scheduledStart !== undefined) changes.scheduled_start = patch.scheduledStart ? new Date(patch.scheduledStart).toISOString() : null;
       await this.store.update(trx, id, changes);

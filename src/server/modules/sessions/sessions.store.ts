@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB, LiveSessionsTable, LiveSessionTransitionsTable } from '../../platform/db/db.types.js';
+import type { DB, LiveSessionsTable, LiveSessionTransitionsTable, SessionCoversTable } from '../../platform/db/db.types.js';
 
 export class SessionsStore {
   constructor(private readonly db: Kysely<DB>) {}
@@ -32,5 +32,37 @@ export class SessionsStore {
 
   async logTransition(exec: Kysely<DB>, row: LiveSessionTransitionsTable): Promise<void> {
     await exec.insertInto('live_session_transitions').values(row).execute();
+  }
+
+  async coverEtags(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('session_covers').select(['session_id', 'etag']).where('session_id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.session_id, r.etag]));
+  }
+
+  getCover(id: string) {
+    return this.db.selectFrom('session_covers').selectAll().where('session_id', '=', id).executeTakeFirst();
+  }
+
+  async putCover(exec: Kysely<DB>, row: SessionCoversTable): Promise<void> {
+    await exec
+      .insertInto('session_covers')
+      .values(row)
+      .onConflict((oc) => oc.column('session_id').doUpdateSet({ mime: row.mime, data_base64: row.data_base64, etag: row.etag, updated_at: row.updated_at }))
+      .execute();
+  }
+
+  async deleteCover(exec: Kysely<DB>, id: string): Promise<boolean> {
+    const r = await exec.deleteFrom('session_covers').where('session_id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  staff(id: string) {
+    return this.db.selectFrom('session_staff').selectAll().where('session_id', '=', id).orderBy('duty').orderBy('member_id').execute();
+  }
+
+  async replaceStaff(exec: Kysely<DB>, id: string, rows: { member_id: string; duty: string }[]): Promise<void> {
+    await exec.deleteFrom('session_staff').where('session_id', '=', id).execute();
+    if (rows.length) await exec.insertInto('session_staff').values(rows.map((r) => ({ session_id: id, ...r }))).execute();
   }
 }

@@ -93,6 +93,14 @@ export class TeamService {
     await this.deps.auth.revokeAllFor('team', row.id, actor.sessionId);
   }
 
+  /** Display names by id, for other modules (staffing); unknown ids are simply absent. */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.store.list();
+    const wanted = new Set(ids);
+    return new Map(rows.filter((r) => wanted.has(r.id)).map((r) => [r.id, r.display_name]));
+  }
+
   async list(ctx: Ctx): Promise<Member[]> {
     requirePermission(ctx.actor, 'team:read');
     return (await this.store.list()).map(toMember);

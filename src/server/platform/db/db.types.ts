@@ -85,6 +85,21 @@ export interface LiveSessionsTable {
   is_demo: number;
   created_at: string;
   updated_at: string;
+  invite_code: string | null;
+}
+
+export interface SessionCoversTable {
+  session_id: string;
+  mime: string;
+  data_base64: string;
+  etag: string;
+  updated_at: string;
+}
+
+export interface SessionStaffTable {
+  session_id: string;
+  member_id: string;
+  duty: string;
 }
 
 export interface LiveSessionTransitionsTable {
@@ -204,6 +219,8 @@ export interface DB {
   brands: BrandsTable;
   live_sessions: LiveSessionsTable;
   live_session_transitions: LiveSessionTransitionsTable;
+  session_covers: SessionCoversTable;
+  session_staff: SessionStaffTable;
   products: ProductsTable;
   skus: SkusTable;
   sku_price_history: SkuPriceHistoryTable;

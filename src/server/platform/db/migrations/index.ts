@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-foundation.migration.js';
 import * as m002 from './002-live-room.migration.js';
+import * as m003 from './003-session-details.migration.js';
 
 /**
  * Migrations are listed in code (not read from a folder at run time) so the compiled
@@ -9,6 +10,7 @@ import * as m002 from './002-live-room.migration.js';
 export const migrations: Record<string, Migration> = {
   '001-foundation': m001,
   '002-live-room': m002,
+  '003-session-details': m003,
 };
 
 export const migrationProvider: MigrationProvider = {
