@@ -49,107 +49,104 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
 export type ClientMessage = z.output<typeof clientMessageSchema>;
 
 // --- events inside a batch ------------------------------------------------------------
-export type SenderRole = 'host' | 'team' | 'viewer';
-export interface ChatEvent {
-  t: 'chat';
-  id: string;
+// Server messages are zod schemas too: the server's tests and any client can check what
+// arrives against the same definitions the server is typed with.
+export const senderRoleSchema = z.enum(['host', 'team', 'viewer']);
+export type SenderRole = z.infer<typeof senderRoleSchema>;
+const sessionStatus = z.enum(['draft', 'scheduled', 'live', 'ended', 'archived']);
+
+export const chatEventSchema = z.object({
+  t: z.literal('chat'),
+  id: z.string(),
   /** Sender principal id (viewer id or team member id). */
-  uid: string;
-  name: string;
-  role: SenderRole;
+  uid: z.string(),
+  name: z.string(),
+  role: senderRoleSchema,
   /** Fan level (0 until the fans module lands). */
-  lvl: number;
-  text: string;
+  lvl: z.number().int(),
+  text: z.string(),
   /** How many identical comments this one stands for ("666 x48"). */
-  n: number;
+  n: z.number().int().min(1),
   /** Server time (ms since epoch). */
-  at: number;
-}
-export interface ChatDeletedEvent {
-  t: 'chat.del';
-  id: string;
-}
-export interface LikesEvent {
-  t: 'likes';
-  total: number;
-}
-export interface PresenceEvent {
-  t: 'presence';
-  online: number;
-  pcu: number;
-  uv: number;
-}
-export interface PinEvent {
-  t: 'pin';
-  text: string | null;
-}
-export interface SettingsEvent {
-  t: 'settings';
-  chatMode: ChatMode;
-  slowModeSeconds: number;
-  holdForReview: boolean;
-}
-export interface StatusEvent {
-  t: 'status';
-  status: 'draft' | 'scheduled' | 'live' | 'ended' | 'archived';
-}
-export type RoomEventPayload = ChatEvent | ChatDeletedEvent | LikesEvent | PresenceEvent | PinEvent | SettingsEvent | StatusEvent;
+  at: z.number(),
+});
+export type ChatEvent = z.infer<typeof chatEventSchema>;
+export const chatDeletedEventSchema = z.object({ t: z.literal('chat.del'), id: z.string() });
+export type ChatDeletedEvent = z.infer<typeof chatDeletedEventSchema>;
+export const likesEventSchema = z.object({ t: z.literal('likes'), total: z.number().int() });
+export type LikesEvent = z.infer<typeof likesEventSchema>;
+export const presenceEventSchema = z.object({ t: z.literal('presence'), online: z.number().int(), pcu: z.number().int(), uv: z.number().int() });
+export type PresenceEvent = z.infer<typeof presenceEventSchema>;
+export const pinEventSchema = z.object({ t: z.literal('pin'), text: z.string().nullable() });
+export type PinEvent = z.infer<typeof pinEventSchema>;
+export const settingsEventSchema = z.object({ t: z.literal('settings'), chatMode: z.enum(chatModes), slowModeSeconds: z.number().int(), holdForReview: z.boolean() });
+export type SettingsEvent = z.infer<typeof settingsEventSchema>;
+export const statusEventSchema = z.object({ t: z.literal('status'), status: sessionStatus });
+export type StatusEvent = z.infer<typeof statusEventSchema>;
+export const roomEventSchema = z.discriminatedUnion('t', [
+  chatEventSchema,
+  chatDeletedEventSchema,
+  likesEventSchema,
+  presenceEventSchema,
+  pinEventSchema,
+  settingsEventSchema,
+  statusEventSchema,
+]);
+export type RoomEventPayload = z.infer<typeof roomEventSchema>;
 
 // --- server -> client ------------------------------------------------------------------
-export interface RoomSnapshot {
-  sessionId: string;
-  status: StatusEvent['status'];
-  presence: Omit<PresenceEvent, 't'>;
-  likes: number;
-  pin: string | null;
-  settings: Omit<SettingsEvent, 't'>;
+export const roomSnapshotSchema = z.object({
+  sessionId: z.string(),
+  status: sessionStatus,
+  presence: presenceEventSchema.omit({ t: true }),
+  likes: z.number().int(),
+  pin: z.string().nullable(),
+  settings: settingsEventSchema.omit({ t: true }),
   /** The latest comments, oldest first. */
-  recent: ChatEvent[];
-}
-export interface WelcomeMessage {
-  v: typeof PROTOCOL_VERSION;
-  t: 'welcome';
+  recent: z.array(chatEventSchema),
+});
+export type RoomSnapshot = z.infer<typeof roomSnapshotSchema>;
+export const welcomeMessageSchema = z.object({
+  v: z.literal(PROTOCOL_VERSION),
+  t: z.literal('welcome'),
   /** Identifies this server process's sequence; resume with `since=<epoch>.<seq>`. */
-  epoch: string;
-  seq: number;
-  you: { kind: 'viewer' | 'team' | 'guest'; id: string; name: string | null; canChat: boolean; canModerate: boolean };
-  room: RoomSnapshot;
+  epoch: z.string(),
+  seq: z.number().int(),
+  you: z.object({ kind: z.enum(['viewer', 'team', 'guest']), id: z.string(), name: z.string().nullable(), canChat: z.boolean(), canModerate: z.boolean() }),
+  room: roomSnapshotSchema,
   /** True when the client's `since` was honoured and missed batches follow. */
-  resumed: boolean;
-}
-export interface BatchMessage {
-  t: 'batch';
-  seq: number;
-  ev: RoomEventPayload[];
-}
-export interface AckMessage {
-  t: 'ack';
-  ref: string;
+  resumed: z.boolean(),
+});
+export type WelcomeMessage = z.infer<typeof welcomeMessageSchema>;
+export const batchMessageSchema = z.object({ t: z.literal('batch'), seq: z.number().int(), ev: z.array(roomEventSchema) });
+export type BatchMessage = z.infer<typeof batchMessageSchema>;
+export const ackMessageSchema = z.object({
+  t: z.literal('ack'),
+  ref: z.string(),
   /** The comment as stored, shown to its sender whatever the display budget did. */
-  msg?: ChatEvent;
+  msg: chatEventSchema.optional(),
   /** Held for review: only the sender sees it until a moderator approves it. */
-  held?: boolean;
-}
-export interface ErrorMessage {
-  t: 'error';
-  ref?: string;
-  code: string;
-  message: string;
-  retryAfterMs?: number;
-}
-export interface MissedMessage {
-  t: 'missed';
-  count: number;
-}
-export interface ResetMessage {
-  t: 'reset';
-  reason: string;
-}
-export interface ReconnectMessage {
-  t: 'reconnect';
-  afterMs: number;
-}
-export type ServerMessage = WelcomeMessage | BatchMessage | AckMessage | ErrorMessage | MissedMessage | ResetMessage | ReconnectMessage;
+  held: z.boolean().optional(),
+});
+export type AckMessage = z.infer<typeof ackMessageSchema>;
+export const errorMessageSchema = z.object({ t: z.literal('error'), ref: z.string().optional(), code: z.string(), message: z.string(), retryAfterMs: z.number().optional() });
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+export const missedMessageSchema = z.object({ t: z.literal('missed'), count: z.number().int() });
+export type MissedMessage = z.infer<typeof missedMessageSchema>;
+export const resetMessageSchema = z.object({ t: z.literal('reset'), reason: z.string() });
+export type ResetMessage = z.infer<typeof resetMessageSchema>;
+export const reconnectMessageSchema = z.object({ t: z.literal('reconnect'), afterMs: z.number().int() });
+export type ReconnectMessage = z.infer<typeof reconnectMessageSchema>;
+export const serverMessageSchema = z.discriminatedUnion('t', [
+  welcomeMessageSchema,
+  batchMessageSchema,
+  ackMessageSchema,
+  errorMessageSchema,
+  missedMessageSchema,
+  resetMessageSchema,
+  reconnectMessageSchema,
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 /** Close codes (4000-4999 are ours). */
 export const CloseCode = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { ChatEvent, ServerMessage } from '../../../contracts/realtime.contract.js';
+import { serverMessageSchema, type ChatEvent, type ServerMessage } from '../../../contracts/realtime.contract.js';
 import { MemoryBus } from '../../platform/bus/bus.memory.js';
 import { RoomHub, type HubMember, type RoomInit } from './room-hub.js';
 
@@ -25,7 +25,8 @@ class FakeSocket {
     },
   };
   send(s: string) {
-    this.direct.push(JSON.parse(s) as ServerMessage);
+    // Everything the hub sends must match the published protocol.
+    this.direct.push(serverMessageSchema.parse(JSON.parse(s)));
   }
   close() {
     this.readyState = 3;
@@ -36,7 +37,11 @@ class FakeSocket {
   ping() {}
   /** Batches received, decoded from the raw frames (header + payload). */
   batches(): { seq: number; ev: { t: string; text?: string; n?: number; total?: number }[] }[] {
-    return this.frames.map((f) => JSON.parse(f[f.length - 1]!.toString()) as { seq: number; ev: [] });
+    return this.frames.map((f) => {
+      const msg = serverMessageSchema.parse(JSON.parse(f[f.length - 1]!.toString()));
+      if (msg.t !== 'batch') throw new Error(`expected a batch, got ${msg.t}`);
+      return msg as unknown as { seq: number; ev: [] };
+    });
   }
 }
 
