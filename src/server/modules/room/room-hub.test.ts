@@ -68,7 +68,7 @@ function setup(danmakuRate = 1000, slowBytes = 1024) {
   });
   const join = async (key: string) => {
     const ws = new FakeSocket();
-    const m: HubMember = { ws: ws as unknown as WebSocket, sessionId: 's1', principalKey: key, audience: true, missed: 0, alive: true };
+    const m: HubMember = { ws: ws as unknown as WebSocket, sessionId: 's1', principalKey: key, audience: !key.startsWith('team:'), missed: 0, alive: true };
     await hub.join(m, { kind: 'viewer', id: key, name: key, canChat: true, canModerate: false }, undefined);
     return { ws, m };
   };
@@ -121,6 +121,18 @@ describe('RoomHub', () => {
     expect(shown.map((e) => e.text)).toContain('Welcome everyone');
     const merged = shown.find((e) => e.text === '666');
     if (merged) expect(merged.n).toBe(48);
+  });
+
+  it('gives team members every comment even when the audience sees a sample', async () => {
+    const { hub, join, chat, tick } = setup(5);
+    const viewer = await join('viewer:a');
+    const moderator = await join('team:m');
+    await tick(1000);
+    for (let i = 0; i < 40; i++) await hub.publishChat('s1', chat(`u${i}`, `comment ${i}`));
+    await tick(1000);
+    const seen = (ws: FakeSocket) => ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'chat').length;
+    expect(seen(viewer.ws)).toBeLessThanOrEqual(5);
+    expect(seen(moderator.ws)).toBe(40);
   });
 
   it('holds a short backlog for a slow member, drops the oldest, then says how many it missed', async () => {

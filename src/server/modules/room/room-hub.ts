@@ -105,6 +105,7 @@ class HubRoom {
   localLikes = 0;
   entries = 0;
   exits = 0;
+  teamMembers = 0;
   pcu = 0;
   uv = 0;
   online = 0;
@@ -189,6 +190,7 @@ export class RoomHub {
     room.members.add(member);
     room.emptySince = null;
     this.connections++;
+    if (!member.audience) room.teamMembers++;
     if (member.audience) {
       const n = room.principals.get(member.principalKey) ?? 0;
       room.principals.set(member.principalKey, n + 1);
@@ -218,6 +220,7 @@ export class RoomHub {
     const room = this.rooms.get(member.sessionId);
     if (!room || !room.members.delete(member)) return;
     this.connections--;
+    if (!member.audience) room.teamMembers--;
     if (member.audience) {
       const n = (room.principals.get(member.principalKey) ?? 1) - 1;
       if (n <= 0) {
@@ -367,6 +370,9 @@ export class RoomHub {
     }
 
     let shown: (ChatEvent & { n: number })[] = [];
+    // Moderators must see every comment, so when the budget leaves some out, team members get
+    // a second frame with all of them (merged repeats still merged).
+    let unbudgeted: (ChatEvent & { n: number })[] | null = null;
     // The budget accrues on every tick, quiet ones included (capped at one second's worth):
     // accruing only on ticks that carry comments gave a quiet room just one tick's worth, so a
     // lone comment was dropped whenever rate x tick < 1 slot (rate 5, or timer jitter at 20/50 ms).
@@ -375,6 +381,9 @@ export class RoomHub {
       const result = applyBudget(room.chats, slots, `${room.id}:${room.seq}`);
       if (Number.isFinite(slots)) room.budget.giveBack(Math.max(0, slots - result.shown.length));
       shown = result.shown.map(({ tier: _tier, ...c }) => c as ChatEvent & { n: number });
+      if (result.dropped > 0 && room.teamMembers > 0) {
+        unbudgeted = applyBudget(room.chats, Number.POSITIVE_INFINITY, `${room.id}:${room.seq}`).shown.map(({ tier: _tier, ...c }) => c as ChatEvent & { n: number });
+      }
       room.chats = [];
     } else if (Number.isFinite(slots)) room.budget.giveBack(slots);
     const ev: RoomEventPayload[] = room.events;
@@ -389,7 +398,8 @@ export class RoomHub {
     room.seq += 1;
     const frame = frameOf(JSON.stringify({ t: 'batch', seq: room.seq, ev }));
     room.ring.push(room.seq, frame);
-    for (const member of room.members) this.writeFrame(member, frame);
+    const teamFrame = unbudgeted ? frameOf(JSON.stringify({ t: 'batch', seq: room.seq, ev: [...ev.filter((e) => e.t !== 'chat'), ...unbudgeted] })) : frame;
+    for (const member of room.members) this.writeFrame(member, member.audience ? frame : teamFrame);
   }
 
   private readonly stats = new Map<string, HubStatsDelta>();

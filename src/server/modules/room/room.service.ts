@@ -144,8 +144,15 @@ export class RoomService {
     }
   }
 
-  private signal(sessionId: string): Promise<void> {
-    return this.d.bus.publish(`roomctl:${sessionId}`, 'reload');
+  /**
+   * Applies a moderation change on this node before the request answers (the bus reload alone
+   * is asynchronous: a comment right after "muted" or "hold for review" slipped through), then
+   * tells every node to reload.
+   */
+  private async signal(sessionId: string): Promise<void> {
+    const cache = await this.caches.get(sessionId)?.catch(() => null);
+    if (cache) await this.reload(sessionId, cache);
+    await this.d.bus.publish(`roomctl:${sessionId}`, 'reload');
   }
 
   /** For the hub, when the first member joins on this node. */
@@ -182,14 +189,15 @@ export class RoomService {
 
   // --- joining --------------------------------------------------------------------------
   /** Who may join: team members any session; the audience public/unlisted sessions that are not drafts, unless banned. */
-  async authorizeJoin(actor: Actor, sessionId: string, ip: string | null): Promise<Joined> {
+  async authorizeJoin(actor: Actor, sessionId: string, ip: string | null, invite?: string): Promise<Joined> {
     const key = principalKeyOf(actor);
     if (!key) throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
     if (actor.kind === 'team') {
       await this.d.sessions.getInternal(sessionId);
       const role: SenderRole = actor.roles.includes('host') ? 'host' : 'team';
       return {
-        you: { kind: 'team', id: actor.id, name: actor.displayName, canChat: true, canModerate: actor.permissions.includes('room:moderate') },
+        // Team members speak in the room when their job includes it (host, operator, cs, admins).
+        you: { kind: 'team', id: actor.id, name: actor.displayName, canChat: actor.permissions.includes('room:moderate'), canModerate: actor.permissions.includes('room:moderate') },
         principalKey: key,
         audience: false,
         role,
@@ -197,14 +205,19 @@ export class RoomService {
       };
     }
     if (actor.kind !== 'viewer' && actor.kind !== 'guest') throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
-    await this.d.sessions.getPublic(sessionId);
+    await this.d.sessions.getPublic(sessionId, invite);
     const cache = await this.cache(sessionId);
     const now = this.d.clock.now().getTime();
     const ipk = this.ipKey(ip);
-    for (const k of [key, ipk]) {
+    // The address half of a ban applies to guests only: it stops a banned viewer from coming
+    // back under a fresh guest token, without locking out signed-in neighbours behind the same NAT.
+    for (const k of actor.kind === 'guest' ? [key, ipk] : [key]) {
       const s = k ? cache.sanctions.get(k) : undefined;
       if (s?.bannedUntil && s.bannedUntil > now) {
-        throw new AppError('forbidden', `You are banned from this room for ${Math.ceil((s.bannedUntil - now) / 60000)} more minutes`, { code: 'BANNED' });
+        throw new AppError('forbidden', `You are banned from this room for ${Math.ceil((s.bannedUntil - now) / 60000)} more minutes`, {
+          code: 'BANNED',
+          retryAfterSeconds: Math.ceil((s.bannedUntil - now) / 1000),
+        });
       }
     }
     if (await this.store.recordVisit(sessionId, key, new Date(now).toISOString())) {
@@ -223,6 +236,7 @@ export class RoomService {
   // --- chat -----------------------------------------------------------------------------
   async chat(actor: Actor, member: HubMember, joined: Joined, ref: string, text: string): Promise<AckMessage | ErrorMessage> {
     const sessionId = member.sessionId;
+    if (actor.kind === 'team' && !joined.you.canChat) return { t: 'error', ref, code: 'FORBIDDEN', message: 'Your role does not speak in the room.' };
     const cache = await this.cache(sessionId);
     const now = this.d.clock.now().getTime();
     const memo = cache.senders.get(joined.principalKey) ?? { lastSentAt: null, recent: [] };
