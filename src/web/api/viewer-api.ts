@@ -9,6 +9,7 @@ export const viewerApi = {
   signOut: () => api.post<undefined>('/api/viewer/signout'),
   me: (signal?: AbortSignal) => api.get<ViewerSession>('/api/viewer/me', { signal }),
   guest: () => api.post<GuestGrant>('/api/viewer/guest'),
-  getLiveSession: (id: string, signal?: AbortSignal) =>
-    api.get<PublicSession>(`/api/live/${encodeURIComponent(id)}`, { signal }),
+  /** `invite`: the code of a private session, from `/live/:id?invite=…`. */
+  getLiveSession: (id: string, signal?: AbortSignal, invite?: string | null) =>
+    api.get<PublicSession>(`/api/live/${encodeURIComponent(id)}`, { query: { invite }, signal }),
 };

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../api/api-client';
 import type { PublicSession, SessionStatus } from '../api/api-types';
 import { viewerApi } from '../api/viewer-api';
@@ -21,8 +21,10 @@ import { ViewerAuthPanel } from './viewer-auth-panel';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
+  // Private sessions are opened with their invite code, which the room socket needs too.
+  const invite = useSearchParams()[0].get('invite');
   const { t } = useTranslation();
-  const session = useApiResource((signal) => viewerApi.getLiveSession(id, signal), [id]);
+  const session = useApiResource((signal) => viewerApi.getLiveSession(id, signal, invite), [id, invite]);
   const { identity, signIn, signUp, signOut } = useViewerIdentity();
 
   const title = session.data?.title;
@@ -60,6 +62,7 @@ export function ViewerPage() {
         <LiveRoom
           key={session.data.id}
           session={session.data}
+          invite={invite}
           identity={identity}
           onSignIn={signIn}
           onSignUp={signUp}
@@ -72,12 +75,14 @@ export function ViewerPage() {
 
 function LiveRoom({
   session,
+  invite,
   identity,
   onSignIn,
   onSignUp,
   onSignOut,
 }: {
   session: PublicSession;
+  invite: string | null;
   identity: ViewerIdentity;
   onSignIn: (nickname: string, password: string) => Promise<void>;
   onSignUp: (nickname: string, password: string) => Promise<void>;
@@ -88,6 +93,7 @@ function LiveRoom({
     identityKey: identityKeyOf(identity),
     // Signed-in viewers authenticate with their cookie; everyone else with a guest token.
     guestToken: identity.kind === 'viewer' ? undefined : freshGuestToken,
+    invite,
   });
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;

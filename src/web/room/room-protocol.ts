@@ -1,0 +1,65 @@
+// The realtime protocol as the browser sees it. Only *types* come from the contract: its
+// values sit next to zod, which must stay out of the bundle, so the few constants the client
+// needs are copied here (and pinned to the contract's types so they cannot drift silently).
+import type {
+  AckMessage,
+  ChatEvent,
+  ChatMode,
+  CloseCode as ContractCloseCode,
+  ErrorMessage,
+  RoomEventPayload,
+  RoomSnapshot,
+  ServerMessage,
+  WelcomeMessage,
+} from '../../contracts/realtime.contract.js';
+
+export type { AckMessage, ChatEvent, ChatMode, ErrorMessage, RoomEventPayload, RoomSnapshot, ServerMessage, WelcomeMessage };
+
+export type RoomStatus = RoomSnapshot['status'];
+export type RoomPresence = RoomSnapshot['presence'];
+export type RoomChatSettings = RoomSnapshot['settings'];
+export type RoomYou = WelcomeMessage['you'];
+export type ReportReason = 'spam' | 'abuse' | 'illegal' | 'misleading' | 'other';
+
+export const REPORT_REASONS: readonly ReportReason[] = ['spam', 'abuse', 'illegal', 'misleading', 'other'];
+export const CHAT_MODES: readonly ChatMode[] = ['everyone', 'registered', 'followers'];
+
+/** MAX_CHAT_LENGTH of the contract, in code points. */
+export const MAX_CHAT_LENGTH = 200;
+/** The contract's `like.n` upper bound. */
+export const MAX_LIKES_PER_MESSAGE = 20;
+
+export const CloseCode = {
+  unauthenticated: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  banned: 4003,
+  shuttingDown: 1012,
+} as const satisfies Partial<typeof ContractCloseCode>;
+
+/** Messages this client sends (the contract's clientMessageSchema, as plain types). */
+export type ClientMessage =
+  | { t: 'chat'; ref: string; text: string }
+  | { t: 'like'; n: number; ref?: string }
+  | { t: 'report'; ref: string; messageId: string; reason: ReportReason };
+
+/** Length as the server counts it: code points, not UTF-16 units. */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Parses one frame; anything that isn't an object with a string `t` is ignored. */
+export function parseServerMessage(data: unknown): ServerMessage | null {
+  if (typeof data !== 'string') return null;
+  try {
+    const parsed: unknown = JSON.parse(data);
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { t?: unknown }).t === 'string') {
+      return parsed as ServerMessage;
+    }
+  } catch {
+    // A malformed frame is dropped; the next batch carries on.
+  }
+  return null;
+}
