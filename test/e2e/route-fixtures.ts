@@ -70,6 +70,8 @@ export function fixtureEnv(t: TestApp): FixtureEnv {
 }
 
 const one = (build: FixtureCase['build']): RouteFixture => ({ cases: [{ name: 'default', build }] });
+/** A 1x1 PNG. */
+const TINY_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const inADay = (t: TestApp): string => new Date(t.clock.now().getTime() + 86_400_000).toISOString();
 
 /** A session in the given state, made through the service as the system (no HTTP, no permission checks). */
@@ -162,6 +164,39 @@ export const routeFixtures: Record<string, RouteFixture> = {
   'POST /api/console/sessions/:id/transitions': {
     cases: [transitionCase('draft', 'scheduled'), transitionCase('scheduled', 'live'), transitionCase('live', 'ended'), transitionCase('ended', 'archived')],
   },
+  'PUT /api/console/sessions/:id/cover': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/cover`, body: { contentType: 'image/png', dataBase64: TINY_PNG }, status: 200 };
+  }),
+  // A fresh session with a cover per build: removing it twice would be a 404.
+  'DELETE /api/console/sessions/:id/cover': one(async ({ t }) => {
+    const s = await makeLiveSession(t, { title: 'Fixture cover' });
+    await t.services.sessions.setCover(systemCtx('fixture'), s.id, 'image/png', TINY_PNG);
+    return { url: `/api/console/sessions/${s.id}/cover`, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/invite': one(async ({ t, shared }) => {
+    const s = await shared('private-session', () => makeLiveSession(t, { visibility: 'private', title: 'Fixture private' }));
+    return { url: `/api/console/sessions/${s.id}/invite`, status: 200 };
+  }),
+  'GET /api/console/sessions/:id/staff': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/staff`, status: 200 };
+  }),
+  'PUT /api/console/sessions/:id/staff': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    const target = await shared('target-member', () =>
+      t.services.team.create(systemCtx('fixture'), { email: 'target@test.onair.local', displayName: 'Target', roles: ['cs'], password: 'fixture-password-1' }),
+    );
+    return { url: `/api/console/sessions/${s.id}/staff`, body: { assignments: [{ memberId: target.id, duty: 'host' }] }, status: 200 };
+  }),
+  'GET /api/live/:id/cover': one(async ({ t, shared }) => {
+    const s = await shared('public-session-with-cover', async () => {
+      const made = await makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture with cover' });
+      await t.services.sessions.setCover(systemCtx('fixture'), made.id, 'image/png', TINY_PNG);
+      return made;
+    });
+    return { url: `/api/live/${s.id}/cover`, status: 200 };
+  }),
   'GET /api/live/:id': one(async ({ t, shared }) => {
     const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public' }));
     return { url: `/api/live/${s.id}`, status: 200 };

@@ -24,10 +24,13 @@ const BAD_MESSAGES_BEFORE_CLOSE = 10;
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SINCE = /^[A-Za-z0-9_-]{1,80}\.\d{1,12}$/;
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+function refuse(socket: Duplex, status: number, code: string, message: string, retryAfterSeconds?: number): void {
+  // Same body (and Retry-After) as the HTTP error handler, e.g. how long a ban still runs.
+  const retry = retryAfterSeconds !== undefined ? { retryAfterSeconds } : {};
+  const body = JSON.stringify({ error: { code, message, ...retry } });
+  const retryHeader = retryAfterSeconds !== undefined ? `Retry-After: ${retryAfterSeconds}\r\n` : '';
   socket.write(
-    `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retryHeader}Connection: close\r\n\r\n${body}`,
   );
   socket.destroy();
 }
@@ -83,7 +86,7 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
         if (joined.audience && ip) o.room.lastIps.set(joined.principalKey, ip);
         wss.handleUpgrade(req, socket, head, (ws) => accept(ws, actor, sessionId, joined, since));
       } catch (err) {
-        if (err instanceof AppError) return refuse(socket, err.status, err.code, err.message);
+        if (err instanceof AppError) return refuse(socket, err.status, err.code, err.message, err.retryAfterSeconds);
         app.log.error({ err }, 'websocket upgrade failed');
         refuse(socket, 500, 'INTERNAL', 'Internal server error');
       }
