@@ -271,3 +271,9 @@ export const roomLiveReply = z.object({
   likes: z.number().int(),
   settings: roomSettingsSchema,
 });
+export const roomAccessReply = z.object({
+  canJoin: z.boolean(),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  retryAfterSeconds: z.number().int().nullable(),
+});

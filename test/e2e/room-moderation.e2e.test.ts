@@ -227,8 +227,14 @@ describe.each(dialects())('live room moderation on %s', (dialect) => {
     const retry = (JSON.parse(again.body) as { error: { retryAfterSeconds?: number } }).error.retryAfterSeconds;
     expect(retry).toBeGreaterThan(59 * 60);
     expect(retry).toBeLessThanOrEqual(60 * 60);
-    const asGuest = await refused(roomUrl(ws, sessionId), { guest: (await guestToken(t)).guestToken });
+    const freshGuest = (await guestToken(t)).guestToken;
+    const asGuest = await refused(roomUrl(ws, sessionId), { guest: freshGuest });
     expect([asGuest.status, asGuest.code]).toEqual([403, 'BANNED']);
+    // Browsers cannot read a refused upgrade, so the page asks why over HTTP.
+    const why = await t.app.inject({ url: `/api/live/${sessionId}/access`, headers: { cookie: v.cookie } });
+    expect(why.json()).toMatchObject({ canJoin: false, code: 'BANNED', retryAfterSeconds: expect.any(Number) as unknown });
+    const whyGuest = await t.app.inject({ url: `/api/live/${sessionId}/access`, headers: { 'x-guest-token': freshGuest } });
+    expect(whyGuest.json()).toMatchObject({ canJoin: false, code: 'BANNED' });
     // The address half applies to guests only: a signed-in neighbour behind the same address is welcome.
     const neighbour = await join(sessionId, { cookie: (await newViewer()).cookie });
     expect(neighbour.welcome.you.kind).toBe('viewer');

@@ -202,6 +202,11 @@ export const routeFixtures: Record<string, RouteFixture> = {
     return { url: `/api/live/${s.id}`, status: 200 };
   }),
 
+  'GET /api/live/:id/access': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public' }));
+    return { url: `/api/live/${s.id}/access`, status: 200 };
+  }),
+
   // --- viewers -------------------------------------------------------------------------
   'POST /api/viewer/signup': one(async ({ unique }) => ({ url: '/api/viewer/signup', body: { nickname: `viewer ${unique()}`, password: VIEWER_PASSWORD }, status: 201 })),
   'POST /api/viewer/signin': one(async ({ t, shared }) => {

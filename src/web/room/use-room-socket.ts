@@ -94,6 +94,29 @@ function socketUrl(sessionId: string, asTeam: boolean, guest: string | null, sin
   return url;
 }
 
+/** After a refused upgrade: banned or gone for good, or null to keep retrying. */
+async function whyRefused(sessionId: string, asTeam: boolean, guest: string | null, invite: string | null): Promise<{ reason: RoomClosedReason; detail: string | null } | null> {
+  if (asTeam) return null;
+  try {
+    const q = invite ? `?invite=${encodeURIComponent(invite)}` : '';
+    const res = await fetch(`/api/live/${encodeURIComponent(sessionId)}/access${q}`, {
+      credentials: 'same-origin',
+      headers: guest ? { 'x-guest-token': guest } : {},
+    });
+    if (res.status === 404) return { reason: 'not-found', detail: null };
+    if (!res.ok) return null;
+    const body = (await res.json()) as { canJoin: boolean; code: string | null; message: string | null; retryAfterSeconds: number | null };
+    if (!body.canJoin && body.code === 'BANNED') {
+      // Same shape as the close reason of a live ban ("... until <ISO time>"), which the page reads.
+      const until = body.retryAfterSeconds !== null ? new Date(Date.now() + body.retryAfterSeconds * 1000).toISOString() : null;
+      return { reason: 'banned', detail: until ? `banned until ${until}` : body.message };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
 let refCounter = 0;
 function newRef(): string {
   refCounter = (refCounter + 1) % 1_000_000;
@@ -245,8 +268,17 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           return;
         }
         // A socket that never got its welcome counts towards the backoff; a working one starts over.
-        if (welcomed) attempt = 0;
-        schedule();
+        if (welcomed) {
+          attempt = 0;
+          schedule();
+          return;
+        }
+        // Refused at the handshake: browsers hide why, so ask the server before retrying.
+        void whyRefused(sessionId, asTeam, guest, invite).then((why) => {
+          if (stopped) return;
+          if (why) dispatch({ type: 'closed', reason: why.reason, detail: why.detail });
+          else schedule();
+        });
       };
     };
 

@@ -6,6 +6,8 @@ import {
   idParam,
   messageParams,
   pinBody,
+  publicSessionQuery,
+  roomAccessReply,
   reportActionBody,
   reportListQuery,
   reportListReply,
@@ -23,6 +25,20 @@ import type { RoomService } from './room.service.js';
 const moderate = { access: { kind: 'team', permission: 'room:moderate' } } as const;
 
 export const roomRoutes = (room: RoomService): FastifyPluginAsyncZod => async (app) => {
+  app.get(
+    '/api/live/:id/access',
+    {
+      config: { access: { kind: 'audience' }, rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['audience'],
+        summary: 'Whether you may join this room now (why a refused connection was refused)',
+        params: idParam,
+        querystring: publicSessionQuery,
+        response: { 200: roomAccessReply },
+      },
+    },
+    async (req) => room.access(req.ctx.actor, req.params.id, req.ctx.ip, req.query.invite),
+  );
   const base = '/api/console/sessions/:id';
   app.get(
     `${base}/room`,

@@ -188,7 +188,40 @@ export class RoomService {
   }
 
   // --- joining --------------------------------------------------------------------------
-  /** Who may join: team members any session; the audience public/unlisted sessions that are not drafts, unless banned. */
+  /**
+   * Whether this audience member may join, without joining: browsers cannot read why a
+   * WebSocket upgrade was refused, so the viewer page asks here after a refused connection.
+   */
+  async access(actor: Actor, sessionId: string, ip: string | null, invite?: string): Promise<{ canJoin: boolean; code: string | null; message: string | null; retryAfterSeconds: number | null }> {
+    try {
+      if (actor.kind !== 'viewer' && actor.kind !== 'guest') throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
+      await this.d.sessions.getPublic(sessionId, invite);
+      this.assertNotBanned(actor, await this.cache(sessionId), ip);
+      return { canJoin: true, code: null, message: null, retryAfterSeconds: null };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'BANNED') return { canJoin: false, code: err.code, message: err.message, retryAfterSeconds: err.retryAfterSeconds ?? null };
+      throw err;
+    }
+  }
+
+  private assertNotBanned(actor: Actor & { kind: 'viewer' | 'guest' }, cache: RoomCache, ip: string | null): void {
+    const key = principalKeyOf(actor)!;
+    const now = this.d.clock.now().getTime();
+    const ipk = this.ipKey(ip);
+    // The address half of a ban applies to guests only: it stops a banned viewer from coming
+    // back under a fresh guest token, without locking out signed-in neighbours behind the same NAT.
+    for (const k of actor.kind === 'guest' ? [key, ipk] : [key]) {
+      const s = k ? cache.sanctions.get(k) : undefined;
+      if (s?.bannedUntil && s.bannedUntil > now) {
+        throw new AppError('forbidden', `You are banned from this room for ${Math.ceil((s.bannedUntil - now) / 60000)} more minutes`, {
+          code: 'BANNED',
+          retryAfterSeconds: Math.ceil((s.bannedUntil - now) / 1000),
+        });
+      }
+    }
+  }
+
+  /** Who may join: team members any session; the audience public/unlisted sessions that are not drafts (private ones with the invite), unless banned. */
   async authorizeJoin(actor: Actor, sessionId: string, ip: string | null, invite?: string): Promise<Joined> {
     const key = principalKeyOf(actor);
     if (!key) throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
@@ -207,19 +240,8 @@ export class RoomService {
     if (actor.kind !== 'viewer' && actor.kind !== 'guest') throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
     await this.d.sessions.getPublic(sessionId, invite);
     const cache = await this.cache(sessionId);
+    this.assertNotBanned(actor, cache, ip);
     const now = this.d.clock.now().getTime();
-    const ipk = this.ipKey(ip);
-    // The address half of a ban applies to guests only: it stops a banned viewer from coming
-    // back under a fresh guest token, without locking out signed-in neighbours behind the same NAT.
-    for (const k of actor.kind === 'guest' ? [key, ipk] : [key]) {
-      const s = k ? cache.sanctions.get(k) : undefined;
-      if (s?.bannedUntil && s.bannedUntil > now) {
-        throw new AppError('forbidden', `You are banned from this room for ${Math.ceil((s.bannedUntil - now) / 60000)} more minutes`, {
-          code: 'BANNED',
-          retryAfterSeconds: Math.ceil((s.bannedUntil - now) / 1000),
-        });
-      }
-    }
     if (await this.store.recordVisit(sessionId, key, new Date(now).toISOString())) {
       void this.d.hub.publishUniqueVisitor(sessionId).catch((err: unknown) => this.d.onError(err, 'uv publish'));
     }
