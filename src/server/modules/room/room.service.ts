@@ -382,31 +382,30 @@ export class RoomService {
     return rows.map((r) => ({ id: r.id, senderKind: r.sender_kind, senderId: r.sender_id, senderName: r.sender_name, role: r.sender_role, text: r.text, status: r.status, createdAt: r.created_at }));
   }
 
-  async deleteMessage(ctx: Ctx, sessionId: string, messageId: string): Promise<void> {
+  /**
+   * Moves a comment from one of `from` to `to`, audited in the same transaction, and returns
+   * the comment as it was. Comments still in this node's write queue are flushed first.
+   */
+  private async moderateMessage(ctx: Ctx, sessionId: string, messageId: string, from: ChatMessagesTable['status'][], to: ChatMessagesTable['status'], action: string, refusal: AppError) {
     await this.moderatedSession(ctx, sessionId);
     await this.flush();
     const msg = await this.store.findMessage(messageId);
     if (!msg || msg.session_id !== sessionId) throw notFound('Comment');
     const by = ctx.actor.kind === 'team' ? ctx.actor.id : null;
     await this.d.db.transaction().execute(async (trx) => {
-      const changed = await this.store.setMessageStatus(trx, messageId, ['visible', 'held'], 'deleted', by, this.d.clock.now().toISOString());
-      if (!changed) throw new AppError('conflict', 'This comment was already removed', { code: 'ALREADY_DELETED' });
-      await this.d.audit.record(ctx, { action: 'room.message_deleted', targetType: 'chat_message', targetId: messageId, before: { text: msg.text, sender: msg.sender_id, status: msg.status }, after: { status: 'deleted' } }, trx);
+      if (!(await this.store.setMessageStatus(trx, messageId, from, to, by, this.d.clock.now().toISOString()))) throw refusal;
+      await this.d.audit.record(ctx, { action, targetType: 'chat_message', targetId: messageId, before: { text: msg.text, sender: msg.sender_id, status: msg.status }, after: { status: to } }, trx);
     });
+    return msg;
+  }
+
+  async deleteMessage(ctx: Ctx, sessionId: string, messageId: string): Promise<void> {
+    await this.moderateMessage(ctx, sessionId, messageId, ['visible', 'held'], 'deleted', 'room.message_deleted', new AppError('conflict', 'This comment was already removed', { code: 'ALREADY_DELETED' }));
     await this.d.hub.publishEvent(sessionId, { t: 'chat.del', id: messageId });
   }
 
   async approveMessage(ctx: Ctx, sessionId: string, messageId: string): Promise<void> {
-    await this.moderatedSession(ctx, sessionId);
-    await this.flush();
-    const msg = await this.store.findMessage(messageId);
-    if (!msg || msg.session_id !== sessionId) throw notFound('Comment');
-    const by = ctx.actor.kind === 'team' ? ctx.actor.id : null;
-    await this.d.db.transaction().execute(async (trx) => {
-      const changed = await this.store.setMessageStatus(trx, messageId, ['held'], 'visible', by, this.d.clock.now().toISOString());
-      if (!changed) throw new AppError('conflict', 'Only a held comment can be approved', { code: 'NOT_HELD' });
-      await this.d.audit.record(ctx, { action: 'room.message_approved', targetType: 'chat_message', targetId: messageId, before: { status: 'held' }, after: { status: 'visible' } }, trx);
-    });
+    const msg = await this.moderateMessage(ctx, sessionId, messageId, ['held'], 'visible', 'room.message_approved', new AppError('conflict', 'Only a held comment can be approved', { code: 'NOT_HELD' }));
     await this.d.hub.publishChat(sessionId, { ...this.toEvent({ ...msg, status: 'visible' }), tier: msg.sender_role === 'viewer' ? 2 : 0 });
   }
 
