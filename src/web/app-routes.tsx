@@ -10,6 +10,7 @@ import { AuditPage } from './console/audit-page';
 import { ConsoleHome, ConsoleLayout, NAV_ITEMS, type ConsolePageKey } from './console/console-layout';
 import { LiveControlPage } from './console/live-control-page';
 import { ProductsPage } from './console/products-page';
+import { SessionDetailPage } from './console/session-detail-page';
 import { SessionsPage } from './console/sessions-page';
 import { SignInPage } from './console/signin-page';
 import { TeamPage } from './console/team-page';
@@ -57,6 +58,15 @@ function ConsoleRoutes() {
                 />
               );
             })}
+            {/* Editing on the detail page needs sessions:write; the page hides what the member cannot do. */}
+            <Route
+              path="sessions/:id"
+              element={
+                <RequirePermission permission={PERMISSIONS.sessionsRead}>
+                  <SessionDetailPage />
+                </RequirePermission>
+              }
+            />
             {/* Live figures need sessions:read; the moderation tools inside also need room:moderate. */}
             <Route
               path="sessions/:id/live"

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type {
   auditEntrySchema,
   chatMessageSchema,
+  coverBody,
   guestReply,
   liveSessionSchema,
   memberSchema,
@@ -17,6 +18,7 @@ import type {
   sanctionListReply,
   sanctionReply,
   skuSchema,
+  staffSchema,
   viewerSchema,
 } from '../../contracts/api.contract.js';
 import { teamRoles, type Permission, type TeamRole } from '../../contracts/roles.contract.js';
@@ -66,6 +68,17 @@ export const SESSION_THEMES = allOf<SessionTheme>()([
   'other',
 ]);
 export const SESSION_VISIBILITIES = allOf<SessionVisibility>()(['public', 'unlisted', 'private']);
+
+/** Image types the server accepts as a cover (it checks the bytes too), and the size limit. */
+export type CoverMime = z.infer<typeof coverBody>['contentType'];
+export const COVER_MIMES = allOf<CoverMime>()(['image/png', 'image/jpeg', 'image/webp']);
+export const MAX_COVER_BYTES = 2 * 1024 * 1024;
+
+export type StaffAssignment = z.infer<typeof staffSchema>['assignments'][number];
+export interface StaffAssignmentInput {
+  memberId: string;
+  duty: Role;
+}
 
 export interface SessionInput {
   title: string;

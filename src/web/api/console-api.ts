@@ -1,6 +1,7 @@
 import { api } from './api-client';
 import type {
   AuditEntry,
+  CoverMime,
   LiveSession,
   MemberPatch,
   MemberSession,
@@ -17,6 +18,8 @@ import type {
   SanctionResult,
   SessionInput,
   SessionStatus,
+  StaffAssignment,
+  StaffAssignmentInput,
   StoredChatMessage,
   StoredChatStatus,
   TeamMember,
@@ -41,6 +44,15 @@ export const consoleApi = {
     api.patch<LiveSession>(`/api/console/sessions/${enc(id)}`, patch),
   transitionSession: (id: string, to: TransitionTarget) =>
     api.post<LiveSession>(`/api/console/sessions/${enc(id)}/transitions`, { to }),
+  setCover: (id: string, contentType: CoverMime, dataBase64: string) =>
+    api.put<LiveSession>(`/api/console/sessions/${enc(id)}/cover`, { contentType, dataBase64 }),
+  removeCover: (id: string) => api.delete<LiveSession>(`/api/console/sessions/${enc(id)}/cover`),
+  /** A new invite code for a private session; the old link stops working. */
+  rotateInvite: (id: string) => api.post<LiveSession>(`/api/console/sessions/${enc(id)}/invite`),
+  getStaff: (id: string, signal?: AbortSignal) =>
+    api.get<{ assignments: StaffAssignment[] }>(`/api/console/sessions/${enc(id)}/staff`, { signal }),
+  setStaff: (id: string, assignments: StaffAssignmentInput[]) =>
+    api.put<{ assignments: StaffAssignment[] }>(`/api/console/sessions/${enc(id)}/staff`, { assignments }),
 
   // Live room: figures, moderation, settings. Every write is audited by the server.
   getRoom: (id: string, signal?: AbortSignal) => api.get<RoomLive>(`/api/console/sessions/${enc(id)}/room`, { signal }),

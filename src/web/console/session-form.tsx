@@ -21,10 +21,15 @@ interface SessionFormProps {
   /** When given, the form edits this session; otherwise it creates one. */
   session?: LiveSession;
   onSaved: (session: LiveSession, created: boolean) => void;
-  onCancel: () => void;
+  /** Without it there is no cancel button (the form is part of a page, not opened over a list). */
+  onCancel?: () => void;
+  /** Heading of the card; defaults to "new session" / "edit session". */
+  heading?: string;
+  /** Focus the title when the form appears (true when it was opened by a button). */
+  autoFocus?: boolean;
 }
 
-export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
+export function SessionForm({ session, onSaved, onCancel, heading, autoFocus = true }: SessionFormProps) {
   const { t } = useTranslation();
   const [title, setTitle] = useState(session?.title ?? '');
   const [theme, setTheme] = useState<SessionTheme>(session?.theme ?? 'launch');
@@ -72,7 +77,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
       data-testid="session-form"
       onSubmit={(event) => void handleSubmit(event)}
     >
-      <h2 className="card-title">{session ? t('sessions.editTitle') : t('sessions.createTitle')}</h2>
+      <h2 className="card-title">{heading ?? (session ? t('sessions.editTitle') : t('sessions.createTitle'))}</h2>
       <div className="form-grid">
         <InputField
           name="title"
@@ -80,7 +85,7 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
           errors={fieldErrors.title}
           className="span-2"
           type="text"
-          autoFocus
+          autoFocus={autoFocus}
           maxLength={200}
           testId="session-title"
           value={title}
@@ -134,9 +139,11 @@ export function SessionForm({ session, onSaved, onCancel }: SessionFormProps) {
       </div>
       <FormError message={formError} testId="session-form-error" />
       <div className="form-actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
+        {onCancel && (
+          <button type="button" className="btn" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        )}
         <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="session-submit">
           {session
             ? submitting

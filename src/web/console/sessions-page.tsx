@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { SESSION_STATUSES, type LiveSession, type SessionStatus, type TransitionTarget } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
+import { viewerPath } from '../api/session-links';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge, StatusBadge } from '../components/badges';
@@ -15,6 +16,7 @@ import { EmptyState, ListStates } from '../components/page-states';
 import { formatDateTime } from '../format/date-format';
 import { useNotice } from '../hooks/use-notice';
 import { usePagedResource } from '../hooks/use-paged-resource';
+import { CoverThumb } from './session-cover';
 import { SessionForm } from './session-form';
 import { allowedTransitions, isEditable } from './session-transitions';
 
@@ -146,13 +148,22 @@ export function SessionsPage() {
               return (
                 <tr key={session.id} data-testid="session-row" data-session-id={session.id} data-status={session.status}>
                   <td className="cell-primary" data-label={t('sessions.field.title')}>
-                    <span className="row-title" data-testid="session-title-text">
-                      {session.title}
-                    </span>
-                    <span className="row-meta">
-                      {session.brandName && <span className="muted">{session.brandName}</span>}
-                      {session.isDemo && <DemoBadge />}
-                    </span>
+                    <div className="session-cell">
+                      <CoverThumb session={session} />
+                      <div className="session-cell-text">
+                        <Link
+                          className="row-title row-link"
+                          to={`/console/sessions/${encodeURIComponent(session.id)}`}
+                          data-testid="session-title-text"
+                        >
+                          {session.title}
+                        </Link>
+                        <span className="row-meta">
+                          {session.brandName && <span className="muted">{session.brandName}</span>}
+                          {session.isDemo && <DemoBadge />}
+                        </span>
+                      </div>
+                    </div>
                   </td>
                   <td className="nowrap" data-label={t('sessions.field.status')}>
                     <StatusBadge status={session.status} />
@@ -206,7 +217,7 @@ export function SessionsPage() {
                       {session.status !== 'draft' && (
                         <a
                           className="btn btn-sm btn-ghost"
-                          href={`/live/${encodeURIComponent(session.id)}`}
+                          href={viewerPath(session.id, session.inviteCode)}
                           target="_blank"
                           rel="noopener"
                           data-testid="session-open-viewer"

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../api/api-client';
 import type { PublicSession, SessionStatus } from '../api/api-types';
+import { coverSrc } from '../api/session-links';
 import { viewerApi } from '../api/viewer-api';
 import { DemoBadge, StatusBadge } from '../components/badges';
 import { Brand } from '../components/brand';
@@ -107,7 +108,13 @@ function LiveRoom({
 
   return (
     <main className="viewer-main viewer-grid">
-      <LiveStage status={status} room={room} canLike={identity.kind === 'viewer'} onNeedSignIn={goToSignIn} />
+      <LiveStage
+        status={status}
+        poster={coverSrc(session.coverUrl, invite)}
+        room={room}
+        canLike={identity.kind === 'viewer'}
+        onNeedSignIn={goToSignIn}
+      />
       <div className="viewer-side">
         <LiveChatPanel room={room} identity={identity} onSignIn={goToSignIn} />
         <div ref={authRef} className="viewer-auth-anchor">
@@ -139,11 +146,14 @@ function ViewerModePill({ identity }: { identity: ViewerIdentity }) {
  */
 function LiveStage({
   status,
+  poster,
   room,
   canLike,
   onNeedSignIn,
 }: {
   status: SessionStatus;
+  /** The session's cover, shown behind the placeholder until there is video. */
+  poster: string | null;
   room: RoomSocket;
   canLike: boolean;
   onNeedSignIn: () => void;
@@ -151,6 +161,8 @@ function LiveStage({
   const { t, i18n } = useTranslation();
   const [danmaku, setDanmaku] = useState<DanmakuSettings>(readDanmakuSettings);
   const [hint, setHint] = useState<{ text: string; signIn: boolean } | null>(null);
+  const [posterFailed, setPosterFailed] = useState<string | null>(null);
+  const showPoster = poster !== null && posterFailed !== poster;
   const lang = i18n.resolvedLanguage ?? 'en';
   const { state, sendLike, subscribe } = room;
 
@@ -169,7 +181,11 @@ function LiveStage({
     status === 'live' ? t('viewer.video.live') : status === 'ended' || status === 'archived' ? t('viewer.video.ended') : t('viewer.video.notLive');
 
   return (
-    <section className="stage" aria-label={t('viewer.video.label')} data-status={status}>
+    <section className={showPoster ? 'stage stage-with-poster' : 'stage'} aria-label={t('viewer.video.label')} data-status={status}>
+      {showPoster && (
+        // Decorative: the title is right below; the text over it says where the video will be.
+        <img className="stage-poster" src={poster} alt="" data-testid="stage-poster" onError={() => { setPosterFailed(poster); }} />
+      )}
       <div className="video-placeholder" data-testid="video-placeholder">
         <div className="video-placeholder-inner">
           <StatusBadge status={status} />

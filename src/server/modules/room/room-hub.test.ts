@@ -10,18 +10,21 @@ class FakeSocket {
   bufferedAmount = 0;
   direct: ServerMessage[] = [];
   frames: Buffer[][] = [];
-  private current: Buffer[] = [];
+  private current: Buffer[] | null = null;
   _socket = {
     destroyed: false,
+    writableLength: 0,
     cork: () => {
       this.current = [];
     },
     write: (b: Buffer) => {
-      this.current.push(b);
+      if (this.current) this.current.push(b);
+      else this.frames.push([b]);
       return true;
     },
     uncork: () => {
-      this.frames.push(this.current);
+      if (this.current) this.frames.push(this.current);
+      this.current = null;
     },
   };
   send(s: string) {
@@ -38,7 +41,11 @@ class FakeSocket {
   /** Batches received, decoded from the raw frames (header + payload). */
   batches(): { seq: number; ev: { t: string; text?: string; n?: number; total?: number }[] }[] {
     return this.frames.map((f) => {
-      const msg = serverMessageSchema.parse(JSON.parse(f[f.length - 1]!.toString()));
+      // Unframe: an unmasked text frame's header is 2 bytes, +2 or +8 for longer payloads.
+      const buf = Buffer.concat(f);
+      const len7 = buf[1]! & 0x7f;
+      const offset = len7 === 126 ? 4 : len7 === 127 ? 10 : 2;
+      const msg = serverMessageSchema.parse(JSON.parse(buf.subarray(offset).toString()));
       if (msg.t !== 'batch') throw new Error(`expected a batch, got ${msg.t}`);
       return msg as unknown as { seq: number; ev: [] };
     });

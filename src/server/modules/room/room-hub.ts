@@ -89,8 +89,10 @@ interface FrameOptions {
 const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } };
 
 function frameOf(payload: string): Buffer[] {
-  // Framed once per batch; the same bytes go to every member (no per-socket framing or copy).
-  return Sender.frame(Buffer.from(payload), { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false });
+  // Framed once per batch, header and payload in one buffer: every member gets the same bytes
+  // in a single write (no per-socket framing, copy or writev array).
+  const parts = Sender.frame(Buffer.from(payload), { fin: true, opcode: 1, mask: false, readOnly: true, rsv1: false });
+  return [parts.length === 1 ? parts[0]! : Buffer.concat(parts)];
 }
 
 class HubRoom {
@@ -434,6 +436,10 @@ export class RoomHub {
   private writeRaw(member: HubMember, frame: Buffer[]): void {
     const socket = (member.ws as unknown as { _socket: Socket | null })._socket;
     if (!socket || socket.destroyed) return;
+    if (frame.length === 1) {
+      socket.write(frame[0]!);
+      return;
+    }
     socket.cork();
     for (const b of frame) socket.write(b);
     socket.uncork();
