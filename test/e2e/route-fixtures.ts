@@ -189,6 +189,15 @@ export const routeFixtures: Record<string, RouteFixture> = {
     );
     return { url: `/api/console/sessions/${s.id}/staff`, body: { assignments: [{ memberId: target.id, duty: 'host' }] }, status: 200 };
   }),
+  'GET /api/console/sessions/:id/cover': one(async ({ t, shared }) => {
+    // A draft: the team sees its cover before the audience can.
+    const s = await shared('draft-session-with-cover', async () => {
+      const made = await makeLiveSession(t, { title: 'Draft with cover' });
+      await t.services.sessions.setCover(systemCtx('fixture'), made.id, 'image/png', TINY_PNG);
+      return made;
+    });
+    return { url: `/api/console/sessions/${s.id}/cover`, status: 200 };
+  }),
   'GET /api/live/:id/cover': one(async ({ t, shared }) => {
     const s = await shared('public-session-with-cover', async () => {
       const made = await makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture with cover' });

@@ -5,7 +5,6 @@ import { isApiError } from '../api/api-client';
 import { COVER_MIMES, MAX_COVER_BYTES, type CoverMime, type LiveSession } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
-import { coverSrc } from '../api/session-links';
 
 function isCoverMime(type: string): type is CoverMime {
   return (COVER_MIMES as readonly string[]).includes(type);
@@ -14,7 +13,8 @@ function isCoverMime(type: string): type is CoverMime {
 /** The small cover image of a sessions-list row; an empty frame when there is none (or it cannot load). */
 export function CoverThumb({ session }: { session: LiveSession }) {
   const { t } = useTranslation();
-  const src = coverSrc(session.coverUrl, session.inviteCode);
+  // The console's cover address serves drafts and private sessions to the team.
+  const src = session.coverUrl;
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   if (!src || failedSrc === src) return <span className="cover-thumb cover-thumb-empty" aria-hidden="true" />;
   return (
@@ -63,7 +63,8 @@ export function CoverCard({
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   const readerRef = useRef<FileReader | null>(null);
   const titleId = useId();
-  const src = coverSrc(session.coverUrl, session.inviteCode);
+  // The console's cover address serves drafts and private sessions to the team.
+  const src = session.coverUrl;
   const busy = phase.kind !== 'idle';
 
   // A file still being read when the page goes away is abandoned.

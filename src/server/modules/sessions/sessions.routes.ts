@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -17,6 +18,13 @@ import {
   updateSessionBody,
 } from '../../../contracts/api.contract.js';
 import type { SessionsService } from './sessions.service.js';
+
+/** Cover bytes with an ETag; versioned addresses (?v=) may be cached for good. */
+function sendCover(reply: FastifyReply, ifNoneMatch: string | undefined, versioned: boolean, scope: 'public' | 'private', c: { mime: string; bytes: Buffer; etag: string }) {
+  reply.header('etag', `"${c.etag}"`).header('cache-control', versioned ? `${scope}, max-age=31536000, immutable` : `${scope}, max-age=60`);
+  if (ifNoneMatch === `"${c.etag}"`) return reply.status(304).send(null);
+  return reply.type(c.mime).send(c.bytes);
+}
 
 export const sessionRoutes = (sessions: SessionsService): FastifyPluginAsyncZod => async (app) => {
   app.get(
@@ -92,12 +100,21 @@ export const sessionRoutes = (sessions: SessionsService): FastifyPluginAsyncZod 
         response: { 200: z.any().describe(`image bytes: ${coverMimes.join(', ')}`), 304: z.null().describe('not modified') },
       },
     },
-    async (req, reply) => {
-      const c = await sessions.getCover(req.params.id, req.query.invite);
-      reply.header('etag', `"${c.etag}"`).header('cache-control', req.query.v ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
-      if (req.headers['if-none-match'] === `"${c.etag}"`) return reply.status(304).send(null);
-      return reply.type(c.mime).send(c.bytes);
+    async (req, reply) => sendCover(reply, req.headers['if-none-match'], Boolean(req.query.v), 'public', await sessions.getCover(req.params.id, req.query.invite)),
+  );
+  app.get(
+    '/api/console/sessions/:id/cover',
+    {
+      config: { access: { kind: 'team', permission: 'sessions:read' } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'The cover image, for the team (also of drafts and private sessions)',
+        params: idParam,
+        querystring: z.strictObject({ v: z.string().max(32).regex(/^[a-f0-9]*$/, 'expected a version tag').optional() }),
+        response: { 200: z.any().describe(`image bytes: ${coverMimes.join(', ')}`), 304: z.null().describe('not modified') },
+      },
     },
+    async (req, reply) => sendCover(reply, req.headers['if-none-match'], Boolean(req.query.v), 'private', await sessions.getCover(req.params.id, undefined, req.ctx)),
   );
   app.put(
     '/api/console/sessions/:id/cover',

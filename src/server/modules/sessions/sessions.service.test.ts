@@ -103,15 +103,21 @@ describe.each(dialects())('session details on %s', (dialect) => {
   it('stores a cover image after checking it really is one, and serves it by URL', async () => {
     const op = ctxOf(['operator']);
     const s = await t.services.sessions.create(op, { title: 'Covered', theme: 'other', visibility: 'public', plannedMinutes: 30 });
-    await expect(t.services.sessions.setCover(op, s.id, 'image/png', Buffer.from('not an image at all').toString('base64'))).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(t.services.sessions.setCover(op, s.id, 'image/png', Buffer.from('not an image at all').toString('base64'))).rejects.toMatchObject({ code: 'COVER_NOT_IMAGE' });
     const withCover = await t.services.sessions.setCover(op, s.id, 'image/png', png.toString('base64'));
-    expect(withCover.coverUrl).toMatch(new RegExp(`^/api/live/${s.id}/cover\\?v=[a-f0-9]{16}$`));
+    // The team sees a draft's cover at the console address; the audience only once it is public.
+    expect(withCover.coverUrl).toMatch(new RegExp(`^/api/console/sessions/${s.id}/cover\\?v=[a-f0-9]{16}$`));
+    const owner = await t.signInAs(['owner']);
+    expect((await t.app.inject({ url: withCover.coverUrl!, headers: { cookie: owner.cookie } })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: `/api/live/${s.id}/cover` })).statusCode).toBe(404);
     await t.services.sessions.transition(op, s.id, 'live');
-    const res = await t.app.inject({ url: withCover.coverUrl! });
+    const publicUrl = (await t.services.sessions.getPublic(s.id)).coverUrl!;
+    expect(publicUrl).toMatch(new RegExp(`^/api/live/${s.id}/cover\\?v=[a-f0-9]{16}$`));
+    const res = await t.app.inject({ url: publicUrl });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.rawPayload.equals(png)).toBe(true);
-    const again = await t.app.inject({ url: withCover.coverUrl!, headers: { 'if-none-match': res.headers.etag as string } });
+    const again = await t.app.inject({ url: publicUrl, headers: { 'if-none-match': res.headers.etag as string } });
     expect(again.statusCode).toBe(304);
     expect((await t.services.sessions.removeCover(op, s.id)).coverUrl).toBeNull();
   });

@@ -72,7 +72,8 @@ export class SessionsService {
       plannedMinutes: r.planned_minutes,
       brandName: r.brand_id ? (brands.get(r.brand_id) ?? null) : null,
       isDemo: r.is_demo === 1,
-      coverUrl: covers.has(r.id) ? `/api/live/${r.id}/cover?v=${covers.get(r.id)}` : null,
+      // The console's own address: it works for drafts and private sessions too.
+      coverUrl: covers.has(r.id) ? `/api/console/sessions/${r.id}/cover?v=${covers.get(r.id)}` : null,
       inviteCode: r.visibility === 'private' ? r.invite_code : null,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
@@ -103,11 +104,16 @@ export class SessionsService {
     if (!row || row.status === 'draft') throw notFound('Session');
     if (row.visibility === 'private' && !(invite && row.invite_code && safeEqual(invite.toUpperCase(), row.invite_code))) throw notFound('Session');
     const s = (await this.toDto([row]))[0]!;
-    return { id: s.id, title: s.title, status: s.status, theme: s.theme, scheduledStart: s.scheduledStart, plannedMinutes: s.plannedMinutes, brandName: s.brandName, isDemo: s.isDemo, coverUrl: s.coverUrl };
+    const coverUrl = s.coverUrl ? s.coverUrl.replace(`/api/console/sessions/${s.id}/cover`, `/api/live/${s.id}/cover`) : null;
+    return { id: s.id, title: s.title, status: s.status, theme: s.theme, scheduledStart: s.scheduledStart, plannedMinutes: s.plannedMinutes, brandName: s.brandName, isDemo: s.isDemo, coverUrl };
   }
 
-  async getCover(id: string, invite?: string): Promise<{ mime: string; bytes: Buffer; etag: string }> {
-    await this.getPublic(id, invite);
+  /** The cover for the audience (same visibility rules as the session) or, with a ctx, for the team. */
+  async getCover(id: string, invite?: string, ctx?: Ctx): Promise<{ mime: string; bytes: Buffer; etag: string }> {
+    if (ctx) {
+      requirePermission(ctx.actor, 'sessions:read');
+      if (!(await this.store.findById(id))) throw notFound('Session');
+    } else await this.getPublic(id, invite);
     const c = await this.store.getCover(id);
     if (!c) throw notFound('Cover');
     return { mime: c.mime, bytes: Buffer.from(c.data_base64, 'base64'), etag: c.etag };
@@ -116,9 +122,9 @@ export class SessionsService {
   async setCover(ctx: Ctx, id: string, contentType: string, dataBase64: string): Promise<LiveSession> {
     requirePermission(ctx.actor, 'sessions:write');
     const bytes = Buffer.from(dataBase64, 'base64');
-    if (bytes.length > MAX_COVER_BYTES) throw new AppError('validation', 'dataBase64: expected at most 2 MiB', { code: 'VALIDATION', issues: [{ path: 'body.dataBase64', message: 'expected at most 2 MiB' }] });
+    if (bytes.length > MAX_COVER_BYTES) throw new AppError('validation', 'dataBase64: expected at most 2 MiB', { code: 'COVER_TOO_LARGE', issues: [{ path: 'body.dataBase64', message: 'expected at most 2 MiB' }] });
     if (!MAGIC[contentType]?.(bytes)) {
-      throw new AppError('validation', `dataBase64: not a ${contentType} image`, { code: 'VALIDATION', issues: [{ path: 'body.dataBase64', message: `not a ${contentType} image` }] });
+      throw new AppError('validation', `dataBase64: not a ${contentType} image`, { code: 'COVER_NOT_IMAGE', issues: [{ path: 'body.dataBase64', message: `not a ${contentType} image` }] });
     }
     const etag = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
     await this.deps.db.transaction().execute(async (trx) => {
