@@ -1,131 +1,29 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumPath } from '../support/capabilities.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { messages, msg } from '../support/i18n-messages.js';
 import { need } from '../support/need.js';
+import { DEMO_OWNER as OWNER, signInForm, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { useScreenshots } from '../support/screenshots.js';
 
 /**
  * A newcomer's first minutes, in a real Chromium against the real `onair start --demo`
  * process: read the one-time password from the terminal, sign in, find the demo session,
  * switch to Chinese and back, sign out, then watch the session as a guest.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const webIndex = join(repoRoot, 'dist/web/index.html');
-
-type Messages = Record<string, unknown>;
-const messages = (lang: 'en' | 'zh-CN'): Messages => JSON.parse(readFileSync(join(repoRoot, `src/web/i18n/${lang}.json`), 'utf8')) as Messages;
-function msg(bundle: Messages, key: string): string {
-  let v: unknown = bundle;
-  for (const part of key.split('.')) v = (v as Messages | undefined)?.[part];
-  if (typeof v !== 'string') throw new Error(`no translation ${key}`);
-  return v;
-}
 const en = messages('en');
 const zh = messages('zh-CN');
 
-const OWNER = 'owner@onair.local';
-
 describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --demo)', () => {
-  let dataDir = '';
-  let shotsDir = '';
-  let server: ChildProcessWithoutNullStreams | undefined;
-  let output = '';
+  const app = useOnairBrowser({ dataDirPrefix: 'onair-browser-' });
+  const screenshot = useScreenshots('browser e2e');
+  const newPage = () => app.newPage();
   let origin = '';
   let password = '';
-  let browser: Browser | undefined;
-  let shot = 0;
-  // Screenshots are kept (and their folder printed) when a test fails or ONAIR_TEST_KEEP_SCREENSHOTS=1.
-  let keepShots = process.env.ONAIR_TEST_KEEP_SCREENSHOTS === '1';
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      keepShots = true;
-    });
-  });
 
-  const screenshot = async (page: Page, name: string) => {
-    await page.screenshot({ path: join(shotsDir, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
-
-  beforeAll(async () => {
-    if (!existsSync(webIndex)) {
-      throw new Error(`${webIndex} is missing: the browser test needs the built web app. Run \`npm run build:web\` (\`npm test\` does it first).`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'onair-browser-'));
-    shotsDir = mkdtempSync(join(tmpdir(), 'onair-shots-'));
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
-    }
-    server = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--demo', '--port', '0'], {
-      cwd: dataDir,
-      // ONAIR_WEB_DIR: run from source, the server's default web folder resolves to src/web (the
-      // Vite source root, whose index.html loads ./main.tsx), not the build in dist/web.
-      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_WEB_DIR: join(repoRoot, 'dist/web') },
-    });
-    let stderr = '';
-    server.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-    server.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const child = server;
-    await new Promise<void>((resolve, reject) => {
-      const finish = (err?: Error) => {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        child.off('exit', onExit);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onExit = (code: number | null) => finish(new Error(`onair start exited with ${String(code)}\n${output}\n${stderr}`));
-      const deadline = setTimeout(() => finish(new Error(`onair start printed no sign-in details in 60 s\n${output}\n${stderr}`)), 60_000);
-      const poll = setInterval(() => {
-        if (/^\s*password:\s+\S+\s*$/m.test(output) && /Onair is running at/.test(output)) finish();
-      }, 50);
-      child.once('exit', onExit);
-    });
-    origin = /Onair is running at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
-    password = /^\s*password:\s+(\S+)\s*$/m.exec(output)?.[1] ?? '';
+  beforeAll(() => {
+    ({ origin, ownerPassword: password } = app.onair);
     expect(origin).toMatch(/^http:\/\/localhost:\d+$/);
-    expect(output).toContain(`e-mail:   ${OWNER}`);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    const child = server;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((res) => child.once('exit', () => res()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (shotsDir && keepShots) process.stdout.write(`browser e2e screenshots: ${shotsDir}\n`);
-    else if (shotsDir) rmSync(shotsDir, { recursive: true, force: true });
-  }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
-
-  async function signInForm(page: Page, email: string, pw: string): Promise<void> {
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(pw);
-    await page.getByTestId('signin-submit').click();
-  }
+    expect(app.onair.output).toContain(`e-mail:   ${OWNER}`);
+  });
 
   it('a wrong password shows an error and stays on sign-in', async () => {
     const page = await newPage();
@@ -196,13 +94,8 @@ describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --de
 
   it('a guest opens the demo session’s live page', async () => {
     // The session id, as the owner's API sees it.
-    const signin = await fetch(`${origin}/api/console/auth/signin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: OWNER, password }),
-    });
+    const { signin, cookie } = await signInOwnerApi(origin, OWNER, password);
     expect(signin.status).toBe(200);
-    const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const list = await fetch(`${origin}/api/console/sessions`, { headers: { cookie } });
     expect(list.status).toBe(200);
     const { items } = (await list.json()) as { items: { id: string; title: string }[] };

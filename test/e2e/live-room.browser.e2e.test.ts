@@ -1,13 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumPath } from '../support/capabilities.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { need } from '../support/need.js';
+import { DEMO_OWNER as OWNER, signInForm, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { useScreenshots } from '../support/screenshots.js';
 
 /**
  * The live room in a real Chromium against the real `onair start --demo` process: two viewers
@@ -15,116 +10,26 @@ import { need } from '../support/need.js';
  * screen), the other likes (the first sees the total rise), and the owner deletes the comment
  * from the console's live control page, which removes it from both viewers' chat.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const webIndex = join(repoRoot, 'dist/web/index.html');
-
-const OWNER = 'owner@onair.local';
-
 describe.skipIf(!need('chromium'))('live room in a real browser (onair start --demo)', () => {
-  let dataDir = '';
-  let shotsDir = '';
-  let server: ChildProcessWithoutNullStreams | undefined;
-  let output = '';
+  const app = useOnairBrowser({ dataDirPrefix: 'onair-live-browser-' });
+  const screenshot = useScreenshots('live-room browser e2e', 'onair-live-shots-');
+  const newPage = (width = 1280) => app.newPage({ width });
   let origin = '';
   let password = '';
   let sessionId = '';
-  let browser: Browser | undefined;
-  let shot = 0;
-  const contexts: BrowserContext[] = [];
-  // Screenshots are kept (and their folder printed) when a test fails or ONAIR_TEST_KEEP_SCREENSHOTS=1.
-  let keepShots = process.env.ONAIR_TEST_KEEP_SCREENSHOTS === '1';
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      keepShots = true;
-    });
-  });
-
-  const screenshot = async (page: Page, name: string) => {
-    await page.screenshot({ path: join(shotsDir, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
 
   beforeAll(async () => {
-    if (!existsSync(webIndex)) {
-      throw new Error(`${webIndex} is missing: the browser test needs the built web app. Run \`npm run build:web\` (\`npm test\` does it first).`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'onair-live-browser-'));
-    shotsDir = mkdtempSync(join(tmpdir(), 'onair-live-shots-'));
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
-    }
-    server = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--demo', '--port', '0'], {
-      cwd: dataDir,
-      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_WEB_DIR: join(repoRoot, 'dist/web') },
-    });
-    let stderr = '';
-    server.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-    server.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const child = server;
-    await new Promise<void>((resolve, reject) => {
-      const finish = (err?: Error) => {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        child.off('exit', onExit);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onExit = (code: number | null) => finish(new Error(`onair start exited with ${String(code)}\n${output}\n${stderr}`));
-      const deadline = setTimeout(() => finish(new Error(`onair start printed no sign-in details in 60 s\n${output}\n${stderr}`)), 60_000);
-      const poll = setInterval(() => {
-        if (/^\s*password:\s+\S+\s*$/m.test(output) && /Onair is running at/.test(output)) finish();
-      }, 50);
-      child.once('exit', onExit);
-    });
-    origin = /Onair is running at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
-    password = /^\s*password:\s+(\S+)\s*$/m.exec(output)?.[1] ?? '';
+    ({ origin, ownerPassword: password } = app.onair);
     expect(origin).toMatch(/^http:\/\/localhost:\d+$/);
 
     // The demo session's id, as the owner's API sees it.
-    const signin = await fetch(`${origin}/api/console/auth/signin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: OWNER, password }),
-    });
+    const { signin, cookie } = await signInOwnerApi(origin, OWNER, password);
     expect(signin.status).toBe(200);
-    const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const list = await fetch(`${origin}/api/console/sessions`, { headers: { cookie } });
     const { items } = (await list.json()) as { items: { id: string }[] };
     sessionId = items[0]?.id ?? '';
     expect(sessionId).not.toBe('');
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    const child = server;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((res) => child.once('exit', () => res()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (shotsDir && keepShots) process.stdout.write(`live-room browser e2e screenshots: ${shotsDir}\n`);
-    else if (shotsDir) rmSync(shotsDir, { recursive: true, force: true });
-  }, 30_000);
-
-  async function newPage(width = 1280): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width, height: 800 }, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
+  });
 
   /** Opens the live page as a guest and creates a viewer account with the page's own panel. */
   async function signUpViewer(page: Page, nickname: string): Promise<void> {
@@ -183,9 +88,7 @@ describe.skipIf(!need('chromium'))('live room in a real browser (onair start --d
     const owner = await newPage();
     await owner.goto(`${origin}/console`);
     await owner.waitForURL(/\/console\/signin$/);
-    await owner.getByTestId('signin-email').fill(OWNER);
-    await owner.getByTestId('signin-password').fill(password);
-    await owner.getByTestId('signin-submit').click();
+    await signInForm(owner, OWNER, password);
     await owner.getByTestId('session-row').first().getByTestId('session-live-control').click();
     await owner.waitForURL(new RegExp(`/console/sessions/${sessionId}/live$`));
     await owner.getByTestId('live-control').waitFor();

@@ -1,13 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumPath } from '../support/capabilities.js';
+import type { Locator } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { messages, msg } from '../support/i18n-messages.js';
 import { need } from '../support/need.js';
+import { DEMO_OWNER as OWNER, signInForm, useOnairBrowser } from '../support/onair-process.js';
+import { useScreenshots } from '../support/screenshots.js';
 
 /**
  * The session detail page in a real Chromium against the real `onair start --demo` process:
@@ -16,22 +12,8 @@ import { need } from '../support/need.js';
  * viewer page without the code and can with it (the cover as the poster); a new code locks the
  * old link out; the owner gives the demo host the host duty, and it is still there after a reload.
  */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const webIndex = join(repoRoot, 'dist/web/index.html');
-
-type Messages = Record<string, unknown>;
-const messages = (lang: 'en' | 'zh-CN'): Messages => JSON.parse(readFileSync(join(repoRoot, `src/web/i18n/${lang}.json`), 'utf8')) as Messages;
-function msg(bundle: Messages, key: string, vars: Record<string, string> = {}): string {
-  let v: unknown = bundle;
-  for (const part of key.split('.')) v = (v as Messages | undefined)?.[part];
-  if (typeof v !== 'string') throw new Error(`no translation ${key}`);
-  return v.replace(/\{\{(\w+)\}\}/g, (_, name: string) => vars[name] ?? '');
-}
 const en = messages('en');
 
-const OWNER = 'owner@onair.local';
 /** A valid 1×1 PNG. */
 const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
@@ -44,102 +26,25 @@ async function imageLoaded(img: Locator): Promise<void> {
 }
 
 describe.skipIf(!need('chromium'))('session detail page in a real browser (onair start --demo)', () => {
-  let dataDir = '';
-  let shotsDir = '';
-  let server: ChildProcessWithoutNullStreams | undefined;
-  let output = '';
+  const app = useOnairBrowser({ dataDirPrefix: 'onair-detail-browser-' });
+  const screenshot = useScreenshots('session-details browser e2e', 'onair-detail-shots-');
+  const newPage = () => app.newPage({ height: 900 });
   let origin = '';
   let password = '';
-  let browser: Browser | undefined;
-  let shot = 0;
-  const contexts: BrowserContext[] = [];
-  // Screenshots are kept (and their folder printed) when a test fails or ONAIR_TEST_KEEP_SCREENSHOTS=1.
-  let keepShots = process.env.ONAIR_TEST_KEEP_SCREENSHOTS === '1';
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      keepShots = true;
-    });
-  });
 
-  const screenshot = async (page: Page, name: string) => {
-    await page.screenshot({ path: join(shotsDir, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
-
-  beforeAll(async () => {
-    if (!existsSync(webIndex)) {
-      throw new Error(`${webIndex} is missing: the browser test needs the built web app. Run \`npm run build:web\` (\`npm test\` does it first).`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'onair-detail-browser-'));
-    shotsDir = mkdtempSync(join(tmpdir(), 'onair-detail-shots-'));
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
-    }
-    server = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--demo', '--port', '0'], {
-      cwd: dataDir,
-      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_WEB_DIR: join(repoRoot, 'dist/web') },
-    });
-    let stderr = '';
-    server.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-    server.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const child = server;
-    await new Promise<void>((resolve, reject) => {
-      const finish = (err?: Error) => {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        child.off('exit', onExit);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onExit = (code: number | null) => finish(new Error(`onair start exited with ${String(code)}\n${output}\n${stderr}`));
-      const deadline = setTimeout(() => finish(new Error(`onair start printed no sign-in details in 60 s\n${output}\n${stderr}`)), 60_000);
-      const poll = setInterval(() => {
-        if (/^\s*password:\s+\S+\s*$/m.test(output) && /Onair is running at/.test(output)) finish();
-      }, 50);
-      child.once('exit', onExit);
-    });
-    origin = /Onair is running at (http:\/\/\S+)/.exec(output)?.[1] ?? '';
-    password = /^\s*password:\s+(\S+)\s*$/m.exec(output)?.[1] ?? '';
+  beforeAll(() => {
+    const { output } = app.onair;
+    origin = app.onair.origin;
+    password = app.onair.ownerPassword;
     expect(origin).toMatch(/^http:\/\/localhost:\d+$/);
     expect(output).toContain(`e-mail:   ${OWNER}`);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    const child = server;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((res) => child.once('exit', () => res()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (shotsDir && keepShots) process.stdout.write(`session-details browser e2e screenshots: ${shotsDir}\n`);
-    else if (shotsDir) rmSync(shotsDir, { recursive: true, force: true });
-  }, 30_000);
-
-  async function newPage(): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
+  });
 
   it('owner sets a cover, makes the session private, shares the invite and staffs the host', async () => {
     const owner = await newPage();
     await owner.goto(`${origin}/console`);
     await owner.waitForURL(/\/console\/signin$/);
-    await owner.getByTestId('signin-email').fill(OWNER);
-    await owner.getByTestId('signin-password').fill(password);
-    await owner.getByTestId('signin-submit').click();
+    await signInForm(owner, OWNER, password);
     await owner.waitForURL(/\/console\/sessions$/);
 
     // The demo session, opened from its title in the list.
