@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KeywordChatFilter } from './core/keyword-filter.js';
+import { defaultChatFilter } from './default-chat-filter.js';
 
 export { RoomHub } from './room-hub.js';
 export { RoomService, noFollows } from './room.service.js';
@@ -11,8 +12,8 @@ const filterFile = z.object({ block: z.array(z.string().min(1)).default([]), hol
 
 /** The keyword chat filter from ONAIR_CHAT_FILTER_FILE, or the starter list shipped here. */
 export function loadChatFilter(path: string | undefined): KeywordChatFilter {
-  const file = path ?? new URL('./default-chat-filter.json', import.meta.url);
-  const parsed = filterFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`chat filter file ${String(file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!path) return new KeywordChatFilter(defaultChatFilter);
+  const parsed = filterFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`chat filter file ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return new KeywordChatFilter(parsed.data);
 }
