@@ -5,7 +5,7 @@ import { isApiError } from '../api/api-client';
 import type { LiveSession, TransitionTarget } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
-import { viewerPath } from '../api/session-links';
+import { SessionRoomLinks } from './session-room-links';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge, StatusBadge } from '../components/badges';
@@ -110,24 +110,7 @@ export function SessionDetailPage() {
               {t(`sessions.transition.${to}`)}
             </button>
           ))}
-          <Link
-            className={s.status === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
-            to={`/console/sessions/${encodeURIComponent(s.id)}/live`}
-            data-testid="session-live-control"
-          >
-            {t('sessions.liveControl')}
-          </Link>
-          {s.status !== 'draft' && (
-            <a
-              className="btn btn-sm btn-ghost"
-              href={viewerPath(s.id, s.inviteCode)}
-              target="_blank"
-              rel="noopener"
-              data-testid="session-open-viewer"
-            >
-              {t('sessions.openViewer')} ↗
-            </a>
-          )}
+          <SessionRoomLinks session={s} liveControl />
         </div>
       </header>
 

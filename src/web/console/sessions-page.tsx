@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { SESSION_STATUSES, type LiveSession, type SessionStatus, type TransitionTarget } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
-import { viewerPath } from '../api/session-links';
+import { SessionRoomLinks } from './session-room-links';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge, StatusBadge } from '../components/badges';
@@ -205,26 +205,7 @@ export function SessionsPage() {
                           {t('common.edit')}
                         </button>
                       )}
-                      {canWatchRoom && (
-                        <Link
-                          className={session.status === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
-                          to={`/console/sessions/${encodeURIComponent(session.id)}/live`}
-                          data-testid="session-live-control"
-                        >
-                          {t('sessions.liveControl')}
-                        </Link>
-                      )}
-                      {session.status !== 'draft' && (
-                        <a
-                          className="btn btn-sm btn-ghost"
-                          href={viewerPath(session.id, session.inviteCode)}
-                          target="_blank"
-                          rel="noopener"
-                          data-testid="session-open-viewer"
-                        >
-                          {t('sessions.openViewer')} ↗
-                        </a>
-                      )}
+                      <SessionRoomLinks session={session} liveControl={canWatchRoom} />
                     </div>
                   </td>
                 </tr>
