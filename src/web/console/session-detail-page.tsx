@@ -5,7 +5,7 @@ import { isApiError } from '../api/api-client';
 import type { LiveSession, TransitionTarget } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
-import { SessionRoomLinks } from './session-room-links';
+import { SessionRoomLinks, SessionTransitionButtons } from './session-room-links';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge, StatusBadge } from '../components/badges';
@@ -98,18 +98,7 @@ export function SessionDetailPage() {
           </div>
         </div>
         <div className="row-actions detail-header-actions">
-          {transitions.map((to) => (
-            <button
-              key={to}
-              type="button"
-              className={to === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
-              data-testid={`session-transition-${to}`}
-              disabled={busy}
-              onClick={() => void transition(s, to)}
-            >
-              {t(`sessions.transition.${to}`)}
-            </button>
-          ))}
+          <SessionTransitionButtons transitions={transitions} busy={busy} onTransition={(to) => void transition(s, to)} />
           <SessionRoomLinks session={s} liveControl />
         </div>
       </header>

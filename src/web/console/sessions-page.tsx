@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { SESSION_STATUSES, type LiveSession, type SessionStatus, type TransitionTarget } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
 import { describeError } from '../api/describe-error';
-import { SessionRoomLinks } from './session-room-links';
+import { SessionRoomLinks, SessionTransitionButtons } from './session-room-links';
 import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { DemoBadge, StatusBadge } from '../components/badges';
@@ -182,18 +182,7 @@ export function SessionsPage() {
                   <td className="nowrap" data-label={t('sessions.field.visibility')}>{t(`visibility.${session.visibility}`)}</td>
                   <td className="cell-actions">
                     <div className="row-actions">
-                      {transitions.map((to) => (
-                        <button
-                          key={to}
-                          type="button"
-                          className={to === 'live' ? 'btn btn-sm btn-live' : 'btn btn-sm'}
-                          data-testid={`session-transition-${to}`}
-                          disabled={busy}
-                          onClick={() => void handleTransition(session, to)}
-                        >
-                          {t(`sessions.transition.${to}`)}
-                        </button>
-                      ))}
+                      <SessionTransitionButtons transitions={transitions} busy={busy} onTransition={(to) => void handleTransition(session, to)} />
                       {canWrite && isEditable(session.status) && (
                         <button
                           type="button"
