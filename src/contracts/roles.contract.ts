@@ -26,6 +26,12 @@ export const permissions = [
   'team:write',
   'audit:read',
   'room:moderate',
+  'shelf:write',
+  'promotions:read',
+  'promotions:write',
+  'orders:read',
+  'orders:write',
+  'fulfilment:write',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -38,14 +44,14 @@ const all: readonly Permission[] = permissions;
 export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
   owner: all,
   admin: all,
-  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate'],
-  planner: ['sessions:read', 'sessions:write', 'catalog:read'],
+  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read'],
+  planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read'],
   tech: ['sessions:read', 'sessions:golive'],
-  marketer: ['sessions:read', 'catalog:read', 'catalog:write'],
-  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate'],
-  analyst: ['sessions:read', 'catalog:read'],
-  cs: ['sessions:read', 'catalog:read', 'room:moderate'],
-  logistics: ['catalog:read'],
+  marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
+  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
+  analyst: ['sessions:read', 'catalog:read', 'promotions:read', 'orders:read'],
+  cs: ['sessions:read', 'catalog:read', 'room:moderate', 'orders:read', 'orders:write'],
+  logistics: ['catalog:read', 'orders:read', 'fulfilment:write'],
 };
 
 export function permissionsOf(roles: readonly TeamRole[]): Permission[] {

@@ -1,9 +1,7 @@
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { apiErrorSchema, type ApiErrorBody, type LiveSession } from '../../src/contracts/api.contract.js';
-import type { Permission } from '../../src/contracts/roles.contract.js';
-import { transitions, type SessionStatus } from '../../src/server/modules/sessions/core/session-lifecycle.js';
+import { apiErrorSchema, type ApiErrorBody } from '../../src/contracts/api.contract.js';
 import { systemCtx } from '../../src/server/platform/context.js';
 import type { RouteAccessRecord } from '../../src/server/platform/http/access.js';
 import { cookieFrom, createTestApp, TEST_PASSWORD, type Session, type TestApp } from '../support/test-app.js';
@@ -17,98 +15,12 @@ import { cookieFrom, createTestApp, TEST_PASSWORD, type Session, type TestApp } 
  * only says what a valid request looks like and which status means success.
  */
 
-export interface ValidRequest {
-  /** Concrete path, parameters filled in. */
-  url: string;
-  query?: Record<string, string>;
-  body?: Record<string, unknown>;
-  /** The success status the route answers with. */
-  status: number;
-}
-
-export interface FixtureEnv {
-  t: TestApp;
-  /** A short token unique within this app (e-mails, nicknames, titles). */
-  unique(): string;
-  /** Runs `make` once per app and key (a shared target member, session, viewer...). */
-  shared<T>(key: string, make: () => Promise<T>): Promise<T>;
-}
-
-export interface FixtureCase {
-  name: string;
-  /** A permission the service checks beyond the route's access rule (session transitions). */
-  needs?: Permission;
-  build(env: FixtureEnv): Promise<ValidRequest>;
-}
-
-export interface RouteFixture {
-  /** The request ends the caller's session (sign-out): runners send it with a throwaway session. */
-  endsSession?: true;
-  /** The first case is the route's default example; role-matrix runs them all. */
-  cases: readonly [FixtureCase, ...FixtureCase[]];
-}
-
-export const VIEWER_PASSWORD = 'viewer-password-1';
-
-export const routeKey = (r: { method: string; url: string }): string => `${r.method} ${r.url}`;
-
-export function fixtureEnv(t: TestApp): FixtureEnv {
-  let n = 0;
-  const memo = new Map<string, Promise<unknown>>();
-  return {
-    t,
-    unique: () => `u${(n++).toString(36)}`,
-    shared<T>(key: string, make: () => Promise<T>): Promise<T> {
-      let p = memo.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = make();
-        memo.set(key, p);
-      }
-      return p;
-    },
-  };
-}
-
-const one = (build: FixtureCase['build']): RouteFixture => ({ cases: [{ name: 'default', build }] });
-/** A 1x1 PNG. */
-const TINY_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-const inADay = (t: TestApp): string => new Date(t.clock.now().getTime() + 86_400_000).toISOString();
-
-/** A session in the given state, made through the service as the system (no HTTP, no permission checks). */
-export async function makeLiveSession(
-  t: TestApp,
-  opts: { status?: SessionStatus; visibility?: 'public' | 'unlisted' | 'private'; title?: string } = {},
-): Promise<LiveSession> {
-  const ctx = systemCtx('fixture');
-  let s = await t.services.sessions.create(ctx, {
-    title: opts.title ?? 'Fixture session',
-    theme: 'other',
-    visibility: opts.visibility ?? 'public',
-    scheduledStart: inADay(t),
-    plannedMinutes: 60,
-  });
-  const target = opts.status ?? 'draft';
-  for (const step of ['scheduled', 'live', 'ended', 'archived'] as const) {
-    if (s.status === target) break;
-    s = await t.services.sessions.transition(ctx, s.id, step);
-  }
-  return s;
-}
-
-function transitionCase(from: SessionStatus, to: SessionStatus): FixtureCase {
-  const needs = transitions[from][to];
-  if (!needs) throw new Error(`route-fixtures: ${from} -> ${to} is not a transition`);
-  return {
-    name: `${from}→${to}`,
-    needs,
-    build: async ({ t }) => {
-      const s = await makeLiveSession(t, { status: from, title: `Transition ${from}→${to}` });
-      return { url: `/api/console/sessions/${s.id}/transitions`, body: { to, reason: 'e2e' }, status: 200 };
-    },
-  };
-}
+export * from './fixtures/fixture-kit.js';
+import { inADay, makeLiveSession, one, TINY_PNG, transitionCase, VIEWER_PASSWORD, type RouteFixture, type ValidRequest } from './fixtures/fixture-kit.js';
+import { commerceFixtures } from './fixtures/commerce.fixtures.js';
 
 export const routeFixtures: Record<string, RouteFixture> = {
+  ...commerceFixtures,
   'GET /metrics': one(async () => ({ url: '/metrics', status: 200 })),
   'GET /healthz': one(async () => ({ url: '/healthz', status: 200 })),
   'GET /readyz': one(async () => ({ url: '/readyz', status: 200 })),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,7 +7,22 @@ export type Messages = Record<string, unknown>;
 
 const i18nDir = fileURLToPath(new URL('../../src/web/i18n/', import.meta.url));
 
-export const messages = (lang: 'en' | 'zh-CN'): Messages => JSON.parse(readFileSync(join(i18nDir, `${lang}.json`), 'utf8')) as Messages;
+/**
+ * The whole bundle of a language, as the app builds it: `<lang>.json` plus every
+ * `features/<feature>.<lang>.json` (each adds top-level sections; a section defined twice throws).
+ */
+export function messages(lang: 'en' | 'zh-CN'): Messages {
+  const out = JSON.parse(readFileSync(join(i18nDir, `${lang}.json`), 'utf8')) as Messages;
+  const featureDir = join(i18nDir, 'features');
+  for (const f of readdirSync(featureDir).filter((x) => x.endsWith(`.${lang}.json`)).sort()) {
+    const part = JSON.parse(readFileSync(join(featureDir, f), 'utf8')) as Messages;
+    for (const [k, v] of Object.entries(part)) {
+      if (k in out) throw new Error(`i18n section ${k} of features/${f} is already defined`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
 
 /**
  * The string at a dotted key; throws when there is none. With `vars`, `{{name}}` placeholders

@@ -1,9 +1,10 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { messages } from '../support/i18n-messages.js';
 
 type Tree = { [k: string]: string | Tree };
-const load = (lang: string) => JSON.parse(readFileSync(join('src/web/i18n', `${lang}.json`), 'utf8')) as Tree;
+const load = (lang: 'en' | 'zh-CN') => messages(lang) as Tree;
 
 function flatten(t: Tree, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();

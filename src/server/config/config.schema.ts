@@ -229,6 +229,67 @@ export const settings = {
     default: undefined,
     doc: 'JSON file {"block": [...], "hold": [...]} of chat keywords: blocked comments are refused, held ones wait for a moderator.',
   },
+  orderPayMinutes: {
+    env: 'ONAIR_ORDER_PAY_MINUTES',
+    key: 'orderPayMinutes',
+    schema: int(1, 24 * 60),
+    default: '15',
+    doc: 'Minutes a new order holds its stock while unpaid; then it is cancelled and the units (flash-sale units too) go back on sale.',
+  },
+  dataKey: {
+    env: 'ONAIR_DATA_KEY',
+    key: 'dataKey',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'expected 32 random bytes in base64 (openssl rand -base64 32)')
+      .optional(),
+    default: undefined,
+    doc: 'Key (32 bytes, base64) that encrypts personal data at rest, such as shipping addresses. Required with DATABASE_URL (every node needs the same key); when unset on the embedded default, a random key is created in the data folder (data.key, readable by the owner only), never in the database.',
+    secret: true,
+  },
+  paymentWebhookSecret: {
+    env: 'ONAIR_PAYMENT_WEBHOOK_SECRET',
+    key: 'paymentWebhookSecret',
+    schema: z.string().min(32, 'expected at least 32 characters').optional(),
+    default: undefined,
+    doc: 'Key that signs and verifies the sandbox payment provider\'s webhooks (HMAC-SHA256). When unset it is derived from ONAIR_SECRET (or the generated signing key), never a built-in default.',
+    secret: true,
+  },
+  sandboxPayments: {
+    env: 'ONAIR_SANDBOX_PAYMENTS',
+    key: 'sandboxPayments',
+    schema: bool,
+    default: 'true',
+    doc: 'Offer the built-in sandbox payment provider (a test checkout page; no money moves). Turn off when a real provider is configured.',
+  },
+  pointsPerYuan: {
+    env: 'ONAIR_POINTS_PER_YUAN',
+    key: 'pointsPerYuan',
+    schema: int(1, 1_000_000),
+    default: '100',
+    doc: 'Points a buyer redeems for ¥1 at checkout (积分抵现).',
+  },
+  pointsMaxFenPerOrder: {
+    env: 'ONAIR_POINTS_MAX_FEN_PER_ORDER',
+    key: 'pointsMaxFenPerOrder',
+    schema: int(0, 100_000_000),
+    default: '5000',
+    doc: 'At most this much of one order (in fen, 5000 = ¥50) may be paid with points.',
+  },
+  returnDays: {
+    env: 'ONAIR_RETURN_DAYS',
+    key: 'returnDays',
+    schema: int(7, 365),
+    default: '7',
+    doc: 'Days after delivery in which a buyer may return items without giving a reason (七天无理由退货; the law requires at least 7).',
+  },
+  lowStockThreshold: {
+    env: 'ONAIR_LOW_STOCK_THRESHOLD',
+    key: 'lowStockThreshold',
+    schema: int(0, 1_000_000),
+    default: '20',
+    doc: 'Viewers see "only N left" when a product\'s real stock is at or below this number (and never otherwise).',
+  },
   webDir: {
     env: 'ONAIR_WEB_DIR',
     key: 'webDir',

@@ -4,6 +4,17 @@ import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
+type Bundle = Record<string, unknown>;
+// Feature bundles (features/<feature>.<lang>.json) each add their own top-level sections.
+const features = import.meta.glob<Bundle>('./features/*.json', { eager: true, import: 'default' });
+function withFeatures(base: Bundle, lang: string): Bundle {
+  const out: Bundle = { ...base };
+  for (const [path, bundle] of Object.entries(features)) {
+    if (path.endsWith(`.${lang}.json`)) Object.assign(out, bundle);
+  }
+  return out;
+}
+
 export const SUPPORTED_LANGUAGES = ['en', 'zh-CN'] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const LANGUAGE_STORAGE_KEY = 'onair.lang';
@@ -32,8 +43,8 @@ void i18n
   .use(initReactI18next)
   .init({
     resources: {
-      en: { translation: en },
-      'zh-CN': { translation: zhCN },
+      en: { translation: withFeatures(en, 'en') },
+      'zh-CN': { translation: withFeatures(zhCN, 'zh-CN') },
     },
     fallbackLng: 'en',
     supportedLngs: [...SUPPORTED_LANGUAGES],

@@ -77,7 +77,7 @@ export class CatalogService {
       updated_at: now,
     }));
     // Every price a SKU is offered at is kept, so a later "original price" claim can be checked.
-    const prices = skus.map((s) => ({ id: this.deps.ids(), sku_id: s.id, price_fen: s.price_fen, currency: s.currency, from_at: now }));
+    const prices = skus.map((s) => ({ id: this.deps.ids(), sku_id: s.id, price_fen: s.price_fen, currency: s.currency, from_at: now, kind: 'list' as const, order_id: null }));
     await this.deps.db.transaction().execute(async (trx) => {
       await this.store.insertProduct(
         trx,
@@ -92,6 +92,7 @@ export class CatalogService {
           is_demo: opts.isDemo ? 1 : 0,
           created_at: now,
           updated_at: now,
+          archived_at: null,
         },
         skus,
         prices,
@@ -119,4 +120,78 @@ export class CatalogService {
         .map((s) => ({ id: s.id, code: s.code, name: s.name, priceFen: s.price_fen, currency: s.currency, stock: s.stock })),
     }));
   }
+
+  // ---------- for other modules (orders, promotions, flash sales) ----------
+  // These take an optional transaction so an order's stock moves commit with the order.
+
+  /** What pricing and orders need to know about SKUs; unknown ids are simply absent. */
+  async skuSnapshots(skuIds: readonly string[], exec: Kysely<DB> = this.deps.db): Promise<Map<string, SkuSnapshot>> {
+    const rows = await this.store.skuSnapshots(exec, [...new Set(skuIds)]);
+    return new Map(
+      rows.map((r) => [
+        r.sku_id,
+        {
+          skuId: r.sku_id,
+          productId: r.product_id,
+          brandId: r.brand_id,
+          title: r.title,
+          skuName: r.sku_name,
+          priceFen: r.price_fen,
+          currency: r.currency as 'CNY',
+          stock: r.stock,
+          tags: JSON.parse(r.tags_json) as string[],
+          image: (JSON.parse(r.images_json) as string[])[0] ?? null,
+          archived: r.archived_at !== null,
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Takes `quantity` units of a SKU's stock if that many are there, in one conditional UPDATE
+   * (atomic on both databases: never below zero, never two takers for the same unit).
+   */
+  async takeStock(exec: Kysely<DB>, skuId: string, quantity: number): Promise<boolean> {
+    assertQuantity(quantity);
+    return this.store.takeStock(exec, skuId, quantity, this.deps.clock.now().toISOString());
+  }
+
+  /** Puts units back (an unpaid order expired or was cancelled, a return was received). */
+  async returnStock(exec: Kysely<DB>, skuId: string, quantity: number): Promise<void> {
+    assertQuantity(quantity);
+    await this.store.returnStock(exec, skuId, quantity, this.deps.clock.now().toISOString());
+  }
+
+  /** Appends the unit prices an order actually charged (kind 'charged') to each SKU's price history. */
+  async recordChargedPrices(exec: Kysely<DB>, orderId: string, entries: readonly { skuId: string; unitPriceFen: number; currency: 'CNY' }[]): Promise<void> {
+    const at = this.deps.clock.now().toISOString();
+    const rows = entries.map((e) => ({ id: this.deps.ids(), sku_id: e.skuId, price_fen: e.unitPriceFen, currency: e.currency, from_at: at, kind: 'charged' as const, order_id: orderId }));
+    await this.store.insertPriceHistory(exec, rows);
+  }
+
+  /**
+   * The lowest unit price actually charged for a SKU in [since, until): what a crossed-out
+   * "original price / 原价" may at most show (PRICING.md, Honesty). null when nothing was charged.
+   */
+  async lowestChargedPrice(skuId: string, sinceIso: string, untilIso: string): Promise<number | null> {
+    return this.store.lowestCharged(skuId, sinceIso, untilIso);
+  }
+}
+
+export interface SkuSnapshot {
+  skuId: string;
+  productId: string;
+  brandId: string | null;
+  title: string;
+  skuName: string;
+  priceFen: number;
+  currency: 'CNY';
+  stock: number;
+  tags: string[];
+  image: string | null;
+  archived: boolean;
+}
+
+function assertQuantity(q: number): void {
+  if (!Number.isSafeInteger(q) || q <= 0) throw new RangeError('quantity must be a positive integer');
 }

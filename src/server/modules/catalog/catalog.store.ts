@@ -26,4 +26,56 @@ export class CatalogStore {
     if (skus.length) await exec.insertInto('skus').values(skus).execute();
     if (prices.length) await exec.insertInto('sku_price_history').values(prices).execute();
   }
+
+  skuSnapshots(exec: Kysely<DB>, skuIds: string[]) {
+    if (skuIds.length === 0) return Promise.resolve([]);
+    return exec
+      .selectFrom('skus')
+      .innerJoin('products', 'products.id', 'skus.product_id')
+      .select([
+        'skus.id as sku_id',
+        'skus.product_id',
+        'products.brand_id',
+        'products.title',
+        'skus.name as sku_name',
+        'skus.price_fen',
+        'skus.currency',
+        'skus.stock',
+        'products.tags_json',
+        'products.images_json',
+        'products.archived_at',
+      ])
+      .where('skus.id', 'in', skuIds)
+      .execute();
+  }
+  async takeStock(exec: Kysely<DB>, skuId: string, quantity: number, now: string): Promise<boolean> {
+    const r = await exec
+      .updateTable('skus')
+      .set((eb) => ({ stock: eb('stock', '-', quantity), updated_at: now }))
+      .where('id', '=', skuId)
+      .where('stock', '>=', quantity)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+  async returnStock(exec: Kysely<DB>, skuId: string, quantity: number, now: string): Promise<void> {
+    await exec
+      .updateTable('skus')
+      .set((eb) => ({ stock: eb('stock', '+', quantity), updated_at: now }))
+      .where('id', '=', skuId)
+      .execute();
+  }
+  async insertPriceHistory(exec: Kysely<DB>, rows: SkuPriceHistoryTable[]): Promise<void> {
+    if (rows.length) await exec.insertInto('sku_price_history').values(rows).execute();
+  }
+  async lowestCharged(skuId: string, since: string, until: string): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('sku_price_history')
+      .select((eb) => eb.fn.min<number>('price_fen').as('low'))
+      .where('sku_id', '=', skuId)
+      .where('kind', '=', 'charged')
+      .where('from_at', '>=', since)
+      .where('from_at', '<', until)
+      .executeTakeFirst();
+    return r?.low === null || r?.low === undefined ? null : Number(r.low);
+  }
 }

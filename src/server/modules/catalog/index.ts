@@ -1,2 +1,2 @@
-export { CatalogService } from './catalog.service.js';
+export { CatalogService, type SkuSnapshot } from './catalog.service.js';
 export { catalogRoutes } from './catalog.routes.js';

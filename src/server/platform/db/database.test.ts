@@ -27,7 +27,7 @@ describe.each(dialects())('database on %s', (dialect) => {
     t = await openTestDatabase(dialect);
     const db = t.database.db;
     const now = new Date().toISOString();
-    await db.insertInto('products').values({ id: 'p1', brand_id: null, title: 'T', description: '', category: 'tea', tags_json: '[]', images_json: '[]', is_demo: 0, created_at: now, updated_at: now }).execute();
+    await db.insertInto('products').values({ id: 'p1', brand_id: null, title: 'T', description: '', category: 'tea', tags_json: '[]', images_json: '[]', is_demo: 0, created_at: now, updated_at: now, archived_at: null }).execute();
     const sku = { id: 's1', product_id: 'p1', code: 'C1', name: 'n', attrs_json: '{}', price_fen: 100, currency: 'CNY', stock: 1, created_at: now, updated_at: now };
     await db.insertInto('skus').values(sku).execute();
     await expect(db.insertInto('skus').values({ ...sku, id: 's2' }).execute()).rejects.toThrow();

@@ -1,4 +1,8 @@
 import type { Generated } from 'kysely';
+import type { CatalogShelfTables } from './tables/catalog-shelf.tables.js';
+import type { FlashSaleTables } from './tables/flash-sales.tables.js';
+import type { OrderTables } from './tables/orders.tables.js';
+import type { PromotionTables } from './tables/promotions.tables.js';
 
 /**
  * Typed schema of every table. Portable column types only: text ids, ISO-8601 UTC text
@@ -123,6 +127,8 @@ export interface ProductsTable {
   is_demo: number;
   created_at: string;
   updated_at: string;
+  /** Set when the product is withdrawn from sale (kept for orders and history). Migration 004. */
+  archived_at: string | null;
 }
 
 export interface SkusTable {
@@ -144,6 +150,10 @@ export interface SkuPriceHistoryTable {
   price_fen: number;
   currency: string;
   from_at: string;
+  /** 'list': the SKU's list price from this moment (set or edited); 'charged': a unit price a buyer paid (migration 004). */
+  kind: 'list' | 'charged';
+  /** For 'charged' rows: the order that paid it. */
+  order_id: string | null;
 }
 
 export interface ChatMessagesTable {
@@ -209,7 +219,8 @@ export interface RoomStatsTable {
   updated_at: string;
 }
 
-export interface DB {
+/** Commerce modules declare their tables in tables/*.tables.ts. */
+export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables {
   settings: SettingsTable;
   team_members: TeamMembersTable;
   team_member_roles: TeamMemberRolesTable;

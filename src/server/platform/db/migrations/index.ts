@@ -2,6 +2,10 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-foundation.migration.js';
 import * as m002 from './002-live-room.migration.js';
 import * as m003 from './003-session-details.migration.js';
+import * as m004 from './004-catalog-shelf.migration.js';
+import * as m005 from './005-promotions.migration.js';
+import * as m006 from './006-flash-sales.migration.js';
+import * as m007 from './007-orders.migration.js';
 
 /**
  * Migrations are listed in code (not read from a folder at run time) so the compiled
@@ -11,6 +15,10 @@ export const migrations: Record<string, Migration> = {
   '001-foundation': m001,
   '002-live-room': m002,
   '003-session-details': m003,
+  '004-catalog-shelf': m004,
+  '005-promotions': m005,
+  '006-flash-sales': m006,
+  '007-orders': m007,
 };
 
 export const migrationProvider: MigrationProvider = {

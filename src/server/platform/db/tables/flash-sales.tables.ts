@@ -1,0 +1,42 @@
+/**
+ * Tables of the flash-sales module. Same conventions as db.types.ts. Created by migration 006.
+ *
+ * Invariant (checked by the crash test): for every flash sale,
+ *   stock_left + Σ flash_units of its order lines that are not cancelled = stock_total,
+ * and for every buyer, flash_sale_buyers.quantity = Σ of that buyer's such units <= per_buyer_limit.
+ */
+export type FlashSaleStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
+
+export interface FlashSalesTable {
+  id: string;
+  session_id: string;
+  sku_id: string;
+  /** The flash price of one unit, in fen. */
+  price_fen: number;
+  currency: string;
+  /** Units set aside from the SKU's stock for this sale when it was created. */
+  stock_total: number;
+  /** Units of the pool not yet taken by an order (unpaid orders hold theirs until they expire). */
+  stock_left: number;
+  per_buyer_limit: number;
+  starts_at: string;
+  ends_at: string;
+  status: FlashSaleStatus;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Set when the sale closed and its unsold units went back to the SKU. */
+  returned_at: string | null;
+}
+
+/** Units each buyer holds from a sale (paid or still unpaid), for the per-buyer limit. */
+export interface FlashSaleBuyersTable {
+  flash_sale_id: string;
+  buyer_id: string;
+  quantity: number;
+}
+
+export interface FlashSaleTables {
+  flash_sales: FlashSalesTable;
+  flash_sale_buyers: FlashSaleBuyersTable;
+}
