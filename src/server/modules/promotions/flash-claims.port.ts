@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../platform/db/db.types.js';
+
+/**
+ * How the checkout flow takes flash-sale units (implemented by the flash-sales module).
+ *
+ * Two steps, so a storm of buyers is turned away without touching the database:
+ * 1. `claim` on the fast gate (in-process counters in embedded mode, a Redis Lua script in
+ *    scale-out mode): checks the pool and the buyer's per-buyer limit atomically.
+ * 2. `recordClaim` inside the order's database transaction: the record (conditional
+ *    decrement of the pool and the buyer's count, guarded by CHECK constraints).
+ * If the transaction does not commit, the flow calls `unclaim`. When an order is cancelled or
+ * expires, `releaseClaim` runs in that transaction and `unclaim` after it commits.
+ */
+export type ClaimOutcome =
+  | { ok: true }
+  | { ok: false; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN'; message: string; left: number };
+
+export interface FlashClaims {
+  claim(flashSaleId: string, buyerId: string, units: number): Promise<ClaimOutcome>;
+  unclaim(flashSaleId: string, buyerId: string, units: number): Promise<void>;
+  recordClaim(trx: Kysely<DB>, flashSaleId: string, buyerId: string, units: number): Promise<boolean>;
+  releaseClaim(trx: Kysely<DB>, flashSaleId: string, buyerId: string, units: number): Promise<void>;
+}
