@@ -67,7 +67,7 @@ export function setCsrfToken(scope: CsrfScope, token: string | null): void {
 }
 
 function csrfScopeFor(path: string): CsrfScope {
-  return path.startsWith('/api/viewer/') ? 'viewer' : 'console';
+  return path.startsWith('/api/viewer/') || path.startsWith('/api/live/') || path.startsWith('/api/pay/') ? 'viewer' : 'console';
 }
 
 function readCookie(name: string): string | null {
@@ -103,6 +103,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, QueryValue>;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. a guest's `x-guest-token`). */
+  headers?: Record<string, string>;
 }
 
 function buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {
@@ -167,7 +169,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 export async function apiRequest<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
     const token = csrfTokens[csrfScopeFor(path)] ?? readCookie(CSRF_COOKIE);

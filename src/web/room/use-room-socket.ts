@@ -7,6 +7,7 @@ import {
   type ChatEvent,
   type ClientMessage,
   type ReportReason,
+  type RoomEventPayload,
   type ServerMessage,
 } from './room-protocol';
 import { initialRoomState, roomReducer, type RoomClosedReason, type RoomState } from './room-state';
@@ -55,6 +56,8 @@ export interface RoomSocket {
   report: (messageId: string, reason: ReportReason) => Promise<AckMessage>;
   /** Live comments and deletions, as they arrive. Returns the unsubscribe function. */
   subscribe: (listener: (signal: LiveChatSignal) => void) => () => void;
+  /** Every room event as it arrives in a batch (e.g. commerce events such as `flash`), plus `welcome` on each (re)connect. */
+  subscribeEvents: (listener: (event: RoomEventPayload | { t: 'welcome' }) => void) => () => void;
   dismissError: () => void;
   dismissNotice: () => void;
 }
@@ -139,6 +142,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
   const socketRef = useRef<WebSocket | null>(null);
   const pending = useRef(new Map<string, Pending>());
   const listeners = useRef(new Set<(signal: LiveChatSignal) => void>());
+  const eventListeners = useRef(new Set<(event: RoomEventPayload | { t: 'welcome' }) => void>());
   const guestTokenRef = useRef(guestToken);
   useEffect(() => {
     guestTokenRef.current = guestToken;
@@ -176,6 +180,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           epoch = msg.epoch;
           seq = msg.seq;
           dispatch({ type: 'welcome', welcome: msg });
+          for (const listener of eventListeners.current) listener({ t: 'welcome' });
           break;
         case 'batch': {
           // Replays after a resume may overlap what we already applied.
@@ -185,6 +190,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           for (const e of msg.ev) {
             if (e.t === 'chat') emit({ kind: 'chat', chat: e, mine: false });
             else if (e.t === 'chat.del') emit({ kind: 'deleted', id: e.id });
+            for (const listener of eventListeners.current) listener(e);
           }
           break;
         }
@@ -347,8 +353,15 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
     };
   }, []);
 
+  const subscribeEvents = useCallback((listener: (event: RoomEventPayload | { t: 'welcome' }) => void) => {
+    eventListeners.current.add(listener);
+    return () => {
+      eventListeners.current.delete(listener);
+    };
+  }, []);
+
   const dismissError = useCallback(() => { dispatch({ type: 'dismiss-error' }); }, []);
   const dismissNotice = useCallback(() => { dispatch({ type: 'dismiss-notice' }); }, []);
 
-  return { state, sendChat, sendLike, report, subscribe, dismissError, dismissNotice };
+  return { state, sendChat, sendLike, report, subscribe, subscribeEvents, dismissError, dismissNotice };
 }
