@@ -32,6 +32,7 @@ export const RoomEvent = {
   pin: 'pin',
   settings: 'settings',
   status: 'status',
+  productPin: 'product.pin',
 } as const;
 
 export const chatModes = ['everyone', 'registered', 'followers'] as const;
@@ -83,6 +84,9 @@ export const settingsEventSchema = z.object({ t: z.literal('settings'), chatMode
 export type SettingsEvent = z.infer<typeof settingsEventSchema>;
 export const statusEventSchema = z.object({ t: z.literal('status'), status: sessionStatus });
 export type StatusEvent = z.infer<typeof statusEventSchema>;
+/** "Now explaining / 讲解中": the product the host is presenting (null: none), since when (ms since epoch). */
+export const productPinEventSchema = z.object({ t: z.literal('product.pin'), productId: z.string().nullable(), since: z.number().nullable() });
+export type ProductPinEvent = z.infer<typeof productPinEventSchema>;
 export const roomEventSchema = z.discriminatedUnion('t', [
   chatEventSchema,
   chatDeletedEventSchema,
@@ -91,6 +95,7 @@ export const roomEventSchema = z.discriminatedUnion('t', [
   pinEventSchema,
   settingsEventSchema,
   statusEventSchema,
+  productPinEventSchema,
 ]);
 export type RoomEventPayload = z.infer<typeof roomEventSchema>;
 
