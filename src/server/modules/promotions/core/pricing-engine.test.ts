@@ -88,6 +88,9 @@ describe('price: hand-computed cases from PRICING.md', () => {
     );
     expect(r.lines[0]?.activityFen).toBe(5000 + 2 * 10000);
     expect(r.lines[0]?.notes.join(' ')).toMatch(/other 2 at the regular price/);
+    // The line says which item promotion priced it and how many units got that price.
+    expect(r.lines[0]?.itemSource).toBe('flash');
+    expect(r.lines[0]?.promotedUnits).toBe(1);
   });
 
   it('takes the lowest valid item-level price and ignores expired ones', () => {

@@ -50,6 +50,10 @@ export interface PricedLine {
   allocations: Allocation[];
   paidFen: number;
   notes: string[];
+  /** The item-level promotion that set the activity price (null: the regular price). */
+  itemSource: string | null;
+  /** Units priced by itemSource (a flash sale's units within the buyer's limit and its pool; otherwise every unit). */
+  promotedUnits: number;
 }
 
 export type AdjustmentKind = 'item' | 'threshold' | 'coupon' | 'points';
@@ -93,17 +97,18 @@ interface ItemQuote {
   promo: ItemPromotion;
   fen: number;
   note: string;
+  units: number;
 }
 
 function quoteItem(p: ItemPromotion, line: CartLine, buyer: Buyer): ItemQuote | { reason: string } {
   const regular = line.unitPriceFen * line.quantity;
   switch (p.kind) {
     case 'time-limited-price':
-      return { promo: p, fen: Math.min(p.priceFen, line.unitPriceFen) * line.quantity, note: `${p.id}: time-limited price ${yuan(p.priceFen)} each` };
+      return { promo: p, fen: Math.min(p.priceFen, line.unitPriceFen) * line.quantity, note: `${p.id}: time-limited price ${yuan(p.priceFen)} each`, units: line.quantity };
     case 'item-discount': {
       const offEach = Math.floor((line.unitPriceFen * p.percentOff + 50) / 100);
       const capped = p.maxOffFenPerUnit === undefined ? offEach : Math.min(offEach, p.maxOffFenPerUnit);
-      return { promo: p, fen: regular - capped * line.quantity, note: `${p.id}: ${p.percentOff}% off, ${yuan(capped)} off each` };
+      return { promo: p, fen: regular - capped * line.quantity, note: `${p.id}: ${p.percentOff}% off, ${yuan(capped)} off each`, units: line.quantity };
     }
     case 'flash-sale': {
       const bought = buyer.purchasedQty?.[line.skuId] ?? 0;
@@ -118,7 +123,7 @@ function quoteItem(p: ItemPromotion, line: CartLine, buyer: Buyer): ItemQuote | 
         rest > 0
           ? `${p.id}: flash-sale price ${yuan(price)} for ${units} unit(s); the other ${rest} at the regular price ${yuan(line.unitPriceFen)} (limit ${p.perBuyerLimit} per buyer)`
           : `${p.id}: flash-sale price ${yuan(price)} each`;
-      return { promo: p, fen: price * units + line.unitPriceFen * rest, note };
+      return { promo: p, fen: price * units + line.unitPriceFen * rest, note, units };
     }
   }
 }
@@ -292,6 +297,7 @@ export function price(input: PricingInput): PricingResult {
 
   // 1. Item level: lowest valid price per line.
   const notes: string[][] = lines.map(() => []);
+  const itemSources: { source: string | null; units: number }[] = lines.map(() => ({ source: null, units: 0 }));
   const activity = lines.map((line, i) => {
     const regular = line.unitPriceFen * line.quantity;
     let best: ItemQuote | undefined;
@@ -317,6 +323,7 @@ export function price(input: PricingInput): PricingResult {
     if (best && best.fen < regular) {
       notes[i]?.push(best.note);
       adjustments.push({ source: best.promo.id, kind: 'item', fen: regular - best.fen, reason: `${best.note} on ${line.lineId}` });
+      itemSources[i] = { source: best.promo.id, units: best.units };
       return best.fen;
     }
     return regular;
@@ -402,6 +409,8 @@ export function price(input: PricingInput): PricingResult {
     allocations: allocations[i] ?? [],
     paidFen: remaining[i] ?? 0,
     notes: notes[i] ?? [],
+    itemSource: itemSources[i]?.source ?? null,
+    promotedUnits: itemSources[i]?.units ?? 0,
   }));
   const result: PricingResult = {
     currency: 'CNY',
