@@ -54,6 +54,21 @@ export class SessionsService {
     return { id: row.id, status: row.status as SessionStatus, brandId: row.brand_id, visibility: row.visibility, title: row.title };
   }
 
+  /**
+   * For other modules (promotions: "first 30 minutes" windows): when the session last went
+   * live (null if never) and its scheduled start. The transition log is the record.
+   */
+  async liveTimes(id: string): Promise<{ wentLiveAt: string | null; scheduledStart: string | null; brandId: string | null; status: SessionStatus }> {
+    const row = await this.store.findById(id);
+    if (!row) throw notFound('Session');
+    return { wentLiveAt: await this.store.lastWentLive(id), scheduledStart: row.scheduled_start, brandId: row.brand_id, status: row.status as SessionStatus };
+  }
+
+  /** Titles of sessions (other modules list them without reading our tables). */
+  async titles(ids: string[]): Promise<Map<string, string>> {
+    return this.store.titles([...new Set(ids)]);
+  }
+
   /** Other modules (video, compliance) add vetoes on transitions here. */
   addVeto(veto: TransitionVeto): void {
     this.vetoes.push(veto);

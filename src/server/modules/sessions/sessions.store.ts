@@ -30,6 +30,24 @@ export class SessionsStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  async lastWentLive(id: string): Promise<string | null> {
+    const r = await this.db
+      .selectFrom('live_session_transitions')
+      .select('at')
+      .where('session_id', '=', id)
+      .where('to_status', '=', 'live')
+      .orderBy('at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.at ?? null;
+  }
+
+  async titles(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('live_sessions').select(['id', 'title']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+
   async logTransition(exec: Kysely<DB>, row: LiveSessionTransitionsTable): Promise<void> {
     await exec.insertInto('live_session_transitions').values(row).execute();
   }

@@ -31,6 +31,12 @@ export class ViewersService {
     return v && v.status === 'active' ? { kind: 'viewer', id: v.id, nickname: v.nickname, sessionId } : null;
   }
 
+  /** For other modules (coupons issued by hand): active viewers by id or nickname (case-insensitive); unknown ones are absent. */
+  async findViewers(q: { ids?: readonly string[]; nicknames?: readonly string[] }): Promise<Viewer[]> {
+    const rows = await this.store.findMany([...new Set(q.ids ?? [])], [...new Set((q.nicknames ?? []).map(nicknameKey))]);
+    return rows.filter((r) => r.status === 'active').map((r) => ({ id: r.id, nickname: r.nickname }));
+  }
+
   async signUp(ctx: Ctx, nickname: string, password: string, userAgent: string | null, opts: { isDemo?: boolean } = {}): Promise<{ viewer: Viewer; session: IssuedSession }> {
     const id = this.deps.ids();
     const hash = await hashPassword(password);

@@ -9,6 +9,14 @@ export class ViewersStore {
   findByKey(key: string) {
     return this.db.selectFrom('viewers').selectAll().where('nickname_key', '=', key).executeTakeFirst();
   }
+  async findMany(ids: string[], keys: string[]) {
+    if (ids.length === 0 && keys.length === 0) return [];
+    return this.db
+      .selectFrom('viewers')
+      .selectAll()
+      .where((eb) => eb.or([...(ids.length ? [eb('id', 'in', ids)] : []), ...(keys.length ? [eb('nickname_key', 'in', keys)] : [])]))
+      .execute();
+  }
   /** Returns false when the nickname is taken (unique index), without a half-written row. */
   async insert(row: ViewersTable): Promise<boolean> {
     const res = await this.db
