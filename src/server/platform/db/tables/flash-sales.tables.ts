@@ -2,7 +2,7 @@
  * Tables of the flash-sales module. Same conventions as db.types.ts. Created by migration 006.
  *
  * Invariant (checked by the crash test): for every flash sale,
- *   stock_left + Σ flash_units of its order lines that are not cancelled = stock_total,
+ *   stock_left + stock_returned + Σ flash_units of its order lines that are not cancelled = stock_total,
  * and for every buyer, flash_sale_buyers.quantity = Σ of that buyer's such units <= per_buyer_limit.
  */
 export type FlashSaleStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
@@ -18,6 +18,8 @@ export interface FlashSalesTable {
   stock_total: number;
   /** Units of the pool not yet taken by an order (unpaid orders hold theirs until they expire). */
   stock_left: number;
+  /** Units given back to the SKU's stock: the unsold pool at close, and units released after it. */
+  stock_returned: number;
   per_buyer_limit: number;
   starts_at: string;
   ends_at: string;
@@ -25,7 +27,9 @@ export interface FlashSalesTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
-  /** Set when the sale closed and its unsold units went back to the SKU. */
+  opened_at: string | null;
+  closed_at: string | null;
+  /** Set when the sale closed (or was cancelled) and its unsold units went back to the SKU. */
   returned_at: string | null;
 }
 
@@ -34,9 +38,21 @@ export interface FlashSaleBuyersTable {
   flash_sale_id: string;
   buyer_id: string;
   quantity: number;
+  /** The sale's per-buyer limit (CHECK quantity <= max_quantity). */
+  max_quantity: number;
+}
+
+/** A claim recorded with an order (scale-out mode): the token of its Redis hold. */
+export interface FlashSaleClaimsTable {
+  token: string;
+  flash_sale_id: string;
+  buyer_id: string;
+  units: number;
+  created_at: string;
 }
 
 export interface FlashSaleTables {
   flash_sales: FlashSalesTable;
   flash_sale_buyers: FlashSaleBuyersTable;
+  flash_sale_claims: FlashSaleClaimsTable;
 }

@@ -1,0 +1,41 @@
+/**
+ * The fast gate in front of the record: per sale, the units left in the pool and each buyer's
+ * units, checked and changed atomically, so a storm of buyers is answered without touching the
+ * database. Two adapters: in-process counters (embedded) and a Redis Lua script (scale-out).
+ *
+ * A claim returns a token naming its hold. The hold is "in flight" until it is settled (its
+ * order committed with it) or unclaimed (the order did not commit). Counters include in-flight
+ * holds; the database (the record) counts only committed ones.
+ */
+export type GateRefusal = 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN';
+export type GateClaim = { ok: true; token: string } | { ok: false; code: GateRefusal; left: number };
+
+export interface GateSaleState {
+  id: string;
+  open: boolean;
+  /** Units left in the pool (the record's stock_left, minus holds in flight). */
+  left: number;
+  perBuyerLimit: number;
+  /** Units each buyer holds (the record's quantity, plus holds in flight). */
+  buyers: ReadonlyMap<string, number>;
+}
+
+export interface FlashGate {
+  readonly kind: 'memory' | 'redis';
+  /** Sets a sale's counters (created, loaded at boot, reconciled). */
+  load(state: GateSaleState): Promise<void>;
+  /** Opens or shuts a sale's gate (claims on a shut gate get NOT_OPEN). */
+  setOpen(saleId: string, open: boolean): Promise<void>;
+  /** Forgets a sale (closed or cancelled: the record answers from now on). */
+  drop(saleId: string): Promise<void>;
+  claim(saleId: string, buyerId: string, units: number): Promise<GateClaim>;
+  /** Undoes a claim: with its token if it is still in flight, without one for units given back later (a cancelled order). */
+  unclaim(saleId: string, buyerId: string, units: number, token: string | null): Promise<void>;
+  /** The hold's order committed: it is no longer in flight (counters unchanged). */
+  settle(saleId: string, token: string): Promise<void>;
+  /** Units left per sale (sales the gate does not know are absent). */
+  left(saleIds: readonly string[]): Promise<Map<string, number>>;
+  /** Holds in flight for a sale (0 = the gate and the record agree). */
+  inFlight(saleId: string): Promise<number>;
+  close(): Promise<void>;
+}
