@@ -15,6 +15,10 @@ import { SessionsPage } from './console/sessions-page';
 import { SignInPage } from './console/signin-page';
 import { TeamPage } from './console/team-page';
 import { ViewerPage } from './viewer/viewer-page';
+import { CheckoutPage } from './viewer/checkout/checkout-page';
+import { OrderDetailPage } from './orders/order-detail-page';
+import { OrdersPage } from './orders/orders-page';
+import { SandboxPayPage } from './orders/sandbox-pay-page';
 
 // The route and the permission of each console page come from its nav item.
 const CONSOLE_PAGES: Record<ConsolePageKey, ComponentType> = {
@@ -30,6 +34,10 @@ export function AppRoutes() {
       <Route path="/" element={<Navigate to="/console" replace />} />
       {/* Viewers never need the team session check, so the console auth provider only wraps /console. */}
       <Route path="/live/:id" element={<ViewerPage />} />
+      <Route path="/live/:id/checkout" element={<CheckoutPage />} />
+      <Route path="/pay/sandbox/:ref" element={<SandboxPayPage />} />
+      <Route path="/orders" element={<OrdersPage />} />
+      <Route path="/orders/:id" element={<OrderDetailPage />} />
       <Route path="/console/*" element={<ConsoleRoutes />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

@@ -19,6 +19,8 @@ import { LikeButton } from './like-button';
 import { LiveChatPanel } from './live-chat-panel';
 import { freshGuestToken, identityKeyOf, useViewerIdentity, type ViewerIdentity } from './use-viewer-identity';
 import { ViewerAuthPanel } from './viewer-auth-panel';
+import { CartButton, CartDrawer } from './cart/cart-drawer';
+import { FlashSaleCards } from './flash/flash-card';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -98,6 +100,8 @@ function LiveRoom({
   });
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;
+  const [cartOpen, setCartOpen] = useState(false);
+  const closeCart = useCallback(() => { setCartOpen(false); }, []);
 
   const goToSignIn = useCallback(() => {
     const panel = authRef.current;
@@ -116,12 +120,15 @@ function LiveRoom({
         onNeedSignIn={goToSignIn}
       />
       <div className="viewer-side">
+        <FlashSaleCards sessionId={session.id} invite={invite} room={room} identity={identity} onNeedSignIn={goToSignIn} />
         <LiveChatPanel room={room} identity={identity} onSignIn={goToSignIn} />
         <div ref={authRef} className="viewer-auth-anchor">
           <ViewerAuthPanel identity={identity} onSignIn={onSignIn} onSignUp={onSignUp} onSignOut={onSignOut} />
         </div>
       </div>
       <SessionInfo session={session} status={status} />
+      <CartButton sessionId={session.id} onOpen={() => { setCartOpen(true); }} />
+      <CartDrawer sessionId={session.id} invite={invite} identity={identity} open={cartOpen} onClose={closeCart} onNeedSignIn={goToSignIn} />
     </main>
   );
 }

@@ -1,0 +1,222 @@
+// The viewer's commerce API: cart quote (promotions), flash sales, orders and the sandbox
+// payment page. Types only come from the server side (no zod in the bundle).
+import type { CartQuote } from '../../server/modules/promotions/cart-quote.types.js';
+import type { PricingResult } from '../../server/modules/promotions/core/pricing-engine.js';
+import { ApiError, CLIENT_ERROR_CODES, api, type RequestOptions } from './api-client';
+
+export type { CartQuote, PricingResult };
+
+export interface CartLineRequest {
+  skuId: string;
+  quantity: number;
+  flashSaleId?: string;
+}
+
+export type FlashSaleStatus = 'scheduled' | 'open' | 'closed' | 'sold_out' | 'cancelled';
+
+/** GET /api/live/:id/flash-sales (H3's list for the audience). */
+export interface FlashSale {
+  id: string;
+  skuId: string;
+  productId: string;
+  title: string;
+  skuName: string;
+  image: string | null;
+  priceFen: number;
+  regularPriceFen: number;
+  perBuyerLimit: number;
+  startsAt: string;
+  endsAt: string;
+  status: FlashSaleStatus | string;
+  left: number;
+  total: number;
+}
+
+/** The room's `{t:'flash'}` event: the sale's state now. */
+export interface FlashEvent {
+  t: 'flash';
+  id: string;
+  status: string;
+  startsAt: string | number;
+  endsAt: string | number;
+  left: number;
+  total: number;
+}
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  region: string;
+  street: string;
+}
+
+export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'delivered' | 'cancelled';
+
+export interface OrderLine {
+  id: string;
+  skuId: string;
+  productId?: string;
+  title: string;
+  skuName: string;
+  quantity: number;
+  unitPriceFen: number;
+  activityFen?: number;
+  paidFen: number;
+  allocations?: { source: string; fen: number }[];
+  flashSaleId?: string | null;
+  flashUnits?: number;
+  isGift?: boolean;
+  returnedQty?: number;
+}
+
+export interface OrderHistoryEntry {
+  from?: string | null;
+  to: string;
+  at: string;
+  actorKind?: string;
+  reason?: string | null;
+}
+
+export interface OrderReturn {
+  id: string;
+  status: string;
+  refundFen?: number;
+  lines?: { lineId: string; quantity: number; refundFen?: number }[];
+  createdAt?: string;
+}
+
+export interface ViewerOrder {
+  id: string;
+  sessionId: string | null;
+  status: OrderStatus | string;
+  currency: string;
+  regularFen?: number;
+  totalFen: number;
+  pointsUsed?: number;
+  payBy?: string;
+  createdAt: string;
+  paidAt?: string | null;
+  shippedAt?: string | null;
+  deliveredAt?: string | null;
+  carrier?: string | null;
+  trackingNo?: string | null;
+  address?: string | null;
+  addressMasked?: string | null;
+  lines: OrderLine[];
+  pricing?: PricingResult;
+  history?: OrderHistoryEntry[];
+  returns?: OrderReturn[];
+  payment?: { provider?: string; checkoutUrl?: string; ref?: string; status?: string } | null;
+}
+
+export interface PlaceOrderBody {
+  lines: CartLineRequest[];
+  usePoints: boolean;
+  expectedTotalFen: number;
+  idempotencyKey: string;
+  address: ShippingAddress;
+}
+
+export interface PlaceOrderReply {
+  order: ViewerOrder;
+  payment: { provider: string; checkoutUrl: string };
+}
+
+export interface SandboxPayment {
+  ref: string;
+  orderId: string;
+  amountFen: number;
+  currency: string;
+  status: string;
+  title?: string;
+  summary?: string;
+  lines?: { title: string; skuName?: string; quantity: number }[];
+  payBy?: string;
+}
+
+const enc = encodeURIComponent;
+
+/** Unwraps `{items}` / `{orders}` / a bare array: the list shapes a route may answer with. */
+function listOf<T>(body: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === 'object') {
+    for (const k of [...keys, 'items']) {
+      const v = (body as Record<string, unknown>)[k];
+      if (Array.isArray(v)) return v as T[];
+    }
+  }
+  return [];
+}
+
+/** `{order}` or the order itself. */
+function orderOf(body: unknown): ViewerOrder {
+  if (body && typeof body === 'object' && 'order' in body && typeof (body as { order: unknown }).order === 'object') {
+    return (body as { order: ViewerOrder }).order;
+  }
+  return body as ViewerOrder;
+}
+
+export interface AudienceAuth {
+  /** A guest's token (signed-in viewers use their cookie). */
+  guestToken?: string | null;
+}
+
+function authHeaders(auth: AudienceAuth | undefined): Pick<RequestOptions, 'headers'> {
+  return auth?.guestToken ? { headers: { 'x-guest-token': auth.guestToken } } : {};
+}
+
+export const commerceApi = {
+  quote: (sessionId: string, body: { lines: CartLineRequest[]; usePoints: boolean }, auth?: AudienceAuth, signal?: AbortSignal) =>
+    api.post<CartQuote>(`/api/live/${enc(sessionId)}/cart/quote`, body, { signal, ...authHeaders(auth) }),
+
+  /** The room's flash sales, and the server's clock (the Date header, or `now` when the body has it) for the countdowns. */
+  flashSales: async (sessionId: string, auth?: AudienceAuth, signal?: AbortSignal): Promise<{ sales: FlashSale[]; serverOffsetMs: number }> => {
+    const sentAt = Date.now();
+    const res = await fetch(`/api/live/${enc(sessionId)}/flash-sales`, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(auth?.guestToken ? { 'x-guest-token': auth.guestToken } : {}) },
+      signal,
+    }).catch((cause: unknown) => {
+      if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+      throw new ApiError({ status: 0, code: CLIENT_ERROR_CODES.network, message: 'Network error' });
+    });
+    const receivedAt = Date.now();
+    if (!res.ok) throw new ApiError({ status: res.status, code: res.status === 404 ? 'NOT_FOUND' : CLIENT_ERROR_CODES.badResponse, message: `HTTP ${String(res.status)}` });
+    const body = (await res.json()) as unknown;
+    const mid = (sentAt + receivedAt) / 2;
+    const stated = body && typeof body === 'object' && !Array.isArray(body) ? ((body as Record<string, unknown>).now ?? (body as Record<string, unknown>).serverTime) : undefined;
+    const statedMs = typeof stated === 'number' ? stated : typeof stated === 'string' ? Date.parse(stated) : NaN;
+    const headerMs = Date.parse(res.headers.get('date') ?? '');
+    let offset = 0;
+    if (Number.isFinite(statedMs)) offset = statedMs - mid;
+    else if (Number.isFinite(headerMs)) {
+      // The Date header has whole seconds (the server's clock 0-1 s before it sent it): only a
+      // clock that is off by more than that is corrected.
+      const off = headerMs + 500 - mid;
+      offset = Math.abs(off) > 1500 ? off : 0;
+    }
+    return { sales: listOf<FlashSale>(body, 'flashSales', 'sales'), serverOffsetMs: Math.round(offset) };
+  },
+
+  placeOrder: (sessionId: string, body: PlaceOrderBody) => api.post<PlaceOrderReply>(`/api/live/${enc(sessionId)}/orders`, body),
+
+  myOrders: async (signal?: AbortSignal): Promise<ViewerOrder[]> => listOf<ViewerOrder>(await api.get<unknown>('/api/viewer/orders', { signal }), 'orders'),
+  order: async (id: string, signal?: AbortSignal): Promise<ViewerOrder> => orderOf(await api.get<unknown>(`/api/viewer/orders/${enc(id)}`, { signal })),
+  cancel: async (id: string) => orderOf(await api.post<unknown>(`/api/viewer/orders/${enc(id)}/cancel`, {})),
+  confirmReceipt: async (id: string) => orderOf(await api.post<unknown>(`/api/viewer/orders/${enc(id)}/confirm-receipt`, {})),
+  requestReturn: (id: string, body: { lines: { lineId: string; quantity: number }[]; reason?: string }) =>
+    api.post<unknown>(`/api/viewer/orders/${enc(id)}/returns`, body),
+
+  sandbox: (ref: string, signal?: AbortSignal) => api.get<SandboxPayment>(`/api/pay/sandbox/${enc(ref)}`, { signal }),
+  completeSandbox: (ref: string, outcome: 'succeed' | 'fail') =>
+    api.post<{ status?: string; orderId?: string; redirectUrl?: string }>(`/api/pay/sandbox/${enc(ref)}/complete`, { outcome }),
+};
+
+/** One key per checkout attempt: a retried or double-clicked "Pay" reuses it (one order). */
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

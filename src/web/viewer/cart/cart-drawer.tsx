@@ -1,0 +1,198 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { describeError } from '../../api/describe-error';
+import type { CartQuote } from '../../api/commerce-api';
+import { CloseButton } from '../../components/close-button';
+import type { ViewerIdentity } from '../use-viewer-identity';
+import '../../styles/commerce.css';
+import { setQuantity, useCart, type CartItem } from './cart-store';
+import { PriceExplanation, useMoney } from './price-explanation';
+import { useCartQuote } from './use-cart-quote';
+import { usePointsPreference } from './use-points-preference';
+
+/** The quote line for a cart item (same SKU and flash sale), else the one at the same position. */
+export function quoteLineFor(quote: CartQuote | null, item: CartItem, index: number) {
+  if (!quote) return undefined;
+  return (
+    quote.lines.find((l) => l.skuId === item.skuId && (l.flashSaleId ?? null) === (item.flashSaleId ?? null)) ??
+    quote.lines.find((l) => l.skuId === item.skuId) ??
+    quote.lines[index]
+  );
+}
+
+/** The floating cart button with the number of units in the cart. */
+export function CartButton({ sessionId, onOpen }: { sessionId: string; onOpen: () => void }) {
+  const { t } = useTranslation();
+  const items = useCart(sessionId);
+  const units = items.reduce((s, i) => s + i.quantity, 0);
+  return (
+    <button type="button" className="cart-button" onClick={onOpen} data-testid="cart-button" data-count={units} aria-label={t('orders.viewer.cart.open', { count: units })}>
+      <span aria-hidden="true" className="cart-glyph">
+        🛒
+      </span>
+      <span className="cart-button-label">{t('orders.viewer.cart.title')}</span>
+      {units > 0 && (
+        <span className="cart-count" data-testid="cart-count">
+          {units}
+        </span>
+      )}
+    </button>
+  );
+}
+
+/** The cart: steppers, the server's explained price on every change, and the way to checkout. */
+export function CartDrawer({
+  sessionId,
+  invite,
+  identity,
+  open,
+  onClose,
+  onNeedSignIn,
+}: {
+  sessionId: string;
+  invite?: string | null;
+  identity: ViewerIdentity;
+  open: boolean;
+  onClose: () => void;
+  onNeedSignIn: () => void;
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const items = useCart(sessionId);
+  const [usePoints, setUsePoints] = usePointsPreference();
+  const signedIn = identity.kind === 'viewer';
+  const { quote, loading, error } = useCartQuote(sessionId, items, identity, usePoints, open);
+  const money = useMoney();
+  const panelRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    panelRef.current?.focus();
+    return () => {
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open, onClose]);
+
+  if (!open) return null;
+  const fresh = quote && quote.lines.length === items.length ? quote : null;
+
+  return (
+    <div className="drawer-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
+      <aside className="drawer" role="dialog" aria-modal="true" aria-label={t('orders.viewer.cart.title')} ref={panelRef} tabIndex={-1} data-testid="cart-drawer">
+        <header className="drawer-head">
+          <h2>{t('orders.viewer.cart.title')}</h2>
+          {loading && <span className="spinner spinner-sm" aria-label={t('orders.viewer.cart.pricing')} data-testid="cart-pricing" />}
+          <div className="header-spacer" />
+          <CloseButton onClose={onClose} />
+        </header>
+
+        <div className="drawer-body">
+          {items.length === 0 ? (
+            <p className="muted drawer-empty" data-testid="cart-empty">
+              {t('orders.viewer.cart.empty')}
+            </p>
+          ) : (
+            <ul className="cart-items" data-testid="cart-items">
+              {items.map((item, i) => {
+                const line = quoteLineFor(quote, item, i);
+                const priced = line && quote ? quote.pricing.lines.find((p) => p.lineId === line.lineId) : undefined;
+                return (
+                  <li key={`${item.skuId}-${item.flashSaleId ?? ''}`} className="cart-item" data-testid="cart-item" data-sku-id={item.skuId} data-flash={item.flashSaleId ? 'yes' : 'no'}>
+                    {line?.image ? <img className="cart-thumb" src={line.image} alt="" /> : <span className="cart-thumb cart-thumb-empty" aria-hidden="true" />}
+                    <div className="cart-item-main">
+                      <p className="cart-item-title">
+                        {item.flashSaleId && <span className="flash-tag">{t('flash.viewer.tag')}</span>}
+                        {line?.title ?? t('orders.viewer.cart.loadingItem')}
+                      </p>
+                      {line && <p className="muted small">{line.skuName}</p>}
+                      {priced && (
+                        <p className="cart-item-price">
+                          {priced.activityFen < priced.regularFen && <s className="muted">{money(priced.regularFen)}</s>}{' '}
+                          <strong>{money(priced.activityFen)}</strong>
+                        </p>
+                      )}
+                      {priced?.notes.map((n, k) => (
+                        <p key={k} className="explain-note" data-testid="cart-line-note">
+                          {n}
+                        </p>
+                      ))}
+                    </div>
+                    <div className="stepper" role="group" aria-label={t('orders.viewer.cart.quantity')}>
+                      <button type="button" className="btn btn-sm" aria-label={t('orders.viewer.cart.less')} data-testid="qty-minus" onClick={() => { setQuantity(sessionId, item, item.quantity - 1); }}>
+                        −
+                      </button>
+                      <span className="stepper-value" data-testid="qty-value">
+                        {item.quantity}
+                      </span>
+                      <button type="button" className="btn btn-sm" aria-label={t('orders.viewer.cart.more')} data-testid="qty-plus" disabled={item.quantity >= 99} onClick={() => { setQuantity(sessionId, item, item.quantity + 1); }}>
+                        +
+                      </button>
+                    </div>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+
+          {error != null && items.length > 0 && (
+            <p className="form-error" role="alert" data-testid="cart-error">
+              {describeError(t, error, 'viewer')}
+            </p>
+          )}
+
+          {signedIn && items.length > 0 && (
+            <label className="points-toggle">
+              <input type="checkbox" checked={usePoints} onChange={(e) => { setUsePoints(e.target.checked); }} data-testid="use-points" />
+              {t('orders.viewer.cart.usePoints')}
+            </label>
+          )}
+
+          {fresh && (
+            <PriceExplanation pricing={fresh.pricing} gifts={fresh.gifts} couponCount={fresh.couponIds.length} showLines={false} testId="cart-explanation" />
+          )}
+          {!signedIn && items.length > 0 && (
+            <p className="muted small" data-testid="cart-guest-preview">
+              {t('orders.viewer.cart.guestPreview')}
+            </p>
+          )}
+        </div>
+
+        {items.length > 0 && (
+          <footer className="drawer-foot">
+            {signedIn ? (
+              <button
+                type="button"
+                className="btn btn-primary btn-block"
+                data-testid="cart-checkout"
+                disabled={!fresh}
+                onClick={() => {
+                  onClose();
+                  navigate(`/live/${encodeURIComponent(sessionId)}/checkout${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`);
+                }}
+              >
+                {fresh ? t('orders.viewer.cart.checkoutTotal', { total: money(fresh.pricing.totalFen) }) : t('orders.viewer.cart.checkout')}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="btn btn-primary btn-block"
+                data-testid="cart-signin"
+                onClick={() => {
+                  onClose();
+                  onNeedSignIn();
+                }}
+              >
+                {t('orders.viewer.cart.signInToBuy')}
+              </button>
+            )}
+          </footer>
+        )}
+      </aside>
+    </div>
+  );
+}
