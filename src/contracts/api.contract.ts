@@ -167,26 +167,8 @@ export const staffBody = z.strictObject({
     .max(50, 'expected at most 50 assignments'),
 });
 
-// --- catalog -----------------------------------------------------------------------
-export const skuSchema = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  priceFen: z.number().int(),
-  currency: z.string(),
-  stock: z.number().int(),
-});
-export const productSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  description: z.string(),
-  category: z.string(),
-  tags: z.array(z.string()),
-  brandName: z.string().nullable(),
-  isDemo: z.boolean(),
-  skus: z.array(skuSchema),
-});
-export const productListReply = z.object({ items: z.array(productSchema) });
+// --- catalog (defined in catalog.contract.ts) --------------------------------------
+export { productSchema, productListReply, skuSchema } from './catalog.contract.js';
 
 // --- viewers -----------------------------------------------------------------------
 export const nicknameSchema = z

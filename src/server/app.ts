@@ -30,7 +30,7 @@ import type { ThrottleStore } from './platform/throttle/throttle.port.js';
 import { RedisThrottleStore } from './platform/throttle/throttle.redis.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
-import { CatalogService, catalogRoutes } from './modules/catalog/index.js';
+import { CatalogService, ShelfService, catalogRoutes, shelfRoutes } from './modules/catalog/index.js';
 import { SessionsService, sessionRoutes } from './modules/sessions/index.js';
 import { TeamService, teamRoutes } from './modules/team/index.js';
 import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
@@ -59,6 +59,7 @@ export interface Services {
   team: TeamService;
   viewers: ViewersService;
   catalog: CatalogService;
+  shelf: ShelfService;
   sessions: SessionsService;
   room: RoomService;
   hub: RoomHub;
@@ -157,10 +158,22 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     onError: (err, where) => logError(err, where),
   });
   late.room = roomService;
+  const shelf = new ShelfService({
+    db: database.db,
+    clock,
+    ids,
+    audit,
+    catalog,
+    sessions,
+    publish: (sessionId, event) => hub.publishEvent(sessionId, event),
+    lowStockThreshold: config.lowStockThreshold,
+    onError: (err, where) => logError(err, where),
+  });
   const services: Services = {
     audit,
     auth,
     catalog,
+    shelf,
     team,
     viewers: new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') }),
     sessions,
@@ -262,6 +275,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(viewerRoutes(services.viewers, cookies));
   await app.register(auditRoutes(services.audit));
   await app.register(catalogRoutes(services.catalog));
+  await app.register(shelfRoutes(services.shelf));
   await app.register(sessionRoutes(services.sessions));
   await app.register(roomRoutes(services.room));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });

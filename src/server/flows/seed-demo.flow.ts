@@ -84,7 +84,8 @@ export async function seedDemo(services: Services, clock: Clock): Promise<DemoSe
   }
   const brandId = await services.catalog.createBrand(ctx, DEMO_BRAND, { isDemo: true });
   const products = demoProducts(brandId);
-  for (const p of products) await services.catalog.createProduct(ctx, p, { isDemo: true });
+  const productIds: string[] = [];
+  for (const p of products) productIds.push(await services.catalog.createProduct(ctx, p, { isDemo: true }));
 
   const memberPassword = `demo-${randomBytes(6).toString('base64url')}`;
   const members: DemoSeedResult['members'] = [];
@@ -117,5 +118,7 @@ export async function seedDemo(services: Services, clock: Clock): Promise<DemoSe
     { isDemo: true, brandId },
   );
   await services.sessions.transition(ctx, session.id, 'scheduled', 'demo data');
+  // The demo session offers every demo product, in catalog order, on its shelf.
+  await services.shelf.setShelf(ctx, session.id, productIds);
   return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id };
 }

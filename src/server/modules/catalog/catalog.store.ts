@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { BrandsTable, DB, ProductsTable, SkusTable, SkuPriceHistoryTable } from '../../platform/db/db.types.js';
 
 export class CatalogStore {
@@ -14,8 +14,72 @@ export class CatalogStore {
   async insertBrand(exec: Kysely<DB>, row: BrandsTable): Promise<void> {
     await exec.insertInto('brands').values(row).execute();
   }
-  listProducts() {
-    return this.db.selectFrom('products').selectAll().orderBy('id').execute();
+  brandsByIdsIn(exec: Kysely<DB>, ids: string[]) {
+    return exec.selectFrom('brands').select('id').where('id', 'in', ids).execute();
+  }
+  listBrands() {
+    return this.db.selectFrom('brands').selectAll().orderBy('name').orderBy('id').execute();
+  }
+  listProducts(q: { q?: string | undefined; status: 'active' | 'archived' | 'all' }) {
+    let query = this.db.selectFrom('products').selectAll();
+    if (q.status === 'active') query = query.where('archived_at', 'is', null);
+    if (q.status === 'archived') query = query.where('archived_at', 'is not', null);
+    if (q.q) {
+      // Case-insensitive on both dialects (lower() on both sides); % and _ are taken literally.
+      const needle = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = (col: 'products.title' | 'products.category' | 'products.tags_json' | 'skus.code') => sql<boolean>`lower(${sql.ref(col)}) like ${needle} escape '\\'`;
+      query = query.where((eb) =>
+        eb.or([
+          like('products.title'),
+          like('products.category'),
+          like('products.tags_json'),
+          eb.exists(eb.selectFrom('skus').select('skus.id').whereRef('skus.product_id', '=', 'products.id').where(like('skus.code'))),
+        ]),
+      );
+    }
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(500).execute();
+  }
+  productsByIds(ids: string[]) {
+    return this.db.selectFrom('products').selectAll().where('id', 'in', ids).execute();
+  }
+  productById(exec: Kysely<DB>, id: string) {
+    return exec.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  async updateProduct(exec: Kysely<DB>, id: string, set: Partial<Omit<ProductsTable, 'id'>>): Promise<void> {
+    await exec.updateTable('products').set(set).where('id', '=', id).execute();
+  }
+  skusOfIn(exec: Kysely<DB>, productIds: string[]) {
+    return exec.selectFrom('skus').selectAll().where('product_id', 'in', productIds).orderBy('code').execute();
+  }
+  skusByCodes(exec: Kysely<DB>, codes: string[]) {
+    if (codes.length === 0) return Promise.resolve([] as { id: string; code: string; product_id: string }[]);
+    return exec.selectFrom('skus').select(['id', 'code', 'product_id']).where('code', 'in', codes).execute();
+  }
+  skuById(id: string) {
+    return this.db.selectFrom('skus').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+  /** Returns false when a code is taken (unique index) and nothing was inserted. */
+  async insertSkus(exec: Kysely<DB>, rows: SkusTable[]): Promise<boolean> {
+    if (rows.length === 0) return true;
+    const r = await exec
+      .insertInto('skus')
+      .values(rows)
+      .onConflict((oc) => oc.column('code').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === rows.length;
+  }
+  /**
+   * Updates a SKU; with `expectedStock` set, only while the stock is still that number (a sale
+   * in between makes it return false instead of overwriting the sale).
+   */
+  async updateSku(exec: Kysely<DB>, id: string, expectedStock: number | null, set: Partial<Omit<SkusTable, 'id' | 'product_id' | 'created_at'>>): Promise<boolean> {
+    let q = exec.updateTable('skus').set(set).where('id', '=', id);
+    if (expectedStock !== null) q = q.where('stock', '=', expectedStock);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+  priceHistory(skuId: string, limit: number) {
+    return this.db.selectFrom('sku_price_history').selectAll().where('sku_id', '=', skuId).orderBy('from_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
   skusOf(productIds: string[]) {
     if (productIds.length === 0) return Promise.resolve([] as SkusTable[]);

@@ -1,2 +1,3 @@
 export { CatalogService, type SkuSnapshot } from './catalog.service.js';
-export { catalogRoutes } from './catalog.routes.js';
+export { ShelfService } from './shelf.service.js';
+export { catalogRoutes, shelfRoutes } from './catalog.routes.js';
