@@ -285,6 +285,6 @@ export const cartQuoteSchema = z.object({
   pointsUsed: z.number().int(),
   gifts: z.array(z.object({ source: z.string(), skuId: z.string(), title: z.string(), quantity: z.number().int() })),
   /** Source id (promotion, coupon, 'points') -> a name people read ("满100减10", "¥20 coupon"). */
-  sourceNames: z.record(z.string(), z.string()),
+  sourceNames: z.record(z.string(), z.string()).optional(),
   pricedAt: z.string(),
 });

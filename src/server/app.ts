@@ -34,6 +34,7 @@ import { CatalogService, ShelfService, catalogRoutes, shelfRoutes } from './modu
 import { SessionsService, sessionRoutes } from './modules/sessions/index.js';
 import { TeamService, teamRoutes } from './modules/team/index.js';
 import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
+import { PromotionsService, SqlPointsLedger, promotionRoutes } from './modules/promotions/index.js';
 import { RoomHub, RoomService, installRoomGateway, loadChatFilter, noFollows, roomRoutes } from './modules/room/index.js';
 import type { Bus } from './platform/bus/bus.port.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
@@ -63,6 +64,7 @@ export interface Services {
   sessions: SessionsService;
   room: RoomService;
   hub: RoomHub;
+  promotions: PromotionsService;
 }
 
 export interface OnairApp {
@@ -169,16 +171,29 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     lowStockThreshold: config.lowStockThreshold,
     onError: (err, where) => logError(err, where),
   });
+  const viewers = new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') });
+  const promotions = new PromotionsService({
+    db: database.db,
+    clock,
+    ids,
+    audit,
+    catalog,
+    sessions,
+    viewers,
+    points: new SqlPointsLedger({ db: database.db, now: () => clock.now().toISOString(), ids }),
+    pointsPolicy: { pointsPerYuan: config.pointsPerYuan, capFen: config.pointsMaxFenPerOrder },
+  });
   const services: Services = {
     audit,
     auth,
     catalog,
     shelf,
     team,
-    viewers: new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') }),
+    viewers,
     sessions,
     room: roomService,
     hub,
+    promotions,
   };
 
   const app = Fastify({
@@ -278,6 +293,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(shelfRoutes(services.shelf));
   await app.register(sessionRoutes(services.sessions));
   await app.register(roomRoutes(services.room));
+  await app.register(promotionRoutes(services.promotions, services.sessions));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
 

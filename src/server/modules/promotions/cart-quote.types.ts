@@ -16,6 +16,11 @@ export interface QuoteRequest {
   lines: readonly QuoteLineRequest[];
   /** Redeem points (up to the cap) when the buyer has some. */
   usePoints: boolean;
+  /**
+   * Only these wallet coupons (the buyer chose them). An unknown, used, expired or not yet
+   * valid one is a 400 naming body.couponIds.N. Omitted: pricing picks the best usable ones.
+   */
+  couponIds?: readonly string[];
 }
 
 export interface QuoteLineRequest {
@@ -58,6 +63,8 @@ export interface CartQuote {
   /** Gifts the order will include (stock checked at quote time; re-checked at order time). */
   gifts: QuotedGift[];
   pricedAt: string;
+  /** Source id (promotion, coupon, flash promotion, 'points') -> the name people read (console name, coupon name). */
+  sourceNames?: Record<string, string>;
 }
 
 /** What the flash-sales module tells pricing about open flash sales (a port: pricing never reads flash tables). */
