@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Flash sales (整点抢购): console and audience routes of the flash-sales module. */
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id');
+const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with time zone' });
+
+export const flashSaleStatuses = ['scheduled', 'open', 'closed', 'cancelled'] as const;
+export const flashSaleStatusSchema = z.enum(flashSaleStatuses);
+
+export const flashSaleParams = z.object({ id, saleId: id });
+
+export const createFlashSaleBody = z.strictObject({
+  skuId: id,
+  /** The flash price of one unit, in fen (below the SKU's list price). */
+  priceFen: z.number({ error: 'expected an integer number of fen' }).int('expected an integer number of fen').min(0, 'expected 0 or more fen').max(100_000_000),
+  /** Units set aside from the SKU's stock for this sale. */
+  units: z.number({ error: 'expected a whole number of units' }).int('expected a whole number of units').min(1, 'expected at least 1 unit').max(1_000_000),
+  perBuyerLimit: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'expected at least 1').max(1000),
+  /** When it opens; omitted: the next full hour (整点). */
+  startsAt: isoDate.optional(),
+  /** Open at once instead of at startsAt. */
+  openNow: z.boolean().default(false),
+  durationMinutes: z.number({ error: 'expected a whole number of minutes' }).int('expected a whole number of minutes').min(1, 'expected at least 1 minute').max(1440, 'expected at most 1440 minutes (a day)'),
+});
+export type CreateFlashSaleInput = z.output<typeof createFlashSaleBody>;
+
+export const flashSaleSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  skuId: z.string(),
+  productId: z.string(),
+  title: z.string(),
+  skuName: z.string(),
+  image: z.string().nullable(),
+  priceFen: z.number().int(),
+  regularPriceFen: z.number().int(),
+  currency: z.literal('CNY'),
+  perBuyerLimit: z.number().int(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  status: flashSaleStatusSchema,
+  /** Units left in the pool now (claims in flight count as taken). */
+  left: z.number().int(),
+  total: z.number().int(),
+  /** Units given back to the SKU's stock (unsold at close, released after it). */
+  returned: z.number().int(),
+  createdAt: z.string(),
+});
+export type FlashSaleDto = z.infer<typeof flashSaleSchema>;
+export const flashSaleListReply = z.object({ items: z.array(flashSaleSchema), now: z.number().int().describe('server time, ms since epoch (for countdowns)') });
+
+/** What the audience sees of a sale (GET /api/live/:id/flash-sales). */
+export const publicFlashSaleSchema = flashSaleSchema.pick({
+  id: true,
+  skuId: true,
+  productId: true,
+  title: true,
+  skuName: true,
+  image: true,
+  priceFen: true,
+  regularPriceFen: true,
+  perBuyerLimit: true,
+  startsAt: true,
+  endsAt: true,
+  status: true,
+  left: true,
+  total: true,
+});
+export type PublicFlashSale = z.infer<typeof publicFlashSaleSchema>;
+export const publicFlashSalesReply = z.object({
+  sales: z.array(publicFlashSaleSchema),
+  /** Server time (ms since epoch): the client counts down against it, the server sends no per-second ticks. */
+  now: z.number().int(),
+});
