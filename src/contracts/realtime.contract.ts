@@ -33,6 +33,7 @@ export const RoomEvent = {
   settings: 'settings',
   status: 'status',
   productPin: 'product.pin',
+  flash: 'flash',
 } as const;
 
 export const chatModes = ['everyone', 'registered', 'followers'] as const;
@@ -87,6 +88,22 @@ export type StatusEvent = z.infer<typeof statusEventSchema>;
 /** "Now explaining / 讲解中": the product the host is presenting (null: none), since when (ms since epoch). */
 export const productPinEventSchema = z.object({ t: z.literal('product.pin'), productId: z.string().nullable(), since: z.number().nullable() });
 export type ProductPinEvent = z.infer<typeof productPinEventSchema>;
+/**
+ * A flash sale's state (on schedule, open, close, cancel, and when `left` changes, at most once
+ * per tick). The client counts down to startsAt/endsAt against `now` (server time, ms); the
+ * server sends no per-second ticks.
+ */
+export const flashEventSchema = z.object({
+  t: z.literal('flash'),
+  id: z.string(),
+  status: z.enum(['scheduled', 'open', 'closed', 'cancelled']),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  left: z.number().int(),
+  total: z.number().int(),
+  now: z.number(),
+});
+export type FlashEvent = z.infer<typeof flashEventSchema>;
 export const roomEventSchema = z.discriminatedUnion('t', [
   chatEventSchema,
   chatDeletedEventSchema,
@@ -96,6 +113,7 @@ export const roomEventSchema = z.discriminatedUnion('t', [
   settingsEventSchema,
   statusEventSchema,
   productPinEventSchema,
+  flashEventSchema,
 ]);
 export type RoomEventPayload = z.infer<typeof roomEventSchema>;
 
