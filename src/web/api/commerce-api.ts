@@ -1,10 +1,12 @@
 // The viewer's commerce API: cart quote (promotions), flash sales, orders and the sandbox
 // payment page. Types only come from the server side (no zod in the bundle).
-import type { CartQuote } from '../../server/modules/promotions/cart-quote.types.js';
-import type { PricingResult } from '../../server/modules/promotions/core/pricing-engine.js';
+import type { z } from 'zod';
+import type { cartQuoteSchema } from '../../contracts/promotions.contract.js';
 import { ApiError, CLIENT_ERROR_CODES, api, type RequestOptions } from './api-client';
 
-export type { CartQuote, PricingResult };
+/** POST /api/live/:id/cart/quote: the cart priced by the engine, with names for its sources. */
+export type CartQuote = z.infer<typeof cartQuoteSchema>;
+export type PricingResult = CartQuote['pricing'];
 
 export interface CartLineRequest {
   skuId: string;
@@ -102,7 +104,18 @@ export interface ViewerOrder {
   trackingNo?: string | null;
   address?: string | null;
   addressMasked?: string | null;
+  cancelledAt?: string | null;
   lines: OrderLine[];
+  /** Every adjustment with its reason, as priced when the order was placed. */
+  adjustments?: { source: string; kind: string; fen: number; reason: string }[];
+  /** Gifts that were out of stock when the order was placed (the order went through without them). */
+  giftsOmitted?: { skuId: string; title: string; quantity: number; reason: string }[];
+  couponIds?: string[];
+  refundedFen?: number;
+  /** Last day a return may be requested (delivered orders). */
+  returnBy?: string | null;
+  /** Where to pay while unpaid. */
+  checkoutUrl?: string | null;
   pricing?: PricingResult;
   history?: OrderHistoryEntry[];
   returns?: OrderReturn[];
@@ -127,11 +140,10 @@ export interface SandboxPayment {
   orderId: string;
   amountFen: number;
   currency: string;
-  status: string;
-  title?: string;
-  summary?: string;
-  lines?: { title: string; skuName?: string; quantity: number }[];
+  paymentStatus: string;
+  orderStatus: string;
   payBy?: string;
+  lines?: { title: string; skuName?: string; quantity: number; paidFen?: number; isGift?: boolean }[];
 }
 
 const enc = encodeURIComponent;
@@ -202,14 +214,14 @@ export const commerceApi = {
 
   myOrders: async (signal?: AbortSignal): Promise<ViewerOrder[]> => listOf<ViewerOrder>(await api.get<unknown>('/api/viewer/orders', { signal }), 'orders'),
   order: async (id: string, signal?: AbortSignal): Promise<ViewerOrder> => orderOf(await api.get<unknown>(`/api/viewer/orders/${enc(id)}`, { signal })),
-  cancel: async (id: string) => orderOf(await api.post<unknown>(`/api/viewer/orders/${enc(id)}/cancel`, {})),
+  cancel: async (id: string, reason?: string) => orderOf(await api.post<unknown>(`/api/viewer/orders/${enc(id)}/cancel`, reason ? { reason } : {})),
   confirmReceipt: async (id: string) => orderOf(await api.post<unknown>(`/api/viewer/orders/${enc(id)}/confirm-receipt`, {})),
   requestReturn: (id: string, body: { lines: { lineId: string; quantity: number }[]; reason?: string }) =>
     api.post<unknown>(`/api/viewer/orders/${enc(id)}/returns`, body),
 
   sandbox: (ref: string, signal?: AbortSignal) => api.get<SandboxPayment>(`/api/pay/sandbox/${enc(ref)}`, { signal }),
   completeSandbox: (ref: string, outcome: 'succeed' | 'fail') =>
-    api.post<{ status?: string; orderId?: string; redirectUrl?: string }>(`/api/pay/sandbox/${enc(ref)}/complete`, { outcome }),
+    api.post<{ orderId: string; orderStatus: string; paymentStatus: string }>(`/api/pay/sandbox/${enc(ref)}/complete`, { outcome }),
 };
 
 /** One key per checkout attempt: a retried or double-clicked "Pay" reuses it (one order). */

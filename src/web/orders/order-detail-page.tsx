@@ -9,7 +9,7 @@ import { ErrorState, LoadingState } from '../components/page-states';
 import { formatDateTime } from '../format/date-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { formatCountdown } from '../viewer/flash/flash-card';
-import { PriceExplanation, useMoney, type ExplainedLine } from '../viewer/cart/price-explanation';
+import { PriceExplanation, useMoney, type ExplainedLine, type Explanation } from '../viewer/cart/price-explanation';
 import { OrderStatusBadge, RequireViewer } from './orders-page';
 import { ViewerShell } from './viewer-shell';
 
@@ -47,6 +47,34 @@ function explainedFromOrder(order: ViewerOrder): ExplainedLine[] {
         flashUnits: l.flashUnits ?? 0,
       };
     });
+}
+
+/** The explanation the order was placed with (adjustments and their reasons, gifts, omitted gifts). */
+function explanationOfOrder(order: ViewerOrder): Explanation {
+  const lines = order.lines.filter((l) => !l.isGift);
+  return {
+    regularFen: order.regularFen ?? lines.reduce((s, l) => s + l.unitPriceFen * l.quantity, 0),
+    adjustments: order.adjustments ?? order.pricing?.adjustments ?? [],
+    rejected: [],
+    totalFen: order.totalFen,
+    pointsUsed: order.pointsUsed ?? 0,
+    gifts: order.lines.filter((l) => l.isGift).map((g) => ({ title: g.title, quantity: g.quantity })),
+    giftOutOfStock: (order.giftsOmitted ?? []).length > 0,
+    couponCount: order.couponIds?.length ?? 0,
+  };
+}
+
+/** The order's history, or (when the reply has none) its moments: placed, paid, shipped, delivered, cancelled. */
+function timelineOf(order: ViewerOrder): { to: string; at: string; reason?: string | null }[] {
+  if (order.history && order.history.length > 0) return order.history;
+  const moments: [string, string | null | undefined][] = [
+    ['pending_payment', order.createdAt],
+    ['paid', order.paidAt],
+    ['shipped', order.shippedAt],
+    ['delivered', order.deliveredAt],
+    ['cancelled', order.cancelledAt],
+  ];
+  return moments.filter((m): m is [string, string] => typeof m[1] === 'string' && m[1] !== '').map(([to, at]) => ({ to, at })).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 /** `/orders/:id`: status, timeline, what each line cost and why, and what the buyer can do next. */
@@ -118,11 +146,10 @@ function OrderDetail({ id }: { id: string }) {
 
   const payByMs = o.payBy ? Date.parse(o.payBy) : NaN;
   const deliveredMs = o.deliveredAt ? Date.parse(o.deliveredAt) : NaN;
-  const returnUntil = Number.isFinite(deliveredMs) ? deliveredMs + RETURN_DAYS * 86_400_000 : NaN;
+  const returnUntil = o.returnBy ? Date.parse(o.returnBy) : Number.isFinite(deliveredMs) ? deliveredMs + RETURN_DAYS * 86_400_000 : NaN;
   const canReturn = o.status === 'delivered' && Number.isFinite(returnUntil) && Date.now() < returnUntil && o.lines.some((l) => !l.isGift && (l.returnedQty ?? 0) < l.quantity);
   const canCancel = o.status === 'pending_payment' || o.status === 'paid';
-  const gifts = o.lines.filter((l) => l.isGift);
-  const checkoutUrl = o.payment?.checkoutUrl ?? (o.payment?.ref ? `/pay/sandbox/${encodeURIComponent(o.payment.ref)}` : null);
+  const checkoutUrl = o.checkoutUrl ?? o.payment?.checkoutUrl ?? null;
 
   return (
     <div className="order-detail" data-testid="order-detail" data-order-id={o.id} data-status={o.status}>
@@ -163,6 +190,7 @@ function OrderDetail({ id }: { id: string }) {
               .map((l) => (
                 <li key={l.id} className="order-line" data-testid="order-line" data-line-id={l.id} data-paid-fen={l.paidFen}>
                   <span>
+                    {(l.flashUnits ?? 0) > 0 && <span className="flash-tag">{t('flash.viewer.tag')}</span>}
                     {l.title} <span className="muted">· {l.skuName} × {l.quantity}</span>
                     {(l.returnedQty ?? 0) > 0 && <span className="muted small"> {t('orders.viewer.returned', { count: l.returnedQty })}</span>}
                   </span>
@@ -170,20 +198,13 @@ function OrderDetail({ id }: { id: string }) {
                 </li>
               ))}
           </ul>
-          {gifts.length > 0 && (
-            <ul className="explain-gifts">
-              {gifts.map((g) => (
-                <li key={g.id}>🎁 {t('orders.viewer.explain.gift', { title: g.title, count: g.quantity })}</li>
-              ))}
-            </ul>
-          )}
-          {o.pricing && <PriceExplanation pricing={o.pricing} gifts={[]} couponCount={0} lines={explainedFromOrder(o)} testId="order-explanation" />}
+          <PriceExplanation explanation={explanationOfOrder(o)} lines={explainedFromOrder(o)} showLines={false} testId="order-explanation" />
         </section>
 
         <section className="card">
           <h2 className="card-title">{t('orders.viewer.timeline')}</h2>
           <ol className="timeline" data-testid="order-timeline">
-            {(o.history ?? []).map((h, i) => (
+            {timelineOf(o).map((h, i) => (
               <li key={i} data-testid="timeline-entry" data-to={h.to}>
                 <span className="timeline-dot" aria-hidden="true" />
                 <span>

@@ -43,7 +43,8 @@ export function SandboxPayPage() {
   };
 
   const p = payment.data;
-  const settled = p && p.status !== 'pending' && p.status !== 'created' && p.status !== 'pending_payment';
+  // Only an order still waiting for its money can be paid (or failed) here.
+  const settled = p !== null && p.orderStatus !== 'pending_payment';
 
   return (
     <ViewerShell>
@@ -61,13 +62,16 @@ export function SandboxPayPage() {
             <p className="sandbox-amount" data-testid="sandbox-amount" data-fen={p.amountFen}>
               {money(p.amountFen)}
             </p>
-            {(p.summary ?? p.title) && <p className="muted">{p.summary ?? p.title}</p>}
             {p.lines && p.lines.length > 0 && (
               <ul className="sandbox-lines">
                 {p.lines.map((l, i) => (
                   <li key={i}>
-                    {l.title}
-                    {l.skuName ? ` · ${l.skuName}` : ''} × {l.quantity}
+                    <span>
+                      {l.isGift ? '🎁 ' : ''}
+                      {l.title}
+                      {l.skuName ? ` · ${l.skuName}` : ''} × {l.quantity}
+                    </span>
+                    {l.paidFen !== undefined && <span>{money(l.paidFen)}</span>}
                   </li>
                 ))}
               </ul>
@@ -75,7 +79,7 @@ export function SandboxPayPage() {
             <p className="muted small">{t('orders.viewer.sandbox.ref', { ref: p.ref })}</p>
             {settled ? (
               <p className="sandbox-done" data-testid="sandbox-settled">
-                {t('orders.viewer.sandbox.settled', { status: p.status })}
+                {t('orders.viewer.sandbox.settled', { status: t(`orders.viewer.status.${p.orderStatus}`, { defaultValue: p.orderStatus }) })}
               </p>
             ) : (
               <div className="sandbox-actions">

@@ -7,7 +7,7 @@ import { CloseButton } from '../../components/close-button';
 import type { ViewerIdentity } from '../use-viewer-identity';
 import '../../styles/commerce.css';
 import { setQuantity, useCart, type CartItem } from './cart-store';
-import { PriceExplanation, useMoney } from './price-explanation';
+import { PriceExplanation, explanationOfQuote, humanize, useMoney } from './price-explanation';
 import { useCartQuote } from './use-cart-quote';
 import { usePointsPreference } from './use-points-preference';
 
@@ -118,7 +118,7 @@ export function CartDrawer({
                       )}
                       {priced?.notes.map((n, k) => (
                         <p key={k} className="explain-note" data-testid="cart-line-note">
-                          {n}
+                          {humanize(n, quote?.sourceNames)}
                         </p>
                       ))}
                     </div>
@@ -153,7 +153,7 @@ export function CartDrawer({
           )}
 
           {fresh && (
-            <PriceExplanation pricing={fresh.pricing} gifts={fresh.gifts} couponCount={fresh.couponIds.length} showLines={false} testId="cart-explanation" />
+            <PriceExplanation explanation={explanationOfQuote(fresh)} showLines={false} testId="cart-explanation" />
           )}
           {!signedIn && items.length > 0 && (
             <p className="muted small" data-testid="cart-guest-preview">

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { CartQuote, PricingResult } from '../../api/commerce-api';
 import { formatFen } from '../../format/money-format';
 
-type Adjustment = PricingResult['adjustments'][number];
 type Rejected = PricingResult['rejected'][number];
 
 /** A gift that was left out because its own stock ran out: the order still goes through. */
@@ -61,18 +60,57 @@ export function explainedLines(quote: CartQuote): ExplainedLine[] {
   });
 }
 
+/** Swaps promotion and coupon ids in the engine's sentences for the names people read. */
+export function humanize(text: string, names: Record<string, string> | undefined): string {
+  if (!names) return text;
+  let out = text;
+  // Longest ids first, so an id that contains another is replaced whole.
+  for (const id of Object.keys(names).sort((a, b) => b.length - a.length)) {
+    const name = names[id];
+    if (id && name && id !== name) out = out.split(id).join(name);
+  }
+  return out;
+}
+
+export interface Explanation {
+  regularFen: number;
+  adjustments: { source: string; kind: string; fen: number; reason: string }[];
+  rejected: { source: string; reason: string }[];
+  totalFen: number;
+  pointsUsed: number;
+  gifts: { title: string; quantity: number }[];
+  /** A gift the offer promised is out of stock: the order goes through without it. */
+  giftOutOfStock: boolean;
+  couponCount: number;
+  nextTier?: { spendMoreFen: number; getOffFen: number; source: string } | undefined;
+  sourceNames?: Record<string, string>;
+}
+
+/** The explanation of a cart quote (what the drawer and the checkout show). */
+export function explanationOfQuote(quote: CartQuote): Explanation {
+  const p = quote.pricing;
+  return {
+    regularFen: p.lines.reduce((s, l) => s + l.regularFen, 0),
+    adjustments: p.adjustments,
+    rejected: p.rejected,
+    totalFen: p.totalFen,
+    pointsUsed: p.pointsUsed,
+    gifts: quote.gifts,
+    giftOutOfStock: p.rejected.some(isGiftOutOfStock),
+    couponCount: quote.couponIds.length,
+    nextTier: p.nextTier,
+    sourceNames: quote.sourceNames,
+  };
+}
+
 /** Every adjustment with its reason, the gifts, the candidates left out and why, and the total. */
 export function PriceExplanation({
-  pricing,
-  gifts,
-  couponCount,
+  explanation: e,
   showLines = true,
   lines,
   testId = 'price-explanation',
 }: {
-  pricing: PricingResult;
-  gifts: { title: string; quantity: number }[];
-  couponCount: number;
+  explanation: Explanation;
   showLines?: boolean;
   lines?: ExplainedLine[];
   testId?: string;
@@ -80,10 +118,9 @@ export function PriceExplanation({
   const { t } = useTranslation();
   const money = useMoney();
   const [showWhy, setShowWhy] = useState(false);
-  const regularTotal = pricing.lines.reduce((s, l) => s + l.regularFen, 0);
-  const saved = regularTotal - pricing.totalFen;
-  const giftsOut = pricing.rejected.filter(isGiftOutOfStock);
-  const others = distinctRejected(pricing.rejected.filter((r) => !isGiftOutOfStock(r)));
+  const saved = e.regularFen - e.totalFen;
+  const names = e.sourceNames;
+  const others = distinctRejected(e.rejected.filter((r) => !isGiftOutOfStock(r)));
 
   return (
     <div className="explain" data-testid={testId}>
@@ -93,6 +130,7 @@ export function PriceExplanation({
             <li key={l.lineId} className="explain-line" data-testid="explain-line" data-line-id={l.lineId}>
               <div className="explain-line-head">
                 <span className="explain-line-title">
+                  {l.flashUnits > 0 && <span className="flash-tag">{t('flash.viewer.tag')}</span>}
                   {l.title} <span className="muted">· {l.skuName} × {l.quantity}</span>
                 </span>
                 <span className="explain-line-price">
@@ -108,7 +146,7 @@ export function PriceExplanation({
               </div>
               {l.notes.map((n, i) => (
                 <p key={i} className="explain-note" data-testid="line-note">
-                  {n}
+                  {humanize(n, names)}
                 </p>
               ))}
             </li>
@@ -119,16 +157,19 @@ export function PriceExplanation({
       <dl className="explain-sums">
         <div>
           <dt>{t('orders.viewer.explain.regularTotal')}</dt>
-          <dd data-testid="explain-regular" data-fen={regularTotal}>
-            {money(regularTotal)}
+          <dd data-testid="explain-regular" data-fen={e.regularFen}>
+            {money(e.regularFen)}
           </dd>
         </div>
-        {pricing.adjustments.map((a: Adjustment, i) => (
-          <div key={`${a.source}-${i}`} className="explain-adjustment" data-testid="adjustment" data-kind={a.kind} data-source={a.source} data-fen={a.fen}>
+        {e.adjustments.map((a, i) => (
+          <div key={`${a.source}-${String(i)}`} className="explain-adjustment" data-testid="adjustment" data-kind={a.kind} data-source={a.source} data-fen={a.fen}>
             <dt>
-              <span className={`adj-kind adj-${a.kind}`}>{t(`orders.viewer.explain.kind.${a.kind}`)}</span>
+              <span className={`adj-kind adj-${a.kind}`}>
+                {t(`orders.viewer.explain.kind.${a.kind}`, { defaultValue: a.kind })}
+                {names?.[a.source] && a.kind !== 'points' ? ` · ${names[a.source] ?? ''}` : ''}
+              </span>
               <span className="explain-reason" data-testid="adjustment-reason">
-                {a.reason}
+                {humanize(a.reason, names)}
               </span>
             </dt>
             <dd className="explain-minus">−{money(a.fen)}</dd>
@@ -136,26 +177,24 @@ export function PriceExplanation({
         ))}
       </dl>
 
-      {couponCount > 0 && (
+      {e.couponCount > 0 && (
         <p className="explain-info" data-testid="coupons-applied">
-          {t('orders.viewer.explain.couponsApplied', { count: couponCount })}
+          {t('orders.viewer.explain.couponsApplied', { count: e.couponCount })}
         </p>
       )}
-      {pricing.pointsUsed > 0 && (
+      {e.pointsUsed > 0 && (
         <p className="explain-info" data-testid="points-used">
-          {t('orders.viewer.explain.pointsUsed', { count: pricing.pointsUsed })}
+          {t('orders.viewer.explain.pointsUsed', { count: e.pointsUsed })}
         </p>
       )}
-      {gifts.length > 0 && (
+      {e.gifts.length > 0 && (
         <ul className="explain-gifts" data-testid="gifts">
-          {gifts.map((g, i) => (
-            <li key={i}>
-              🎁 {t('orders.viewer.explain.gift', { title: g.title, count: g.quantity })}
-            </li>
+          {e.gifts.map((g, i) => (
+            <li key={i}>🎁 {t('orders.viewer.explain.gift', { title: g.title, count: g.quantity })}</li>
           ))}
         </ul>
       )}
-      {giftsOut.length > 0 && (
+      {e.giftOutOfStock && (
         <p className="explain-warn" role="status" data-testid="gift-out-of-stock">
           {t('orders.viewer.explain.giftOutOfStock')}
         </p>
@@ -163,8 +202,8 @@ export function PriceExplanation({
 
       <div className="explain-total">
         <span>{t('orders.viewer.explain.total')}</span>
-        <strong data-testid="explain-total" data-fen={pricing.totalFen}>
-          {money(pricing.totalFen)}
+        <strong data-testid="explain-total" data-fen={e.totalFen}>
+          {money(e.totalFen)}
         </strong>
       </div>
       {saved > 0 && (
@@ -173,9 +212,9 @@ export function PriceExplanation({
         </p>
       )}
 
-      {pricing.nextTier && (
-        <p className="next-tier" data-testid="next-tier" data-spend-more={pricing.nextTier.spendMoreFen} data-get-off={pricing.nextTier.getOffFen}>
-          {t('orders.viewer.explain.nextTier', { more: money(pricing.nextTier.spendMoreFen), off: money(pricing.nextTier.getOffFen) })}
+      {e.nextTier && (
+        <p className="next-tier" data-testid="next-tier" data-spend-more={e.nextTier.spendMoreFen} data-get-off={e.nextTier.getOffFen}>
+          {t('orders.viewer.explain.nextTier', { more: money(e.nextTier.spendMoreFen), off: money(e.nextTier.getOffFen) })}
         </p>
       )}
 
@@ -188,7 +227,7 @@ export function PriceExplanation({
             <ul className="explain-rejected" data-testid="why-not-list">
               {others.map((r, i) => (
                 <li key={i} data-testid="rejected" data-source={r.source}>
-                  {r.reason}
+                  {humanize(r.reason, names)}
                 </li>
               ))}
             </ul>

@@ -9,7 +9,7 @@ import { LoadingState } from '../../components/page-states';
 import { useFormErrors } from '../../hooks/use-form-errors';
 import { ViewerShell } from '../../orders/viewer-shell';
 import { clearCart, useCart } from '../cart/cart-store';
-import { PriceExplanation, explainedLines, useMoney } from '../cart/price-explanation';
+import { PriceExplanation, explainedLines, explanationOfQuote, useMoney } from '../cart/price-explanation';
 import { useCartQuote } from '../cart/use-cart-quote';
 import { usePointsPreference } from '../cart/use-points-preference';
 import { useViewerIdentity } from '../use-viewer-identity';
@@ -161,7 +161,7 @@ export function CheckoutPage() {
               {t('orders.viewer.cart.usePoints')}
             </label>
             {fresh ? (
-              <PriceExplanation pricing={fresh.pricing} gifts={fresh.gifts} couponCount={fresh.couponIds.length} lines={explainedLines(fresh)} testId="checkout-explanation" />
+              <PriceExplanation explanation={explanationOfQuote(fresh)} lines={explainedLines(fresh)} testId="checkout-explanation" />
             ) : error ? (
               <p className="form-error" role="alert" data-testid="checkout-quote-error">
                 {describeError(t, error, 'viewer')}
