@@ -1,7 +1,9 @@
 // The viewer's commerce API: cart quote (promotions), flash sales, orders and the sandbox
 // payment page. Types only come from the server side (no zod in the bundle).
 import type { z } from 'zod';
+import type { PublicFlashSale } from '../../contracts/flash-sales.contract.js';
 import type { cartQuoteSchema } from '../../contracts/promotions.contract.js';
+import type { FlashEvent } from '../../contracts/realtime.contract.js';
 import { ApiError, CLIENT_ERROR_CODES, api, type RequestOptions } from './api-client';
 
 /** POST /api/live/:id/cart/quote: the cart priced by the engine, with names for its sources. */
@@ -14,36 +16,10 @@ export interface CartLineRequest {
   flashSaleId?: string;
 }
 
-export type FlashSaleStatus = 'scheduled' | 'open' | 'closed' | 'sold_out' | 'cancelled';
-
-/** GET /api/live/:id/flash-sales (H3's list for the audience). */
-export interface FlashSale {
-  id: string;
-  skuId: string;
-  productId: string;
-  title: string;
-  skuName: string;
-  image: string | null;
-  priceFen: number;
-  regularPriceFen: number;
-  perBuyerLimit: number;
-  startsAt: string;
-  endsAt: string;
-  status: FlashSaleStatus | string;
-  left: number;
-  total: number;
-}
-
-/** The room's `{t:'flash'}` event: the sale's state now. */
-export interface FlashEvent {
-  t: 'flash';
-  id: string;
-  status: string;
-  startsAt: string | number;
-  endsAt: string | number;
-  left: number;
-  total: number;
-}
+/** GET /api/live/:id/flash-sales: what the audience sees of a sale. */
+export type FlashSale = PublicFlashSale;
+/** The room's `{t:'flash'}` event: the sale's state now (and the server's clock). */
+export type { FlashEvent };
 
 export interface ShippingAddress {
   name: string;

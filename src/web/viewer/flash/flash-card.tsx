@@ -16,7 +16,7 @@ export function flashPhase(sale: Pick<FlashSale, 'status' | 'startsAt' | 'endsAt
   const start = Date.parse(sale.startsAt);
   const end = Date.parse(sale.endsAt);
   if (sale.status === 'cancelled' || sale.status === 'closed' || nowMs >= end) return 'ended';
-  if (sale.status === 'sold_out' || (sale.left <= 0 && nowMs >= start)) return 'sold_out';
+  if (sale.left <= 0 && nowMs >= start) return 'sold_out';
   if (nowMs < start || sale.status === 'scheduled') return 'upcoming';
   return 'open';
 }

@@ -12,14 +12,12 @@ export interface FlashSalesState {
   reload: () => void;
 }
 
-const toIso = (v: string | number): string => (typeof v === 'number' ? new Date(v).toISOString() : v);
-
 /** Applies a `{t:'flash'}` room event to the list; false when the sale is not in it (then re-fetch). */
 export function applyFlashEvent(sales: readonly FlashSale[], e: FlashEvent): FlashSale[] | null {
   const i = sales.findIndex((s) => s.id === e.id);
   if (i < 0) return null;
   const prev = sales[i] as FlashSale;
-  const next: FlashSale = { ...prev, status: e.status, startsAt: toIso(e.startsAt), endsAt: toIso(e.endsAt), left: e.left, total: e.total };
+  const next: FlashSale = { ...prev, status: e.status, startsAt: e.startsAt, endsAt: e.endsAt, left: e.left, total: e.total };
   return sales.map((s, k) => (k === i ? next : s));
 }
 
@@ -67,8 +65,8 @@ export function useFlashSales(sessionId: string, room: Pick<RoomSocket, 'subscri
           void load();
           return;
         }
-        if ((e as { t: string }).t !== 'flash') return;
-        const next = applyFlashEvent(salesRef.current, e as unknown as FlashEvent);
+        if (e.t !== 'flash') return;
+        const next = applyFlashEvent(salesRef.current, e);
         if (next) {
           salesRef.current = next;
           setSales(next);
