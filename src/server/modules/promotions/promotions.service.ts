@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import type {
-  CouponTemplateDto,
+import {
   createCouponTemplateBody,
   createPromotionBody,
-  IssueResult,
-  PromotionDto,
   updatePromotionBody,
-  WalletCoupon,
+  type CouponTemplateDto,
+  type IssueResult,
+  type PromotionDto,
+  type WalletCoupon,
 } from '../../../contracts/promotions.contract.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx } from '../../platform/context.js';
@@ -54,9 +54,18 @@ export interface PromotionsDeps {
 export const MAX_QUOTE_LINES = 50;
 export const MAX_LINE_QUANTITY = 99;
 
-type CreatePromotion = z.output<typeof createPromotionBody>;
-type UpdatePromotion = z.output<typeof updatePromotionBody>;
-type CreateTemplate = z.output<typeof createCouponTemplateBody>;
+type CreatePromotion = z.input<typeof createPromotionBody>;
+type UpdatePromotion = z.input<typeof updatePromotionBody>;
+type CreateTemplate = z.input<typeof createCouponTemplateBody>;
+
+/** Services are called by routes (already validated) and by flows and seeds (not): parse again, naming body fields. */
+function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  return (() => {
+    throw validation(r.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })));
+  })();
+}
 
 interface ActiveSet {
   at: number;
@@ -232,8 +241,9 @@ export class PromotionsService {
     return parsed.value;
   }
 
-  async createPromotion(ctx: Ctx, body: CreatePromotion, opts: { isDemo?: boolean } = {}): Promise<PromotionDto> {
+  async createPromotion(ctx: Ctx, input: CreatePromotion, opts: { isDemo?: boolean } = {}): Promise<PromotionDto> {
     requirePermission(ctx.actor, 'promotions:write');
+    const body = parseBody(createPromotionBody, input);
     const brandId = body.sessionId ? (await this.sessionFacts(body.sessionId, 'body.sessionId')).brandId : await this.deps.catalog.defaultBrandId();
     const id = this.deps.ids();
     const now = this.nowIso();
@@ -264,8 +274,9 @@ export class PromotionsService {
     return this.one(id);
   }
 
-  async updatePromotion(ctx: Ctx, id: string, patch: UpdatePromotion): Promise<PromotionDto> {
+  async updatePromotion(ctx: Ctx, id: string, input: UpdatePromotion): Promise<PromotionDto> {
     requirePermission(ctx.actor, 'promotions:write');
+    const patch = parseBody(updatePromotionBody, input);
     await this.deps.db.transaction().execute(async (trx) => {
       const row = await this.store.findPromotion(id, trx);
       if (!row) throw notFound('Promotion');
@@ -324,8 +335,9 @@ export class PromotionsService {
     return rows.map((r) => templateDto(r, used.get(r.id) ?? 0));
   }
 
-  async createTemplate(ctx: Ctx, b: CreateTemplate, opts: { isDemo?: boolean } = {}): Promise<CouponTemplateDto> {
+  async createTemplate(ctx: Ctx, input: CreateTemplate, opts: { isDemo?: boolean } = {}): Promise<CouponTemplateDto> {
     requirePermission(ctx.actor, 'promotions:write');
+    const b = parseBody(createCouponTemplateBody, input);
     const issues: FieldIssue[] = [];
     if (b.discountType === 'fixed') {
       if (b.offFen === undefined || b.offFen <= 0) issues.push({ path: 'body.offFen', message: 'a fixed coupon needs an amount above 0' });
