@@ -36,6 +36,9 @@ import { TeamService, teamRoutes } from './modules/team/index.js';
 import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
 import { PromotionsService, SqlPointsLedger, promotionRoutes } from './modules/promotions/index.js';
 import { RoomHub, RoomService, installRoomGateway, loadChatFilter, noFollows, roomRoutes } from './modules/room/index.js';
+import { AddressCipher, OrdersService, SandboxPaymentProvider, noFlashClaims, orderRoutes, resolveDataKey, sandboxWebhookSecret } from './modules/orders/index.js';
+import type { CheckoutDeps } from './flows/checkout.flow.js';
+import type { FlashClaims } from './modules/promotions/flash-claims.port.js';
 import type { Bus } from './platform/bus/bus.port.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
 import { RedisBus } from './platform/bus/bus.redis.js';
@@ -65,6 +68,7 @@ export interface Services {
   room: RoomService;
   hub: RoomHub;
   promotions: PromotionsService;
+  orders: OrdersService;
 }
 
 export interface OnairApp {
@@ -183,6 +187,45 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     points: new SqlPointsLedger({ db: database.db, now: () => clock.now().toISOString(), ids }),
     pointsPolicy: { pointsPerYuan: config.pointsPerYuan, capFen: config.pointsMaxFenPerOrder },
   });
+  // Orders: personal data key (refuses to start with DATABASE_URL and no key), the sandbox
+  // payment provider, and flash claims (refuse every flash line until flash sales are wired).
+  const dataKey = resolveDataKey(config);
+  const sandbox = config.sandboxPayments ? new SandboxPaymentProvider(sandboxWebhookSecret(config.paymentWebhookSecret, signingSecret), () => clock.now().getTime()) : null;
+  const flashClaims: FlashClaims = noFlashClaims;
+  const orderPoints = new SqlPointsLedger({ db: database.db, now: () => clock.now().toISOString(), ids });
+  const orderCoupons = {
+    reserve: (trx: Parameters<PromotionsService['reserveCoupons']>[0], buyerId: string, couponIds: readonly string[], orderId: string) => promotions.reserveCoupons(trx, buyerId, couponIds, orderId),
+    release: (trx: Parameters<PromotionsService['releaseCoupons']>[0], _buyerId: string, _couponIds: readonly string[], orderId: string) => promotions.releaseCoupons(trx, orderId),
+    consume: (trx: Parameters<PromotionsService['consumeCoupons']>[0], _buyerId: string, _couponIds: readonly string[], orderId: string) => promotions.consumeCoupons(trx, orderId),
+  };
+  const orders = new OrdersService({
+    db: database.db,
+    clock,
+    ids,
+    audit,
+    catalog,
+    flash: flashClaims,
+    coupons: orderCoupons,
+    points: orderPoints,
+    provider: sandbox,
+    cipher: new AddressCipher(dataKey),
+    returnDays: config.returnDays,
+    buyerNames: async (buyerIds) => new Map((await viewers.findViewers({ ids: buyerIds })).map((v) => [v.id, v.nickname])),
+    onError: (err, where) => logError(err, where),
+  });
+  const checkoutDeps: CheckoutDeps = {
+    db: database.db,
+    clock,
+    ids,
+    catalog,
+    sessions,
+    orders,
+    pricing: promotions,
+    flash: flashClaims,
+    coupons: orderCoupons,
+    points: orderPoints,
+    payMinutes: config.orderPayMinutes,
+  };
   const services: Services = {
     audit,
     auth,
@@ -194,6 +237,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     room: roomService,
     hub,
     promotions,
+    orders,
   };
 
   const app = Fastify({
@@ -294,8 +338,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(sessionRoutes(services.sessions));
   await app.register(roomRoutes(services.room));
   await app.register(promotionRoutes(services.promotions, services.sessions));
+  await app.register(orderRoutes(services.orders, checkoutDeps, sandbox));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
+  // Unpaid orders past pay_by are cancelled (stock, coupons, points back): now, then every 30 s.
+  orders.startSweeper(30_000);
 
   const webDir = config.webDir ? resolve(config.webDir) : defaultWebDir();
   const hasWeb = existsSync(join(webDir, 'index.html'));
@@ -334,6 +381,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     close: async () => {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();
+      await services.orders.stopSweeper();
       await app.close();
       await bus.close();
       await throttleStore.close();

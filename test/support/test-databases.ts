@@ -7,10 +7,13 @@ import { migrateToLatest, openDatabase, type Database, type DialectName } from '
 import { testPgUrl } from './capabilities.js';
 import { need } from './need.js';
 
+/** The personal-data key of test apps on PostgreSQL (32 bytes, base64; tests only). */
+export const TEST_DATA_KEY = Buffer.alloc(32, 0x42).toString('base64');
+
 export interface TestDatabase {
   database: Database;
   /** Config overrides that point an app at this same database. */
-  overrides: { databaseUrl?: string; pgSchema?: string; dataDir: string };
+  overrides: { databaseUrl?: string; pgSchema?: string; dataDir: string; dataKey?: string };
   drop(): Promise<void>;
 }
 
@@ -37,7 +40,8 @@ export async function openTestDatabase(dialect: DialectName): Promise<TestDataba
   await migrateToLatest(database);
   return {
     database,
-    overrides: { databaseUrl: testPgUrl, pgSchema: schema, dataDir },
+    // With DATABASE_URL the app refuses to start without a data key (addresses are encrypted with it).
+    overrides: { databaseUrl: testPgUrl, pgSchema: schema, dataDir, dataKey: TEST_DATA_KEY },
     drop: async () => {
       await database.close();
       const c = new pg.Client({ connectionString: testPgUrl });

@@ -3,7 +3,9 @@
  * applies a decision with compare-and-set on `orders.version` and appends to order_history.
  */
 
-export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
+import { orderStatuses, returnStatuses } from '../../../../contracts/orders.contract.js';
+
+export { orderStatuses, returnStatuses };
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /** Who moves an order: the buyer, a team member (with the permission named), the payment provider, or the system (timers). */
@@ -42,7 +44,6 @@ export function decideOrderMove(from: OrderStatus, to: OrderStatus, actor: Order
   return { ok: true, move };
 }
 
-export const returnStatuses = ['requested', 'approved', 'rejected', 'received', 'refunded'] as const;
 export type ReturnStatus = (typeof returnStatuses)[number];
 
 /** requested -> approved | rejected (customer service); approved -> received (stock back) -> refunded. */

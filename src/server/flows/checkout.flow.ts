@@ -1,0 +1,286 @@
+import type { Kysely } from 'kysely';
+import type { CheckoutBody } from '../../contracts/orders.contract.js';
+import type { Clock } from '../platform/clock.js';
+import type { Ctx } from '../platform/context.js';
+import type { DB } from '../platform/db/db.types.js';
+import type { OrderLinesTable, OrdersTable, PaymentsTable } from '../platform/db/tables/orders.tables.js';
+import { AppError, invalid, notFound } from '../platform/errors.js';
+import type { IdGenerator } from '../platform/ids/id-generator.js';
+import type { CatalogService } from '../modules/catalog/catalog.service.js';
+import type { CouponHolds, CheckoutPricing, PointsSpending } from '../modules/orders/checkout.ports.js';
+import { maskAddress } from '../modules/orders/core/address-mask.js';
+import { isUniqueViolation } from '../modules/orders/orders.store.js';
+import type { OrderDto, OrdersService, StoredPricing } from '../modules/orders/orders.service.js';
+import type { CartQuote } from '../modules/promotions/cart-quote.types.js';
+import type { FlashClaims } from '../modules/promotions/flash-claims.port.js';
+import type { SessionsService } from '../modules/sessions/sessions.service.js';
+
+/**
+ * Checkout: a cart becomes an order, step by step, each step through its module.
+ *
+ * 1. Idempotency: the (buyer, key) pair names one order. A retry gets the same order (200);
+ *    a concurrent duplicate on this node waits for the first; across nodes the unique
+ *    constraint on orders(buyer_id, idempotency_key) decides and the loser returns the winner.
+ * 2. Flash units are claimed on the fast gate first (memory or Redis), so a storm of buyers
+ *    is turned away (SOLD_OUT / LIMIT_REACHED / NOT_OPEN) without touching the database.
+ * 3. The cart is priced by the same quote the cart drawer shows; a total different from the
+ *    one the buyer saw is refused with PRICE_CHANGED and the new quote (never charge an
+ *    unseen price).
+ * 4. One transaction: stock for the non-flash units, the flash record, gifts (an out-of-stock
+ *    gift is left out and the order says so), coupons held, points spent, the order, its lines,
+ *    its first history row and its pending payment. If it does not commit, the flash claims
+ *    are given back.
+ * Unpaid orders are cancelled at pay_by by the orders service's sweeper.
+ */
+
+export interface CheckoutDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+  catalog: CatalogService;
+  sessions: Pick<SessionsService, 'getInternal'>;
+  orders: OrdersService;
+  pricing: CheckoutPricing;
+  flash: FlashClaims;
+  coupons: CouponHolds;
+  points: PointsSpending;
+  payMinutes: number;
+}
+
+export type CheckoutOutcome =
+  | { kind: 'created' | 'replayed'; order: OrderDto; payment: { provider: string; checkoutUrl: string } }
+  | { kind: 'price_changed'; quote: CartQuote; expectedTotalFen: number };
+
+/** Thrown inside the transaction to roll it back with a tagged reason. */
+class Refusal extends AppError {}
+
+const inFlight = new WeakMap<CheckoutDeps, Map<string, Promise<CheckoutOutcome>>>();
+
+export async function checkout(deps: CheckoutDeps, ctx: Ctx, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome> {
+  if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in (or create an account) to place an order', { code: 'UNAUTHENTICATED' });
+  const buyerId = ctx.actor.id;
+  let mine = inFlight.get(deps);
+  if (!mine) inFlight.set(deps, (mine = new Map()));
+  const key = `${buyerId}\u0000${input.idempotencyKey}`;
+  const running = mine.get(key);
+  if (running) {
+    // A double click on this node: the same answer as the first submit, as a replay.
+    const first = await running.catch(() => null);
+    if (first && first.kind !== 'price_changed') return { ...first, kind: 'replayed' };
+    if (first) return first;
+  }
+  const p = place(deps, ctx, buyerId, sessionId, input);
+  mine.set(key, p);
+  try {
+    return await p;
+  } finally {
+    mine.delete(key);
+  }
+}
+
+async function existing(deps: CheckoutDeps, buyerId: string, key: string): Promise<CheckoutOutcome | null> {
+  const row = await deps.orders.store.findByIdem(buyerId, key);
+  if (!row) return null;
+  const order = await deps.orders.orderDto(row.id);
+  const payments = await deps.orders.store.paymentsOf([row.id]);
+  const provider = deps.orders.provider;
+  const pay = payments[0];
+  return {
+    kind: 'replayed',
+    order,
+    payment: { provider: pay?.provider ?? provider?.name ?? 'none', checkoutUrl: order.checkoutUrl ?? (pay && provider ? provider.checkoutUrlFor(pay.provider_ref) : '') },
+  };
+}
+
+async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome> {
+  const again = await existing(deps, buyerId, input.idempotencyKey);
+  if (again) return again;
+
+  const session = await deps.sessions.getInternal(sessionId).catch(() => null);
+  if (!session || session.status === 'draft') throw notFound('Session');
+  if (session.status !== 'scheduled' && session.status !== 'live') {
+    throw new AppError('conflict', 'This session has ended; its shop is closed', { code: 'SESSION_CLOSED' });
+  }
+  const provider = deps.orders.provider;
+  if (!provider) throw new AppError('conflict', 'No payment method is available on this site', { code: 'PAYMENTS_UNAVAILABLE' });
+
+  // Known SKUs, each (SKU, flash sale) once.
+  const snaps = await deps.catalog.skuSnapshots(input.lines.map((l) => l.skuId));
+  const seen = new Set<string>();
+  input.lines.forEach((l, i) => {
+    const s = snaps.get(l.skuId);
+    if (!s || s.archived) throw invalid(`body.lines.${i}.skuId`, 'unknown SKU');
+    const k = `${l.skuId}|${l.flashSaleId ?? ''}`;
+    if (seen.has(k)) throw invalid(`body.lines.${i}.skuId`, 'appears twice; put the whole quantity on one line');
+    seen.add(k);
+  });
+
+  // Fast gate: claim every flash line's units before any database work.
+  const claimed: { flashSaleId: string; units: number }[] = input.lines.map(() => ({ flashSaleId: '', units: 0 }));
+  const unclaimAll = async () => {
+    for (const c of claimed) {
+      if (c.units > 0) await deps.flash.unclaim(c.flashSaleId, buyerId, c.units).catch(() => undefined);
+      c.units = 0;
+    }
+  };
+  for (const [i, l] of input.lines.entries()) {
+    if (!l.flashSaleId) continue;
+    const r = await deps.flash.claim(l.flashSaleId, buyerId, l.quantity);
+    if (!r.ok) {
+      await unclaimAll();
+      // A duplicate submit from another node may have taken this buyer's flash units.
+      if (r.code === 'LIMIT_REACHED') {
+        const dup = await existing(deps, buyerId, input.idempotencyKey);
+        if (dup) return dup;
+      }
+      throw new AppError('conflict', r.message, { code: r.code });
+    }
+    claimed[i] = { flashSaleId: l.flashSaleId, units: l.quantity };
+  }
+
+  try {
+    const quote = await deps.pricing.quote(ctx, {
+      sessionId,
+      buyerId,
+      lines: input.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, ...(l.flashSaleId ? { flashSaleId: l.flashSaleId } : {}) })),
+      usePoints: input.usePoints,
+    });
+    if (quote.pricing.totalFen !== input.expectedTotalFen) {
+      await unclaimAll();
+      return { kind: 'price_changed', quote, expectedTotalFen: input.expectedTotalFen };
+    }
+    // Units the quote did not price from the flash sale (per-buyer limit) come from stock.
+    for (const [i, c] of claimed.entries()) {
+      const flashUnits = quote.lines[i]?.flashSaleId === c.flashSaleId ? (quote.lines[i]?.flashUnits ?? 0) : 0;
+      if (c.units > flashUnits) {
+        await deps.flash.unclaim(c.flashSaleId, buyerId, c.units - flashUnits).catch(() => undefined);
+        c.units = flashUnits;
+      }
+    }
+
+    const orderId = deps.ids();
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const payBy = new Date(now.getTime() + deps.payMinutes * 60_000).toISOString();
+    const checkoutInfo = await provider.createCheckout({ orderId, amountFen: quote.pricing.totalFen, currency: 'CNY', payBy });
+
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        const lines: OrderLinesTable[] = [];
+        for (const [i, ql] of quote.lines.entries()) {
+          const priced = quote.pricing.lines[i];
+          if (!priced || ql.skuId !== input.lines[i]?.skuId) throw new Error('the quote does not match the cart');
+          const flashUnits = claimed[i]?.units ?? 0;
+          const fromStock = ql.quantity - flashUnits;
+          if (fromStock > 0 && !(await deps.catalog.takeStock(trx, ql.skuId, fromStock))) {
+            throw new Refusal('conflict', `${ql.title} (${ql.skuName}) is sold out or has fewer than ${fromStock} left`, { code: 'SOLD_OUT' });
+          }
+          if (flashUnits > 0 && !(await deps.flash.recordClaim(trx, claimed[i]!.flashSaleId, buyerId, flashUnits))) {
+            throw new Refusal('conflict', `${ql.title}: the flash sale is sold out`, { code: 'SOLD_OUT' });
+          }
+          lines.push({
+            id: deps.ids(),
+            order_id: orderId,
+            line_no: i + 1,
+            sku_id: ql.skuId,
+            product_id: ql.productId,
+            title: ql.title,
+            sku_name: ql.skuName,
+            quantity: ql.quantity,
+            unit_price_fen: ql.unitPriceFen,
+            activity_fen: priced.activityFen,
+            paid_fen: priced.paidFen,
+            allocations_json: JSON.stringify(priced.allocations),
+            flash_sale_id: flashUnits > 0 ? claimed[i]!.flashSaleId : null,
+            flash_units: flashUnits,
+            is_gift: 0,
+            returned_qty: 0,
+          });
+        }
+        // Gifts: their own stock; when it has run out the order goes through without them.
+        // (Gifts already out of stock when the buyer was quoted are in the quote's `rejected`, shown before paying.)
+        const giftsOmitted: StoredPricing['giftsOmitted'] = [];
+        const giftSnaps = quote.gifts.length > 0 ? await deps.catalog.skuSnapshots(quote.gifts.map((g) => g.skuId), trx) : new Map();
+        for (const g of quote.gifts) {
+          const s = giftSnaps.get(g.skuId);
+          if (s && (await deps.catalog.takeStock(trx, g.skuId, g.quantity))) {
+            lines.push({
+              id: deps.ids(),
+              order_id: orderId,
+              line_no: lines.length + 1,
+              sku_id: g.skuId,
+              product_id: s.productId,
+              title: g.title,
+              sku_name: s.skuName,
+              quantity: g.quantity,
+              unit_price_fen: 0,
+              activity_fen: 0,
+              paid_fen: 0,
+              allocations_json: '[]',
+              flash_sale_id: null,
+              flash_units: 0,
+              is_gift: 1,
+              returned_qty: 0,
+            });
+          } else {
+            giftsOmitted.push({ skuId: g.skuId, title: g.title, quantity: g.quantity, reason: `${g.title}: the gift ran out just now; the order goes through without it` });
+          }
+        }
+        if (quote.couponIds.length > 0 && !(await deps.coupons.reserve(trx, buyerId, quote.couponIds, orderId))) {
+          throw new Refusal('conflict', 'A coupon in this cart can no longer be used; review the cart', { code: 'COUPON_UNAVAILABLE' });
+        }
+        if (quote.pointsUsed > 0 && !(await deps.points.spend(trx, buyerId, quote.pointsUsed, orderId))) {
+          throw new Refusal('conflict', 'Your points balance changed; review the cart', { code: 'POINTS_UNAVAILABLE' });
+        }
+        const order: OrdersTable = {
+          id: orderId,
+          buyer_id: buyerId,
+          session_id: sessionId,
+          status: 'pending_payment',
+          currency: 'CNY',
+          regular_fen: quote.pricing.lines.reduce((s, l) => s + l.regularFen, 0),
+          total_fen: quote.pricing.totalFen,
+          points_used: quote.pointsUsed,
+          pricing_json: JSON.stringify({ adjustments: quote.pricing.adjustments, rejected: quote.pricing.rejected, giftsOmitted } satisfies StoredPricing),
+          coupons_json: JSON.stringify(quote.couponIds),
+          idempotency_key: input.idempotencyKey,
+          pay_by: payBy,
+          address_cipher: deps.orders.encryptAddress(orderId, input.address),
+          address_masked: maskAddress(input.address),
+          carrier: null,
+          tracking_no: null,
+          created_at: at,
+          updated_at: at,
+          paid_at: null,
+          shipped_at: null,
+          delivered_at: null,
+          cancelled_at: null,
+          version: 0,
+        };
+        const payment: PaymentsTable = {
+          id: deps.ids(),
+          order_id: orderId,
+          provider: provider.name,
+          provider_ref: checkoutInfo.providerRef,
+          amount_fen: quote.pricing.totalFen,
+          currency: 'CNY',
+          status: 'pending',
+          created_at: at,
+          updated_at: at,
+        };
+        await deps.orders.insertNew(trx, order, lines, payment);
+      });
+    } catch (err) {
+      await unclaimAll();
+      if (isUniqueViolation(err)) {
+        const dup = await existing(deps, buyerId, input.idempotencyKey);
+        if (dup) return dup;
+      }
+      throw err;
+    }
+    return { kind: 'created', order: await deps.orders.orderDto(orderId), payment: { provider: provider.name, checkoutUrl: checkoutInfo.checkoutUrl } };
+  } catch (err) {
+    await unclaimAll();
+    throw err;
+  }
+}
