@@ -23,6 +23,7 @@ import { RoomRequestError, useRoomSocket, type RoomSocket } from '../room/use-ro
 import { BanDialog, durationCount, durationUnit, type BanTarget } from './ban-dialog';
 import { HeldQueue, ReportQueue, SanctionsCard } from './live-queues';
 import { PinEditorCard, RoomSettingsCard } from './live-room-settings';
+import { ExplainControl } from './explain-control';
 
 export const MUTE_MINUTES = [5, 30, 60] as const;
 
@@ -184,6 +185,7 @@ export function LiveControlPage() {
         </section>
 
         <div className="live-side">
+          <ExplainControl sessionId={id} room={room} live={status === 'live'} />
           {canModerate && <HeldQueue sessionId={id} run={run} />}
           {canModerate && <ReportQueue sessionId={id} run={run} />}
           <PinEditorCard sessionId={id} pin={pin} canEdit={canModerate} onSaved={settingsSaved} />

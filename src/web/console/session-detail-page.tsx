@@ -16,6 +16,7 @@ import { useApiResource } from '../hooks/use-api-resource';
 import { useNotice } from '../hooks/use-notice';
 import { CoverCard } from './session-cover';
 import { SessionForm } from './session-form';
+import { SessionShelfPanel } from './session-shelf-panel';
 import { InviteCard } from './session-invite';
 import { StaffCard } from './session-staff';
 import { allowedTransitions, isEditable } from './session-transitions';
@@ -128,6 +129,7 @@ export function SessionDetailPage() {
             canListMembers={can(PERMISSIONS.teamRead)}
             onSaved={showNotice}
           />
+          <SessionShelfPanel sessionId={s.id} status={s.status} onSaved={showNotice} />
         </div>
         <div className="detail-side">
           <CoverCard session={s} canWrite={canWrite} onChanged={changed} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../api/api-client';
@@ -21,6 +21,7 @@ import { freshGuestToken, identityKeyOf, useViewerIdentity, type ViewerIdentity 
 import { ViewerAuthPanel } from './viewer-auth-panel';
 import { CartButton, CartDrawer } from './cart/cart-drawer';
 import { FlashSaleCards } from './flash/flash-card';
+import { ShelfOnStage } from './shelf/shelf-on-stage';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -118,6 +119,7 @@ function LiveRoom({
         room={room}
         canLike={identity.kind === 'viewer'}
         onNeedSignIn={goToSignIn}
+        overlay={<ShelfOnStage sessionId={session.id} invite={invite} room={room} identity={identity} />}
       />
       <div className="viewer-side">
         <FlashSaleCards sessionId={session.id} invite={invite} room={room} identity={identity} onNeedSignIn={goToSignIn} />
@@ -157,6 +159,7 @@ function LiveStage({
   room,
   canLike,
   onNeedSignIn,
+  overlay,
 }: {
   status: SessionStatus;
   /** The session's cover, shown behind the placeholder until there is video. */
@@ -164,6 +167,8 @@ function LiveStage({
   room: RoomSocket;
   canLike: boolean;
   onNeedSignIn: () => void;
+  /** Commerce over the video (the shelf button and the pinned product card). */
+  overlay?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const [danmaku, setDanmaku] = useState<DanmakuSettings>(readDanmakuSettings);
@@ -225,6 +230,7 @@ function LiveStage({
           )}
         </p>
       )}
+      {overlay}
       <div className="stage-like">
         <LikeButton
           total={state.likes}
