@@ -354,7 +354,7 @@ function ReturnDialog({ order, onClose, onDone }: { order: ViewerOrder; onClose:
       </ul>
       <label className="field">
         <span className="field-label">{t('orders.viewer.returnReason')}</span>
-        <input value={reason} maxLength={200} onChange={(e) => { setReason(e.target.value); }} data-testid="return-reason" />
+        <input type="text" value={reason} maxLength={200} onChange={(e) => { setReason(e.target.value); }} data-testid="return-reason" />
       </label>
       <p className="return-refund" data-testid="return-refund" data-fen={refund}>
         {t('orders.viewer.refundWillBe', { amount: money(refund) })}

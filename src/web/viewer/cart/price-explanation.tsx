@@ -72,6 +72,11 @@ export function humanize(text: string, names: Record<string, string> | undefined
   return out;
 }
 
+/** The engine starts each sentence with its source id ("p1: spend ¥100 …"); the label already names it. */
+export function withoutSource(reason: string, source: string): string {
+  return reason.startsWith(`${source}: `) ? reason.slice(source.length + 2) : reason;
+}
+
 export interface Explanation {
   regularFen: number;
   adjustments: { source: string; kind: string; fen: number; reason: string }[];
@@ -169,7 +174,7 @@ export function PriceExplanation({
                 {names?.[a.source] && a.kind !== 'points' ? ` · ${names[a.source] ?? ''}` : ''}
               </span>
               <span className="explain-reason" data-testid="adjustment-reason">
-                {humanize(a.reason, names)}
+                {humanize(withoutSource(a.reason, a.source), names)}
               </span>
             </dt>
             <dd className="explain-minus">−{money(a.fen)}</dd>

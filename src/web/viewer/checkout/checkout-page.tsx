@@ -137,12 +137,13 @@ export function CheckoutPage() {
         <form className="checkout-grid" noValidate onSubmit={(e) => void pay(e)} data-testid="checkout-form">
           <section className="card checkout-address">
             <h2 className="card-title">{t('orders.viewer.checkout.address')}</h2>
-            <InputField name="name" testId="address-name" label={t('orders.viewer.checkout.name')} value={address.name} onValueChange={set('name')} errors={fieldErrors.name} autoComplete="name" maxLength={40} />
+            <InputField name="name" testId="address-name" label={t('orders.viewer.checkout.name')} type="text" value={address.name} onValueChange={set('name')} errors={fieldErrors.name} autoComplete="name" maxLength={40} />
             <InputField
               name="phone"
               testId="address-phone"
               label={t('orders.viewer.checkout.phone')}
               hint={t('orders.viewer.checkout.phoneHint')}
+              type="text"
               value={address.phone}
               onValueChange={set('phone')}
               errors={fieldErrors.phone}
@@ -150,8 +151,8 @@ export function CheckoutPage() {
               inputMode="tel"
               maxLength={16}
             />
-            <InputField name="region" testId="address-region" label={t('orders.viewer.checkout.region')} hint={t('orders.viewer.checkout.regionHint')} value={address.region} onValueChange={set('region')} errors={fieldErrors.region} autoComplete="address-level1" maxLength={60} />
-            <InputField name="street" testId="address-street" label={t('orders.viewer.checkout.street')} value={address.street} onValueChange={set('street')} errors={fieldErrors.street} autoComplete="street-address" maxLength={120} />
+            <InputField name="region" testId="address-region" label={t('orders.viewer.checkout.region')} hint={t('orders.viewer.checkout.regionHint')} type="text" value={address.region} onValueChange={set('region')} errors={fieldErrors.region} autoComplete="address-level1" maxLength={60} />
+            <InputField name="street" testId="address-street" label={t('orders.viewer.checkout.street')} type="text" value={address.street} onValueChange={set('street')} errors={fieldErrors.street} autoComplete="street-address" maxLength={120} />
           </section>
 
           <section className="card checkout-summary" aria-live="polite">
