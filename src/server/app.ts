@@ -36,7 +36,8 @@ import { TeamService, teamRoutes } from './modules/team/index.js';
 import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
 import { PromotionsService, SqlPointsLedger, promotionRoutes } from './modules/promotions/index.js';
 import { RoomHub, RoomService, installRoomGateway, loadChatFilter, noFollows, roomRoutes } from './modules/room/index.js';
-import { AddressCipher, OrdersService, SandboxPaymentProvider, noFlashClaims, orderRoutes, resolveDataKey, sandboxWebhookSecret } from './modules/orders/index.js';
+import { AddressCipher, OrdersService, SandboxPaymentProvider, orderRoutes, resolveDataKey, sandboxWebhookSecret } from './modules/orders/index.js';
+import { FlashSalesService, MemoryFlashGate, RedisFlashGate, flashSaleRoutes, type FlashGate } from './modules/flash-sales/index.js';
 import type { CheckoutDeps } from './flows/checkout.flow.js';
 import type { FlashClaims } from './modules/promotions/flash-claims.port.js';
 import type { Bus } from './platform/bus/bus.port.js';
@@ -69,6 +70,7 @@ export interface Services {
   hub: RoomHub;
   promotions: PromotionsService;
   orders: OrdersService;
+  flashSales: FlashSalesService;
 }
 
 export interface OnairApp {
@@ -191,7 +193,13 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // payment provider, and flash claims (refuse every flash line until flash sales are wired).
   const dataKey = resolveDataKey(config);
   const sandbox = config.sandboxPayments ? new SandboxPaymentProvider(sandboxWebhookSecret(config.paymentWebhookSecret, signingSecret), () => clock.now().getTime()) : null;
-  const flashClaims: FlashClaims = noFlashClaims;
+  // Flash sales: the fast gate is in-process (embedded) or one Redis Lua script (scale-out,
+  // PostgreSQL the record); pricing sees open sales, the checkout claims through it.
+  const flashGate: FlashGate =
+    config.redisUrl && config.databaseUrl ? new RedisFlashGate(config.redisUrl, { nodeId: opts.nodeId ?? randomBytes(6).toString('hex'), now: () => clock.now().getTime() }) : new MemoryFlashGate();
+  const flashSales = new FlashSalesService({ db: database.db, clock, ids, audit, catalog, sessions, gate: flashGate, publish: (sessionId, event) => hub.publishEvent(sessionId, event), tickMs: config.roomTickMs, onError: (err, where) => logError(err, where) });
+  promotions.setFlashSource(flashSales);
+  const flashClaims: FlashClaims = flashSales;
   const orderPoints = new SqlPointsLedger({ db: database.db, now: () => clock.now().toISOString(), ids });
   const orderCoupons = {
     reserve: (trx: Parameters<PromotionsService['reserveCoupons']>[0], buyerId: string, couponIds: readonly string[], orderId: string) => promotions.reserveCoupons(trx, buyerId, couponIds, orderId),
@@ -238,6 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     hub,
     promotions,
     orders,
+    flashSales,
   };
 
   const app = Fastify({
@@ -339,8 +348,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(roomRoutes(services.room));
   await app.register(promotionRoutes(services.promotions, services.sessions));
   await app.register(orderRoutes(services.orders, checkoutDeps, sandbox));
+  await app.register(flashSaleRoutes(flashSales));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
+  // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.
+  await flashSales.start();
   // Unpaid orders past pay_by are cancelled (stock, coupons, points back): now, then every 30 s.
   orders.startSweeper(30_000);
 
@@ -382,6 +394,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();
       await services.orders.stopSweeper();
+      await flashSales.stop();
+      await flashGate.close();
       await app.close();
       await bus.close();
       await throttleStore.close();

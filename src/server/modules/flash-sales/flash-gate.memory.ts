@@ -24,6 +24,10 @@ export class MemoryFlashGate implements FlashGate {
     return Promise.resolve();
   }
 
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   setOpen(saleId: string, open: boolean): Promise<void> {
     const s = this.sales.get(saleId);
     if (s) s.open = open;
@@ -57,9 +61,12 @@ export class MemoryFlashGate implements FlashGate {
     const s = this.sales.get(saleId);
     if (!s) return;
     if (token !== null) {
-      // A hold undone twice (or already settled) must not give its units back twice.
-      if (s.holds.get(token) !== units) return;
-      s.holds.delete(token);
+      // A hold undone twice (or already settled) must not give its units back twice; part of a
+      // hold may be undone (the order priced fewer units from the sale than were claimed).
+      const held = s.holds.get(token);
+      if (held === undefined || held < units) return;
+      if (held === units) s.holds.delete(token);
+      else s.holds.set(token, held - units);
     }
     const had = s.buyers.get(buyerId) ?? 0;
     const back = Math.min(units, had);

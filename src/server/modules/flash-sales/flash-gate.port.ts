@@ -22,8 +22,14 @@ export interface GateSaleState {
 
 export interface FlashGate {
   readonly kind: 'memory' | 'redis';
-  /** Sets a sale's counters (created, loaded at boot, reconciled). */
-  load(state: GateSaleState): Promise<void>;
+  /**
+   * Sets a sale's counters from the record (created, loaded at boot, reconciled). `recorded`:
+   * tokens of recent holds the record already counts (scale-out: other holds of live nodes stay
+   * in flight and are subtracted; holds of dead nodes or too old are dropped).
+   */
+  load(state: GateSaleState, recorded?: readonly string[]): Promise<void>;
+  /** Runs `fn` while no other node reconciles (scale-out: a Redis lock; embedded: at once). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Opens or shuts a sale's gate (claims on a shut gate get NOT_OPEN). */
   setOpen(saleId: string, open: boolean): Promise<void>;
   /** Forgets a sale (closed or cancelled: the record answers from now on). */

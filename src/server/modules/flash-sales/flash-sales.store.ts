@@ -1,0 +1,144 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../platform/db/db.types.js';
+import type { FlashSaleStatus, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
+
+/** The flash-sales module's tables (portable SQL: the same statements on SQLite and PostgreSQL). */
+export class FlashSalesStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  findById(id: string, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_sales').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  listBySession(sessionId: string, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_sales').selectAll().where('session_id', '=', sessionId).orderBy('starts_at').orderBy('id').execute();
+  }
+
+  /** Sales the clock still has to move (scheduled or open). */
+  listActive(exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_sales').selectAll().where('status', 'in', ['scheduled', 'open']).execute();
+  }
+
+  openBySessionAndSkus(sessionId: string, skuIds: readonly string[], exec: Kysely<DB> = this.db) {
+    if (skuIds.length === 0) return Promise.resolve([] as FlashSalesTable[]);
+    return exec.selectFrom('flash_sales').selectAll().where('session_id', '=', sessionId).where('status', '=', 'open').where('sku_id', 'in', [...skuIds]).execute();
+  }
+
+  /** Scheduled or open sales of a SKU in a session whose window overlaps [from, to). */
+  overlapping(exec: Kysely<DB>, sessionId: string, skuId: string, fromIso: string, toIso: string) {
+    return exec
+      .selectFrom('flash_sales')
+      .select(['id', 'starts_at', 'ends_at'])
+      .where('session_id', '=', sessionId)
+      .where('sku_id', '=', skuId)
+      .where('status', 'in', ['scheduled', 'open'])
+      .where('starts_at', '<', toIso)
+      .where('ends_at', '>', fromIso)
+      .execute();
+  }
+
+  async insert(exec: Kysely<DB>, row: FlashSalesTable): Promise<void> {
+    await exec.insertInto('flash_sales').values(row).execute();
+  }
+
+  /** Compare-and-set on status; the row stays locked (PostgreSQL) until the transaction ends. */
+  async setStatusIf(exec: Kysely<DB>, id: string, from: FlashSaleStatus, patch: Partial<FlashSalesTable>): Promise<boolean> {
+    const r = await exec.updateTable('flash_sales').set(patch).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Moves the whole unsold pool to stock_returned; returns how many units that was. Call with the row locked. */
+  async returnPool(exec: Kysely<DB>, id: string): Promise<number> {
+    const row = await exec.selectFrom('flash_sales').select(['stock_left']).where('id', '=', id).executeTakeFirstOrThrow();
+    const left = Number(row.stock_left);
+    if (left > 0) {
+      await exec
+        .updateTable('flash_sales')
+        .set((eb) => ({ stock_returned: eb('stock_returned', '+', left), stock_left: eb('stock_left', '-', left) }))
+        .where('id', '=', id)
+        .execute();
+    }
+    return left;
+  }
+
+  /** The record's decrement: only while open and only if that many units are left. Returns the limit, or null if refused. */
+  async takeFromPool(exec: Kysely<DB>, id: string, units: number, nowIso: string): Promise<{ limit: number } | null> {
+    const r = await exec
+      .updateTable('flash_sales')
+      .set((eb) => ({ stock_left: eb('stock_left', '-', units), updated_at: nowIso }))
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .where('stock_left', '>=', units)
+      .returning(['per_buyer_limit'])
+      .executeTakeFirst();
+    return r ? { limit: Number(r.per_buyer_limit) } : null;
+  }
+
+  async giveToPool(exec: Kysely<DB>, id: string, units: number, nowIso: string, onlyIfNotReturned: boolean): Promise<boolean> {
+    let q = exec
+      .updateTable('flash_sales')
+      .set((eb) => ({ stock_left: eb('stock_left', '+', units), updated_at: nowIso }))
+      .where('id', '=', id);
+    if (onlyIfNotReturned) q = q.where('returned_at', 'is', null);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async addReturned(exec: Kysely<DB>, id: string, units: number, nowIso: string): Promise<void> {
+    await exec
+      .updateTable('flash_sales')
+      .set((eb) => ({ stock_returned: eb('stock_returned', '+', units), updated_at: nowIso }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Adds units to a buyer's count unless that would pass the limit (one statement: the upsert refuses). */
+  async addBuyerUnits(exec: Kysely<DB>, saleId: string, buyerId: string, units: number, limit: number): Promise<boolean> {
+    if (units > limit) return false;
+    const r = await exec
+      .insertInto('flash_sale_buyers')
+      .values({ flash_sale_id: saleId, buyer_id: buyerId, quantity: units, max_quantity: limit })
+      .onConflict((oc) =>
+        oc
+          .columns(['flash_sale_id', 'buyer_id'])
+          .doUpdateSet({ quantity: sql`flash_sale_buyers.quantity + excluded.quantity` })
+          .where(sql<boolean>`flash_sale_buyers.quantity + excluded.quantity <= flash_sale_buyers.max_quantity`),
+      )
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async removeBuyerUnits(exec: Kysely<DB>, saleId: string, buyerId: string, units: number): Promise<boolean> {
+    const r = await exec
+      .updateTable('flash_sale_buyers')
+      .set((eb) => ({ quantity: eb('quantity', '-', units) }))
+      .where('flash_sale_id', '=', saleId)
+      .where('buyer_id', '=', buyerId)
+      .where('quantity', '>=', units)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  buyersOf(saleId: string, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_sale_buyers').select(['buyer_id', 'quantity']).where('flash_sale_id', '=', saleId).where('quantity', '>', 0).execute();
+  }
+
+  buyerUnits(buyerId: string, saleIds: readonly string[], exec: Kysely<DB> = this.db) {
+    if (saleIds.length === 0) return Promise.resolve([]);
+    return exec.selectFrom('flash_sale_buyers').select(['flash_sale_id', 'quantity']).where('buyer_id', '=', buyerId).where('flash_sale_id', 'in', [...saleIds]).execute();
+  }
+
+  async insertClaim(exec: Kysely<DB>, row: { token: string; flash_sale_id: string; buyer_id: string; units: number; created_at: string }): Promise<void> {
+    await exec.insertInto('flash_sale_claims').values(row).execute();
+  }
+
+  async existingTokens(tokens: readonly string[], exec: Kysely<DB> = this.db): Promise<Set<string>> {
+    if (tokens.length === 0) return new Set();
+    const rows = await exec.selectFrom('flash_sale_claims').select('token').where('token', 'in', [...tokens]).execute();
+    return new Set(rows.map((r) => r.token));
+  }
+
+  recentTokens(saleId: string, sinceIso: string, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_sale_claims').select('token').where('flash_sale_id', '=', saleId).where('created_at', '>=', sinceIso).execute();
+  }
+}
