@@ -157,7 +157,7 @@ export function ProductFormDialog({ product, brands, onSaved, onClose }: Product
     <ModalDialog title={product ? t('shelf.catalog.editTitle') : t('shelf.catalog.createTitle')} onClose={onClose} testId="product-form-dialog">
       <form className="product-form" noValidate data-testid="product-form" onSubmit={(event) => void handleSubmit(event)}>
         <div className="form-grid">
-          <InputField className="span-2" name="title" label={t('shelf.catalog.field.title')} testId="product-title" value={title} onValueChange={setTitle} errors={fieldErrors.title} maxLength={120} />
+          <InputField type="text" className="span-2" name="title" label={t('shelf.catalog.field.title')} testId="product-title" value={title} onValueChange={setTitle} errors={fieldErrors.title} maxLength={120} />
           <FormField className="span-2" name="description" label={t('shelf.catalog.field.description')} errors={fieldErrors.description}>
             {(control) => <textarea {...control} data-testid="product-description" rows={3} maxLength={4000} value={description} onChange={(e) => { setDescription(e.target.value); }} />}
           </FormField>
@@ -173,8 +173,8 @@ export function ProductFormDialog({ product, brands, onSaved, onClose }: Product
               </select>
             )}
           </FormField>
-          <InputField name="category" label={t('shelf.catalog.field.category')} testId="product-category" value={category} onValueChange={setCategory} errors={fieldErrors.category} maxLength={60} />
-          <InputField className="span-2" name="tags" label={t('shelf.catalog.field.tags')} hint={t('shelf.catalog.tagsHint')} testId="product-tags" value={tags} onValueChange={setTags} errors={fieldErrors.tags} />
+          <InputField type="text" name="category" label={t('shelf.catalog.field.category')} testId="product-category" value={category} onValueChange={setCategory} errors={fieldErrors.category} maxLength={60} />
+          <InputField type="text" className="span-2" name="tags" label={t('shelf.catalog.field.tags')} hint={t('shelf.catalog.tagsHint')} testId="product-tags" value={tags} onValueChange={setTags} errors={fieldErrors.tags} />
           <FormField className="span-2" name="images" label={t('shelf.catalog.field.images')} hint={t('shelf.catalog.imagesHint')} errors={fieldErrors.images}>
             {(control) => <textarea {...control} data-testid="product-images" rows={2} value={images} onChange={(e) => { setImages(e.target.value); }} />}
           </FormField>
@@ -194,11 +194,11 @@ export function ProductFormDialog({ product, brands, onSaved, onClose }: Product
             const e = skuErrors[i] ?? {};
             return (
               <div className="sku-edit-row" key={r.key} data-testid="sku-edit-row">
-                <InputField name={`skus.${i}.code`} label={t('shelf.catalog.field.code')} testId="sku-code" value={r.code} onValueChange={(v) => { update(r.key, { code: v }); }} errors={e.code} maxLength={64} />
-                <InputField name={`skus.${i}.name`} label={t('shelf.catalog.field.skuName')} testId="sku-name" value={r.name} onValueChange={(v) => { update(r.key, { name: v }); }} errors={e.name} maxLength={80} />
-                <InputField name={`skus.${i}.attrs`} label={t('shelf.catalog.field.attrs')} placeholder="size=100g" testId="sku-attrs" value={r.attrs} onValueChange={(v) => { update(r.key, { attrs: v }); }} errors={e.attrs} />
-                <InputField name={`skus.${i}.price`} label={t('shelf.catalog.field.price')} inputMode="decimal" testId="sku-price-input" value={r.price} onValueChange={(v) => { update(r.key, { price: v }); }} errors={e.price} />
-                <InputField name={`skus.${i}.stock`} label={t('shelf.catalog.field.stock')} inputMode="numeric" testId="sku-stock-input" value={r.stock} onValueChange={(v) => { update(r.key, { stock: v }); }} errors={e.stock} />
+                <InputField type="text" name={`skus.${i}.code`} label={t('shelf.catalog.field.code')} testId="sku-code" value={r.code} onValueChange={(v) => { update(r.key, { code: v }); }} errors={e.code} maxLength={64} />
+                <InputField type="text" name={`skus.${i}.name`} label={t('shelf.catalog.field.skuName')} testId="sku-name" value={r.name} onValueChange={(v) => { update(r.key, { name: v }); }} errors={e.name} maxLength={80} />
+                <InputField type="text" name={`skus.${i}.attrs`} label={t('shelf.catalog.field.attrs')} placeholder="size=100g" testId="sku-attrs" value={r.attrs} onValueChange={(v) => { update(r.key, { attrs: v }); }} errors={e.attrs} />
+                <InputField type="text" name={`skus.${i}.price`} label={t('shelf.catalog.field.price')} inputMode="decimal" testId="sku-price-input" value={r.price} onValueChange={(v) => { update(r.key, { price: v }); }} errors={e.price} />
+                <InputField type="text" name={`skus.${i}.stock`} label={t('shelf.catalog.field.stock')} inputMode="numeric" testId="sku-stock-input" value={r.stock} onValueChange={(v) => { update(r.key, { stock: v }); }} errors={e.stock} />
                 {!r.id && rows.length > 1 && (
                   <button type="button" className="btn btn-ghost btn-sm sku-remove" onClick={() => { setRows((rs) => rs.filter((x) => x.key !== r.key)); }}>
                     {t('shelf.catalog.removeSku')}

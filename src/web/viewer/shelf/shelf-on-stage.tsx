@@ -27,9 +27,10 @@ export function ShelfOnStage({ sessionId, invite, room, identity }: { sessionId:
         {shelf && <PinnedProductCard shelf={shelf} onOpen={(id) => { show(id); }} />}
         {count > 0 && (
           <button type="button" className="shelf-button" data-testid="shelf-button" data-count={count} aria-label={t('shelf.viewer.open', { count })} onClick={() => { show(null); }}>
-            <span className="shelf-bag" aria-hidden="true">
-              🛍
-            </span>
+            <svg className="shelf-bag" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+              <path d="M6 7h12l1 13H5L6 7Z" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" />
+              <path d="M9 9V6a3 3 0 0 1 6 0v3" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            </svg>
             <span className="shelf-button-count">{count}</span>
           </button>
         )}
