@@ -5,6 +5,7 @@ import { commerceApi } from '../api/commerce-api';
 import { describeError } from '../api/describe-error';
 import { ErrorState, LoadingState } from '../components/page-states';
 import { useApiResource } from '../hooks/use-api-resource';
+import { GiftIcon } from '../viewer/cart/commerce-icons';
 import { useMoney } from '../viewer/cart/price-explanation';
 import { ViewerShell } from './viewer-shell';
 
@@ -67,7 +68,7 @@ export function SandboxPayPage() {
                 {p.lines.map((l, i) => (
                   <li key={i}>
                     <span>
-                      {l.isGift ? '🎁 ' : ''}
+                      {l.isGift && <GiftIcon />}
                       {l.title}
                       {l.skuName ? ` · ${l.skuName}` : ''} × {l.quantity}
                     </span>

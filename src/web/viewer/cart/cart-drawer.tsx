@@ -8,6 +8,8 @@ import type { ViewerIdentity } from '../use-viewer-identity';
 import '../../styles/commerce.css';
 import { setQuantity, useCart, type CartItem } from './cart-store';
 import { PriceExplanation, explanationOfQuote, humanize, useMoney } from './price-explanation';
+import { CartIcon } from './commerce-icons';
+import { localizeReason } from './reason-text';
 import { useCartQuote } from './use-cart-quote';
 import { usePointsPreference } from './use-points-preference';
 
@@ -28,8 +30,8 @@ export function CartButton({ sessionId, onOpen }: { sessionId: string; onOpen: (
   const units = items.reduce((s, i) => s + i.quantity, 0);
   return (
     <button type="button" className="cart-button" onClick={onOpen} data-testid="cart-button" data-count={units} aria-label={t('orders.viewer.cart.open', { count: units })}>
-      <span aria-hidden="true" className="cart-glyph">
-        🛒
+      <span className="cart-glyph">
+        <CartIcon />
       </span>
       <span className="cart-button-label">{t('orders.viewer.cart.title')}</span>
       {units > 0 && (
@@ -57,7 +59,8 @@ export function CartDrawer({
   onClose: () => void;
   onNeedSignIn: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.resolvedLanguage ?? 'en';
   const navigate = useNavigate();
   const items = useCart(sessionId);
   const [usePoints, setUsePoints] = usePointsPreference();
@@ -118,7 +121,7 @@ export function CartDrawer({
                       )}
                       {priced?.notes.map((n, k) => (
                         <p key={k} className="explain-note" data-testid="cart-line-note">
-                          {humanize(n, quote?.sourceNames)}
+                          {localizeReason(humanize(n, quote?.sourceNames), lang)}
                         </p>
                       ))}
                     </div>

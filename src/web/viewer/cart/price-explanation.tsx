@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CartQuote, PricingResult } from '../../api/commerce-api';
 import { formatFen } from '../../format/money-format';
+import { GiftIcon } from './commerce-icons';
+import { localizeReason } from './reason-text';
 
 type Rejected = PricingResult['rejected'][number];
 
@@ -120,11 +122,13 @@ export function PriceExplanation({
   lines?: ExplainedLine[];
   testId?: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.resolvedLanguage ?? 'en';
   const money = useMoney();
   const [showWhy, setShowWhy] = useState(false);
   const saved = e.regularFen - e.totalFen;
   const names = e.sourceNames;
+  const say = (text: string) => localizeReason(humanize(text, names), lang);
   const others = distinctRejected(e.rejected.filter((r) => !isGiftOutOfStock(r)));
 
   return (
@@ -151,7 +155,7 @@ export function PriceExplanation({
               </div>
               {l.notes.map((n, i) => (
                 <p key={i} className="explain-note" data-testid="line-note">
-                  {humanize(n, names)}
+                  {say(n)}
                 </p>
               ))}
             </li>
@@ -174,7 +178,7 @@ export function PriceExplanation({
                 {names?.[a.source] && a.kind !== 'points' ? ` · ${names[a.source] ?? ''}` : ''}
               </span>
               <span className="explain-reason" data-testid="adjustment-reason">
-                {humanize(withoutSource(a.reason, a.source), names)}
+                {say(withoutSource(a.reason, a.source))}
               </span>
             </dt>
             <dd className="explain-minus">−{money(a.fen)}</dd>
@@ -195,7 +199,9 @@ export function PriceExplanation({
       {e.gifts.length > 0 && (
         <ul className="explain-gifts" data-testid="gifts">
           {e.gifts.map((g, i) => (
-            <li key={i}>🎁 {t('orders.viewer.explain.gift', { title: g.title, count: g.quantity })}</li>
+            <li key={i}>
+              <GiftIcon /> {t('orders.viewer.explain.gift', { title: g.title, count: g.quantity })}
+            </li>
           ))}
         </ul>
       )}
@@ -232,7 +238,7 @@ export function PriceExplanation({
             <ul className="explain-rejected" data-testid="why-not-list">
               {others.map((r, i) => (
                 <li key={i} data-testid="rejected" data-source={r.source}>
-                  {humanize(r.reason, names)}
+                  {say(r.reason)}
                 </li>
               ))}
             </ul>

@@ -5,6 +5,7 @@ import type { FlashSale } from '../../api/commerce-api';
 import type { RoomSocket } from '../../room/use-room-socket';
 import '../../styles/commerce.css';
 import { addToCart, cartItems } from '../cart/cart-store';
+import { BoltIcon } from '../cart/commerce-icons';
 import { useMoney } from '../cart/price-explanation';
 import type { ViewerIdentity } from '../use-viewer-identity';
 import { useFlashSales } from './use-flash-sales';
@@ -115,7 +116,9 @@ function FlashCard({
   return (
     <section className={`flash-card flash-${phase}`} data-testid="flash-card" data-flash-id={sale.id} data-phase={phase} aria-label={t('flash.viewer.label')}>
       <div className="flash-card-top">
-        <span className="flash-badge">⚡ {t('flash.viewer.title')}</span>
+        <span className="flash-badge">
+          <BoltIcon /> {t('flash.viewer.title')}
+        </span>
         <span className="flash-countdown" data-testid="flash-countdown" data-phase={phase} aria-live="off">
           {phase === 'upcoming'
             ? t('flash.viewer.startsIn', { time: formatCountdown(start - nowMs) })
@@ -125,7 +128,9 @@ function FlashCard({
         </span>
       </div>
       <div className="flash-card-body">
-        {sale.image ? <img className="flash-thumb" src={sale.image} alt="" /> : <span className="flash-thumb flash-thumb-empty" aria-hidden="true">⚡</span>}
+        {sale.image ? <img className="flash-thumb" src={sale.image} alt="" /> : <span className="flash-thumb flash-thumb-empty" aria-hidden="true">
+            <BoltIcon />
+          </span>}
         <div className="flash-card-main">
           <p className="flash-title" data-testid="flash-title">
             {sale.title} <span className="muted">· {sale.skuName}</span>
