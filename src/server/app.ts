@@ -38,7 +38,9 @@ import { PromotionsService, SqlPointsLedger, promotionRoutes } from './modules/p
 import { RoomHub, RoomService, installRoomGateway, loadChatFilter, noFollows, roomRoutes } from './modules/room/index.js';
 import { AddressCipher, OrdersService, SandboxPaymentProvider, orderRoutes, resolveDataKey, sandboxWebhookSecret } from './modules/orders/index.js';
 import { FlashSalesService, MemoryFlashGate, RedisFlashGate, flashSaleRoutes, type FlashGate } from './modules/flash-sales/index.js';
-import type { CheckoutDeps } from './flows/checkout.flow.js';
+import { checkout, type CheckoutDeps, type CheckoutOutcome } from './flows/checkout.flow.js';
+import type { CheckoutBody } from '../contracts/orders.contract.js';
+import type { Ctx } from './platform/context.js';
 import type { FlashClaims } from './modules/promotions/flash-claims.port.js';
 import type { Bus } from './platform/bus/bus.port.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
@@ -71,6 +73,8 @@ export interface Services {
   promotions: PromotionsService;
   orders: OrdersService;
   flashSales: FlashSalesService;
+  /** The checkout flow (POST /api/live/:id/orders) as a function: demo data and fixtures place orders through it. */
+  checkout: (ctx: Ctx, sessionId: string, body: CheckoutBody) => Promise<CheckoutOutcome>;
 }
 
 export interface OnairApp {
@@ -247,6 +251,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     promotions,
     orders,
     flashSales,
+    checkout: (ctx, sessionId, body) => checkout(checkoutDeps, ctx, sessionId, body),
   };
 
   const app = Fastify({

@@ -283,7 +283,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
     t = await createTestApp(dialect);
     owner = await t.signInAs(['owner']);
     viewer = await viewerSignUp(t, 'Bad input viewer');
-    const env = fixtureEnv(t);
+    const env = fixtureEnv(t, { viewerId: viewer.viewerId });
     for (const r of t.routes) {
       const f = routeFixtures[routeKey(r)];
       if (f) valid.set(routeKey(r), await f.cases[0].build(env));
@@ -318,7 +318,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
             method: r.method as HTTPMethods,
             url: withQuery(b.url, b.query),
             remoteAddress: nextIp(),
-            headers: { ...authHeaders(r.method, sessionFor(r)), ...(b.contentType ? { 'content-type': b.contentType } : {}) },
+            headers: { ...authHeaders(r.method, sessionFor(r)), ...(example.headers ?? {}), ...(b.contentType ? { 'content-type': b.contentType } : {}) },
             ...(b.payload !== undefined ? { payload: b.payload } : {}),
           });
           expect(res.statusCode, `never a 5xx: ${res.body}`).toBeLessThan(500);

@@ -305,7 +305,7 @@ export function sendValid(t: TestApp, method: string, req: ValidRequest, session
     method: method as HTTPMethods,
     url: withQuery(req.url, req.query),
     remoteAddress: nextIp(),
-    headers: authHeaders(method, session),
+    headers: { ...authHeaders(method, session), ...(req.headers ?? {}) },
     ...(req.body !== undefined ? { payload: req.body } : {}),
   });
 }
