@@ -79,7 +79,7 @@ describe.skipIf(!need('chromium'))('viewer shelf and now-explaining card (onair 
     await multiRow.getByTestId('sku-option').first().click();
     await multiRow.getByTestId('sku-add').click();
     await screenshot(page, 'viewer-shelf-375');
-    const stored = await page.evaluate((id) => localStorage.getItem(`onair.cart.${id}`), sessionId);
+    const stored = await page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(`onair.cart.${sessionId}`)})`);
     expect((JSON.parse(stored ?? '[]') as unknown[]).length).toBe(2);
     await page.keyboard.press('Escape');
     await page.getByTestId('shelf-sheet').waitFor({ state: 'detached' });
