@@ -221,6 +221,43 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(late.json().error.code).toBe('NOT_PAYABLE');
   });
 
+  it('coupons: held by the order, given back when it expires, used for good when an order is paid', async () => {
+    const couponBuyer = await viewerSignUp(t, `Coupons ${dialect}`);
+    const now = t.clock.now().getTime();
+    const tpl = await t.services.promotions.createTemplate(systemCtx('test'), {
+      name: '¥5 off',
+      issuer: 'store',
+      discountType: 'fixed',
+      offFen: 500,
+      thresholdFen: 0,
+      validFrom: new Date(now - 3_600_000).toISOString(),
+      validTo: new Date(now + 30 * 86_400_000).toISOString(),
+      totalQuantity: 10,
+      perViewerLimit: 1,
+      fansOnly: false,
+      stackWithThreshold: true,
+      stackWithCoupons: true,
+      exclusive: false,
+      priority: 0,
+      scope: {},
+    });
+    await t.services.promotions.issueByHand(systemCtx('test'), tpl.id, { viewerIds: [couponBuyer.viewerId] });
+    const statusOf = async () => (await t.database.db.selectFrom('coupons').select(['status', 'order_id']).where('viewer_id', '=', couponBuyer.viewerId).executeTakeFirstOrThrow());
+    const quote = await inject('POST', `/api/live/${sessionId}/cart/quote`, couponBuyer, { lines: [{ skuId: skuA, quantity: 1 }], usePoints: false });
+    expect(quote.json().pricing.totalFen).toBe(5400);
+    const o = okOrder(await place(couponBuyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5400, idempotencyKey: key() }));
+    expect(await statusOf()).toEqual({ status: 'reserved', order_id: o.order.id });
+    t.clock.advance(16 * 60_000);
+    expect(await t.services.orders.expireDue()).toBeGreaterThanOrEqual(1);
+    expect((await statusOf()).status).toBe('issued');
+    const o2 = okOrder(await place(couponBuyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5400, idempotencyKey: key() }));
+    expect((await pay(o2.payment.checkoutUrl)).json()).toMatchObject({ orderStatus: 'paid' });
+    expect(await statusOf()).toEqual({ status: 'used', order_id: o2.order.id });
+    const third = await place(couponBuyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5400, idempotencyKey: key() });
+    expect(third.statusCode).toBe(409);
+    expect(third.json().error.code).toBe('PRICE_CHANGED');
+  });
+
   it('payment webhook: happy path marks paid and records charged prices; wrong signature, replay and amount mismatch change nothing', async () => {
     const o = okOrder(await place(buyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5900, idempotencyKey: key() }));
     const ref = refOf(o.payment.checkoutUrl);

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrorSchema, idParam } from '../../../contracts/api.contract.js';
 import {
@@ -238,7 +238,7 @@ export const orderRoutes =
           done(new AppError('validation', 'body: malformed JSON', { code: 'MALFORMED_JSON', issues: [{ path: 'body', message: 'malformed JSON' }] }), undefined);
         }
       });
-      hook.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>().post(
+      hook.withTypeProvider<ZodTypeProvider>().post(
         '/api/payments/webhook/:provider',
         {
           config: { access: { kind: 'public' }, rateLimit: { max: 600, timeWindow: '1 minute' } },

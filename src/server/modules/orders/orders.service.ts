@@ -11,7 +11,7 @@ import type {
 import type { Clock } from '../../platform/clock.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
 import type { DB } from '../../platform/db/db.types.js';
-import type { OrderLinesTable, OrderReturnsTable, OrdersTable, PaymentsTable, RefundsTable } from '../../platform/db/tables/orders.tables.js';
+import type { OrderLinesTable, OrdersTable, PaymentsTable, RefundsTable } from '../../platform/db/tables/orders.tables.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import type { IdGenerator } from '../../platform/ids/id-generator.js';
