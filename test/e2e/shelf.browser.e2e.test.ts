@@ -36,9 +36,11 @@ describe.skipIf(!need('chromium'))('viewer shelf and now-explaining card (onair 
     origin = app.onair.origin;
     const { signin, cookie } = await signInOwnerApi(origin, DEMO_OWNER, app.onair.ownerPassword);
     team = { cookie, csrf: ((await signin.json()) as { csrfToken: string }).csrfToken };
-    const sessions = (await call('GET', '/api/console/sessions?limit=10')) as { items: { id: string; isDemo: boolean }[] };
-    sessionId = sessions.items.find((s) => s.isDemo)!.id;
-    await call('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'live' });
+    // The scheduled demo session (the seed may add others), taken live here.
+    const sessions = (await call('GET', '/api/console/sessions?limit=10')) as { items: { id: string; isDemo: boolean; status: string }[] };
+    const demo = sessions.items.find((s) => s.isDemo && s.status === 'scheduled') ?? sessions.items.find((s) => s.isDemo)!;
+    sessionId = demo.id;
+    if (demo.status !== 'live') await call('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'live' });
     shelf = (await call('GET', `/api/console/sessions/${sessionId}/shelf`)) as ConsoleShelf;
     expect(shelf.items.length).toBe(12);
   }, 60_000);
