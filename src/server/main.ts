@@ -18,7 +18,7 @@ export async function startServer(config: AppConfig, opts: StartOptions): Promis
   if (opts.demo) {
     const demo = await seedDemo(services, clock);
     if (demo.created) {
-      opts.print(`Demo data created: ${demo.brandName}, ${demo.products} products, one scheduled session (all labelled as demo).`);
+      opts.print(`Demo data created: ${demo.brandName}, ${demo.products} products, one scheduled session and one live demo shop with a flash sale (all labelled as demo).`);
       opts.print(`Demo team (one per role, e.g. ${demo.members[2]?.email ?? 'host@demo.onair.local'}), password: ${demo.memberPassword}`);
     }
   }
@@ -28,6 +28,12 @@ export async function startServer(config: AppConfig, opts: StartOptions): Promis
   opts.print('');
   opts.print(`Onair is running at ${url.origin}  (database: ${onair.database.describe()})`);
   opts.print(`Console: ${url.origin}/console   API docs: ${url.origin}/docs`);
+  if (opts.demo) {
+    // The demo shop that is live (from the first start): where a newcomer can buy in the room.
+    const live = await services.sessions.list(systemCtx('first-start'), { status: 'live', limit: 50 });
+    const shop = live.items.find((s) => s.isDemo);
+    if (shop) opts.print(`Demo shop, live now: ${url.origin}/live/${shop.id}   (sign up on the page, buy the flash-sale tea, pay in the sandbox)`);
+  }
   if (owner.generatedPassword) {
     opts.print('');
     opts.print('First start: an owner account was created. This password is shown only once:');

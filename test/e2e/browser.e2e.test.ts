@@ -51,10 +51,11 @@ describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --de
 
       await page.waitForURL(/\/console\/sessions$/);
       await page.getByTestId('sessions-list').waitFor();
+      // The scheduled launch, and the demo shop that is live from the first start (with a flash sale).
       const rows = page.getByTestId('session-row');
-      expect(await rows.count()).toBe(1);
-      const row = rows.first();
-      expect(await row.getAttribute('data-status')).toBe('scheduled');
+      expect(await rows.count()).toBe(2);
+      expect(await page.locator('[data-testid="session-row"][data-status="live"]').count()).toBe(1);
+      const row = page.locator('[data-testid="session-row"][data-status="scheduled"]');
       expect(await row.getByTestId('session-title-text').textContent()).toContain('Spring tea launch (demo)');
       await row.getByTestId('demo-badge').waitFor();
       await page.getByRole('heading', { level: 1, name: msg(en, 'sessions.title') }).waitFor();

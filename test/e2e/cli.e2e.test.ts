@@ -128,7 +128,7 @@ describe('onair CLI', { timeout: 60_000 }, () => {
     expect(second.stdout).not.toContain('Applied');
   });
 
-  it('seed-demo creates 12 products, a member in every role and one scheduled session; a second run does nothing', () => {
+  it('seed-demo creates 12 products, a member in every role, one scheduled session and one live demo shop; a second run does nothing', () => {
     const dir = freshDir();
     const env = { ONAIR_DATA_DIR: dir };
     const first = onair(['seed-demo'], { cwd: dir, env });
@@ -145,6 +145,8 @@ describe('onair CLI', { timeout: 60_000 }, () => {
           members: n('select count(*) as n from team_members'),
           sessions: n('select count(*) as n from live_sessions'),
           scheduled: n("select count(*) as n from live_sessions where status = 'scheduled'"),
+          live: n("select count(*) as n from live_sessions where status = 'live'"),
+          flashSales: n("select count(*) as n from flash_sales where status = 'open'"),
           roles: (db.prepare('select distinct role from team_member_roles order by role').all() as { role: string }[]).map((r) => r.role),
         };
       } finally {
@@ -152,7 +154,7 @@ describe('onair CLI', { timeout: 60_000 }, () => {
       }
     };
     const after = count();
-    expect(after).toMatchObject({ products: 12, members: teamRoles.length, sessions: 1, scheduled: 1 });
+    expect(after).toMatchObject({ products: 12, members: teamRoles.length, sessions: 2, scheduled: 1, live: 1, flashSales: 1 });
     expect(after.roles).toEqual([...teamRoles].sort());
 
     const second = onair(['seed-demo'], { cwd: dir, env });

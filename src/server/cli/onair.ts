@@ -68,7 +68,7 @@ program
 
 program
   .command('seed-demo')
-  .description('Create the demo brand: a team member in every role, 12 products with SKUs and stock, one scheduled session (all marked as demo data). Does nothing if it exists')
+  .description('Create the demo brand: a team member in every role, 12 products with SKUs and stock, one scheduled session, one live demo shop with a 满减 offer and an open flash sale (all marked as demo data). Does nothing if it exists')
   .action(async () => {
     const cfg = config();
     const onair = await buildApp({ config: cfg, logger: false });
@@ -76,7 +76,7 @@ program
       const res = await seedDemo(onair.services, onair.clock);
       if (!res.created) print('Demo data already present; nothing to do.');
       else {
-        print(`Created ${res.brandName}: ${res.products} products, ${res.members.length} team members, session ${res.sessionId}.`);
+        print(`Created ${res.brandName}: ${res.products} products, ${res.members.length} team members, session ${res.sessionId}. Live demo shop with a flash sale: /live/${res.liveSessionId ?? '-'}`);
         for (const m of res.members) print(`  ${m.role.padEnd(10)} ${m.email}`);
         print(`Demo team password (shown once): ${res.memberPassword}`);
       }

@@ -15,6 +15,8 @@ export interface DemoSeedResult {
   memberPassword?: string;
   products: number;
   sessionId?: string;
+  /** "Demo shop — live now": live from seed time, with a 满减 offer and an open flash sale (/live/<id>). */
+  liveSessionId?: string;
 }
 
 const sku = (code: string, name: string, yuan: number, stock: number, attrs: Record<string, string> = {}) => ({
@@ -120,5 +122,42 @@ export async function seedDemo(services: Services, clock: Clock): Promise<DemoSe
   await services.sessions.transition(ctx, session.id, 'scheduled', 'demo data');
   // The demo session offers every demo product, in catalog order, on its shelf.
   await services.shelf.setShelf(ctx, session.id, productIds);
-  return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id };
+  const liveSessionId = await seedLiveDemoShop(services, clock, brandId, productIds);
+  return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id, liveSessionId };
+}
+
+/**
+ * A second demo session that is live right away, so a newcomer can buy in the room after
+ * `npm start`: every demo product on the shelf, 满100减10 / 满300减40 in that session, and a
+ * flash sale open now (the Longjing tin at ¥128 instead of ¥168, 50 units, one per person, for
+ * 24 hours from the first start). Labelled as demo; no invented audience figures.
+ */
+async function seedLiveDemoShop(services: Services, clock: Clock, brandId: string, productIds: string[]): Promise<string> {
+  const ctx = systemCtx('seed-demo');
+  const session = await services.sessions.create(
+    ctx,
+    { title: '【演示】直播中的小店 Demo shop — live now', theme: 'launch', visibility: 'public', plannedMinutes: 240 },
+    { isDemo: true, brandId },
+  );
+  await services.sessions.transition(ctx, session.id, 'live', 'demo data: live so newcomers can try buying');
+  await services.shelf.setShelf(ctx, session.id, productIds);
+  const now = clock.now().getTime();
+  await services.promotions.createPromotion(
+    ctx,
+    {
+      name: '满100减10 满300减40',
+      kind: 'threshold',
+      sessionId: session.id,
+      window: { from: new Date(now - 60_000).toISOString(), to: new Date(now + 7 * 24 * 3_600_000).toISOString() },
+      args: { mode: 'tiers', tiers: [{ thresholdFen: 10_000, offFen: 1_000 }, { thresholdFen: 30_000, offFen: 4_000 }] },
+      status: 'active',
+    },
+    { isDemo: true },
+  );
+  const products = await services.catalog.productsByIds(productIds);
+  const longjing = products.flatMap((p) => p.skus).find((k) => k.code === 'DEMO-LJ-100');
+  if (longjing) {
+    await services.flashSales.create(ctx, session.id, { skuId: longjing.id, priceFen: 12_800, units: 50, perBuyerLimit: 1, openNow: true, durationMinutes: 24 * 60 });
+  }
+  return session.id;
 }
