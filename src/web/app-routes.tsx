@@ -7,6 +7,8 @@ import { RequireMember, RequirePermission } from './auth/require-member';
 import { AuthScreen } from './components/auth-screen';
 import { StateCard } from './components/page-states';
 import { AuditPage } from './console/audit-page';
+import { FulfilmentPage } from './console/fulfilment-page';
+import { OrdersPage as OrdersConsolePage } from './console/orders-page';
 import { ConsoleHome, ConsoleLayout, NAV_ITEMS, type ConsolePageKey } from './console/console-layout';
 import { LiveControlPage } from './console/live-control-page';
 import { ProductsPage } from './console/products-page';
@@ -26,6 +28,8 @@ const CONSOLE_PAGES: Record<ConsolePageKey, ComponentType> = {
   products: ProductsPage,
   team: TeamPage,
   audit: AuditPage,
+  orders: OrdersConsolePage,
+  fulfilment: FulfilmentPage,
 };
 
 export function AppRoutes() {

@@ -10,4 +10,6 @@ export const PERMISSIONS = {
   teamWrite: 'team:write',
   auditRead: 'audit:read',
   roomModerate: 'room:moderate',
+  ordersRead: 'orders:read',
+  fulfilmentWrite: 'fulfilment:write',
 } as const satisfies Record<string, Permission>;

@@ -27,6 +27,20 @@ const PATHS: Record<NavIconName, ReactElement> = {
       <path d="M9 11h7M9 15h7M9 7h3" />
     </>
   ),
+  orders: (
+    <>
+      <path d="M6 3h12v18l-3-2-3 2-3-2-3 2z" />
+      <path d="M9 8h6M9 12h6M9 16h3" />
+    </>
+  ),
+  fulfilment: (
+    <>
+      <path d="M3 7h11v9H3z" />
+      <path d="M14 10h4l3 3v3h-7" />
+      <circle cx="7" cy="18" r="1.6" />
+      <circle cx="17" cy="18" r="1.6" />
+    </>
+  ),
   docs: (
     <>
       <path d="M14 4h6v6M20 4l-9 9" />
@@ -35,7 +49,7 @@ const PATHS: Record<NavIconName, ReactElement> = {
   ),
 };
 
-export type NavIconName = 'sessions' | 'products' | 'team' | 'audit' | 'docs';
+export type NavIconName = 'sessions' | 'products' | 'team' | 'audit' | 'docs' | 'orders' | 'fulfilment';
 
 export function NavIcon({ name }: { name: NavIconName }) {
   return (

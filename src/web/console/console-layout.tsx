@@ -13,7 +13,7 @@ import { LangSwitch } from '../components/lang-switch';
 import { NavIcon } from '../components/nav-icons';
 import { ChangePasswordDialog } from './change-password-dialog';
 
-export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit';
+export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit' | 'orders' | 'fulfilment';
 
 interface NavItem {
   /** Also the page's route segment: `to` is `/console/<key>`. */
@@ -26,6 +26,8 @@ interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'sessions', to: '/console/sessions', permission: PERMISSIONS.sessionsRead },
   { key: 'products', to: '/console/products', permission: PERMISSIONS.catalogRead },
+  { key: 'orders', to: '/console/orders', permission: PERMISSIONS.ordersRead },
+  { key: 'fulfilment', to: '/console/fulfilment', permission: PERMISSIONS.fulfilmentWrite },
   { key: 'team', to: '/console/team', permission: PERMISSIONS.teamRead },
   { key: 'audit', to: '/console/audit', permission: PERMISSIONS.auditRead },
 ];
