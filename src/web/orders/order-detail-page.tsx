@@ -11,23 +11,11 @@ import { useApiResource } from '../hooks/use-api-resource';
 import { formatCountdown } from '../viewer/flash/flash-card';
 import { PriceExplanation, useMoney, type ExplainedLine, type Explanation } from '../viewer/cart/price-explanation';
 import { OrderStatusBadge, RequireViewer } from './orders-page';
+import { refundPreview } from './refund-preview';
 import { ViewerShell } from './viewer-shell';
 
 /** 七天无理由: returns can be asked for this long after delivery (the server's returnDays decides). */
 const RETURN_DAYS = 7;
-
-/**
- * What returning `units` more units of a line refunds: the line's paid amount spread over its
- * units by cumulative floors, the last units taking the exact remainder (the orders module's
- * refund-split rule, so the preview is the refund).
- */
-export function refundPreview(line: { paidFen: number; quantity: number }, claimedUnits: number, claimedFen: number, units: number): number {
-  if (units <= 0) return 0;
-  const share = (k: number) => (k >= line.quantity ? line.paidFen : Math.floor((line.paidFen * k) / line.quantity));
-  const left = Math.max(0, line.paidFen - claimedFen);
-  if (claimedUnits + units >= line.quantity) return left;
-  return Math.min(share(claimedUnits + units) - share(claimedUnits), left);
-}
 
 function explainedFromOrder(order: ViewerOrder): ExplainedLine[] {
   return order.lines
@@ -298,14 +286,19 @@ function OrderDetail({ id }: { id: string }) {
 function ReturnDialog({ order, onClose, onDone }: { order: ViewerOrder; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const money = useMoney();
-  const lines = order.lines.filter((l) => !l.isGift && (l.returnedQty ?? 0) < l.quantity);
+  // What earlier requests (not rejected) already claimed of each line: units and fen.
+  const claimed = (l: OrderLine) => {
+    const prior = (order.returns ?? []).filter((r) => r.status !== 'rejected').flatMap((r) => r.lines ?? []).filter((x) => x.lineId === l.id);
+    const units = prior.reduce((s, x) => s + x.quantity, 0);
+    return { units: Math.max(units, l.returnedQty ?? 0), fen: prior.reduce((s, x) => s + (x.refundFen ?? 0), 0) };
+  };
+  const lines = order.lines.filter((l) => !l.isGift && claimed(l).units < l.quantity);
   const [qty, setQty] = useState<Record<string, number>>({});
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const claimedFen = (l: OrderLine) => (l.returnedQty ? refundPreview(l, 0, 0, l.returnedQty) : 0);
-  const refund = lines.reduce((s, l) => s + refundPreview(l, l.returnedQty ?? 0, claimedFen(l), qty[l.id] ?? 0), 0);
+  const refund = lines.reduce((s, l) => s + refundPreview(l, claimed(l).units, claimed(l).fen, qty[l.id] ?? 0), 0);
   const chosen = lines.filter((l) => (qty[l.id] ?? 0) > 0);
 
   const submit = async () => {
@@ -330,7 +323,7 @@ function ReturnDialog({ order, onClose, onDone }: { order: ViewerOrder; onClose:
       <p className="muted small">{t('orders.viewer.returnHint')}</p>
       <ul className="return-lines">
         {lines.map((l) => {
-          const max = l.quantity - (l.returnedQty ?? 0);
+          const max = l.quantity - claimed(l).units;
           const q = qty[l.id] ?? 0;
           return (
             <li key={l.id} data-testid="return-line" data-line-id={l.id}>

@@ -2,36 +2,17 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import type { FlashSale } from '../../api/commerce-api';
+import type { FlashPhase } from './flash-time';
 import type { RoomSocket } from '../../room/use-room-socket';
 import '../../styles/commerce.css';
 import { addToCart, cartItems } from '../cart/cart-store';
 import { BoltIcon } from '../cart/commerce-icons';
 import { useMoney } from '../cart/price-explanation';
 import type { ViewerIdentity } from '../use-viewer-identity';
+import { flashPhase, formatCountdown } from './flash-time';
 import { useFlashSales } from './use-flash-sales';
 
-export type FlashPhase = 'upcoming' | 'open' | 'sold_out' | 'ended';
-
-/** Where a sale stands at `nowMs` (server time): its status as the server says, checked against its window. */
-export function flashPhase(sale: Pick<FlashSale, 'status' | 'startsAt' | 'endsAt' | 'left'>, nowMs: number): FlashPhase {
-  const start = Date.parse(sale.startsAt);
-  const end = Date.parse(sale.endsAt);
-  if (sale.status === 'cancelled' || sale.status === 'closed' || nowMs >= end) return 'ended';
-  if (sale.left <= 0 && nowMs >= start) return 'sold_out';
-  if (nowMs < start || sale.status === 'scheduled') return 'upcoming';
-  return 'open';
-}
-
-/** 75 s -> "01:15"; 3725 s -> "1:02:05". */
-export function formatCountdown(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${String(h)}:${mm}:${ss}` : `${mm}:${ss}`;
-}
+export { flashPhase, formatCountdown };
 
 function useNow(offsetMs: number, active: boolean): number {
   const [now, setNow] = useState(() => Date.now() + offsetMs);
