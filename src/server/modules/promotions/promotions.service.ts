@@ -185,9 +185,12 @@ export class PromotionsService {
     }
   }
 
-  /** Checks a definition (args, stacking, gift stock, exclusive overlaps); throws 400/409 naming the field. */
+  /**
+   * Checks a definition (args, stacking, gift stock, exclusive overlaps); throws 400/409 naming
+   * the field. Runs before the write's transaction: it reads other modules through their
+   * services, which on SQLite's single connection must not wait behind our transaction.
+   */
   private async checkDefinition(
-    trx: Kysely<DB>,
     d: { id: string; name: string; kind: PromotionKind; sessionId: string | null; brandId: string | null; window: StoredWindow; scope: Scope; priority: number; exclusive: boolean; args: Record<string, unknown> },
   ): Promise<Record<string, unknown>> {
     const parsed = parseKindArgs(d.kind, d.args);
@@ -195,7 +198,7 @@ export class PromotionsService {
     if (d.exclusive && !kindInfo[d.kind].canBeExclusive) throw invalid('body.exclusive', 'only order-level offers (满减) can be exclusive; item prices never stack anyway');
     const skuIds = d.scope.skuIds ?? [];
     const giftSku = d.kind === 'gift' ? String(parsed.value.giftSkuId) : null;
-    const snaps = await this.deps.catalog.skuSnapshots(giftSku ? [...skuIds, giftSku] : skuIds, trx);
+    const snaps = await this.deps.catalog.skuSnapshots(giftSku ? [...skuIds, giftSku] : skuIds);
     skuIds.forEach((s, i) => {
       if (!snaps.has(s)) throw invalid(`body.scope.skuIds.${i}`, 'unknown SKU');
     });
@@ -215,7 +218,7 @@ export class PromotionsService {
     if (!engineCheck.ok) throw validation(engineCheck.errors.map((e) => ({ path: 'body.args', message: `${e.path}: ${e.message}` })));
 
     if (d.exclusive) {
-      const others = (await this.store.liveCandidates(trx, d.brandId)).filter(
+      const others = (await this.store.liveCandidates(this.deps.db, d.brandId)).filter(
         (o) => o.id !== d.id && (d.sessionId === null || o.session_id === null || o.session_id === d.sessionId),
       );
       const clashes: { id: string; name: string }[] = [];
@@ -248,8 +251,8 @@ export class PromotionsService {
     const id = this.deps.ids();
     const now = this.nowIso();
     const window = storedWindow(body.window);
+    const args = await this.checkDefinition({ id, name: body.name, kind: body.kind, sessionId: body.sessionId, brandId, window, scope: body.scope, priority: body.priority, exclusive: body.exclusive, args: body.args });
     await this.deps.db.transaction().execute(async (trx) => {
-      const args = await this.checkDefinition(trx, { id, name: body.name, kind: body.kind, sessionId: body.sessionId, brandId, window, scope: body.scope, priority: body.priority, exclusive: body.exclusive, args: body.args });
       const row: PromotionsTable = {
         id,
         brand_id: brandId,
@@ -277,23 +280,27 @@ export class PromotionsService {
   async updatePromotion(ctx: Ctx, id: string, input: UpdatePromotion): Promise<PromotionDto> {
     requirePermission(ctx.actor, 'promotions:write');
     const patch = parseBody(updatePromotionBody, input);
+    const ended = () => new AppError('conflict', 'This promotion has ended and can no longer be edited; create a new one', { code: 'PROMOTION_ENDED' });
+    const row = await this.store.findPromotion(id);
+    if (!row) throw notFound('Promotion');
+    if (row.status === 'ended') throw ended();
+    const next = {
+      id,
+      name: patch.name ?? row.name,
+      kind: row.kind as PromotionKind,
+      sessionId: row.session_id,
+      brandId: row.brand_id,
+      window: patch.window ? storedWindow(patch.window) : (JSON.parse(row.window_json) as StoredWindow),
+      scope: patch.scope ?? (JSON.parse(row.scope_json) as Scope),
+      priority: patch.priority ?? row.priority,
+      exclusive: patch.exclusive ?? row.exclusive === 1,
+      args: patch.args ?? (JSON.parse(row.args_json) as Record<string, unknown>),
+    };
+    const args = await this.checkDefinition(next);
     await this.deps.db.transaction().execute(async (trx) => {
-      const row = await this.store.findPromotion(id, trx);
-      if (!row) throw notFound('Promotion');
-      if (row.status === 'ended') throw new AppError('conflict', 'This promotion has ended and can no longer be edited; create a new one', { code: 'PROMOTION_ENDED' });
-      const next = {
-        id,
-        name: patch.name ?? row.name,
-        kind: row.kind as PromotionKind,
-        sessionId: row.session_id,
-        brandId: row.brand_id,
-        window: patch.window ? storedWindow(patch.window) : (JSON.parse(row.window_json) as StoredWindow),
-        scope: patch.scope ?? (JSON.parse(row.scope_json) as Scope),
-        priority: patch.priority ?? row.priority,
-        exclusive: patch.exclusive ?? row.exclusive === 1,
-        args: patch.args ?? (JSON.parse(row.args_json) as Record<string, unknown>),
-      };
-      const args = await this.checkDefinition(trx, next);
+      const current = await this.store.findPromotion(id, trx);
+      if (!current) throw notFound('Promotion');
+      if (current.status === 'ended') throw ended();
       const changes: Partial<PromotionsTable> = {
         name: next.name,
         window_json: JSON.stringify(next.window),
