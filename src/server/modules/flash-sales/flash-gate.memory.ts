@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FlashGate, GateClaim, GateSaleState } from './flash-gate.port.js';
 
 interface MemorySale {
@@ -18,6 +19,8 @@ export class MemoryFlashGate implements FlashGate {
   readonly kind = 'memory' as const;
   private readonly sales = new Map<string, MemorySale>();
   private seq = 0;
+  // Tokens are recorded with orders, so they must not repeat after a restart: instance.at.seq.
+  private readonly instance = `m${randomBytes(4).toString('hex')}`;
 
   load(state: GateSaleState): Promise<void> {
     this.sales.set(state.id, { open: state.open, left: state.left, limit: state.perBuyerLimit, buyers: new Map(state.buyers), holds: new Map() });
@@ -48,7 +51,7 @@ export class MemoryFlashGate implements FlashGate {
     if (had + units > s.limit) return { ok: false, code: 'LIMIT_REACHED', left: s.left };
     s.left -= units;
     s.buyers.set(buyerId, had + units);
-    const token = `m${(++this.seq).toString(36)}`;
+    const token = `${this.instance}.${Date.now()}.${(++this.seq).toString(36)}`;
     s.holds.set(token, units);
     return { ok: true, token };
   }

@@ -20,7 +20,7 @@ import type { FlashGate, GateClaim, GateRefusal, GateSaleState } from './flash-g
 export const HOLD_TTL_MS = 60_000;
 /** recordClaim refuses a hold older than this (well before HOLD_TTL_MS gives it back). */
 export const RECORD_DEADLINE_MS = 20_000;
-const NODE_TTL_MS = 15_000;
+const NODE_TTL_MS = 6_000;
 const LOCK_TTL_MS = 15_000;
 
 const CLAIM = `

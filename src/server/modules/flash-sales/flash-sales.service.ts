@@ -16,7 +16,7 @@ import type { ClaimOutcome, FlashClaims } from '../promotions/flash-claims.port.
 import type { SessionsService } from '../sessions/sessions.service.js';
 import { decideFlashTransition, dueEvent, nextDeadline, nextFullHour, type FlashSaleEvent, type FlashSaleFacts, type FlashSaleStatus, type FlashSaleTrigger } from './core/flash-sale-lifecycle.js';
 import type { FlashGate } from './flash-gate.port.js';
-import { claimedAtOf, HOLD_TTL_MS, RECORD_DEADLINE_MS } from './flash-gate.redis.js';
+import { HOLD_TTL_MS, RECORD_DEADLINE_MS } from './flash-gate.redis.js';
 import { FlashSalesStore } from './flash-sales.store.js';
 
 export interface FlashSalesDeps {
@@ -358,7 +358,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     const nowMs = this.now();
     const h = this.findHold(flashSaleId, buyerId, units, 'pending');
     // Too old: the scale-out gate may give this hold back any moment (HOLD_TTL_MS); refuse it.
-    if (h && nowMs - (claimedAtOf(h.token) ?? h.at) > RECORD_DEADLINE_MS) return false;
+    if (h && nowMs - h.at > RECORD_DEADLINE_MS) return false;
     const nowIso = iso(nowMs);
     const taken = await this.store.takeFromPool(trx, flashSaleId, units, nowIso);
     if (!taken) return false;
@@ -437,8 +437,8 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     this.tickTimer.unref();
     this.refreshTimer = setInterval(() => this.kick(), this.d.refreshMs ?? 2000);
     this.refreshTimer.unref();
-    if (this.d.gate.kind === 'redis' && (this.d.reconcileMs ?? 10_000) > 0) {
-      this.reconcileTimer = setInterval(() => void this.reconcile().catch((e: unknown) => this.err(e, 'reconcile')), this.d.reconcileMs ?? 10_000);
+    if (this.d.gate.kind === 'redis' && (this.d.reconcileMs ?? 5_000) > 0) {
+      this.reconcileTimer = setInterval(() => void this.reconcile().catch((e: unknown) => this.err(e, 'reconcile')), this.d.reconcileMs ?? 5_000);
       this.reconcileTimer.unref();
     }
   }
