@@ -97,9 +97,9 @@ export function SessionShelfPanel({ sessionId, status, onSaved }: { sessionId: s
               <ProductThumb image={d.image} title={d.title} />
               <div className="shelf-item-text">
                 <span className="shelf-item-title">
-                  {d.title}
                   {loaded.pinned?.productId === d.productId && <span className="badge badge-live explain-badge">{t('shelf.explain.now')}</span>}
                   {d.archived && <span className="badge badge-archived">{t('shelf.catalog.archived')}</span>}
+                  {d.title}
                 </span>
                 <span className="muted small">
                   {d.minPriceFen !== null && t('shelf.editor.from', { price: formatFen(d.minPriceFen, lang) })} · {t('shelf.editor.stock', { count: d.stock })}
