@@ -114,6 +114,8 @@ describe.each(dialects())('ShelfService on %s', (dialect) => {
     expect(ev3.since).toBeNull();
 
     await expect(t.services.shelf.pin(host, s.id, off)).rejects.toMatchObject({ code: 'NOT_ON_SHELF', issues: [{ path: 'body.productId' }] });
+    await t.services.catalog.updateProduct(sys, off, { archived: true });
+    await expect(t.services.shelf.pin(host, s.id, off)).rejects.toMatchObject({ code: 'PRODUCT_ARCHIVED' });
     await expect(t.services.shelf.pin(analyst, s.id, a)).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     const report = await t.services.shelf.explanations(analyst, s.id);

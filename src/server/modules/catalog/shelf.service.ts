@@ -126,6 +126,9 @@ export class ShelfService {
     if (productId !== null && session.status !== 'live') {
       throw new AppError('conflict', 'Only a live session can pin the product being explained', { code: 'SESSION_NOT_LIVE' });
     }
+    if (productId !== null && (await this.d.catalog.productsByIds([productId]))[0]?.archived) {
+      throw new AppError('conflict', 'productId: this product is archived (withdrawn from sale)', { code: 'PRODUCT_ARCHIVED', issues: [{ path: 'body.productId', message: 'archived' }] });
+    }
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.d.db.transaction().execute(async (trx) => {
         const open = await this.store.openExplanation(sessionId, trx);
