@@ -183,6 +183,7 @@ function ShipDialog({ order, onClose, onShipped }: { order: ConsoleOrder; onClos
             name="carrier"
             label={t('orders.console.fulfilment.carrierName')}
             testId="ship-carrier-other"
+            type="text"
             value={other}
             onValueChange={setOther}
             maxLength={40}
@@ -196,6 +197,7 @@ function ShipDialog({ order, onClose, onShipped }: { order: ConsoleOrder; onClos
           label={t('orders.console.fulfilment.trackingNo')}
           hint={t('orders.console.fulfilment.trackingHint')}
           testId="ship-tracking"
+          type="text"
           value={trackingNo}
           onValueChange={setTrackingNo}
           maxLength={40}

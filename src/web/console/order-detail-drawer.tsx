@@ -18,6 +18,30 @@ export function OrderStatusBadge({ status }: { status: string }) {
   return <span className={`badge order-badge order-badge-${status}`}>{t(`orders.console.status.${status}`)}</span>;
 }
 
+type T = (key: string, opts?: Record<string, unknown>) => string;
+
+/**
+ * The reasons the server writes into the history for its own moves are fixed English phrases;
+ * show them in the reader's language (free text from people is shown as written).
+ */
+export function historyReason(t: T, reason: string, when: (iso: string) => string): string {
+  let m: RegExpExecArray | null;
+  if (reason === 'order placed') return t('orders.console.reason.placed');
+  if ((m = /^paid ([\d.]+) ([A-Z]{3})$/.exec(reason))) return t('orders.console.reason.paid', { amount: `¥${m[1]}` });
+  if ((m = /^shipped with (.+), tracking (.+)$/.exec(reason))) return t('orders.console.reason.shipped', { carrier: m[1], no: m[2] });
+  if (reason === 'receipt confirmed by the buyer') return t('orders.console.reason.receipt');
+  if (reason === 'delivery recorded') return t('orders.console.reason.delivered');
+  if (reason === 'cancelled by the buyer') return t('orders.console.reason.buyerCancelled');
+  if (reason === 'paid after cancellation: refunded in full') return t('orders.console.reason.lateRefund');
+  if (reason.startsWith('payment failed;')) return t('orders.console.reason.paymentFailed');
+  if ((m = /^expired: not paid by (.+)$/.exec(reason))) return t('orders.console.reason.expired', { time: when(m[1]!) });
+  if ((m = /^return \S+ (requested|approved|rejected|received|refunded)(?:: (.*))?$/.exec(reason))) {
+    const what = t(`orders.console.reason.return_${m[1]}`);
+    return m[2] ? `${what}: ${m[2]}` : what;
+  }
+  return reason;
+}
+
 /** A short, readable order number: the last 8 characters of the id. */
 export const shortId = (id: string) => id.slice(-8).toUpperCase();
 
@@ -98,7 +122,7 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
   const { can } = useAuth();
   const lang = i18n.resolvedLanguage ?? 'en';
   const fen = (n: number) => formatFen(n, lang);
-  const when = (iso: string | null) => (iso ? (formatDateTime(iso, lang) ?? iso) : t('common.none'));
+  const when = (iso: string | null): string => (iso ? (formatDateTime(iso, lang) ?? iso) : t('common.none'));
   const [address, setAddress] = useState<FullAddress | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -266,7 +290,7 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
                 {t(`orders.console.status.${h.to}`)}
                 <span className="muted"> · {t(`orders.console.actor.${h.actorKind}`, { defaultValue: h.actorKind })}</span>
               </span>
-              {h.reason && <span className="muted small oc-timeline-reason">{h.reason}</span>}
+              {h.reason && <span className="muted small oc-timeline-reason">{historyReason(t, h.reason, when)}</span>}
             </li>
           ))}
         </ol>
