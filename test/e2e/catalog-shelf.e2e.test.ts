@@ -98,12 +98,16 @@ describe.each(dialects())('catalog and shelf over HTTP on %s', (dialect) => {
       const err = expectError(await send(host, 'PUT', `/api/console/sessions/${sid}/shelf`, body), status, code);
       if (path) expect(err.issues?.map((i) => i.path)).toContain(path);
     }
-    expectError(await send(host, 'POST', `/api/console/sessions/${live.id}/shelf/pin`, { productId: gone.id }), 409, 'NOT_ON_SHELF');
+    expect(await snapshotDatabase(t)).toEqual(before);
+    const off = (await send(marketer, 'POST', '/api/console/products', product())).json<ProductDto>();
+    const before2 = await snapshotDatabase(t);
+    expectError(await send(host, 'POST', `/api/console/sessions/${live.id}/shelf/pin`, { productId: off.id }), 409, 'NOT_ON_SHELF');
+    expectError(await send(host, 'POST', `/api/console/sessions/${live.id}/shelf/pin`, { productId: gone.id }), 409, 'PRODUCT_ARCHIVED');
     expectError(await send(host, 'POST', `/api/console/sessions/${scheduled.id}/shelf/pin`, { productId: a.id }), 409, 'SESSION_NOT_LIVE');
     expectError(await send(host, 'POST', `/api/console/sessions/${live.id}/shelf/pin`, {}), 400, 'VALIDATION');
     expectError(await send(host, 'POST', '/api/console/sessions/nope/shelf/pin', { productId: a.id }), 404, 'NOT_FOUND');
     expectError(await send(analyst, 'PUT', `/api/console/sessions/${live.id}/shelf`, { productIds: [] }), 403, 'FORBIDDEN');
-    expect(await snapshotDatabase(t)).toEqual(before);
+    expect(await snapshotDatabase(t)).toEqual(before2);
 
     // The valid pin, then the explanation report sees it.
     const pinned = await send(host, 'POST', `/api/console/sessions/${live.id}/shelf/pin`, { productId: a.id });
