@@ -111,6 +111,11 @@ describe.each(dialects())('CatalogService on %s', (dialect) => {
     ).rejects.toMatchObject({ code: 'STOCK_CHANGED', issues: [{ path: 'body.skus.0.stock' }] });
     expect((await t.services.catalog.getProduct(marketer, id)).skus[0]!.stock).toBe(14);
     expect(await history(sku!.id)).toHaveLength(2);
+    // A price edit by someone who loaded 15 leaves the stock (untouched by them) at 14, the sale kept.
+    const priced = await t.services.catalog.putSkus(marketer, id, {
+      skus: all.map((s) => ({ id: s.id, code: s.code, name: s.name, attrs: s.attrs, priceFen: s.id === sku!.id ? 1100 : s.priceFen, currency: 'CNY' as const, stock: s.id === sku!.id ? 15 : s.stock, expectedStock: s.id === sku!.id ? 15 : s.stock })),
+    });
+    expect(priced.skus[0]).toMatchObject({ priceFen: 1100, stock: 14 });
 
     // Removing a SKU is refused (orders may refer to it).
     await expect(t.services.catalog.putSkus(marketer, id, { skus: [{ id: sku!.id, code: sku!.code, name: 'x', attrs: {}, priceFen: 1, currency: 'CNY', stock: 14 }] })).rejects.toMatchObject({

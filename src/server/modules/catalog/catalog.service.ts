@@ -202,27 +202,27 @@ export class CatalogService {
           added.push({ code: s.code, priceFen: s.priceFen, stock: s.stock });
           continue;
         }
-        const expected = s.expectedStock ?? old.stock;
-        if (expected !== old.stock && s.stock !== old.stock) {
-          throw new AppError('conflict', `skus.${i}.stock: the stock of ${old.code} changed meanwhile (now ${old.stock}); reload and try again`, {
+        // With expectedStock, the editor changed the stock only if it differs from what they saw;
+        // an untouched stock is left alone (a sale meanwhile must not block a price edit).
+        const touched = s.expectedStock === undefined ? s.stock !== old.stock : s.stock !== s.expectedStock;
+        const changedMeanwhile = () =>
+          new AppError('conflict', `skus.${i}.stock: the stock of ${old.code} changed meanwhile (now ${old.stock}); reload and try again`, {
             code: 'STOCK_CHANGED',
             issues: [{ path: `body.skus.${i}.stock`, message: `changed meanwhile (now ${old.stock})` }],
           });
-        }
-        const ok = await this.store.updateSku(
-          trx,
-          old.id,
-          s.stock === old.stock ? null : old.stock,
-          { code: s.code, name: s.name, attrs_json: JSON.stringify(s.attrs), price_fen: s.priceFen, currency: s.currency, stock: s.stock, updated_at: now },
-        );
-        if (!ok) {
-          // A sale took a unit between our read and this write: refuse rather than overwrite it.
-          throw new AppError('conflict', `skus.${i}.stock: the stock of ${old.code} changed meanwhile; reload and try again`, {
-            code: 'STOCK_CHANGED',
-            issues: [{ path: `body.skus.${i}.stock`, message: 'changed meanwhile' }],
-          });
-        }
-        if (s.stock !== old.stock) stockChanges.push({ skuId: old.id, code: s.code, before: old.stock, after: s.stock });
+        if (touched && s.expectedStock !== undefined && s.expectedStock !== old.stock) throw changedMeanwhile();
+        const ok = await this.store.updateSku(trx, old.id, touched ? old.stock : null, {
+          code: s.code,
+          name: s.name,
+          attrs_json: JSON.stringify(s.attrs),
+          price_fen: s.priceFen,
+          currency: s.currency,
+          ...(touched ? { stock: s.stock } : {}),
+          updated_at: now,
+        });
+        // A sale took a unit between our read and this write: refuse rather than overwrite it.
+        if (!ok) throw changedMeanwhile();
+        if (touched && s.stock !== old.stock) stockChanges.push({ skuId: old.id, code: s.code, before: old.stock, after: s.stock });
         if (s.priceFen !== old.price_fen || s.currency !== old.currency) {
           priceChanges.push({ skuId: old.id, code: s.code, before: old.price_fen, after: s.priceFen });
           await this.store.insertPriceHistory(trx, [{ id: this.deps.ids(), sku_id: old.id, price_fen: s.priceFen, currency: s.currency, from_at: now, kind: 'list', order_id: null }]);
