@@ -258,6 +258,62 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(third.json().error.code).toBe('PRICE_CHANGED');
   });
 
+  it('gifts: a 0-fen line with its own stock; when it runs out after the quote the order goes through without it and says so', async () => {
+    const ctx = systemCtx('test');
+    const giftSession = await makeLiveSession(t, { status: 'live', title: 'Gift session' });
+    const gp = await t.services.catalog.createProduct(ctx, {
+      brandId: null,
+      title: 'Gift cup',
+      description: 'Gift',
+      category: 'gift',
+      tags: [],
+      images: [],
+      skus: [{ code: 'GIFT-CUP', name: 'Cup', attrs: {}, priceFen: 1000, currency: 'CNY', stock: 2 }],
+    });
+    const giftSku = (await t.database.db.selectFrom('skus').select('id').where('product_id', '=', gp).executeTakeFirstOrThrow()).id;
+    const now = t.clock.now().getTime();
+    await t.services.promotions.createPromotion(ctx, {
+      name: 'Gift cup',
+      kind: 'gift',
+      sessionId: giftSession.id,
+      window: { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 86_400_000).toISOString() },
+      scope: {},
+      priority: 0,
+      exclusive: false,
+      status: 'active',
+      args: { giftSkuId: giftSku, quantity: 1, thresholdFen: 0 },
+    } as Parameters<typeof t.services.promotions.createPromotion>[1]);
+    const giftBuyer = await viewerSignUp(t, `Gifts ${dialect}`);
+    const placeHere = (body: Record<string, unknown>) => inject('POST', `/api/live/${giftSession.id}/orders`, giftBuyer, { usePoints: false, address, ...body });
+    const first = await placeHere({ lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5900, idempotencyKey: key() });
+    expect(first.statusCode, first.body).toBe(201);
+    const o1 = first.json<{ order: { id: string; lines: { id: string; isGift: boolean; paidFen: number; skuId: string }[]; giftsOmitted: unknown[] } }>().order;
+    const gift = o1.lines.find((l) => l.isGift);
+    expect(gift).toMatchObject({ skuId: giftSku, paidFen: 0 });
+    expect(o1.giftsOmitted).toEqual([]);
+    expect(await stockOf(giftSku)).toBe(1);
+
+    // Quoted with the gift; the last cup goes before the order is placed.
+    const quote = await inject('POST', `/api/live/${giftSession.id}/cart/quote`, giftBuyer, { lines: [{ skuId: skuA, quantity: 1 }], usePoints: false });
+    expect(quote.json().gifts).toHaveLength(1);
+    await t.database.db.transaction().execute(async (trx) => expect(await t.services.catalog.takeStock(trx, giftSku, 1)).toBe(true));
+    const second = await placeHere({ lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5900, idempotencyKey: key() });
+    expect(second.statusCode, second.body).toBe(201);
+    const o2 = second.json<{ order: { lines: { isGift: boolean }[]; giftsOmitted: { skuId: string; reason: string }[] } }>().order;
+    expect(o2.lines.some((l) => l.isGift)).toBe(false);
+    expect(o2.giftsOmitted).toMatchObject([{ skuId: giftSku }]);
+    expect(await stockOf(giftSku)).toBe(0);
+
+    // Now the quote itself says the gift is out (the buyer is told before paying).
+    const after = await inject('POST', `/api/live/${giftSession.id}/cart/quote`, giftBuyer, { lines: [{ skuId: skuA, quantity: 1 }], usePoints: false });
+    expect(after.json().gifts).toEqual([]);
+    expect(JSON.stringify(after.json().pricing.rejected)).toMatch(/out of stock/);
+
+    // A gift is not returned or refunded; cancelling the unpaid order puts the cup back.
+    await inject('POST', `/api/viewer/orders/${o1.id}/cancel`, giftBuyer, {});
+    expect(await stockOf(giftSku)).toBe(1);
+  });
+
   it('payment webhook: happy path marks paid and records charged prices; wrong signature, replay and amount mismatch change nothing', async () => {
     const o = okOrder(await place(buyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5900, idempotencyKey: key() }));
     const ref = refOf(o.payment.checkoutUrl);

@@ -198,9 +198,17 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
           });
         }
         // Gifts: their own stock; when it has run out the order goes through without them.
-        // (Gifts already out of stock when the buyer was quoted are in the quote's `rejected`, shown before paying.)
-        const giftsOmitted: StoredPricing['giftsOmitted'] = [];
-        const giftSnaps = quote.gifts.length > 0 ? await deps.catalog.skuSnapshots(quote.gifts.map((g) => g.skuId), trx) : new Map();
+        // Gifts out of stock by now: the engine left them out of this quote (the buyer may have
+        // seen them in an earlier one), or they ran out since; either way the order says so.
+        const outOfStock = quote.pricing.rejected.flatMap((r) => {
+          const m = /the gift (\S+) is out of stock/.exec(r.reason);
+          return m?.[1] ? [{ source: r.source, skuId: m[1] }] : [];
+        });
+        const giftSnaps = await deps.catalog.skuSnapshots([...quote.gifts.map((g) => g.skuId), ...outOfStock.map((g) => g.skuId)], trx);
+        const giftsOmitted: StoredPricing['giftsOmitted'] = outOfStock.map((g) => {
+          const title = giftSnaps.get(g.skuId)?.title ?? quote.sourceNames?.[g.source] ?? g.skuId;
+          return { skuId: g.skuId, title, quantity: 1, reason: `${title}: the gift is out of stock; the order goes through without it` };
+        });
         for (const g of quote.gifts) {
           const s = giftSnaps.get(g.skuId);
           if (s && (await deps.catalog.takeStock(trx, g.skuId, g.quantity))) {
@@ -223,7 +231,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
               returned_qty: 0,
             });
           } else {
-            giftsOmitted.push({ skuId: g.skuId, title: g.title, quantity: g.quantity, reason: `${g.title}: the gift ran out just now; the order goes through without it` });
+            giftsOmitted.push({ skuId: g.skuId, title: g.title, quantity: g.quantity, reason: `${g.title}: the gift is out of stock; the order goes through without it` });
           }
         }
         if (quote.couponIds.length > 0 && !(await deps.coupons.reserve(trx, buyerId, quote.couponIds, orderId))) {

@@ -533,6 +533,9 @@ export class OrdersService {
       throw new AppError('conflict', order?.status === 'cancelled' ? 'This order was cancelled (not paid in time); nothing was charged' : 'This order is already paid', { code: 'NOT_PAYABLE' });
     }
     if (payment.status === 'succeeded') throw new AppError('conflict', 'This order is already paid', { code: 'NOT_PAYABLE' });
+    if (this.d.clock.now().toISOString() > order.pay_by) {
+      throw new AppError('conflict', 'The time to pay this order has run out; it is being cancelled and nothing was charged', { code: 'NOT_PAYABLE' });
+    }
     return { id: `evt_${this.d.ids()}`, type: outcome === 'succeed' ? 'payment.succeeded' : 'payment.failed', providerRef: ref, amountFen: payment.amount_fen, currency: payment.currency };
   }
 
