@@ -9,6 +9,8 @@ import { StateCard } from './components/page-states';
 import { AuditPage } from './console/audit-page';
 import { FulfilmentPage } from './console/fulfilment-page';
 import { OrdersPage as OrdersConsolePage } from './console/orders-page';
+import { PromotionsPage } from './console/promotions-page';
+import { CouponsPage } from './console/coupons-page';
 import { ConsoleHome, ConsoleLayout, NAV_ITEMS, type ConsolePageKey } from './console/console-layout';
 import { LiveControlPage } from './console/live-control-page';
 import { ProductsPage } from './console/products-page';
@@ -30,6 +32,8 @@ const CONSOLE_PAGES: Record<ConsolePageKey, ComponentType> = {
   audit: AuditPage,
   orders: OrdersConsolePage,
   fulfilment: FulfilmentPage,
+  promotions: PromotionsPage,
+  coupons: CouponsPage,
 };
 
 export function AppRoutes() {

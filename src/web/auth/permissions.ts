@@ -11,5 +11,7 @@ export const PERMISSIONS = {
   auditRead: 'audit:read',
   roomModerate: 'room:moderate',
   ordersRead: 'orders:read',
+  promotionsRead: 'promotions:read',
+  promotionsWrite: 'promotions:write',
   fulfilmentWrite: 'fulfilment:write',
 } as const satisfies Record<string, Permission>;

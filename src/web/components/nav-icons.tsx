@@ -41,6 +41,18 @@ const PATHS: Record<NavIconName, ReactElement> = {
       <circle cx="17" cy="18" r="1.6" />
     </>
   ),
+  promotions: (
+    <>
+      <path d="M4 12V4h8l8 8-8 8z" />
+      <circle cx="8.5" cy="8.5" r="1.5" />
+    </>
+  ),
+  coupons: (
+    <>
+      <path d="M3 7h18v3a2 2 0 0 0 0 4v3H3v-3a2 2 0 0 0 0-4z" />
+      <path d="M14 7v10" strokeDasharray="2 2" />
+    </>
+  ),
   docs: (
     <>
       <path d="M14 4h6v6M20 4l-9 9" />
@@ -49,7 +61,7 @@ const PATHS: Record<NavIconName, ReactElement> = {
   ),
 };
 
-export type NavIconName = 'sessions' | 'products' | 'team' | 'audit' | 'docs' | 'orders' | 'fulfilment';
+export type NavIconName = 'sessions' | 'products' | 'team' | 'audit' | 'docs' | 'orders' | 'fulfilment' | 'promotions' | 'coupons';
 
 export function NavIcon({ name }: { name: NavIconName }) {
   return (

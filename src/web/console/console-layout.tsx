@@ -13,7 +13,7 @@ import { LangSwitch } from '../components/lang-switch';
 import { NavIcon } from '../components/nav-icons';
 import { ChangePasswordDialog } from './change-password-dialog';
 
-export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit' | 'orders' | 'fulfilment';
+export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit' | 'orders' | 'fulfilment' | 'promotions' | 'coupons';
 
 interface NavItem {
   /** Also the page's route segment: `to` is `/console/<key>`. */
@@ -26,6 +26,8 @@ interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'sessions', to: '/console/sessions', permission: PERMISSIONS.sessionsRead },
   { key: 'products', to: '/console/products', permission: PERMISSIONS.catalogRead },
+  { key: 'promotions', to: '/console/promotions', permission: PERMISSIONS.promotionsRead },
+  { key: 'coupons', to: '/console/coupons', permission: PERMISSIONS.promotionsRead },
   { key: 'orders', to: '/console/orders', permission: PERMISSIONS.ordersRead },
   { key: 'fulfilment', to: '/console/fulfilment', permission: PERMISSIONS.fulfilmentWrite },
   { key: 'team', to: '/console/team', permission: PERMISSIONS.teamRead },

@@ -415,10 +415,9 @@ export class PromotionsService {
     const found = await this.deps.viewers.findViewers({ ids: to.viewerIds ?? [], nicknames: to.nicknames ?? [] });
     const byId = new Set(found.map((v) => v.id));
     const byNick = new Set(found.map((v) => v.nickname.normalize('NFKC').trim().toLowerCase()));
-    const unknown = [
-      ...(to.viewerIds ?? []).filter((x) => !byId.has(x)),
-      ...(to.nicknames ?? []).filter((n) => !byNick.has(n.normalize('NFKC').trim().toLowerCase())),
-    ];
+    // An entry may be given as both an id and a nickname (the console sends both): unknown only if neither matched.
+    const known = (x: string) => byId.has(x) || byNick.has(x.normalize('NFKC').trim().toLowerCase());
+    const unknown = [...new Set([...(to.viewerIds ?? []), ...(to.nicknames ?? [])].filter((x) => !known(x)))];
     return this.issue(ctx, templateId, found, 'hand', () => `hand:${this.deps.ids()}`, unknown);
   }
 
