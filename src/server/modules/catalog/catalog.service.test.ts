@@ -117,6 +117,14 @@ describe.each(dialects())('CatalogService on %s', (dialect) => {
     });
     expect(priced.skus[0]).toMatchObject({ priceFen: 1100, stock: 14 });
 
+    // Two SKUs may trade codes in one edit.
+    const two = (await t.services.catalog.getProduct(marketer, id)).skus;
+    const swapped = await t.services.catalog.putSkus(marketer, id, {
+      skus: two.map((s, i) => ({ id: s.id, code: two[1 - i]!.code, name: s.name, attrs: s.attrs, priceFen: s.priceFen, currency: 'CNY' as const, stock: s.stock, expectedStock: s.stock })),
+    });
+    expect(swapped.skus.find((s) => s.id === two[0]!.id)!.code).toBe(two[1]!.code);
+    expect(swapped.skus.find((s) => s.id === two[1]!.id)!.code).toBe(two[0]!.code);
+
     // Removing a SKU is refused (orders may refer to it).
     await expect(t.services.catalog.putSkus(marketer, id, { skus: [{ id: sku!.id, code: sku!.code, name: 'x', attrs: {}, priceFen: 1, currency: 'CNY', stock: 14 }] })).rejects.toMatchObject({
       code: 'VALIDATION',

@@ -187,6 +187,13 @@ export class CatalogService {
         productId,
       );
       const now = this.deps.clock.now().toISOString();
+      // Two SKUs of this product trading codes would trip the unique index halfway: park the
+      // renamed ones on temporary codes first.
+      const ownCodes = new Set(existing.map((x) => x.code));
+      const renamed = body.skus.filter((x) => x.id !== undefined && byId.get(x.id)!.code !== x.code);
+      if (renamed.some((x) => ownCodes.has(x.code))) {
+        for (const x of renamed) await this.store.updateSku(trx, x.id!, null, { code: `~${x.id!}` });
+      }
       const stockChanges: { skuId: string; code: string; before: number; after: number }[] = [];
       const priceChanges: { skuId: string; code: string; before: number; after: number }[] = [];
       const added: { code: string; priceFen: number; stock: number }[] = [];
