@@ -314,6 +314,32 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(await stockOf(giftSku)).toBe(1);
   });
 
+  it('flash sale through checkout: flash price, per-buyer limit, sold out, expiry gives the unit back for the next buyer', async () => {
+    const sale = await t.services.flashSales.create(systemCtx('test'), sessionId, { skuId: skuA, priceFen: 3900, units: 2, perBuyerLimit: 1, openNow: true, durationMinutes: 60 });
+    const buyers = await Promise.all([1, 2, 3].map((i) => viewerSignUp(t, `Flash ${i} ${dialect}`)));
+    const line = { skuId: skuA, quantity: 1, flashSaleId: sale.id };
+    const quote = await inject('POST', `/api/live/${sessionId}/cart/quote`, buyers[0]!, { lines: [line], usePoints: false });
+    expect(quote.json().pricing.totalFen).toBe(3900);
+    const first = okOrder(await place(buyers[0]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() }));
+    expect(first.order.totalFen).toBe(3900);
+    expect((first.order.lines[0] as unknown as { flashSaleId: string; flashUnits: number })).toMatchObject({ flashSaleId: sale.id, flashUnits: 1 });
+    const again = await place(buyers[0]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('LIMIT_REACHED');
+    const second = okOrder(await place(buyers[1]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() }));
+    expect((await pay(second.payment.checkoutUrl)).json()).toMatchObject({ orderStatus: 'paid' });
+    const third = await place(buyers[2]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() });
+    expect(third.statusCode).toBe(409);
+    expect(third.json().error.code).toBe('SOLD_OUT');
+    // The first buyer never pays: at pay-by the unit goes back to the sale for the next buyer.
+    t.clock.advance(16 * 60_000);
+    await t.services.orders.expireDue();
+    const late = okOrder(await place(buyers[2]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() }));
+    expect(late.order.totalFen).toBe(3900);
+    const sold = await t.database.db.selectFrom('order_lines').innerJoin('orders', 'orders.id', 'order_lines.order_id').select((eb) => eb.fn.sum<number>('flash_units').as('n')).where('flash_sale_id', '=', sale.id).where('orders.status', '!=', 'cancelled').executeTakeFirstOrThrow();
+    expect(Number(sold.n)).toBe(2);
+  });
+
   it('payment webhook: happy path marks paid and records charged prices; wrong signature, replay and amount mismatch change nothing', async () => {
     const o = okOrder(await place(buyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5900, idempotencyKey: key() }));
     const ref = refOf(o.payment.checkoutUrl);
