@@ -3,6 +3,7 @@ import { teamRoles, type TeamRole } from '../../contracts/roles.contract.js';
 import type { Services } from '../app.js';
 import { systemCtx } from '../platform/context.js';
 import type { Clock } from '../platform/clock.js';
+import { seedDemoPromotions } from '../modules/promotions/promotions.demo.js';
 import type { NewProduct } from '../modules/catalog/catalog.service.js';
 
 export const DEMO_BRAND = '【演示 Demo】山野茶事 Mountain Tea Co.';
@@ -122,6 +123,8 @@ export async function seedDemo(services: Services, clock: Clock): Promise<DemoSe
   await services.sessions.transition(ctx, session.id, 'scheduled', 'demo data');
   // The demo session offers every demo product, in catalog order, on its shelf.
   await services.shelf.setShelf(ctx, session.id, productIds);
+  const demoSkus = (await services.catalog.productsByIds(productIds)).flatMap((p) => p.skus);
+  await seedDemoPromotions(services.promotions, clock, { sessionId: session.id, skuIdByCode: (code) => demoSkus.find((k) => k.code === code)?.id });
   const liveSessionId = await seedLiveDemoShop(services, clock, brandId, productIds);
   return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id, liveSessionId };
 }
