@@ -181,6 +181,16 @@ function OrderDetail({ id }: { id: string }) {
                     {(l.flashUnits ?? 0) > 0 && <span className="flash-tag">{t('flash.viewer.tag')}</span>}
                     {l.title} <span className="muted">· {l.skuName} × {l.quantity}</span>
                     {(l.returnedQty ?? 0) > 0 && <span className="muted small"> {t('orders.viewer.returned', { count: l.returnedQty })}</span>}
+                    <span className="line-split muted small" data-testid="line-split">
+                      {t('orders.viewer.lineSplit', { activity: money(l.activityFen ?? l.unitPriceFen * l.quantity) })}
+                      {(l.allocations ?? [])
+                        .filter((x) => x.fen > 0)
+                        .map((x) => {
+                          const kind = o.adjustments?.find((adj) => adj.source === x.source)?.kind ?? (x.source === 'points' ? 'points' : 'coupon');
+                          return ` − ${t(`orders.viewer.explain.kind.${kind}`, { defaultValue: kind })} ${money(x.fen)}`;
+                        })
+                        .join('')}
+                    </span>
                   </span>
                   <strong>{money(l.paidFen)}</strong>
                 </li>
