@@ -34,6 +34,10 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
   let listPriceFen = 0;
   let expectedTotalFen = 0;
   let promoName = '';
+  let promoId = '';
+  let gaiwanSkuId = '';
+  let gaiwanPriceFen = 0;
+  let api: Awaited<ReturnType<typeof ownerApi>>;
 
   /** The owner's console API: cookie plus the CSRF token for writes. */
   async function ownerApi() {
@@ -54,7 +58,7 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
 
   beforeAll(async () => {
     origin = app.onair.origin;
-    const api = await ownerApi();
+    api = await ownerApi();
 
     // A live session of its own, with three demo products on the shelf.
     const products = await api<{ items: { id: string; title: string; skus: { id: string; code: string; priceFen: number }[] }[] }>('GET', '/api/console/products');
@@ -65,6 +69,9 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
     const sku = longjing!.skus.find((s) => s.code === 'DEMO-LJ-100')!;
     skuId = sku.id;
     listPriceFen = sku.priceFen;
+    const blue = gaiwan!.skus.find((s) => s.code === 'DEMO-GW-BL')!;
+    gaiwanSkuId = blue.id;
+    gaiwanPriceFen = blue.priceFen;
 
     const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'Flash sale e2e 秒杀测试', theme: 'launch', visibility: 'public', plannedMinutes: 60 });
     sessionId = session.id;
@@ -74,7 +81,7 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
     // 满100减10, 满200减30 on everything, for the next two hours.
     const now = Date.now();
     promoName = '满100减10 满200减30';
-    await api('POST', '/api/console/promotions', {
+    const promo = await api<{ id: string }>('POST', '/api/console/promotions', {
       name: promoName,
       kind: 'threshold',
       sessionId,
@@ -82,6 +89,7 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       args: { mode: 'tiers', tiers: TIERS },
       status: 'active',
     });
+    promoId = promo.id;
 
     // The flash sale, open now for 30 minutes: 30 units at ¥128, one per buyer.
     const sale = await api<{ id: string } | { sale: { id: string } }>('POST', `/api/console/sessions/${sessionId}/flash-sales`, {
@@ -240,6 +248,44 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       await screenshot(page, 'phone-cart');
       expect(errors).toEqual([]);
     } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it('a price that changes before paying is shown again, explained, and paid only once confirmed', async () => {
+    const page = await app.newPage();
+    try {
+      await signUpViewer(page, `change ${Math.random().toString(36).slice(2, 7)}`);
+      await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
+      await page.evaluate(`localStorage.setItem(${JSON.stringify(`onair.cart.${sessionId}`)}, ${JSON.stringify(JSON.stringify([{ skuId: gaiwanSkuId, quantity: 1 }]))})`);
+      await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}/checkout`);
+      const explanation = page.getByTestId('checkout-explanation');
+      await explanation.waitFor();
+      expect(Number(await explanation.getByTestId('explain-total').getAttribute('data-fen'))).toBe(gaiwanPriceFen - 1_000);
+      await page.getByTestId('address-name').fill('李雷');
+      await page.getByTestId('address-phone').fill('13900139000');
+      await page.getByTestId('address-region').fill('上海市 徐汇区');
+      await page.getByTestId('address-street').fill('漕溪北路 88 号');
+
+      // The 满减 offer is paused while the buyer looks at the price: the order is refused, nothing is made.
+      await api('POST', `/api/console/promotions/${promoId}/status`, { status: 'paused' });
+      await page.getByTestId('checkout-pay').click();
+      const problem = page.locator('[data-testid="checkout-problem"][data-kind="price-changed"]');
+      await problem.waitFor();
+      expect((await problem.textContent())?.trim()).toBe(msg(en, 'orders.viewer.checkout.priceChanged', { from: '¥178.00', to: '¥188.00' }));
+      expect(Number(await explanation.getByTestId('explain-total').getAttribute('data-fen'))).toBe(gaiwanPriceFen);
+      expect(await explanation.locator('[data-testid="adjustment"][data-kind="threshold"]').count()).toBe(0);
+      expect(page.url()).toMatch(/\/checkout$/);
+      const pay = page.getByTestId('checkout-pay');
+      expect((await pay.textContent())?.trim()).toBe(msg(en, 'orders.viewer.checkout.confirmAndPay', { total: '¥188.00' }));
+      await screenshot(page, 'price-changed');
+
+      // Confirmed: the order is made at the new price.
+      await pay.click();
+      await page.waitForURL(/\/pay\/sandbox\/[^/]+$/);
+      expect(Number(await page.getByTestId('sandbox-amount').getAttribute('data-fen'))).toBe(gaiwanPriceFen);
+    } finally {
+      await api('POST', `/api/console/promotions/${promoId}/status`, { status: 'active' });
       await page.context().close();
     }
   }, 60_000);
