@@ -81,7 +81,7 @@ export function CouponsPage() {
           template={issuing}
           onClose={() => { setIssuing(null); }}
           onIssued={(r) => {
-            showNotice(t('coupons.notice.issued', { count: r.issued, name: issuing.name }));
+            if (r.issued > 0) showNotice(t('coupons.notice.issued', { count: r.issued, name: issuing.name }));
             templates.reload();
           }}
         />
@@ -232,23 +232,23 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
     <form className="card form-card promo-form" noValidate data-testid="coupon-template-form" onSubmit={(e) => void submit(e)}>
       <h2 className="card-title">{t('coupons.form.title')}</h2>
       <div className="form-grid">
-        <InputField name="name" label={t('coupons.form.name')} errors={fieldErrors.name} className="span-2" testId="coupon-name" value={name} onValueChange={setName} maxLength={80} autoFocus />
+        <InputField type="text" name="name" label={t('coupons.form.name')} errors={fieldErrors.name} className="span-2" testId="coupon-name" value={name} onValueChange={setName} maxLength={80} autoFocus />
         <SelectField name="issuer" label={t('coupons.form.issuer')} errors={fieldErrors.issuer} testId="coupon-issuer" value={issuer} options={['store', 'platform'] as const} optionLabel={(v) => t(`coupons.issuer.${v}`)} onValueChange={setIssuer} />
         <SelectField name="discountType" label={t('coupons.form.discountType')} errors={fieldErrors.discountType} testId="coupon-type" value={discountType} options={['fixed', 'percent'] as const} optionLabel={(v) => t(`coupons.type.${v}`)} onValueChange={setDiscountType} />
         {discountType === 'fixed' ? (
-          <InputField name="offFen" label={t('coupons.form.off')} errors={fieldErrors.offFen} inputMode="decimal" testId="coupon-off" value={off} onValueChange={setOff} />
+          <InputField type="text" name="offFen" label={t('coupons.form.off')} errors={fieldErrors.offFen} inputMode="decimal" testId="coupon-off" value={off} onValueChange={setOff} />
         ) : (
           <>
-            <InputField name="percentOff" label={t('coupons.form.percent')} errors={fieldErrors.percentOff} inputMode="numeric" testId="coupon-percent" value={percent} onValueChange={setPercent} />
-            <InputField name="maxOffFen" label={`${t('coupons.form.maxOff')} (${t('common.optional')})`} errors={fieldErrors.maxOffFen} inputMode="decimal" testId="coupon-max-off" value={maxOff} onValueChange={setMaxOff} />
+            <InputField type="text" name="percentOff" label={t('coupons.form.percent')} errors={fieldErrors.percentOff} inputMode="numeric" testId="coupon-percent" value={percent} onValueChange={setPercent} />
+            <InputField type="text" name="maxOffFen" label={`${t('coupons.form.maxOff')} (${t('common.optional')})`} errors={fieldErrors.maxOffFen} inputMode="decimal" testId="coupon-max-off" value={maxOff} onValueChange={setMaxOff} />
           </>
         )}
-        <InputField name="thresholdFen" label={t('coupons.form.threshold')} hint={t('coupons.form.thresholdHint')} errors={fieldErrors.thresholdFen} inputMode="decimal" testId="coupon-threshold" value={threshold} onValueChange={setThreshold} />
+        <InputField type="text" name="thresholdFen" label={t('coupons.form.threshold')} hint={t('coupons.form.thresholdHint')} errors={fieldErrors.thresholdFen} inputMode="decimal" testId="coupon-threshold" value={threshold} onValueChange={setThreshold} />
         <InputField name="validFrom" label={t('coupons.form.validFrom')} errors={fieldErrors.validFrom} type="datetime-local" testId="coupon-valid-from" value={validFrom} onValueChange={setValidFrom} />
         <InputField name="validTo" label={t('coupons.form.validTo')} errors={fieldErrors.validTo} type="datetime-local" testId="coupon-valid-to" value={validTo} onValueChange={setValidTo} />
-        <InputField name="totalQuantity" label={t('coupons.form.total')} errors={fieldErrors.totalQuantity} inputMode="numeric" testId="coupon-total" value={total} onValueChange={setTotal} />
-        <InputField name="perViewerLimit" label={t('coupons.form.perViewer')} errors={fieldErrors.perViewerLimit} inputMode="numeric" testId="coupon-per-viewer" value={perViewer} onValueChange={setPerViewer} />
-        <InputField name="priority" label={t('promotions.form.priority')} errors={fieldErrors.priority} inputMode="numeric" testId="coupon-priority" value={priority} onValueChange={setPriority} />
+        <InputField type="text" name="totalQuantity" label={t('coupons.form.total')} errors={fieldErrors.totalQuantity} inputMode="numeric" testId="coupon-total" value={total} onValueChange={setTotal} />
+        <InputField type="text" name="perViewerLimit" label={t('coupons.form.perViewer')} errors={fieldErrors.perViewerLimit} inputMode="numeric" testId="coupon-per-viewer" value={perViewer} onValueChange={setPerViewer} />
+        <InputField type="text" name="priority" label={t('promotions.form.priority')} errors={fieldErrors.priority} inputMode="numeric" testId="coupon-priority" value={priority} onValueChange={setPriority} />
         <FormField name="stacking" label={t('promotions.stacking')} className="span-2">
           {() => (
             <div className="role-options">
@@ -320,7 +320,7 @@ function IssueForm({ template, onClose, onIssued }: { template: CouponTemplate; 
         {(control) => <textarea {...control} rows={4} data-testid="coupon-issue-viewers" value={text} onChange={(e) => { setText(e.target.value); }} />}
       </FormField>
       {result && (
-        <div className="issue-result" data-testid="coupon-issue-result" role="status">
+        <div className={result.issued > 0 ? 'issue-result' : 'issue-result issue-none'} data-testid="coupon-issue-result" role="status">
           <p>{t('coupons.issueForm.issued', { count: result.issued })}</p>
           {result.skipped.length > 0 && (
             <ul>
@@ -367,7 +367,7 @@ function WalletSearch() {
       >
         <label className="inline-field">
           <span>{t('coupons.wallet.viewer')}</span>
-          <input data-testid="wallet-viewer" value={query} maxLength={64} placeholder={t('coupons.wallet.placeholder')} onChange={(e) => { setQuery(e.target.value); }} />
+          <input type="text" data-testid="wallet-viewer" value={query} maxLength={64} placeholder={t('coupons.wallet.placeholder')} onChange={(e) => { setQuery(e.target.value); }} />
         </label>
         <button type="submit" className="btn" data-testid="wallet-search-submit">
           {t('coupons.wallet.search')}

@@ -51,7 +51,8 @@ export function PromotionsPage() {
     () => (products.data?.items ?? []).flatMap((p) => p.skus.map((s) => ({ id: s.id, label: `${p.title} · ${s.name} (${formatFen(s.priceFen, lang)}, ${t('promotions.stockLeft', { count: s.stock })})` }))),
     [products.data, lang, t],
   );
-  const skuLabel = (id: string) => skuOptions.find((s) => s.id === id)?.label ?? id;
+  const skuNames = useMemo(() => new Map((products.data?.items ?? []).flatMap((p) => p.skus.map((s) => [s.id, `${p.title} · ${s.name}`] as const))), [products.data]);
+  const skuLabel = (id: string) => skuNames.get(id) ?? id;
   const kindInfo = (k: PromotionKind) => kinds.data?.items.find((x) => x.kind === k);
 
   const changeStatus = async (p: Promotion, status: 'active' | 'paused' | 'ended') => {
@@ -345,7 +346,7 @@ function PromotionForm({ kinds, sessions, skus, promotion, defaultSessionId, onC
     <form className="card form-card promo-form" noValidate data-testid="promotion-form" onSubmit={(e) => void handleSubmit(e)}>
       <h2 className="card-title">{promotion ? t('promotions.form.editTitle') : t('promotions.form.createTitle')}</h2>
       <div className="form-grid">
-        <InputField name="name" label={t('promotions.form.name')} errors={err('name')} className="span-2" testId="promotion-name" value={name} onValueChange={setName} maxLength={80} autoFocus />
+        <InputField type="text" name="name" label={t('promotions.form.name')} errors={err('name')} className="span-2" testId="promotion-name" value={name} onValueChange={setName} maxLength={80} autoFocus />
         <SelectField
           name="kind"
           label={t('promotions.form.kind')}
@@ -389,8 +390,8 @@ function PromotionForm({ kinds, sessions, skus, promotion, defaultSessionId, onC
               </>
             ) : (
               <>
-                <InputField name="fromMinutes" label={t('promotions.window.fromMinutes')} errors={err('window.relative.fromMinutes') ?? err('window.relative')} inputMode="numeric" testId="promotion-from-minutes" value={fromMinutes} onValueChange={setFromMinutes} />
-                <InputField name="toMinutes" label={t('promotions.window.toMinutes')} errors={err('window.relative.toMinutes')} inputMode="numeric" testId="promotion-to-minutes" value={toMinutes} onValueChange={setToMinutes} />
+                <InputField type="text" name="fromMinutes" label={t('promotions.window.fromMinutes')} errors={err('window.relative.fromMinutes') ?? err('window.relative')} inputMode="numeric" testId="promotion-from-minutes" value={fromMinutes} onValueChange={setFromMinutes} />
+                <InputField type="text" name="toMinutes" label={t('promotions.window.toMinutes')} errors={err('window.relative.toMinutes')} inputMode="numeric" testId="promotion-to-minutes" value={toMinutes} onValueChange={setToMinutes} />
               </>
             )}
           </div>
@@ -418,7 +419,7 @@ function PromotionForm({ kinds, sessions, skus, promotion, defaultSessionId, onC
             ))}
         </fieldset>
 
-        <InputField name="priority" label={t('promotions.form.priority')} hint={t('promotions.form.priorityHint')} errors={err('priority')} inputMode="numeric" testId="promotion-priority" value={priority} onValueChange={setPriority} />
+        <InputField type="text" name="priority" label={t('promotions.form.priority')} hint={t('promotions.form.priorityHint')} errors={err('priority')} inputMode="numeric" testId="promotion-priority" value={priority} onValueChange={setPriority} />
         <FormField name="exclusive" label={t('promotions.stacking')} hint={info.canBeExclusive ? t('promotions.form.exclusiveHint') : t('promotions.form.exclusiveNotHere')} errors={err('exclusive')}>
           {(control) => (
             <label className="chip-checkbox">

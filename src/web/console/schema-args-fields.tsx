@@ -37,6 +37,8 @@ const isFen = (name: string) => /Fen(PerUnit)?$/.test(name);
 
 function scalarToState(name: string, node: JsonSchemaNode, value: unknown): string | boolean {
   if (node.type === 'boolean') return value === true;
+  // A select shows its first option when empty: make the state say so too.
+  if ((value === undefined || value === null) && node.enum?.[0] !== undefined) return node.enum[0];
   if (value === undefined || value === null) return '';
   if ((node.type === 'integer' || node.type === 'number') && isFen(name) && typeof value === 'number') return fenToYuanInput(value);
   return String(value);
