@@ -47,8 +47,8 @@ describe.skipIf(!need('chromium'))('session detail page in a real browser (onair
     await signInForm(owner, OWNER, password);
     await owner.waitForURL(/\/console\/sessions$/);
 
-    // The demo session, opened from its title in the list.
-    const row = owner.getByTestId('session-row').first();
+    // The scheduled demo session (the live demo shop is the other row), opened from its title in the list.
+    const row = owner.locator('[data-testid="session-row"][data-status="scheduled"]');
     const sessionId = (await row.getAttribute('data-session-id')) ?? '';
     expect(sessionId).not.toBe('');
     const title = ((await row.getByTestId('session-title-text').textContent()) ?? '').trim();
