@@ -24,6 +24,7 @@ import { BanDialog, durationCount, durationUnit, type BanTarget } from './ban-di
 import { HeldQueue, ReportQueue, SanctionsCard } from './live-queues';
 import { PinEditorCard, RoomSettingsCard } from './live-room-settings';
 import { ExplainControl } from './explain-control';
+import { FlashSalesPanel } from './flash-sales-panel';
 
 export const MUTE_MINUTES = [5, 30, 60] as const;
 
@@ -186,6 +187,7 @@ export function LiveControlPage() {
 
         <div className="live-side">
           <ExplainControl sessionId={id} room={room} live={status === 'live'} />
+          <FlashSalesPanel sessionId={id} status={status} />
           {canModerate && <HeldQueue sessionId={id} run={run} />}
           {canModerate && <ReportQueue sessionId={id} run={run} />}
           <PinEditorCard sessionId={id} pin={pin} canEdit={canModerate} onSaved={settingsSaved} />

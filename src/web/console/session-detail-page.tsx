@@ -17,6 +17,7 @@ import { useNotice } from '../hooks/use-notice';
 import { CoverCard } from './session-cover';
 import { SessionForm } from './session-form';
 import { SessionShelfPanel } from './session-shelf-panel';
+import { FlashSalesPanel } from './flash-sales-panel';
 import { InviteCard } from './session-invite';
 import { StaffCard } from './session-staff';
 import { allowedTransitions, isEditable } from './session-transitions';
@@ -130,6 +131,7 @@ export function SessionDetailPage() {
             onSaved={showNotice}
           />
           <SessionShelfPanel sessionId={s.id} status={s.status} onSaved={showNotice} />
+          <FlashSalesPanel sessionId={s.id} status={s.status} onChanged={showNotice} />
         </div>
         <div className="detail-side">
           <CoverCard session={s} canWrite={canWrite} onChanged={changed} />
