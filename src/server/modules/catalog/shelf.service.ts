@@ -184,6 +184,19 @@ export class ShelfService {
   /** The shelf as the audience sees it (same visibility rules as the session page). */
   async liveShelf(sessionId: string, invite?: string): Promise<LiveShelf> {
     await this.d.sessions.getPublic(sessionId, invite);
+    // A room reconnecting at once asks for the same shelf thousands of times: requests that
+    // arrive while one read is in flight share it (never a stale answer, just fewer queries).
+    let read = this.inflight.get(sessionId);
+    if (!read) {
+      read = this.readLiveShelf(sessionId).finally(() => this.inflight.delete(sessionId));
+      this.inflight.set(sessionId, read);
+    }
+    return read;
+  }
+
+  private readonly inflight = new Map<string, Promise<LiveShelf>>();
+
+  private async readLiveShelf(sessionId: string): Promise<LiveShelf> {
     const rows = await this.store.shelf(sessionId);
     const products = new Map((await this.d.catalog.productsByIds(rows.map((r) => r.product_id))).map((p) => [p.id, p]));
     const visible = rows.map((r) => products.get(r.product_id)).filter((p): p is Product => p !== undefined && !p.archived);

@@ -17,16 +17,21 @@ export function useLiveShelf(sessionId: string, invite: string | null, room: Pic
   const [shelf, setShelf] = useState<LiveShelf | null>(null);
   const [error, setError] = useState<unknown>(null);
   const seq = useRef(0);
+  // The latest product.pin heard, numbered: a fetch that started before it must not undo it.
+  const lastPin = useRef<{ n: number; pinned: LiveShelf['pinned'] }>({ n: 0, pinned: null });
   const signedIn = identity.kind === 'viewer';
   const ready = identity.kind !== 'loading';
 
   const load = useCallback(async () => {
     const mine = ++seq.current;
+    const pinSeenAtStart = lastPin.current.n;
     try {
       const guestToken = signedIn ? null : await freshGuestToken();
       const next = await catalogApi.liveShelf(sessionId, { guestToken, invite });
       if (mine !== seq.current) return;
-      setShelf(next);
+      const heard = lastPin.current;
+      const pinned = heard.n !== pinSeenAtStart && (heard.pinned === null || next.products.some((p) => p.productId === heard.pinned!.productId)) ? heard.pinned : next.pinned;
+      setShelf({ ...next, pinned });
       setError(null);
     } catch (err) {
       if (mine === seq.current) setError(err);
@@ -46,6 +51,7 @@ export function useLiveShelf(sessionId: string, invite: string | null, room: Pic
           return;
         }
         if (e.t !== 'product.pin') return;
+        lastPin.current = { n: lastPin.current.n + 1, pinned: e.productId && e.since !== null ? { productId: e.productId, since: new Date(e.since).toISOString() } : null };
         let known = true;
         setShelf((prev) => {
           if (!prev) return prev;
