@@ -18,11 +18,12 @@ import type { SessionsService } from '../modules/sessions/sessions.service.js';
 /**
  * Checkout: a cart becomes an order, step by step, each step through its module.
  *
- * 1. Idempotency: the (buyer, key) pair names one order. A retry gets the same order (200);
- *    a concurrent duplicate on this node waits for the first; across nodes the unique
- *    constraint on orders(buyer_id, idempotency_key) decides and the loser returns the winner.
- * 2. Flash units are claimed on the fast gate first (memory or Redis), so a storm of buyers
- *    is turned away (SOLD_OUT / LIMIT_REACHED / NOT_OPEN) without touching the database.
+ * 1. Flash units are claimed on the fast gate first (memory or Redis), so a storm of buyers
+ *    is turned away (SOLD_OUT / LIMIT_REACHED / NOT_OPEN) with one indexed read and no write.
+ * 2. Idempotency: the (buyer, key) pair names one order. A retry gets the same order (200),
+ *    also when its flash claim is refused (the first submit holds the units); a concurrent
+ *    duplicate on this node waits for the first; across nodes the unique constraint on
+ *    orders(buyer_id, idempotency_key) decides and the loser returns the winner.
  * 3. The cart is priced by the same quote the cart drawer shows; a total different from the
  *    one the buyer saw is refused with PRICE_CHANGED and the new quote (never charge an
  *    unseen price).
@@ -93,29 +94,16 @@ async function existing(deps: CheckoutDeps, buyerId: string, key: string): Promi
 }
 
 async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome> {
-  const again = await existing(deps, buyerId, input.idempotencyKey);
-  if (again) return again;
-
-  const session = await deps.sessions.getInternal(sessionId).catch(() => null);
-  if (!session || session.status === 'draft') throw notFound('Session');
-  if (session.status !== 'scheduled' && session.status !== 'live') {
-    throw new AppError('conflict', 'This session has ended; its shop is closed', { code: 'SESSION_CLOSED' });
-  }
-  const provider = deps.orders.provider;
-  if (!provider) throw new AppError('conflict', 'No payment method is available on this site', { code: 'PAYMENTS_UNAVAILABLE' });
-
-  // Known SKUs, each (SKU, flash sale) once.
-  const snaps = await deps.catalog.skuSnapshots(input.lines.map((l) => l.skuId));
+  // Each (SKU, flash sale) once: checked before anything is claimed or read.
   const seen = new Set<string>();
   input.lines.forEach((l, i) => {
-    const s = snaps.get(l.skuId);
-    if (!s || s.archived) throw invalid(`body.lines.${i}.skuId`, 'unknown SKU');
     const k = `${l.skuId}|${l.flashSaleId ?? ''}`;
     if (seen.has(k)) throw invalid(`body.lines.${i}.skuId`, 'appears twice; put the whole quantity on one line');
     seen.add(k);
   });
 
-  // Fast gate: claim every flash line's units before any database work.
+  // Fast gate first: a storm of buyers for a sold-out sale is turned away by the in-process or
+  // Redis counters, with one indexed read (is this a retry of an order already made?) and no write.
   const claimed: { flashSaleId: string; units: number }[] = input.lines.map(() => ({ flashSaleId: '', units: 0 }));
   const unclaimAll = async () => {
     for (const c of claimed) {
@@ -128,17 +116,34 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     const r = await deps.flash.claim(l.flashSaleId, buyerId, l.quantity);
     if (!r.ok) {
       await unclaimAll();
-      // A duplicate submit from another node may have taken this buyer's flash units.
-      if (r.code === 'LIMIT_REACHED') {
-        const dup = await existing(deps, buyerId, input.idempotencyKey);
-        if (dup) return dup;
-      }
+      // A retry of an order that went through (its units count against the limit, or the sale
+      // has sold out since) gets that order, not a refusal.
+      const dup = await existing(deps, buyerId, input.idempotencyKey);
+      if (dup) return dup;
       throw new AppError('conflict', r.message, { code: r.code });
     }
     claimed[i] = { flashSaleId: l.flashSaleId, units: l.quantity };
   }
 
   try {
+    const again = await existing(deps, buyerId, input.idempotencyKey);
+    if (again) {
+      await unclaimAll();
+      return again;
+    }
+    const session = await deps.sessions.getInternal(sessionId).catch(() => null);
+    if (!session || session.status === 'draft') throw notFound('Session');
+    if (session.status !== 'scheduled' && session.status !== 'live') {
+      throw new AppError('conflict', 'This session has ended; its shop is closed', { code: 'SESSION_CLOSED' });
+    }
+    const provider = deps.orders.provider;
+    if (!provider) throw new AppError('conflict', 'No payment method is available on this site', { code: 'PAYMENTS_UNAVAILABLE' });
+    const snaps = await deps.catalog.skuSnapshots(input.lines.map((l) => l.skuId));
+    input.lines.forEach((l, i) => {
+      const s = snaps.get(l.skuId);
+      if (!s || s.archived) throw invalid(`body.lines.${i}.skuId`, 'unknown SKU');
+    });
+
     const quote = await deps.pricing.quote(ctx, {
       sessionId,
       buyerId,
