@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
+import { isApiError } from '../../api/api-client';
 import { describeError } from '../../api/describe-error';
 import type { CartQuote } from '../../api/commerce-api';
 import { CloseButton } from '../../components/close-button';
@@ -83,6 +84,10 @@ export function CartDrawer({
 
   if (!open) return null;
   const fresh = quote && quote.lines.length === items.length ? quote : null;
+  // Lines the server refused (an unknown or withdrawn SKU, say): offer to remove them.
+  const refused = new Set(
+    isApiError(error) ? error.issues.flatMap((i) => /lines\.(\d+)\./.exec(i.path)?.[1] ?? []).map(Number) : [],
+  );
 
   return (
     <div className="drawer-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
@@ -91,6 +96,11 @@ export function CartDrawer({
           <h2>{t('orders.viewer.cart.title')}</h2>
           {loading && <span className="spinner spinner-sm" aria-label={t('orders.viewer.cart.pricing')} data-testid="cart-pricing" />}
           <div className="header-spacer" />
+          {signedIn && (
+            <Link className="btn btn-ghost btn-sm" to="/orders" data-testid="cart-my-orders">
+              {t('orders.viewer.myOrders')}
+            </Link>
+          )}
           <CloseButton onClose={onClose} />
         </header>
 
@@ -110,9 +120,17 @@ export function CartDrawer({
                     <div className="cart-item-main">
                       <p className="cart-item-title">
                         {item.flashSaleId && <span className="flash-tag">{t('flash.viewer.tag')}</span>}
-                        {line?.title ?? t('orders.viewer.cart.loadingItem')}
+                        {line?.title ?? (refused.has(i) ? t('orders.viewer.cart.unknownItem') : t('orders.viewer.cart.loadingItem'))}
                       </p>
                       {line && <p className="muted small">{line.skuName}</p>}
+                      {refused.has(i) && (
+                        <p className="form-error small" data-testid="cart-item-refused">
+                          {t('orders.viewer.cart.unavailable')}{' '}
+                          <button type="button" className="btn btn-ghost btn-sm" onClick={() => { setQuantity(sessionId, item, 0); }} data-testid="cart-item-remove">
+                            {t('orders.viewer.cart.remove')}
+                          </button>
+                        </p>
+                      )}
                       {priced && (
                         <p className="cart-item-price">
                           {priced.activityFen < priced.regularFen && <s className="muted">{money(priced.regularFen)}</s>}{' '}
