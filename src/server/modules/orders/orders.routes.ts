@@ -27,7 +27,9 @@ import {
   webhookReply,
 } from '../../../contracts/orders.contract.js';
 import { checkout, type CheckoutDeps } from '../../flows/checkout.flow.js';
+import { createHash } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
+import { cookieNames } from '../../platform/http/access.js';
 import type { OrdersService } from './orders.service.js';
 import type { SandboxPaymentProvider } from './payments/sandbox-provider.js';
 
@@ -45,6 +47,11 @@ const conflictReply = apiErrorSchema.extend({
   }),
 });
 
+/** A rate-limit key for a viewer's session cookie (hashed: the cookie itself never sits in a counter store). */
+function viewerKey(cookie: string | undefined): string | null {
+  return cookie ? `viewer:${createHash('sha256').update(cookie).digest('base64url').slice(0, 22)}` : null;
+}
+
 /** JSON.parse that refuses prototype keys, like Fastify's own parser. */
 function parseJsonSafely(text: string): unknown {
   return JSON.parse(text, (k, v: unknown) => {
@@ -60,7 +67,8 @@ export const orderRoutes =
     app.post(
       '/api/live/:id/orders',
       {
-        config: { access: { kind: 'viewer' }, rateLimit: { max: 60, timeWindow: '1 minute' } },
+        // Per viewer, not per address: a flash sale's buyers may share one carrier NAT address.
+        config: { access: { kind: 'viewer' }, rateLimit: { max: 60, timeWindow: '1 minute', keyGenerator: (req) => viewerKey(req.cookies[cookieNames.viewer]) ?? req.ip } },
         schema: {
           tags: ['orders'],
           summary: 'Place an order from the cart (idempotent by idempotencyKey; guests must sign in)',
