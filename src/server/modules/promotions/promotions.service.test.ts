@@ -310,6 +310,11 @@ describe.each(dialects())('PromotionsService on %s', (dialect) => {
         issues: [{ path: 'body.couponIds.0' }],
       });
       expect(await db.transaction().execute((trx) => t.services.promotions.reserveCoupons(trx, v, [second!], 'order-d'))).toBe(false);
+      expect(await t.services.promotions.couponProblems(v, [second!, couponId!, 'nope'])).toEqual([
+        { couponId: second, code: 'COUPON_EXPIRED', message: expect.stringMatching(/expired at/) },
+        { couponId, code: 'COUPON_USED', message: expect.stringMatching(/already used/) },
+        { couponId: 'nope', code: 'COUPON_UNKNOWN', message: expect.any(String) },
+      ]);
       // Not offered by the automatic choice either.
       const q = await t.services.promotions.quote(sys, { sessionId: sid, buyerId: v, lines: [{ skuId: skuA, quantity: 1 }], usePoints: false });
       expect(q.couponIds).toEqual([]);

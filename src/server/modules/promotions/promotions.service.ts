@@ -522,6 +522,19 @@ export class PromotionsService {
     return false;
   }
 
+  /**
+   * Why each of these coupons cannot be used now (empty: all usable): for a checkout whose
+   * `reserveCoupons` returned false, to tell the buyer which coupon and why (expired, used...).
+   */
+  async couponProblems(viewerId: string, couponIds: readonly string[]): Promise<{ couponId: string; code: CouponProblemCode; message: string }[]> {
+    const rows = await this.store.walletRows({ viewerIds: [viewerId], limit: 500 });
+    const nowIso = this.nowIso();
+    return couponIds.flatMap((id) => {
+      const p = couponProblem(id, rows.find((r) => r.id === id), nowIso);
+      return p ? [{ couponId: id, ...p }] : [];
+    });
+  }
+
   /** The order was cancelled or expired unpaid: its reserved coupons go back to the wallet (expired ones show as expired). */
   async releaseCoupons(trx: Kysely<DB>, orderId: string): Promise<void> {
     await this.store.releaseOrder(trx, orderId, this.nowIso());
@@ -620,13 +633,12 @@ export class PromotionsService {
       if (req.couponIds) {
         usable = req.couponIds.map((cid, i) => {
           const r = rows.find((x) => x.id === cid);
-          const path = `body.couponIds.${i}`;
-          if (!r) throw new AppError('validation', `${path}: not a coupon in your wallet`, { code: 'COUPON_UNKNOWN', issues: [{ path, message: 'not a coupon in your wallet' }] });
-          if (r.status !== 'issued') throw new AppError('validation', `${path}: this coupon was already ${r.status === 'used' ? 'used' : 'reserved by another order'}`, { code: 'COUPON_USED', issues: [{ path, message: `already ${r.status}` }] });
-          if (nowIso >= r.valid_to) throw new AppError('validation', `${path}: "${r.name}" expired at ${r.valid_to}`, { code: 'COUPON_EXPIRED', issues: [{ path, message: `expired at ${r.valid_to}` }] });
-          if (nowIso < r.valid_from) throw new AppError('validation', `${path}: "${r.name}" is valid from ${r.valid_from}`, { code: 'COUPON_NOT_YET_VALID', issues: [{ path, message: `valid from ${r.valid_from}` }] });
-          if (r.template_status !== 'active') throw new AppError('validation', `${path}: "${r.name}" is paused by the shop`, { code: 'COUPON_PAUSED', issues: [{ path, message: 'paused by the shop' }] });
-          return r;
+          const problem = couponProblem(cid, r, nowIso);
+          if (problem) {
+            const path = `body.couponIds.${i}`;
+            throw new AppError('validation', `${path}: ${problem.message}`, { code: problem.code, issues: [{ path, message: problem.message }] });
+          }
+          return r!;
         });
       } else {
         const best = new Map<string, WalletRow>();
@@ -677,6 +689,18 @@ export class PromotionsService {
 }
 
 // ---------- helpers ----------
+
+export type CouponProblemCode = 'COUPON_UNKNOWN' | 'COUPON_USED' | 'COUPON_EXPIRED' | 'COUPON_NOT_YET_VALID' | 'COUPON_PAUSED';
+
+/** Why a wallet coupon cannot be used now, or null. */
+function couponProblem(id: string, r: WalletRow | undefined, nowIso: string): { code: CouponProblemCode; message: string } | null {
+  if (!r) return { code: 'COUPON_UNKNOWN', message: `${id} is not a coupon in your wallet` };
+  if (r.status !== 'issued') return { code: 'COUPON_USED', message: `"${r.name}" was already ${r.status === 'used' ? 'used' : 'reserved by another order'}` };
+  if (nowIso >= r.valid_to) return { code: 'COUPON_EXPIRED', message: `"${r.name}" expired at ${r.valid_to}` };
+  if (nowIso < r.valid_from) return { code: 'COUPON_NOT_YET_VALID', message: `"${r.name}" is valid from ${r.valid_from}` };
+  if (r.template_status !== 'active') return { code: 'COUPON_PAUSED', message: `"${r.name}" is paused by the shop` };
+  return null;
+}
 
 const flashTag = (saleId: string): string => `flash:${saleId}`;
 
