@@ -123,9 +123,13 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
 
   it('a viewer buys now from the flash card, sees why it costs what it costs, pays in the sandbox, and the order is paid', async () => {
     const page = await app.newPage();
+    // Another viewer (a guest) watches the same room: the units left change there live.
+    const watcher = await app.newPage({ width: 390 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
+      await watcher.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
+      await flashCard(watcher).waitFor();
       await signUpViewer(page, `flash ${Math.random().toString(36).slice(2, 7)}`);
       await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
       await page.locator('[data-testid="viewer-mode"][data-mode="viewer"]').waitFor();
@@ -208,6 +212,9 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       await page.locator('[data-testid="order-explanation"] [data-testid="adjustment"][data-kind="threshold"]').waitFor();
       await screenshot(page, 'order-paid');
 
+      // The watcher's card went down by one without a reload (the room's flash event).
+      await expect.poll(() => unitsLeft(watcher), { timeout: 5_000 }).toBe(before - 1);
+
       // One order in my orders, and the flash card shows one unit fewer.
       await page.goto(`${origin}/orders`);
       await page.getByTestId('orders-list').waitFor();
@@ -220,6 +227,7 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       expect(errors).toEqual([]);
     } finally {
       await page.context().close();
+      await watcher.context().close();
     }
   }, 120_000);
 
