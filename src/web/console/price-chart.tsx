@@ -27,7 +27,7 @@ export default function PriceChart({ history, labels, formatPrice }: { history: 
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       legend: { top: 0, data: [labels.list, labels.charged] },
       tooltip: { trigger: 'item', valueFormatter: (v: unknown) => (typeof v === 'number' ? formatPrice(v) : String(v)) },
-      xAxis: { type: 'time' },
+      xAxis: { type: 'time', splitNumber: el.current.clientWidth < 480 ? 2 : 5, axisLabel: { hideOverlap: true } },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatPrice(v) } },
       series: [
         { name: labels.list, type: 'line', step: 'end', data: list, showSymbol: false, lineStyle: { width: 2 }, color: '#ff4d2e' },

@@ -44,20 +44,20 @@ export function PriceHistoryDialog({ sku, productTitle, onClose }: { sku: Catalo
               <thead>
                 <tr>
                   <th scope="col">{t('shelf.prices.when')}</th>
-                  <th scope="col">{t('shelf.prices.kind')}</th>
                   <th scope="col" className="num">
                     {t('shelf.prices.price')}
                   </th>
+                  <th scope="col">{t('shelf.prices.kind')}</th>
                 </tr>
               </thead>
               <tbody>
                 {h.items.map((row) => (
                   <tr key={row.id}>
-                    <td className="nowrap">{formatDateTime(row.at, lang)}</td>
+                    <td>{formatDateTime(row.at, lang)}</td>
+                    <td className="num nowrap">{formatPrice(row.priceFen)}</td>
                     <td>
                       <span className={row.kind === 'charged' ? 'badge badge-ok' : 'badge badge-muted'}>{row.kind === 'charged' ? t('shelf.prices.charged') : t('shelf.prices.list')}</span>
                     </td>
-                    <td className="num">{formatPrice(row.priceFen)}</td>
                   </tr>
                 ))}
               </tbody>
