@@ -8,7 +8,7 @@ import { CloseButton } from '../../components/close-button';
 import type { ViewerIdentity } from '../use-viewer-identity';
 import '../../styles/commerce.css';
 import { setQuantity, useCart, type CartItem } from './cart-store';
-import { PriceExplanation, explanationOfQuote, humanize, useMoney } from './price-explanation';
+import { PriceExplanation, explanationOfQuote, humanize, localNames, useMoney } from './price-explanation';
 import { CartIcon } from './commerce-icons';
 import { localizeReason } from './reason-text';
 import { useCartQuote } from './use-cart-quote';
@@ -139,7 +139,7 @@ export function CartDrawer({
                       )}
                       {priced?.notes.map((n, k) => (
                         <p key={k} className="explain-note" data-testid="cart-line-note">
-                          {localizeReason(humanize(n, quote?.sourceNames), lang)}
+                          {localizeReason(humanize(n, localNames(quote?.sourceNames, t('flash.viewer.title'))), lang)}
                         </p>
                       ))}
                     </div>

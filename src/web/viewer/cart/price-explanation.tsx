@@ -79,6 +79,12 @@ export function withoutSource(reason: string, source: string): string {
   return reason.startsWith(`${source}: `) ? reason.slice(source.length + 2) : reason;
 }
 
+/** Source names the server gives in English that the buyer reads in their language. */
+export function localNames(names: Record<string, string> | undefined, flashSale: string): Record<string, string> | undefined {
+  if (!names) return names;
+  return Object.fromEntries(Object.entries(names).map(([id, name]) => [id, name === 'Flash sale' ? flashSale : name]));
+}
+
 export interface Explanation {
   regularFen: number;
   adjustments: { source: string; kind: string; fen: number; reason: string }[];
@@ -127,7 +133,7 @@ export function PriceExplanation({
   const money = useMoney();
   const [showWhy, setShowWhy] = useState(false);
   const saved = e.regularFen - e.totalFen;
-  const names = e.sourceNames;
+  const names = localNames(e.sourceNames, t('flash.viewer.title'));
   const say = (text: string) => localizeReason(humanize(text, names), lang);
   const others = distinctRejected(e.rejected.filter((r) => !isGiftOutOfStock(r)));
 

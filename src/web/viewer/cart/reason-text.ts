@@ -40,6 +40,7 @@ const ZH_RULES: Rule[] = [
   [/^for fans of the store only/, '仅限店铺粉丝'],
   [/^(.+) gives a lower price/, '$1 的价格更低'],
   [/^the gift (\S+) is out of stock; the order goes through without it/, '赠品已送完，订单照常成交但不含赠品'],
+  [/^this flash sale is not open now; the regular price applies/, '本场秒杀当前未开放，按原价计算'],
   [/^not combined with (.+?): .*; the chosen combination is cheaper for the buyer/, '不能与 $1 同时使用；已选的组合对你更便宜'],
 ];
 
