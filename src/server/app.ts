@@ -192,6 +192,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     viewers,
     points: new SqlPointsLedger({ db: database.db, now: () => clock.now().toISOString(), ids }),
     pointsPolicy: { pointsPerYuan: config.pointsPerYuan, capFen: config.pointsMaxFenPerOrder },
+    bus,
   });
   // Orders: personal data key (refuses to start with DATABASE_URL and no key), the sandbox
   // payment provider, and flash claims (refuse every flash line until flash sales are wired).

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCtx } from '../../src/server/platform/context.js';
+import { testRedisUrl } from '../support/capabilities.js';
+import { need } from '../support/need.js';
 import { createTestApp, type Session, type TestApp } from '../support/test-app.js';
-import { dialects } from '../support/test-databases.js';
+import { dialects, openTestDatabase, type TestDatabase } from '../support/test-databases.js';
 import { makeLiveSession } from './fixtures/fixture-kit.js';
 import { authHeaders, expectError, nextIp, viewerSignUp, type ViewerSession } from './route-fixtures.js';
 
@@ -68,5 +70,33 @@ describe.each(dialects())('promotions over HTTP on %s', (dialect) => {
     const draft = await makeLiveSession(t, { title: 'Draft' });
     expectError(await post(`/api/live/${draft.id}/cart/quote`, { lines: [{ skuId, quantity: 1 }] }, viewer), 404, 'NOT_FOUND');
     expectError(await post(`/api/live/${sessionId}/cart/quote`, { lines: [{ skuId, quantity: 1 }], couponIds: ['not-mine'] }, viewer), 400, 'COUPON_UNKNOWN');
+  });
+});
+
+describe.skipIf(!(need('redis') && need('postgres')))('promotions across two nodes (PostgreSQL + Redis)', () => {
+  let db: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    db = await openTestDatabase('postgres');
+    a = await createTestApp('postgres', { redisUrl: testRedisUrl }, { database: db, nodeId: 'node-a' });
+    b = await createTestApp('postgres', { redisUrl: testRedisUrl }, { database: db, nodeId: 'node-b' });
+  });
+  afterAll(async () => {
+    await a?.dispose();
+    await b?.dispose();
+    await db?.drop();
+  });
+
+  it('a promotion activated on one node prices carts on the other at once (the bus clears its cache)', async () => {
+    const sys = systemCtx('test');
+    const productId = await a.services.catalog.createProduct(sys, { brandId: null, title: 'Tea', description: '', category: 'tea', tags: [], images: [], skus: [{ code: 'N-1', name: '1', attrs: {}, priceFen: 12000, currency: 'CNY', stock: 10 }] });
+    const skuId = (await db.database.db.selectFrom('skus').select('id').where('product_id', '=', productId).executeTakeFirstOrThrow()).id;
+    const s = await makeLiveSession(a, { status: 'live' });
+    const quote = () => b.services.promotions.quote(sys, { sessionId: s.id, buyerId: null, lines: [{ skuId, quantity: 1 }], usePoints: false });
+    expect((await quote()).pricing.totalFen).toBe(12000); // node b caches "no promotions"
+    const now = a.clock.now().getTime();
+    await a.services.promotions.createPromotion(sys, { name: '满100减10', kind: 'threshold', sessionId: s.id, window: { from: new Date(now - 60_000).toISOString(), to: new Date(now + 3_600_000).toISOString() }, args: { mode: 'tiers', tiers: [{ thresholdFen: 10000, offFen: 1000 }] }, status: 'active' });
+    await expect.poll(async () => (await quote()).pricing.totalFen, { timeout: 2000, interval: 20 }).toBe(11000);
   });
 });

@@ -9,6 +9,7 @@ import {
   type PromotionDto,
   type WalletCoupon,
 } from '../../../contracts/promotions.contract.js';
+import type { Bus } from '../../platform/bus/bus.port.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx } from '../../platform/context.js';
 import type { DB } from '../../platform/db/db.types.js';
@@ -49,7 +50,11 @@ export interface PromotionsDeps {
   fans?: FanLevelSource;
   /** How long a session's active promotions are kept in memory (writes on this node clear it at once). */
   cacheMs?: number;
+  /** Tells the other nodes of a site to drop their cached promotions after a write (else they see it within cacheMs). */
+  bus?: Bus;
 }
+
+const CHANGED_TOPIC = 'promotions.changed';
 
 export const MAX_QUOTE_LINES = 50;
 export const MAX_LINE_QUANTITY = 99;
@@ -96,6 +101,7 @@ export class PromotionsService {
     this.flash = deps.flash ?? noFlashSales;
     this.fans = deps.fans ?? noFans;
     this.cacheMs = deps.cacheMs ?? 1000;
+    deps.bus?.subscribe(CHANGED_TOPIC, () => { this.active.clear(); }).catch(() => undefined);
   }
 
   get points(): PointsLedger {
@@ -114,6 +120,7 @@ export class PromotionsService {
   }
   private invalidate(): void {
     this.active.clear();
+    this.deps.bus?.publish(CHANGED_TOPIC, '1').catch(() => undefined);
   }
 
   // ======================= promotions =======================
