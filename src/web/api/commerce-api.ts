@@ -195,6 +195,9 @@ export const commerceApi = {
   requestReturn: (id: string, body: { lines: { lineId: string; quantity: number }[]; reason?: string }) =>
     api.post<unknown>(`/api/viewer/orders/${enc(id)}/returns`, body),
 
+  /** The signed-in viewer's coupons and points balance. */
+  wallet: (signal?: AbortSignal) => api.get<{ coupons: { id: string; status: string }[]; points: number }>('/api/viewer/coupons', { signal }),
+
   sandbox: (ref: string, signal?: AbortSignal) => api.get<SandboxPayment>(`/api/pay/sandbox/${enc(ref)}`, { signal }),
   completeSandbox: (ref: string, outcome: 'succeed' | 'fail') =>
     api.post<{ orderId: string; orderStatus: string; paymentStatus: string }>(`/api/pay/sandbox/${enc(ref)}/complete`, { outcome }),

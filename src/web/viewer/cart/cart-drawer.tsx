@@ -12,6 +12,7 @@ import { PriceExplanation, explanationOfQuote, humanize, localNames, useMoney } 
 import { CartIcon } from './commerce-icons';
 import { localizeReason } from './reason-text';
 import { useCartQuote } from './use-cart-quote';
+import { usePointsBalance } from './use-points-balance';
 import { usePointsPreference } from './use-points-preference';
 
 /** The quote line for a cart item (same SKU and flash sale), else the one at the same position. */
@@ -68,6 +69,7 @@ export function CartDrawer({
   const signedIn = identity.kind === 'viewer';
   const { quote, loading, error } = useCartQuote(sessionId, items, identity, usePoints, open);
   const money = useMoney();
+  const points = usePointsBalance(signedIn && open);
   const panelRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -166,10 +168,10 @@ export function CartDrawer({
             </p>
           )}
 
-          {signedIn && items.length > 0 && (
+          {signedIn && items.length > 0 && points !== null && points > 0 && (
             <label className="points-toggle">
               <input type="checkbox" checked={usePoints} onChange={(e) => { setUsePoints(e.target.checked); }} data-testid="use-points" />
-              {t('orders.viewer.cart.usePoints')}
+              {t('orders.viewer.cart.usePointsOf', { count: points })}
             </label>
           )}
 

@@ -11,6 +11,7 @@ import { ViewerShell } from '../../orders/viewer-shell';
 import { clearCart, useCart } from '../cart/cart-store';
 import { PriceExplanation, explainedLines, explanationOfQuote, useMoney } from '../cart/price-explanation';
 import { useCartQuote } from '../cart/use-cart-quote';
+import { usePointsBalance } from '../cart/use-points-balance';
 import { usePointsPreference } from '../cart/use-points-preference';
 import { useViewerIdentity } from '../use-viewer-identity';
 import { ADDRESS_FIELDS, validateAddress, type AddressField } from './address-rules';
@@ -30,6 +31,7 @@ export function CheckoutPage() {
   const [usePoints, setUsePoints] = usePointsPreference();
   const signedIn = identity.kind === 'viewer';
   const { quote, loading, error, refresh } = useCartQuote(id, items, identity, usePoints, signedIn);
+  const points = usePointsBalance(signedIn);
   const [address, setAddress] = useState<ShippingAddress>({ name: '', phone: '', region: '', street: '' });
   const { fieldErrors, formError, setFieldErrors, setFormError, clearErrors, showError } = useFormErrors(ADDRESS_FIELDS, 'viewer');
   const [busy, setBusy] = useState(false);
@@ -139,10 +141,12 @@ export function CheckoutPage() {
 
           <section className="card checkout-summary" aria-live="polite">
             <h2 className="card-title">{t('orders.viewer.checkout.summary')}</h2>
-            <label className="points-toggle">
-              <input type="checkbox" checked={usePoints} onChange={(e) => { setUsePoints(e.target.checked); }} data-testid="use-points" />
-              {t('orders.viewer.cart.usePoints')}
-            </label>
+            {points !== null && points > 0 && (
+              <label className="points-toggle">
+                <input type="checkbox" checked={usePoints} onChange={(e) => { setUsePoints(e.target.checked); }} data-testid="use-points" />
+                {t('orders.viewer.cart.usePointsOf', { count: points })}
+              </label>
+            )}
             {fresh ? (
               <PriceExplanation explanation={explanationOfQuote(fresh)} lines={explainedLines(fresh)} testId="checkout-explanation" />
             ) : error ? (
