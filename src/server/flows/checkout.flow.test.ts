@@ -107,6 +107,11 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(await stockOf(skuA)).toBe(before - 1);
     const rows = await t.database.db.selectFrom('orders').select('id').where('idempotency_key', '=', k).execute();
     expect(rows).toHaveLength(1);
+    // The same key for another cart is a client bug, refused without a second order.
+    const reused = await place(buyer, { ...body, lines: [{ skuId: skuA, quantity: 2 }], expectedTotalFen: 11800 });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await stockOf(skuA)).toBe(before - 1);
   });
 
   it('the same key from two app nodes on one database still makes one order', async () => {

@@ -79,10 +79,23 @@ export async function checkout(deps: CheckoutDeps, ctx: Ctx, sessionId: string, 
   }
 }
 
-async function existing(deps: CheckoutDeps, buyerId: string, key: string): Promise<CheckoutOutcome | null> {
-  const row = await deps.orders.store.findByIdem(buyerId, key);
+/** What a cart asks for, in any line order: a retry must ask for the same SKUs and quantities. */
+const cartSignature = (lines: readonly { skuId: string; quantity: number }[]): string =>
+  lines
+    .map((l) => `${l.skuId}|${l.quantity}`)
+    .sort()
+    .join(',');
+
+async function existing(deps: CheckoutDeps, buyerId: string, input: CheckoutBody): Promise<CheckoutOutcome | null> {
+  const row = await deps.orders.store.findByIdem(buyerId, input.idempotencyKey);
   if (!row) return null;
   const order = await deps.orders.orderDto(row.id);
+  // The key names one cart: the same key with another cart is a client bug, not a retry.
+  const requested = cartSignature(input.lines);
+  const made = cartSignature(order.lines.filter((l) => !l.isGift));
+  if (requested !== made) {
+    throw new AppError('conflict', 'This idempotency key was already used for another cart; make a new key for a new order', { code: 'IDEMPOTENCY_KEY_REUSED' });
+  }
   const payments = await deps.orders.store.paymentsOf([row.id]);
   const provider = deps.orders.provider;
   const pay = payments[0];
@@ -118,7 +131,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       await unclaimAll();
       // A retry of an order that went through (its units count against the limit, or the sale
       // has sold out since) gets that order, not a refusal.
-      const dup = await existing(deps, buyerId, input.idempotencyKey);
+      const dup = await existing(deps, buyerId, input);
       if (dup) return dup;
       throw new AppError('conflict', r.message, { code: r.code });
     }
@@ -126,7 +139,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
   }
 
   try {
-    const again = await existing(deps, buyerId, input.idempotencyKey);
+    const again = await existing(deps, buyerId, input);
     if (again) {
       await unclaimAll();
       return again;
@@ -286,7 +299,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     } catch (err) {
       await unclaimAll();
       if (isUniqueViolation(err)) {
-        const dup = await existing(deps, buyerId, input.idempotencyKey);
+        const dup = await existing(deps, buyerId, input);
         if (dup) return dup;
       }
       throw err;
