@@ -32,6 +32,7 @@ async function main() {
   const wait = job.startAt - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const startedEpoch = Date.now();
   const result = await autocannon({
     url: job.origin,
@@ -91,6 +92,7 @@ async function main() {
       t,
       latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
       orderIds,
+      loadCpuS: (process.cpuUsage(cpuStart).user + process.cpuUsage(cpuStart).system) / 1e6,
     })}\n`,
   );
 }
