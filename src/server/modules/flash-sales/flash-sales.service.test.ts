@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { dialects } from '../../../../test/support/test-databases.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
+import type { FlashEvent } from '../../../contracts/realtime.contract.js';
+import { flashEventSchema } from '../../../contracts/realtime.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
+import { timeOrderedIds } from '../../platform/ids/id-generator.js';
+import { MemoryFlashGate } from './flash-gate.memory.js';
+import { FlashSalesService } from './flash-sales.service.js';
 
 const ctxOf = (roles: TeamRole[]): Ctx => ({
   actor: { kind: 'team', id: `m-${roles.join('-')}`, displayName: roles.join('+'), roles, permissions: permissionsOf(roles), sessionId: 's' },
@@ -211,5 +216,43 @@ describe.each(dialects())('FlashSalesService on %s', (dialect) => {
     expect((await t.app.inject({ method: 'POST', url: `${url}/${id}/cancel`, headers: h(op) })).statusCode).toBe(409);
     expect((await t.app.inject({ method: 'POST', url: `${url}/${id}/close`, headers: h(op) })).json()).toMatchObject({ status: 'closed', returned: 5 });
     expect(await skuStock(skuId)).toBe(40);
+  });
+
+  it('room events: on create, open and close, with times and server time; left updates coalesced to one per tick', async () => {
+    const { skuId, sessionId } = await setup(100);
+    const events: { sessionId: string; e: FlashEvent }[] = [];
+    const svc = new FlashSalesService({
+      db: t.database.db,
+      clock: t.clock,
+      ids: timeOrderedIds(() => t.clock.now().getTime()),
+      audit: t.services.audit,
+      catalog: t.services.catalog,
+      sessions: t.services.sessions,
+      gate: new MemoryFlashGate(),
+      publish: async (sid, e) => {
+        events.push({ sessionId: sid, e });
+      },
+      tickMs: 20,
+      refreshMs: 60_000,
+    });
+    await svc.start();
+    try {
+      const sale = await svc.create(operator, sessionId, { skuId, priceFen: 100, units: 10, perBuyerLimit: 5, durationMinutes: 10, openNow: false });
+      expect(events.map((x) => x.e)).toEqual([{ t: 'flash', id: sale.id, status: 'scheduled', startsAt: sale.startsAt, endsAt: sale.endsAt, left: 10, total: 10, now: t.clock.now().getTime() }]);
+      expect(events[0]!.sessionId).toBe(sessionId);
+      await svc.openNow(operator, sessionId, sale.id);
+      expect(events.at(-1)!.e).toMatchObject({ status: 'open', left: 10 });
+      const before = events.length;
+      for (let i = 0; i < 5; i++) expect((await svc.claim(sale.id, `r${i}`, 1)).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 120));
+      const leftUpdates = events.slice(before);
+      // Five claims in one tick: one update, with the gate's honest count.
+      expect(leftUpdates.map((x) => x.e)).toEqual([expect.objectContaining({ status: 'open', left: 5 })]);
+      await svc.closeNow(operator, sessionId, sale.id);
+      expect(events.at(-1)!.e).toMatchObject({ status: 'closed', left: 0, total: 10 });
+      for (const x of events) expect(flashEventSchema.safeParse(x.e).success).toBe(true);
+    } finally {
+      await svc.stop();
+    }
   });
 });
