@@ -57,7 +57,7 @@ describe.skipIf(!need('chromium'))('console promotions and coupons (onair start 
     const origin = app.onair.origin;
     await fetch(`${origin}/api/viewer/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: 'Coupon fan', password: 'viewer-password-1' }) });
     const page = await app.newPage({ width: 375, height: 800 });
-    await page.addInitScript(() => localStorage.setItem('onair.lang', 'zh-CN'));
+    await page.addInitScript("localStorage.setItem('onair.lang', 'zh-CN')");
     await page.goto(`${origin}/console/signin`);
     await signInForm(page, DEMO_OWNER, app.onair.ownerPassword);
     await page.waitForURL(/\/console\/(?!signin)/);
@@ -72,7 +72,7 @@ describe.skipIf(!need('chromium'))('console promotions and coupons (onair start 
     await expect.poll(() => page.getByTestId('wallet-row').count()).toBe(1);
     await expect.poll(() => page.getByTestId('wallet-row').innerText()).toContain(msg(zh, 'coupons.couponStatus.issued'));
     // Nothing wider than the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await screenshot(page, 'coupons-phone-zh');
   });
 });
