@@ -224,6 +224,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     cipher: new AddressCipher(dataKey),
     returnDays: config.returnDays,
     buyerNames: async (buyerIds) => new Map((await viewers.findViewers({ ids: buyerIds })).map((v) => [v.id, v.nickname])),
+    buyersNamed: async (nickname) => (await viewers.findViewers({ nicknames: [nickname] })).map((v) => v.id),
     onError: (err, where) => logError(err, where),
   });
   const checkoutDeps: CheckoutDeps = {

@@ -182,6 +182,9 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(list.statusCode, list.body).toBe(200);
     expect(list.body).not.toContain('科苑路');
     expect(list.json().items[0].addressMasked).toBe('张* 138****5678 广东省深圳市…');
+    const byNickname = await inject('GET', `/api/console/orders?q=${encodeURIComponent(`Buyer ${dialect}`)}&limit=100`, owner);
+    expect(byNickname.json().items.map((i: { id: string }) => i.id)).toContain(o.order.id);
+    expect(byNickname.json().items[0].buyerNickname).toBe(`Buyer ${dialect}`);
     const detail = await inject('GET', `/api/console/orders/${o.order.id}`, owner);
     expect(detail.body).not.toContain('科苑路');
     const full = await inject('GET', `/api/console/orders/${o.order.id}/address`, cs);

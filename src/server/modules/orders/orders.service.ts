@@ -56,6 +56,8 @@ export interface OrdersDeps {
   cipher: AddressCipher;
   returnDays: number;
   buyerNames?: (ids: readonly string[]) => Promise<Map<string, string>>;
+  /** Viewers with this exact nickname (console search); none when not wired. */
+  buyersNamed?: (nickname: string) => Promise<string[]>;
   onError?: (err: unknown, where: string) => void;
 }
 
@@ -264,7 +266,8 @@ export class OrdersService {
 
   async consoleList(ctx: Ctx, q: { status?: OrderStatus | undefined; sessionId?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }) {
     requirePermission(ctx.actor, 'orders:read');
-    const rows = await this.store.listConsole({ ...q, limit: q.limit + 1 });
+    const buyerIds = q.q && this.d.buyersNamed ? await this.d.buyersNamed(q.q) : [];
+    const rows = await this.store.listConsole({ ...q, buyerIds, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return { items: await this.toConsoleDtos(page), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null };
   }
@@ -463,20 +466,12 @@ export class OrdersService {
     if (this.sweeping) return this.sweeping;
     this.sweeping = (async () => {
       let n = 0;
-      const due = await this.store.dueUnpaid(this.now(), limit);
-      const ctx = systemCtx('order-expiry');
-      for (const { id } of due) {
-        try {
-          const row = await this.store.findById(id);
-          if (!row || row.status !== 'pending_payment') continue;
-          const unclaims = await this.d.db.transaction().execute((trx) => this.cancelInTrx(trx, ctx, row, 'system', `expired: not paid by ${row.pay_by}`));
-          if (unclaims) {
-            n++;
-            await this.unclaimAll(unclaims);
-          }
-        } catch (err) {
-          this.d.onError?.(err, 'orders.expire');
-        }
+      // Batches until none is due (bounded, so one sweep never runs forever).
+      for (let round = 0; round < 50; round++) {
+        const due = await this.store.dueUnpaid(this.now(), limit);
+        const moved = await this.expireBatch(due.map((d) => d.id));
+        n += moved;
+        if (due.length < limit || moved === 0) break;
       }
       return n;
     })();
@@ -485,6 +480,25 @@ export class OrdersService {
     } finally {
       this.sweeping = null;
     }
+  }
+
+  private async expireBatch(ids: readonly string[]): Promise<number> {
+    const ctx = systemCtx('order-expiry');
+    let n = 0;
+    for (const id of ids) {
+      try {
+        const row = await this.store.findById(id);
+        if (!row || row.status !== 'pending_payment') continue;
+        const unclaims = await this.d.db.transaction().execute((trx) => this.cancelInTrx(trx, ctx, row, 'system', `expired: not paid by ${row.pay_by}`));
+        if (unclaims) {
+          n++;
+          await this.unclaimAll(unclaims);
+        }
+      } catch (err) {
+        this.d.onError?.(err, 'orders.expire');
+      }
+    }
+    return n;
   }
 
   /** Runs expireDue now and then every `intervalMs` (unref'd: never keeps the process alive). */

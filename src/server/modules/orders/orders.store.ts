@@ -65,7 +65,7 @@ export class OrdersStore {
     return x.execute();
   }
 
-  listConsole(q: { status?: OrderStatus | undefined; sessionId?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }) {
+  listConsole(q: { status?: OrderStatus | undefined; sessionId?: string | undefined; q?: string | undefined; buyerIds?: readonly string[]; limit: number; cursor?: string | undefined }) {
     let x = this.db.selectFrom('orders').selectAll().orderBy('id', 'desc').limit(q.limit);
     if (q.status) x = x.where('status', '=', q.status);
     if (q.sessionId) x = x.where('session_id', '=', q.sessionId);
@@ -78,6 +78,7 @@ export class OrdersStore {
           eb('id', '=', q.q!),
           eb('tracking_no', '=', q.q!),
           eb('buyer_id', '=', q.q!),
+          ...(q.buyerIds && q.buyerIds.length > 0 ? [eb('buyer_id', 'in', [...q.buyerIds])] : []),
           eb('id', 'in', eb.selectFrom('order_lines').select('order_id').where(sql<boolean>`lower(title) like ${like} escape '\\'`)),
         ]),
       );
