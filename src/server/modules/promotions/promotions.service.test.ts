@@ -166,6 +166,18 @@ describe.each(dialects())('PromotionsService on %s', (dialect) => {
       expect((await q()).pricing.totalFen).toBe(12000);
     });
 
+    it('starts a relative window the moment the session goes live (no stale cache)', async () => {
+      const s = await t.services.sessions.create(sys, { title: `S${uniq()}`, theme: 'other', visibility: 'public', scheduledStart: hour(1), plannedMinutes: 60 });
+      await t.services.sessions.transition(sys, s.id, 'scheduled');
+      await t.services.promotions.createPromotion(marketer, { name: 'First 10 minutes', kind: 'item-discount', sessionId: s.id, window: { relative: { fromMinutes: 0, toMinutes: 10 } }, args: { percentOff: 50 }, status: 'active' });
+      const q = () => t.services.promotions.quote(sys, { sessionId: s.id, buyerId: null, lines: [{ skuId: skuB, quantity: 1 }], usePoints: false });
+      const before = await q();
+      expect(before.pricing.totalFen).toBe(6000);
+      expect(before.pricing.rejected.map((r) => r.reason).join(' ')).toMatch(/not gone live yet/);
+      await t.services.sessions.transition(sys, s.id, 'live');
+      expect((await q()).pricing.totalFen).toBe(3000);
+    });
+
     it('equals price() on the same inputs: tiers, a coupon, points and a gift, explained', async () => {
       const sid = await liveSession();
       const mj = await t.services.promotions.createPromotion(marketer, threshold(sid));

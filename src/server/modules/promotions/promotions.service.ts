@@ -102,6 +102,8 @@ export class PromotionsService {
     this.fans = deps.fans ?? noFans;
     this.cacheMs = deps.cacheMs ?? 1000;
     deps.bus?.subscribe(CHANGED_TOPIC, () => { this.active.clear(); }).catch(() => undefined);
+    // Going live sets the anchor of relative windows ("first 30 minutes"): forget the cached set.
+    deps.sessions.onTransition((sessionId) => { this.active.delete(sessionId); });
   }
 
   get points(): PointsLedger {
