@@ -147,6 +147,18 @@ export const createCouponTemplateBody = z.strictObject({
   priority: couponTemplateFields.priority.default(0),
   scope: couponTemplateFields.scope.default({}),
 });
+export const updateCouponTemplateBody = z
+  .strictObject({
+    name: couponTemplateFields.name.optional(),
+    validTo: couponTemplateFields.validTo.optional(),
+    totalQuantity: couponTemplateFields.totalQuantity.optional(),
+    perViewerLimit: couponTemplateFields.perViewerLimit.optional(),
+    stackWithThreshold: couponTemplateFields.stackWithThreshold.optional(),
+    stackWithCoupons: couponTemplateFields.stackWithCoupons.optional(),
+    exclusive: couponTemplateFields.exclusive.optional(),
+    priority: couponTemplateFields.priority.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'expected at least one field to change' });
 export const couponTemplateStatusBody = z.strictObject({ status: z.enum(['active', 'paused']) });
 export const couponTemplateSchema = z.object({
   id: z.string(),

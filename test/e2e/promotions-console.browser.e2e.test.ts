@@ -71,6 +71,16 @@ describe.skipIf(!need('chromium'))('console promotions and coupons (onair start 
     await page.getByTestId('wallet-search-submit').click();
     await expect.poll(() => page.getByTestId('wallet-row').count()).toBe(1);
     await expect.poll(() => page.getByTestId('wallet-row').innerText()).toContain(msg(zh, 'coupons.couponStatus.issued'));
+    // Stacking is editable: a bad priority is refused beside the field, then the coupon turns exclusive.
+    await page.getByTestId('coupon-edit').first().click();
+    await page.getByTestId('coupon-edit-priority').fill('x');
+    await page.getByTestId('coupon-edit-submit').click();
+    await expect.poll(() => page.getByTestId('field-error-priority').innerText()).toBe(msg(zh, 'promotions.form.wholeNumber'));
+    await page.getByTestId('coupon-edit-priority').fill('5');
+    await page.getByTestId('coupon-edit-exclusive').check();
+    await page.getByTestId('coupon-edit-submit').click();
+    await expect.poll(() => page.getByTestId('coupon-template-card').first().innerText()).toContain(msg(zh, 'promotions.exclusive'));
+    await expect.poll(() => page.getByTestId('coupon-template-card').first().innerText()).toContain(msg(zh, 'promotions.priorityValue', { value: '5' }));
     // Nothing wider than the phone.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await screenshot(page, 'coupons-phone-zh');

@@ -8,6 +8,7 @@ import type {
   createCouponTemplateBody,
   createPromotionBody,
   promotionKindSchema,
+  updateCouponTemplateBody,
   updatePromotionBody,
 } from '../../contracts/promotions.contract.js';
 import { api } from './api-client';
@@ -20,6 +21,7 @@ export type NewPromotionInput = z.input<typeof createPromotionBody>;
 export type PromotionPatch = z.input<typeof updatePromotionBody>;
 export type CouponTemplate = CouponTemplateDto;
 export type NewCouponTemplateInput = z.input<typeof createCouponTemplateBody>;
+export type CouponTemplatePatch = z.input<typeof updateCouponTemplateBody>;
 export type { IssueResult, WalletCoupon };
 export interface Localized {
   en: string;
@@ -38,6 +40,7 @@ export const promotionsApi = {
 
   templates: (signal?: AbortSignal) => api.get<{ items: CouponTemplate[] }>('/api/console/coupons/templates', { signal }),
   createTemplate: (input: NewCouponTemplateInput) => api.post<CouponTemplate>('/api/console/coupons/templates', input),
+  updateTemplate: (id: string, patch: CouponTemplatePatch) => api.patch<CouponTemplate>(`/api/console/coupons/templates/${enc(id)}`, patch),
   setTemplateStatus: (id: string, status: 'active' | 'paused') => api.post<CouponTemplate>(`/api/console/coupons/templates/${enc(id)}/status`, { status }),
   issue: (id: string, to: { viewerIds?: string[]; nicknames?: string[] }) => api.post<IssueResult>(`/api/console/coupons/templates/${enc(id)}/issue`, to),
   searchCoupons: (params: { viewer?: string; templateId?: string; limit?: number }, signal?: AbortSignal) =>

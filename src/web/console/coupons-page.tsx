@@ -37,6 +37,7 @@ export function CouponsPage() {
   const canWrite = can(PERMISSIONS.promotionsWrite);
   const [creating, setCreating] = useState(false);
   const [issuing, setIssuing] = useState<CouponTemplate | null>(null);
+  const [editing, setEditing] = useState<CouponTemplate | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, showNotice, dismissNotice] = useNotice();
@@ -83,6 +84,19 @@ export function CouponsPage() {
           onIssued={(r) => {
             if (r.issued > 0) showNotice(t('coupons.notice.issued', { count: r.issued, name: issuing.name }));
             templates.reload();
+          }}
+        />
+      )}
+
+      {editing && (
+        <TemplateEditForm
+          key={editing.id}
+          template={editing}
+          onCancel={() => { setEditing(null); }}
+          onSaved={(saved) => {
+            setEditing(null);
+            showNotice(t('coupons.notice.saved', { name: saved.name }));
+            templates.setData((prev) => (prev ? { items: prev.items.map((x) => (x.id === saved.id ? saved : x)) } : prev));
           }}
         />
       )}
@@ -135,6 +149,9 @@ export function CouponsPage() {
                   <div className="form-actions promo-actions">
                     <button type="button" className="btn btn-sm btn-primary" data-testid="coupon-issue" disabled={c.status !== 'active'} onClick={() => { setIssuing(c); }}>
                       {t('coupons.issue')}
+                    </button>
+                    <button type="button" className="btn btn-sm" data-testid="coupon-edit" onClick={() => { setEditing(c); }}>
+                      {t('common.edit')}
                     </button>
                     <button type="button" className="btn btn-sm" disabled={busyId === c.id} onClick={() => void toggle(c)}>
                       {c.status === 'active' ? t('promotions.action.pause') : t('promotions.action.activate')}
@@ -279,6 +296,98 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
         </button>
         <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="coupon-submit">
           {submitting ? t('common.saving') : t('coupons.form.create')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type EditField = 'name' | 'validTo' | 'totalQuantity' | 'perViewerLimit' | 'priority';
+const EDIT_FIELDS: readonly EditField[] = ['name', 'validTo', 'totalQuantity', 'perViewerLimit', 'priority'];
+
+/** Name, end, quantities and stacking of an existing template (the total never below what was issued). */
+function TemplateEditForm({ template, onCancel, onSaved }: { template: CouponTemplate; onCancel: () => void; onSaved: (c: CouponTemplate) => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(template.name);
+  const [validTo, setValidTo] = useState(isoToLocalInput(template.validTo));
+  const [total, setTotal] = useState(String(template.totalQuantity));
+  const [perViewer, setPerViewer] = useState(String(template.perViewerLimit));
+  const [priority, setPriority] = useState(String(template.priority));
+  const [withThreshold, setWithThreshold] = useState(template.stackWithThreshold);
+  const [withCoupons, setWithCoupons] = useState(template.stackWithCoupons);
+  const [exclusive, setExclusive] = useState(template.exclusive);
+  const [submitting, setSubmitting] = useState(false);
+  const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(EDIT_FIELDS);
+
+  const submit = async (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    clearErrors();
+    const errs: Partial<Record<EditField, string[]>> = {};
+    const whole = (field: EditField, text: string): number => {
+      if (!/^-?\d+$/.test(text.trim())) errs[field] = [t('promotions.form.wholeNumber')];
+      return Number(text);
+    };
+    if (!name.trim()) errs.name = [t('promotions.form.required')];
+    const to = localInputToIso(validTo);
+    if (!to) errs.validTo = [t('promotions.form.required')];
+    const patch = {
+      name: name.trim(),
+      validTo: to ?? '',
+      totalQuantity: whole('totalQuantity', total),
+      perViewerLimit: whole('perViewerLimit', perViewer),
+      priority: whole('priority', priority),
+      stackWithThreshold: withThreshold,
+      stackWithCoupons: withCoupons,
+      exclusive,
+    };
+    if (Object.keys(errs).length > 0) {
+      setFieldErrors(errs);
+      return;
+    }
+    setSubmitting(true);
+    try {
+      onSaved(await promotionsApi.updateTemplate(template.id, patch));
+    } catch (error) {
+      showError(error);
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <form className="card form-card promo-form" noValidate data-testid="coupon-edit-form" onSubmit={(e) => void submit(e)}>
+      <h2 className="card-title">{t('coupons.form.editTitle', { name: template.name })}</h2>
+      <div className="form-grid">
+        <InputField type="text" name="name" label={t('coupons.form.name')} errors={fieldErrors.name} className="span-2" testId="coupon-edit-name" value={name} onValueChange={setName} maxLength={80} />
+        <InputField name="validTo" label={t('coupons.form.validTo')} errors={fieldErrors.validTo} type="datetime-local" testId="coupon-edit-valid-to" value={validTo} onValueChange={setValidTo} />
+        <InputField type="text" name="totalQuantity" label={t('coupons.form.total')} hint={t('coupons.form.totalHint', { issued: template.issuedCount })} errors={fieldErrors.totalQuantity} inputMode="numeric" testId="coupon-edit-total" value={total} onValueChange={setTotal} />
+        <InputField type="text" name="perViewerLimit" label={t('coupons.form.perViewer')} errors={fieldErrors.perViewerLimit} inputMode="numeric" testId="coupon-edit-per-viewer" value={perViewer} onValueChange={setPerViewer} />
+        <InputField type="text" name="priority" label={t('promotions.form.priority')} errors={fieldErrors.priority} inputMode="numeric" testId="coupon-edit-priority" value={priority} onValueChange={setPriority} />
+        <FormField name="stacking" label={t('promotions.stacking')} className="span-2">
+          {() => (
+            <div className="role-options">
+              <label className="chip-checkbox">
+                <input type="checkbox" checked={withThreshold} onChange={(e) => { setWithThreshold(e.target.checked); }} />
+                {t('coupons.stacksWithThreshold')}
+              </label>
+              <label className="chip-checkbox">
+                <input type="checkbox" checked={withCoupons} onChange={(e) => { setWithCoupons(e.target.checked); }} />
+                {t('coupons.stacksWithCoupons')}
+              </label>
+              <label className="chip-checkbox">
+                <input type="checkbox" data-testid="coupon-edit-exclusive" checked={exclusive} onChange={(e) => { setExclusive(e.target.checked); }} />
+                {t('promotions.exclusive')}
+              </label>
+            </div>
+          )}
+        </FormField>
+      </div>
+      <FormError message={formError} testId="coupon-edit-error" />
+      <div className="form-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={submitting} data-testid="coupon-edit-submit">
+          {submitting ? t('common.saving') : t('common.save')}
         </button>
       </div>
     </form>

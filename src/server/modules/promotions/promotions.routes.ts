@@ -19,6 +19,7 @@ import {
   promotionSchema,
   promotionStatusBody,
   quoteBody,
+  updateCouponTemplateBody,
   updatePromotionBody,
   viewerWalletReply,
 } from '../../../contracts/promotions.contract.js';
@@ -76,6 +77,11 @@ export const promotionRoutes = (promotions: PromotionsService, sessions: Session
     '/api/console/coupons/templates',
     { config: write, schema: { tags, summary: 'Create a coupon template', body: createCouponTemplateBody, response: { 201: couponTemplateSchema } } },
     async (req, reply) => reply.status(201).send(await promotions.createTemplate(req.ctx, req.body)),
+  );
+  app.patch(
+    '/api/console/coupons/templates/:id',
+    { config: write, schema: { tags, summary: 'Edit a coupon template: name, end, quantities, stacking (the total never below what was issued)', params: idParam, body: updateCouponTemplateBody, response: { 200: couponTemplateSchema } } },
+    async (req) => promotions.updateTemplate(req.ctx, req.params.id, req.body),
   );
   app.post(
     '/api/console/coupons/templates/:id/status',

@@ -282,6 +282,19 @@ describe.each(dialects())('PromotionsService on %s', (dialect) => {
       expect((await t.services.promotions.issueByFanLevel(marketer, tpl.id, 1)).issued).toBe(0);
     });
 
+    it('edits stacking and quantities, never below what was issued', async () => {
+      const tpl = await t.services.promotions.createTemplate(marketer, template({ totalQuantity: 5 }));
+      const vs = [await viewer(), await viewer()];
+      await t.services.promotions.issueByHand(marketer, tpl.id, { viewerIds: vs });
+      const before = await counts();
+      await expect(t.services.promotions.updateTemplate(marketer, tpl.id, { totalQuantity: 1 })).rejects.toMatchObject({ issues: [{ path: 'body.totalQuantity' }] });
+      await expect(t.services.promotions.updateTemplate(marketer, tpl.id, { validTo: hour(-2) })).rejects.toMatchObject({ issues: [{ path: 'body.validTo' }] });
+      expect(await counts()).toEqual(before);
+      const edited = await t.services.promotions.updateTemplate(marketer, tpl.id, { totalQuantity: 2, stackWithThreshold: false, exclusive: true, priority: 3 });
+      expect(edited).toMatchObject({ totalQuantity: 2, issuedCount: 2, stackWithThreshold: false, exclusive: true, priority: 3 });
+      expect((await t.services.promotions.issueByHand(marketer, tpl.id, { viewerIds: [await viewer()] })).skipped[0]?.reason).toBe('SOLD_OUT');
+    });
+
     it('never issues beyond the total quantity under concurrent issuance', async () => {
       const tpl = await t.services.promotions.createTemplate(marketer, template({ totalQuantity: 10, perViewerLimit: 3 }));
       const viewers = await Promise.all(Array.from({ length: 12 }, () => viewer()));

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   createCouponTemplateBody,
   createPromotionBody,
+  updateCouponTemplateBody,
   updatePromotionBody,
   type CouponTemplateDto,
   type IssueResult,
@@ -62,6 +63,7 @@ export const MAX_LINE_QUANTITY = 99;
 type CreatePromotion = z.input<typeof createPromotionBody>;
 type UpdatePromotion = z.input<typeof updatePromotionBody>;
 type CreateTemplate = z.input<typeof createCouponTemplateBody>;
+type UpdateTemplate = z.input<typeof updateCouponTemplateBody>;
 
 /** Services are called by routes (already validated) and by flows and seeds (not): parse again, naming body fields. */
 function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -403,6 +405,42 @@ export class PromotionsService {
       await this.deps.audit.record(ctx, { action: 'coupon_template.created', targetType: 'coupon_template', targetId: row.id, after: { ...row } }, trx);
     });
     return templateDto(row, 0);
+  }
+
+  /**
+   * Edits a template's name, end, quantities and stacking. The total cannot go below the
+   * coupons already issued, and the change is a conditional UPDATE, so a concurrent issue
+   * cannot slip past it. Coupons already issued follow the template (they are priced from it).
+   */
+  async updateTemplate(ctx: Ctx, id: string, input: UpdateTemplate): Promise<CouponTemplateDto> {
+    requirePermission(ctx.actor, 'promotions:write');
+    const b = parseBody(updateCouponTemplateBody, input);
+    await this.deps.db.transaction().execute(async (trx) => {
+      const row = await this.store.findTemplate(id, trx);
+      if (!row) throw notFound('Coupon template');
+      const validTo = b.validTo !== undefined ? new Date(b.validTo).toISOString() : row.valid_to;
+      if (validTo <= row.valid_from) throw invalid('body.validTo', 'must be after validFrom');
+      const changes: Partial<CouponTemplatesTable> = {
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        valid_to: validTo,
+        ...(b.totalQuantity !== undefined ? { total_quantity: b.totalQuantity } : {}),
+        ...(b.perViewerLimit !== undefined ? { per_viewer_limit: b.perViewerLimit } : {}),
+        ...(b.stackWithThreshold !== undefined ? { stack_with_threshold: b.stackWithThreshold ? 1 : 0 } : {}),
+        ...(b.stackWithCoupons !== undefined ? { stack_with_coupons: b.stackWithCoupons ? 1 : 0 } : {}),
+        ...(b.exclusive !== undefined ? { exclusive: b.exclusive ? 1 : 0 } : {}),
+        ...(b.priority !== undefined ? { priority: b.priority } : {}),
+        updated_at: this.nowIso(),
+      };
+      if (!(await this.store.updateTemplateIf(trx, id, changes, b.totalQuantity))) {
+        throw new AppError('validation', `body.totalQuantity: ${row.issued_count} coupons are already issued`, {
+          code: 'VALIDATION',
+          issues: [{ path: 'body.totalQuantity', message: `at least ${row.issued_count} (already issued)` }],
+        });
+      }
+      await this.deps.audit.record(ctx, { action: 'coupon_template.updated', targetType: 'coupon_template', targetId: id, before: { ...row }, after: { ...row, ...changes } }, trx);
+    });
+    const row = (await this.store.findTemplate(id))!;
+    return templateDto(row, (await this.store.usedCounts([id])).get(id) ?? 0);
   }
 
   async setTemplateStatus(ctx: Ctx, id: string, status: 'active' | 'paused'): Promise<CouponTemplateDto> {

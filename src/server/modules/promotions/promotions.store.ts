@@ -54,6 +54,13 @@ export class PromotionsStore {
   async insertTemplate(exec: Kysely<DB>, row: CouponTemplatesTable): Promise<void> {
     await exec.insertInto('coupon_templates').values(row).execute();
   }
+  /** false when a new total would fall below the coupons already issued (checked in the UPDATE itself). */
+  async updateTemplateIf(exec: Kysely<DB>, id: string, changes: Partial<CouponTemplatesTable>, newTotal: number | undefined): Promise<boolean> {
+    let q = exec.updateTable('coupon_templates').set(changes).where('id', '=', id);
+    if (newTotal !== undefined) q = q.where('issued_count', '<=', newTotal);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
   async setTemplateStatus(exec: Kysely<DB>, id: string, status: 'active' | 'paused', now: string): Promise<void> {
     await exec.updateTable('coupon_templates').set({ status, updated_at: now }).where('id', '=', id).execute();
   }
