@@ -127,6 +127,13 @@ export const consoleOrderListQuery = z.strictObject({
   limit: z.coerce.number().int('expected an integer').min(1).max(100).default(50),
   cursor: id.optional(),
 });
+/** The CSV export: the list's filters, no paging (at most EXPORT_MAX_ROWS rows, newest first). */
+export const orderExportQuery = z.strictObject({
+  status: orderStatusSchema.optional(),
+  sessionId: id.optional(),
+  q: z.string().trim().max(64, 'expected at most 64 characters').optional(),
+});
+export const EXPORT_MAX_ROWS = 5000;
 export const paymentSchema = z.object({
   id: z.string(),
   provider: z.string(),

@@ -185,6 +185,16 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     const byNickname = await inject('GET', `/api/console/orders?q=${encodeURIComponent(`Buyer ${dialect}`)}&limit=100`, owner);
     expect(byNickname.json().items.map((i: { id: string }) => i.id)).toContain(o.order.id);
     expect(byNickname.json().items[0].buyerNickname).toBe(`Buyer ${dialect}`);
+    const csv = await inject('GET', `/api/console/orders/export?q=${o.order.id}`, owner);
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body).toContain(o.order.id);
+    expect(csv.body).toContain('张* 138****5678 广东省深圳市…');
+    expect(csv.body).not.toContain('科苑路');
+    expect(csv.body).not.toContain('13812345678');
+    expect((await inject('GET', '/api/console/orders/export', logistics)).statusCode).toBe(200);
+    const exported = await t.database.db.selectFrom('audit_log').select('action').where('action', '=', 'order.exported').execute();
+    expect(exported.length).toBeGreaterThanOrEqual(2);
     const detail = await inject('GET', `/api/console/orders/${o.order.id}`, owner);
     expect(detail.body).not.toContain('科苑路');
     const full = await inject('GET', `/api/console/orders/${o.order.id}/address`, cs);

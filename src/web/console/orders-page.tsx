@@ -18,6 +18,16 @@ import '../styles/orders-console.css';
 
 const PAGE_SIZE = 30;
 
+/** The CSV export of what the list shows (same filters); addresses masked, the export audited. */
+function exportHref(f: { status: string; sessionId: string; q: string }): string {
+  const qs = new URLSearchParams();
+  if (f.status) qs.set('status', f.status);
+  if (f.sessionId) qs.set('sessionId', f.sessionId);
+  if (f.q) qs.set('q', f.q);
+  const s = qs.toString();
+  return `/api/console/orders/export${s ? `?${s}` : ''}`;
+}
+
 /** What a row says about its lines: the first title and how many more. */
 export function itemsSummary(t: (key: string, opts?: Record<string, unknown>) => string, o: ConsoleOrder): string {
   const paidLines = o.lines.filter((l) => !l.isGift);
@@ -47,7 +57,11 @@ export function OrdersPage() {
 
   return (
     <section className="page" data-testid="orders-page">
-      <PageHeader title={t('orders.console.title')} subtitle={t('orders.console.subtitle')} />
+      <PageHeader title={t('orders.console.title')} subtitle={t('orders.console.subtitle')}>
+        <a className="btn" data-testid="orders-export" href={exportHref({ status, sessionId, q })} download>
+          {t('orders.console.export')}
+        </a>
+      </PageHeader>
       <Notice message={notice} onDismiss={dismissNotice} />
 
       <form

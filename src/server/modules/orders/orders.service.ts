@@ -24,6 +24,7 @@ import { decideOrderMove, canMoveReturn, type OrderActor, type OrderStatus, type
 import { refundForUnits } from './core/refund-split.js';
 import type { PaymentEvent, PaymentProvider } from './payments/payment-provider.port.js';
 import { OrdersStore } from './orders.store.js';
+import { EXPORT_MAX_ROWS } from '../../../contracts/orders.contract.js';
 
 export type OrderDto = z.infer<typeof orderSchema>;
 export type ConsoleOrderDto = z.infer<typeof consoleOrderSchema>;
@@ -270,6 +271,40 @@ export class OrdersService {
     const rows = await this.store.listConsole({ ...q, buyerIds, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return { items: await this.toConsoleDtos(page), nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null };
+  }
+
+  /**
+   * Orders as CSV (UTF-8 with BOM, for spreadsheets), addresses masked like every list; the
+   * export itself is audited. Cells that a spreadsheet would run as a formula are quoted with '.
+   */
+  async exportCsv(ctx: Ctx, q: { status?: OrderStatus | undefined; sessionId?: string | undefined; q?: string | undefined }): Promise<{ csv: string; rows: number }> {
+    requirePermission(ctx.actor, 'orders:read');
+    const buyerIds = q.q && this.d.buyersNamed ? await this.d.buyersNamed(q.q) : [];
+    const rows = await this.store.listConsole({ ...q, buyerIds, limit: EXPORT_MAX_ROWS });
+    const dtos = await this.toConsoleDtos(rows);
+    const yuanText = (fen: number) => (fen / 100).toFixed(2);
+    const header = ['order_id', 'created_at', 'status', 'buyer', 'items', 'regular_yuan', 'total_yuan', 'points_used', 'refunded_yuan', 'paid_at', 'shipped_at', 'carrier', 'tracking_no', 'delivered_at', 'ship_to_masked'];
+    const lines = dtos.map((o) =>
+      [
+        o.id,
+        o.createdAt,
+        o.status,
+        o.buyerNickname ?? o.buyerId,
+        o.lines.map((l) => `${l.title} / ${l.skuName} x${l.quantity}${l.isGift ? ' (gift)' : ''}`).join('; '),
+        yuanText(o.regularFen),
+        yuanText(o.totalFen),
+        String(o.pointsUsed),
+        yuanText(o.refundedFen),
+        o.paidAt ?? '',
+        o.shippedAt ?? '',
+        o.carrier ?? '',
+        o.trackingNo ?? '',
+        o.deliveredAt ?? '',
+        o.addressMasked ?? '',
+      ].map(csvCell).join(','),
+    );
+    await this.d.audit.record(ctx, { action: 'order.exported', targetType: 'order', targetId: null, after: { filters: q, rows: dtos.length } });
+    return { csv: `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`, rows: dtos.length };
   }
 
   async consoleGet(ctx: Ctx, id: string): Promise<ConsoleOrderDetail> {
@@ -618,6 +653,12 @@ export class OrdersService {
     await this.unclaimAll(unclaims);
     return { duplicate };
   }
+}
+
+/** One CSV cell: quoted when needed; a leading =, +, - or @ is defused so a spreadsheet shows it as text. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /**
