@@ -119,7 +119,7 @@ export function OrdersPage() {
                     <time dateTime={o.createdAt}>{formatDateTime(o.createdAt, lang) ?? o.createdAt}</time>
                   </span>
                 </td>
-                <td data-label={t('orders.console.col.buyer')}>{o.buyerNickname ?? o.buyerId}</td>
+                <td data-label={t('orders.console.col.buyer')} className="oc-nowrap">{o.buyerNickname ?? o.buyerId}</td>
                 <td data-label={t('orders.console.col.items')} className="cell-break">
                   {itemsSummary(t, o)}
                 </td>
