@@ -52,12 +52,14 @@ export const orderLineSchema = z.object({
 });
 export const adjustmentSchema = z.object({ source: z.string(), kind: z.string(), fen: z.number().int(), reason: z.string() });
 export const omittedGiftSchema = z.object({ skuId: z.string(), title: z.string(), quantity: z.number().int(), reason: z.string() });
-export const returnLineSchema = z.object({ lineId: z.string(), quantity: z.number().int(), refundFen: z.number().int() });
+export const returnLineSchema = z.object({ lineId: z.string(), quantity: z.number().int(), refundFen: z.number().int(), pointsFen: z.number().int().optional() });
 export const orderReturnSchema = z.object({
   id: z.string(),
   status: returnStatusSchema,
   lines: z.array(returnLineSchema),
   refundFen: z.number().int(),
+  /** Points given back with the refund (the returned units' share of the points redeemed). */
+  pointsRefund: z.number().int(),
   reason: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

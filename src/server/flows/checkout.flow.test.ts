@@ -276,6 +276,39 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(third.json().error.code).toBe('PRICE_CHANGED');
   });
 
+  it('returns give back the returned units’ share of the points too; everything returned gives back exactly what was used', async () => {
+    const ledger = new SqlPointsLedger({ db: t.database.db, now: () => t.clock.now().toISOString(), ids: () => `r${Math.random().toString(36).slice(2)}` });
+    const pb = await viewerSignUp(t, `Return points ${dialect}`);
+    await ledger.grant(pb.viewerId, 500, 'test', `grant-return-${dialect}`);
+    const lines = [{ skuId: skuA, quantity: 3 }];
+    const q = await inject('POST', `/api/live/${sessionId}/cart/quote`, pb, { lines, usePoints: true });
+    const total = q.json<{ pricing: { totalFen: number } }>().pricing.totalFen;
+    expect(total).toBe(17700 - 500);
+    const o = okOrder(await place(pb, { lines, usePoints: true, expectedTotalFen: total, idempotencyKey: key() }));
+    expect((await pay(o.payment.checkoutUrl)).json()).toMatchObject({ orderStatus: 'paid' });
+    await inject('POST', `/api/console/orders/${o.order.id}/ship`, logistics, { carrier: 'SF Express', trackingNo: 'SF0000000077' });
+    await inject('POST', `/api/viewer/orders/${o.order.id}/confirm-receipt`, pb, {});
+    expect(await ledger.balance(pb.viewerId)).toBe(0);
+    const lineId = o.order.lines[0]!.id;
+    const walk = async (quantity: number) => {
+      const r = await inject('POST', `/api/viewer/orders/${o.order.id}/returns`, pb, { lines: [{ lineId, quantity }] });
+      expect(r.statusCode, r.body).toBe(201);
+      const ret = r.json<{ returns: { id: string; refundFen: number; pointsRefund: number }[] }>().returns.at(-1)!;
+      for (const action of ['approve', 'receive', 'refund']) {
+        const res = await inject('POST', `/api/console/orders/${o.order.id}/returns/${ret.id}`, cs, { action });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+      return ret;
+    };
+    const r1 = await walk(1);
+    expect(r1.pointsRefund).toBe(166);
+    expect(await ledger.balance(pb.viewerId)).toBe(166);
+    const r2 = await walk(2);
+    expect(r1.refundFen + r2.refundFen).toBe(17200);
+    expect(r1.pointsRefund + r2.pointsRefund).toBe(500);
+    expect(await ledger.balance(pb.viewerId)).toBe(500);
+  });
+
   it('gifts: a 0-fen line with its own stock; when it runs out after the quote the order goes through without it and says so', async () => {
     const ctx = systemCtx('test');
     const giftSession = await makeLiveSession(t, { status: 'live', title: 'Gift session' });

@@ -331,7 +331,10 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
                   <span>
                     <span className={`badge oc-return-${r.status}`}>{t(`orders.console.returnStatus.${r.status}`)}</span> {when(r.createdAt)}
                   </span>
-                  <span>{fen(r.refundFen)}</span>
+                  <span>
+                    {fen(r.refundFen)}
+                    {r.pointsRefund > 0 && <span className="muted small"> {t('orders.console.detail.pointsBack', { count: r.pointsRefund })}</span>}
+                  </span>
                 </div>
                 <ul className="oc-plain small">
                   {r.lines.map((l) => (

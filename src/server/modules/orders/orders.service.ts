@@ -21,7 +21,7 @@ import type { FlashClaims } from '../promotions/flash-claims.port.js';
 import type { AddressCipher } from './address-cipher.js';
 import type { CouponHolds, PointsSpending } from './checkout.ports.js';
 import { decideOrderMove, canMoveReturn, type OrderActor, type OrderStatus, type ReturnStatus } from './core/order-lifecycle.js';
-import { refundForUnits } from './core/refund-split.js';
+import { cumulativeShare, refundForUnits } from './core/refund-split.js';
 import type { PaymentEvent, PaymentProvider } from './payments/payment-provider.port.js';
 import { OrdersStore } from './orders.store.js';
 import { EXPORT_MAX_ROWS } from '../../../contracts/orders.contract.js';
@@ -41,6 +41,8 @@ interface ReturnLine {
   lineId: string;
   quantity: number;
   refundFen: number;
+  /** The returned units' share of the line's points allocation, in fen. */
+  pointsFen?: number;
 }
 
 export interface OrdersDeps {
@@ -158,7 +160,7 @@ export class OrdersService {
         giftsOmitted: pricing.giftsOmitted ?? [],
         returns: returns
           .filter((x) => x.order_id === r.id)
-          .map((x) => ({ id: x.id, status: x.status, lines: JSON.parse(x.lines_json) as ReturnLine[], refundFen: x.refund_fen, reason: x.reason, createdAt: x.created_at, updatedAt: x.updated_at })),
+          .map((x) => ({ id: x.id, status: x.status, lines: JSON.parse(x.lines_json) as ReturnLine[], refundFen: x.refund_fen, pointsRefund: x.points_refund, reason: x.reason, createdAt: x.created_at, updatedAt: x.updated_at })),
         refundedFen: refunds.filter((x) => x.order_id === r.id).reduce((s, x) => s + x.amount_fen, 0),
         returnBy: r.delivered_at ? this.returnBy(r.delivered_at) : null,
         checkoutUrl: pending && this.d.provider && pending.provider === this.d.provider.name ? this.d.provider.checkoutUrlFor(pending.provider_ref) : null,
@@ -241,11 +243,20 @@ export class OrdersService {
         if (seen.has(line.id)) throw invalid(`body.lines.${i}.lineId`, 'appears twice');
         seen.add(line.id);
         if (line.is_gift === 1) throw invalid(`body.lines.${i}.lineId`, 'a gift is free: it is not refunded and need not be sent back');
-        const prior = previous.flatMap((p) => (JSON.parse(p.lines_json) as ReturnLine[]).filter((x) => x.lineId === line.id).map((x) => ({ units: x.quantity, refundFen: x.refundFen })));
-        const decision = refundForUnits({ paidFen: line.paid_fen, quantity: line.quantity }, prior, want.quantity);
+        const priorLines = previous.flatMap((p) => (JSON.parse(p.lines_json) as ReturnLine[]).filter((x) => x.lineId === line.id));
+        const decision = refundForUnits({ paidFen: line.paid_fen, quantity: line.quantity }, priorLines.map((x) => ({ units: x.quantity, refundFen: x.refundFen })), want.quantity);
         if (!decision.ok) throw invalid(`body.lines.${i}.quantity`, decision.reason);
-        out.push({ lineId: line.id, quantity: want.quantity, refundFen: decision.refundFen });
+        // The same split for the points this line was paid with (its 'points' allocation).
+        const linePointsFen = (JSON.parse(line.allocations_json) as { source: string; fen: number }[]).filter((a) => a.source === 'points').reduce((s, a) => s + a.fen, 0);
+        const points = refundForUnits({ paidFen: linePointsFen, quantity: line.quantity }, priorLines.map((x) => ({ units: x.quantity, refundFen: x.pointsFen ?? 0 })), want.quantity);
+        out.push({ lineId: line.id, quantity: want.quantity, refundFen: decision.refundFen, pointsFen: points.ok ? points.refundFen : 0 });
       });
+      const pointsRefund = returnPoints(
+        row.points_used,
+        lines.reduce((s, l) => s + (JSON.parse(l.allocations_json) as { source: string; fen: number }[]).filter((a) => a.source === 'points').reduce((x, a) => x + a.fen, 0), 0),
+        previous.map((p) => ({ pointsFen: (JSON.parse(p.lines_json) as ReturnLine[]).reduce((s, x) => s + (x.pointsFen ?? 0), 0), points: p.points_refund })),
+        out.reduce((s, x) => s + (x.pointsFen ?? 0), 0),
+      );
       const at = now.toISOString();
       await this.store.insertReturn(trx, {
         id: returnId,
@@ -253,6 +264,7 @@ export class OrdersService {
         status: 'requested',
         lines_json: JSON.stringify(out),
         refund_fen: out.reduce((s, x) => s + x.refundFen, 0),
+        points_refund: pointsRefund,
         reason: body.reason?.trim() || null,
         created_at: at,
         updated_at: at,
@@ -383,7 +395,10 @@ export class OrdersService {
           await this.store.addReturnedQty(trx, line.id, l.quantity);
         }
       }
-      if (to === 'refunded') await this.refundThroughProvider(trx, order, ret.refund_fen, ret.id);
+      if (to === 'refunded') {
+        await this.refundThroughProvider(trx, order, ret.refund_fen, ret.id);
+        if (ret.points_refund > 0) await this.d.points.refund(trx, order.buyer_id, ret.points_refund, `${order.id}:return:${ret.id}`);
+      }
       await this.store.insertHistory(trx, {
         id: this.d.ids(),
         order_id: orderId,
@@ -653,6 +668,21 @@ export class OrdersService {
     await this.unclaimAll(unclaims);
     return { duplicate };
   }
+}
+
+/**
+ * Points a return gives back: the order's redeemed points spread over its points-fen by
+ * cumulative floors (like refundForUnits), so returning everything gives back exactly
+ * `pointsUsed`, and never more whatever earlier requests were rejected.
+ */
+export function returnPoints(pointsUsed: number, pointsFenTotal: number, prior: readonly { pointsFen: number; points: number }[], pointsFen: number): number {
+  if (pointsUsed <= 0 || pointsFenTotal <= 0 || pointsFen <= 0) return 0;
+  const priorFen = prior.reduce((s, p) => s + p.pointsFen, 0);
+  const priorPoints = prior.reduce((s, p) => s + p.points, 0);
+  const left = Math.max(0, pointsUsed - priorPoints);
+  if (priorFen + pointsFen >= pointsFenTotal) return left;
+  const share = cumulativeShare(pointsUsed, pointsFenTotal, priorFen + pointsFen) - cumulativeShare(pointsUsed, pointsFenTotal, priorFen);
+  return Math.min(share, left);
 }
 
 /** One CSV cell: quoted when needed; a leading =, +, - or @ is defused so a spreadsheet shows it as text. */

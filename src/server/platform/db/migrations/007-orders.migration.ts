@@ -111,6 +111,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('lines_json', 'text', (c) => c.notNull())
     .addColumn('refund_fen', 'integer', (c) => c.notNull())
+    .addColumn('points_refund', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('reason', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

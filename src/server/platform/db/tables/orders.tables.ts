@@ -108,6 +108,8 @@ export interface OrderReturnsTable {
   lines_json: string;
   /** Exactly the returned units' share of the lines' paid amounts. */
   refund_fen: number;
+  /** Points given back: the returned units' share of the points the order redeemed. */
+  points_refund: number;
   reason: string | null;
   created_at: string;
   updated_at: string;
