@@ -195,7 +195,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     bus,
   });
   // Orders: personal data key (refuses to start with DATABASE_URL and no key), the sandbox
-  // payment provider, and flash claims (refuse every flash line until flash sales are wired).
+  // payment provider, and flash claims (the flash-sales service below).
   const dataKey = resolveDataKey(config);
   const sandbox = config.sandboxPayments ? new SandboxPaymentProvider(sandboxWebhookSecret(config.paymentWebhookSecret, signingSecret), () => clock.now().getTime()) : null;
   // Flash sales: the fast gate is in-process (embedded) or one Redis Lua script (scale-out,
