@@ -391,6 +391,23 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(Number(sold.n)).toBe(2);
   });
 
+  it('more units than the per-buyer limit: the allowance at the flash price, the rest at list price, as the cart showed', async () => {
+    const sale = await t.services.flashSales.create(systemCtx('test'), sessionId, { skuId: skuB, priceFen: 900, units: 1, perBuyerLimit: 1, openNow: true, durationMinutes: 60 });
+    const b = await viewerSignUp(t, `Flash limit ${dialect}`);
+    const line = { skuId: skuB, quantity: 2, flashSaleId: sale.id };
+    const quote = await inject('POST', `/api/live/${sessionId}/cart/quote`, b, { lines: [line], usePoints: false });
+    expect(quote.json().pricing.totalFen).toBe(900 + 1250);
+    const stock = await stockOf(skuB);
+    const o = okOrder(await place(b, { lines: [line], expectedTotalFen: 2150, idempotencyKey: key() }));
+    expect(o.order.lines[0]).toMatchObject({ quantity: 2, flashUnits: 1, flashSaleId: sale.id });
+    expect(await stockOf(skuB)).toBe(stock - 1);
+    const again = await place(b, { lines: [{ ...line, quantity: 1 }], expectedTotalFen: 900, idempotencyKey: key() });
+    expect(again.statusCode).toBe(409);
+    expect(['LIMIT_REACHED', 'SOLD_OUT']).toContain(again.json().error.code);
+    await inject('POST', `/api/viewer/orders/${o.order.id}/cancel`, b, {});
+    expect(await stockOf(skuB)).toBe(stock);
+  });
+
   it('payment webhook: happy path marks paid and records charged prices; wrong signature, replay and amount mismatch change nothing', async () => {
     const o = okOrder(await place(buyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5900, idempotencyKey: key() }));
     const ref = refOf(o.payment.checkoutUrl);

@@ -12,7 +12,7 @@ import { maskAddress } from '../modules/orders/core/address-mask.js';
 import { isUniqueViolation } from '../modules/orders/orders.store.js';
 import type { OrderDto, OrdersService, StoredPricing } from '../modules/orders/orders.service.js';
 import type { CartQuote } from '../modules/promotions/cart-quote.types.js';
-import type { FlashClaims } from '../modules/promotions/flash-claims.port.js';
+import type { ClaimOutcome, FlashClaims } from '../modules/promotions/flash-claims.port.js';
 import type { SessionsService } from '../modules/sessions/sessions.service.js';
 
 /**
@@ -124,9 +124,18 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       c.units = 0;
     }
   };
+  const refusals: (ClaimOutcome & { ok: false })[] = input.lines.map(() => ({ ok: false, code: 'NOT_OPEN', message: '', left: 0 }));
   for (const [i, l] of input.lines.entries()) {
     if (!l.flashSaleId) continue;
-    const r = await deps.flash.claim(l.flashSaleId, buyerId, l.quantity);
+    // More units than the buyer's limit or the pool allows: as many as the gate gives (the quote
+    // prices the rest at the list price, as the cart showed); none at all is a refusal.
+    let units = l.quantity;
+    let r = await deps.flash.claim(l.flashSaleId, buyerId, units);
+    while (!r.ok && units > 1 && (r.code === 'LIMIT_REACHED' || (r.code === 'SOLD_OUT' && r.left > 0))) {
+      refusals[i] = r;
+      units = r.code === 'SOLD_OUT' ? Math.min(units - 1, r.left) : units - 1;
+      r = await deps.flash.claim(l.flashSaleId, buyerId, units);
+    }
     if (!r.ok) {
       await unclaimAll();
       // A retry of an order that went through (its units count against the limit, or the sale
@@ -135,7 +144,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       if (dup) return dup;
       throw new AppError('conflict', r.message, { code: r.code });
     }
-    claimed[i] = { flashSaleId: l.flashSaleId, units: l.quantity };
+    claimed[i] = { flashSaleId: l.flashSaleId, units };
   }
 
   try {
@@ -170,6 +179,12 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     // Units the quote did not price from the flash sale (per-buyer limit) come from stock.
     for (const [i, c] of claimed.entries()) {
       const flashUnits = quote.lines[i]?.flashSaleId === c.flashSaleId ? (quote.lines[i]?.flashUnits ?? 0) : 0;
+      if (c.units > 0 && flashUnits > c.units) {
+        // Priced more flash units than the gate gave (another order of this buyer is in flight):
+        // charging that price for stock units would be wrong, so refuse.
+        const r = refusals[i]!;
+        throw new AppError('conflict', r.message || 'Fewer units are left at the flash price; review the cart', { code: r.code === 'NOT_OPEN' ? 'SOLD_OUT' : r.code });
+      }
       if (c.units > flashUnits) {
         await deps.flash.unclaim(c.flashSaleId, buyerId, c.units - flashUnits).catch(() => undefined);
         c.units = flashUnits;
