@@ -150,7 +150,8 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
     setBusy('address');
     setActionError(null);
     try {
-      setAddress(await ordersConsoleApi.address(order.id));
+      // Customer service reads it through the orders route, logistics through the fulfilment one (both audited).
+      setAddress(await (can('orders:write') ? ordersConsoleApi.address(order.id) : ordersConsoleApi.fulfilmentAddress(order.id)));
     } catch (err) {
       setActionError(describeError(t, err));
     } finally {
@@ -216,7 +217,7 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
           ) : (
             <span data-testid="order-masked-address">{order.addressMasked ?? t('common.none')}</span>
           )}
-          {!address && order.addressMasked && can('orders:write') && (
+          {!address && order.addressMasked && (can('orders:write') || can('fulfilment:write')) && (
             <button type="button" className="btn btn-sm btn-ghost oc-inline-btn" data-testid="order-reveal-address" disabled={busy !== null} onClick={() => void revealAddress()}>
               {t('orders.console.detail.reveal')}
             </button>
