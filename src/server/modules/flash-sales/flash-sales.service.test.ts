@@ -157,6 +157,8 @@ describe.each(dialects())('FlashSalesService on %s', (dialect) => {
     await flash().runDue(); // settles the recorded hold
     await flash().runDue();
     expect(await flash().statusOf(s.id)).toBe('closed');
+    // After the sold-out close, attempts hear "sold out", not "not open".
+    expect(await flash().claim(s.id, 'z', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT' });
   });
 
   it('prices open sales for the cart: flash-sale promotion with the pool left and the units the buyer holds', async () => {

@@ -336,10 +336,36 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
   async claim(flashSaleId: string, buyerId: string, units: number): Promise<ClaimOutcome> {
     if (!Number.isSafeInteger(units) || units <= 0) return { ok: false, code: 'SOLD_OUT', message: 'quantity must be a positive whole number', left: 0 };
     const r = await this.d.gate.claim(flashSaleId, buyerId, units);
+    if (!r.ok && r.code === 'NOT_OPEN') return { ok: false, ...(await this.whyShut(flashSaleId)), left: 0 };
     if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code], left: r.left };
     this.putHold({ token: r.token, saleId: flashSaleId, buyerId, units, at: this.now(), phase: 'pending' });
     this.markDirty(flashSaleId);
     return { ok: true };
+  }
+
+  private readonly shutCache = new Map<string, { at: number; why: { code: 'SOLD_OUT' | 'NOT_OPEN'; message: string } }>();
+  /**
+   * Why the gate is shut for a sale: not started yet, sold out (closed with nothing left to
+   * return), or ended. Read from the record at most once a second per sale, so a storm after the
+   * close costs no database work per attempt.
+   */
+  private async whyShut(saleId: string): Promise<{ code: 'SOLD_OUT' | 'NOT_OPEN'; message: string }> {
+    const now = this.now();
+    const hit = this.shutCache.get(saleId);
+    if (hit && now - hit.at < 1000) return hit.why;
+    const row = await this.store.findById(saleId);
+    const why: { code: 'SOLD_OUT' | 'NOT_OPEN'; message: string } = !row
+      ? { code: 'NOT_OPEN', message: 'No such flash sale' }
+      : row.status === 'scheduled'
+        ? { code: 'NOT_OPEN', message: 'This flash sale has not started yet' }
+        : row.status === 'closed' && Number(row.stock_returned) === 0
+          ? { code: 'SOLD_OUT', message: REFUSALS.SOLD_OUT }
+          : row.status === 'open'
+            ? { code: 'NOT_OPEN', message: REFUSALS.NOT_OPEN }
+            : { code: 'NOT_OPEN', message: 'This flash sale has ended' };
+    if (this.shutCache.size > 10_000) this.shutCache.clear();
+    this.shutCache.set(saleId, { at: now, why });
+    return why;
   }
 
   async unclaim(flashSaleId: string, buyerId: string, units: number): Promise<void> {
