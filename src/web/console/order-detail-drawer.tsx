@@ -28,7 +28,7 @@ export function historyReason(t: T, reason: string, when: (iso: string) => strin
   let m: RegExpExecArray | null;
   if (reason === 'order placed') return t('orders.console.reason.placed');
   if ((m = /^paid ([\d.]+) ([A-Z]{3})$/.exec(reason))) return t('orders.console.reason.paid', { amount: `¥${m[1]}` });
-  if ((m = /^shipped with (.+), tracking (.+)$/.exec(reason))) return t('orders.console.reason.shipped', { carrier: m[1], no: m[2] });
+  if ((m = /^shipped with (.+), tracking (.+)$/.exec(reason))) return t('orders.console.reason.shipped', { carrier: carrierName(t, m[1]!), no: m[2] });
   if (reason === 'receipt confirmed by the buyer') return t('orders.console.reason.receipt');
   if (reason === 'delivery recorded') return t('orders.console.reason.delivered');
   if (reason === 'cancelled by the buyer') return t('orders.console.reason.buyerCancelled');
@@ -41,6 +41,9 @@ export function historyReason(t: T, reason: string, when: (iso: string) => strin
   }
   return reason;
 }
+
+/** A carrier's name in the reader's language when it is one of the common ones. */
+export const carrierName = (t: T, carrier: string): string => t(`orders.console.fulfilment.carriers.${carrier}`, { defaultValue: carrier });
 
 /** A short, readable order number: the last 8 characters of the id. */
 export const shortId = (id: string) => id.slice(-8).toUpperCase();
@@ -192,7 +195,7 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
           <>
             <dt>{t('orders.console.detail.shipped')}</dt>
             <dd>
-              {when(order.shippedAt)} · {order.carrier} {order.trackingNo}
+              {when(order.shippedAt)} · {order.carrier ? carrierName(t, order.carrier) : ''} {order.trackingNo}
             </dd>
           </>
         )}
