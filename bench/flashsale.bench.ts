@@ -17,7 +17,8 @@
  *              BEGIN; SELECT stock_left ... FOR UPDATE; UPDATE; COMMIT on PostgreSQL (same load)
  * Afterwards each mode is checked against its database: oversold units and duplicate orders.
  *
- * Env: FLASH_BUYERS, FLASH_UNITS, FLASH_ATTEMPTS, FLASH_CONNECTIONS (200), FLASH_MODES
+ * Env: FLASH_BUYERS, FLASH_UNITS, FLASH_ATTEMPTS, FLASH_CONNECTIONS (200), FLASH_PG_POOL_MAX
+ * (the scale-out server's ONAIR_PG_POOL_MAX; default 10), FLASH_MODES
  * (embedded,scale-out,baseline), FLASH_QUICK=1 (2,000 buyers, 100 units), DATABASE_URL /
  * REDIS_URL of the scale-out and baseline (default postgres://postgres@127.0.0.1:5432/test,
  * redis://127.0.0.1:6379).
@@ -224,7 +225,7 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
   for (const [k, v] of Object.entries(env)) if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') serverEnv[k] = v;
   const adminPassword = `bench-${randomBytes(8).toString('hex')}`;
   Object.assign(serverEnv, { ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ONAIR_ADMIN_PASSWORD: adminPassword, ONAIR_WEB_DIR: join(dataDir, 'no-web') });
-  if (mode === 'scale-out') Object.assign(serverEnv, { DATABASE_URL: cfg.pgUrl, ONAIR_PG_SCHEMA: schema, REDIS_URL: cfg.redisUrl, ONAIR_DATA_KEY: randomBytes(32).toString('base64') });
+  if (mode === 'scale-out') Object.assign(serverEnv, { DATABASE_URL: cfg.pgUrl, ONAIR_PG_SCHEMA: schema, REDIS_URL: cfg.redisUrl, ONAIR_DATA_KEY: randomBytes(32).toString('base64'), ...(env.FLASH_PG_POOL_MAX ? { ONAIR_PG_POOL_MAX: env.FLASH_PG_POOL_MAX } : {}) });
   const database = await openDatabase(mode === 'scale-out' ? { databaseUrl: cfg.pgUrl, pgSchema: schema, pgPoolMax: 4 } : { sqliteFile: join(dataDir, 'onair.sqlite') });
   let server: ChildProcess | null = null;
   try {
