@@ -149,4 +149,61 @@ describe.skipIf(!hasRedis || !need('postgres'))('Flash sales scale-out (PostgreS
     // And the restored units sell.
     expect((await second.services.flashSales.claim(sale.id, 'late', 5)).ok).toBe(true);
   });
+
+  it('reconciliation running again and again during a storm never lets the gate admit more than the record holds', async () => {
+    const app = await createTestApp('postgres', { redisUrl: testRedisUrl }, { nodeId: `storm-${randomBytes(3).toString('hex')}`, realClock: true });
+    apps.push(app);
+    const ctx = systemCtx('test');
+    const productId = await app.services.catalog.createProduct(ctx, { brandId: null, title: 'Storm tea', description: 'x', category: 'tea', tags: [], images: [], skus: [{ code: `ST-${randomBytes(3).toString('hex')}`, name: '1', attrs: {}, priceFen: 5000, currency: 'CNY', stock: 1000 }] });
+    const skuId = (await app.database.db.selectFrom('skus').select('id').where('product_id', '=', productId).executeTakeFirstOrThrow()).id;
+    const session = await app.services.sessions.create(ctx, { title: 'Storm', theme: 'other', visibility: 'public', scheduledStart: new Date(Date.now() + 86_400_000).toISOString(), plannedMinutes: 60 });
+    const flash = app.services.flashSales;
+    const sale = await flash.create(ctx, session.id, { skuId, priceFen: 100, units: 150, perBuyerLimit: 1, durationMinutes: 60, openNow: true });
+    let stop = false;
+    let reconciles = 0;
+    const reconciler = (async () => {
+      while (!stop) {
+        await flash.reconcile();
+        reconciles++;
+        await flash.runDue(); // settles committed holds between reconciliations
+      }
+    })();
+    let refusedByRecord = 0;
+    let sold = 0;
+    await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.floor(Math.random() * ms)));
+        await pause(300);
+        const c = await flash.claim(sale.id, `s${i}`, 1);
+        if (!c.ok) return;
+        // Some orders fail after the claim (payment page refused, price changed...): the hold comes back.
+        if (i % 7 === 0) {
+          await flash.unclaim(sale.id, `s${i}`, 1);
+          return;
+        }
+        await pause(20);
+        // The commit comes a while after the record (the order's other writes): reconciliations
+        // run between the two.
+        const ok = await app.database.db.transaction().execute(async (trx) => {
+          const r = await flash.recordClaim(trx, sale.id, `s${i}`, 1);
+          await pause(30);
+          return r;
+        });
+        if (ok) sold++;
+        else {
+          refusedByRecord++;
+          await flash.unclaim(sale.id, `s${i}`, 1);
+        }
+      }),
+    );
+    stop = true;
+    await reconciler;
+    expect(reconciles).toBeGreaterThan(1);
+    // The gate never admitted a unit the record could not take.
+    expect(refusedByRecord).toBe(0);
+    const row = await app.database.db.selectFrom('flash_sales').select(['stock_left']).where('id', '=', sale.id).executeTakeFirstOrThrow();
+    expect(sold + Number(row.stock_left)).toBe(150);
+    await flash.reconcile();
+    expect((await flash.listPublic(session.id).catch(() => ({ sales: [] as { id: string; left: number }[] }))).sales.find((x) => x.id === sale.id)?.left ?? Number(row.stock_left)).toBe(Number(row.stock_left));
+  });
 });
