@@ -66,6 +66,8 @@ describe.each(dialects())('FlashSalesService on %s', (dialect) => {
     const opened = await flash().openNow(operator, sessionId, sale.id);
     expect(opened.status).toBe('open');
     expect(opened.startsAt).toBe(t.clock.now().toISOString());
+    // Opened early, it keeps its planned length.
+    expect(Date.parse(opened.endsAt) - Date.parse(opened.startsAt)).toBe(10 * 60_000);
     expect(await buy(sale.id, 'v1', 2)).toBe(true);
     expect(await buy(sale.id, 'v1', 1)).toBe(false); // limit 2
     expect(await buyerQty(sale.id, 'v1')).toBe(2);

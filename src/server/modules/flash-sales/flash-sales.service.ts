@@ -186,8 +186,13 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
         const patch: Partial<FlashSalesTable> = { status: decision.to, updated_at: nowIso };
         if (event === 'open') {
           patch.opened_at = nowIso;
-          // Opened early by the operator: the sale starts now (the countdown and pricing agree).
-          if (nowMs < Date.parse(before.starts_at)) patch.starts_at = nowIso;
+          // Opened early by the operator: the planned sale starts now and keeps its length (the
+          // countdown and pricing agree).
+          const early = Date.parse(before.starts_at) - nowMs;
+          if (early > 0) {
+            patch.starts_at = nowIso;
+            patch.ends_at = iso(Date.parse(before.ends_at) - early);
+          }
         } else {
           patch.closed_at = nowIso;
           patch.returned_at = nowIso;
