@@ -11,6 +11,7 @@ import { useApiResource } from '../hooks/use-api-resource';
 import { formatCountdown } from '../viewer/flash/flash-card';
 import { PriceExplanation, useMoney, type ExplainedLine, type Explanation } from '../viewer/cart/price-explanation';
 import { OrderStatusBadge, RequireViewer } from './orders-page';
+import { historyReason } from './history-reason';
 import { refundPreview } from './refund-preview';
 import { ViewerShell } from './viewer-shell';
 
@@ -208,7 +209,7 @@ function OrderDetail({ id }: { id: string }) {
                 <span>
                   <strong>{t(`orders.viewer.status.${h.to}`, { defaultValue: h.to })}</strong>
                   <span className="muted small"> · {formatDateTime(h.at, lang)}</span>
-                  {h.reason && <span className="muted small block">{h.reason}</span>}
+                  {h.reason && <span className="muted small block">{historyReason(t, h.reason, (iso) => formatDateTime(iso, lang) ?? iso)}</span>}
                 </span>
               </li>
             ))}
