@@ -86,7 +86,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -99,6 +99,36 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     close: () => db.destroy(),
     describe: () => `sqlite ${file === ':memory:' ? ':memory:' : resolve(file)}`,
   };
+}
+
+/**
+ * better-sqlite3 compiles a statement on every `prepare(sql)`, and Kysely prepares each query it
+ * runs. Queries repeat (the same SQL text, other parameters), so keep the prepared statements by
+ * text, bounded (least recently used out). Safe because Kysely's SQLite driver runs one query at
+ * a time on its single connection (a statement is never re-entered while it runs), and SQLite
+ * re-prepares a cached statement itself after a schema change.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cached = (source: string): SQLite.Statement => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source);
+    } else {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') return cached;
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 export async function migrateToLatest(database: Pick<Database, 'db' | 'schema'>): Promise<MigrationResultSet> {
