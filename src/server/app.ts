@@ -140,6 +140,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const team = new TeamService({ db: database.db, clock, ids, auth, audit, throttle: new SigninThrottle(throttleStore, throttleOpts, 'team') });
   const sessions = new SessionsService({ db: database.db, clock, ids, audit, catalog, memberNames: (memberIds) => team.namesOf(memberIds) });
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
+  // Sign-in sessions are cached briefly per node; revocations reach the other nodes' caches here.
+  await auth.attachBus(bus);
   const logError = (err: unknown, where: string) => app.log.error({ err }, where);
   // The hub and the room service need each other; the hub reaches the service through this holder.
   const late: { room?: RoomService } = {};

@@ -176,6 +176,8 @@ export class TeamService {
     });
     // A disabled member or one whose roles shrank is signed out at once.
     if (patch.status === 'disabled' || patch.roles) await this.deps.auth.revokeAllFor('team', id);
+    // Any other change (a name, re-enabled) shows on the member's next request, on every node.
+    else await this.deps.auth.forgetPrincipal('team', id);
     return member;
   }
 

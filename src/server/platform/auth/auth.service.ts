@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Bus } from '../bus/bus.port.js';
 import type { Clock } from '../clock.js';
 import type { Actor } from '../context.js';
 import type { DB } from '../db/db.types.js';
@@ -17,7 +18,28 @@ export interface AuthServiceOptions {
   signingSecret: string;
   ttlMs: Record<PrincipalKind, number>;
   guestTtlMs?: number;
+  /**
+   * How long a resolved sign-in session is kept in this process (ms; 0 = never). Default 2000.
+   * Revocation on this node drops it at once; other nodes drop it when the bus tells them, and
+   * at worst when it expires.
+   */
+  cacheMs?: number;
+  /** Most sessions kept in the cache (least recently used out). Default 20,000. */
+  cacheMax?: number;
 }
+
+interface CachedSession {
+  kind: PrincipalKind;
+  principalId: string;
+  actor: Actor;
+  csrfToken: string;
+  /** Epoch ms until which this entry answers (never beyond the session's own expiry). */
+  until: number;
+}
+
+/** Bus topic telling every node to forget cached sessions (a session, or all of a principal's). */
+export const AUTH_INVALIDATE_TOPIC = 'auth.invalidate';
+type Invalidation = { session: string } | { kind: PrincipalKind; principal: string };
 
 export interface IssuedSession {
   token: string;
@@ -32,8 +54,53 @@ const TOUCH_EVERY_MS = 60_000;
 export class AuthService {
   private readonly store: AuthSessionStore;
   private readonly resolvers = new Map<PrincipalKind, PrincipalResolver>();
+  private readonly cache = new Map<string, CachedSession>();
+  private readonly cacheMs: number;
+  private readonly cacheMax: number;
+  /** Bumped by every invalidation: a lookup that started before one must not fill the cache. */
+  private epoch = 0;
+  private bus: Bus | null = null;
   constructor(private readonly opts: AuthServiceOptions) {
     this.store = new AuthSessionStore(opts.db);
+    this.cacheMs = opts.cacheMs ?? 2000;
+    this.cacheMax = opts.cacheMax ?? 20_000;
+  }
+
+  /** Shares invalidations with the other nodes (sign-out, revocation, role or status change). */
+  async attachBus(bus: Bus): Promise<void> {
+    this.bus = bus;
+    await bus.subscribe(AUTH_INVALIDATE_TOPIC, (message) => {
+      try {
+        this.forgetLocally(JSON.parse(message) as Invalidation);
+      } catch {
+        // Not ours: drop everything rather than risk a stale session.
+        this.epoch++;
+        this.cache.clear();
+      }
+    });
+  }
+
+  private forgetLocally(what: Invalidation): void {
+    this.epoch++;
+    if ('session' in what) {
+      this.cache.delete(what.session);
+      return;
+    }
+    for (const [id, c] of this.cache) if (c.kind === what.kind && c.principalId === what.principal) this.cache.delete(id);
+  }
+
+  /** Drops cached sessions here at once and tells the other nodes (awaited, best effort). */
+  private async forget(what: Invalidation): Promise<void> {
+    this.forgetLocally(what);
+    await this.bus?.publish(AUTH_INVALIDATE_TOPIC, JSON.stringify(what)).catch(() => undefined);
+  }
+
+  /**
+   * A principal changed (roles, status, name): cached sessions are resolved again on their next
+   * request, here at once and on other nodes through the bus.
+   */
+  forgetPrincipal(kind: PrincipalKind, principalId: string): Promise<void> {
+    return this.forget({ kind, principal: principalId });
   }
 
   registerResolver(kind: PrincipalKind, resolver: PrincipalResolver): void {
@@ -65,25 +132,45 @@ export class AuthService {
   async resolve(kind: PrincipalKind, token: string): Promise<{ actor: Actor; csrfToken: string; sessionId: string } | null> {
     if (token.length < 20 || token.length > 100) return null;
     const now = this.opts.clock.now();
+    const nowMs = now.getTime();
+    // The cache is keyed by the token's SHA-256 (as the table is): no secret is compared here.
     const sessionId = sha256Hex(token);
+    const hit = this.cache.get(sessionId);
+    if (hit) {
+      this.cache.delete(sessionId);
+      if (hit.until > nowMs && hit.kind === kind) {
+        this.cache.set(sessionId, hit); // most recently used last
+        return { actor: hit.actor, csrfToken: hit.csrfToken, sessionId };
+      }
+    }
+    const epoch = this.epoch;
     const row = await this.store.findActive(sessionId, now.toISOString());
     if (!row || row.principal_kind !== kind) return null;
     const resolver = this.resolvers.get(kind);
     if (!resolver) return null;
     const actor = await resolver(row.principal_id, sessionId);
     if (!actor) return null;
-    if (now.getTime() - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
-      await this.store.touch(sessionId, now.toISOString(), new Date(now.getTime() + this.opts.ttlMs[kind]).toISOString());
+    if (nowMs - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
+      await this.store.touch(sessionId, now.toISOString(), new Date(nowMs + this.opts.ttlMs[kind]).toISOString());
+    }
+    if (this.cacheMs > 0 && epoch === this.epoch) {
+      if (this.cache.size >= this.cacheMax) this.cache.delete(this.cache.keys().next().value!);
+      const until = Math.min(nowMs + this.cacheMs, Date.parse(row.expires_at));
+      this.cache.set(sessionId, { kind, principalId: row.principal_id, actor, csrfToken: row.csrf_token, until });
     }
     return { actor, csrfToken: row.csrf_token, sessionId };
   }
 
   async revoke(sessionId: string): Promise<void> {
     await this.store.revoke(sessionId, this.opts.clock.now().toISOString());
+    await this.forget({ session: sessionId });
   }
 
-  revokeAllFor(kind: PrincipalKind, principalId: string, exceptSessionId?: string): Promise<number> {
-    return this.store.revokeAllFor(kind, principalId, this.opts.clock.now().toISOString(), exceptSessionId);
+  async revokeAllFor(kind: PrincipalKind, principalId: string, exceptSessionId?: string): Promise<number> {
+    const n = await this.store.revokeAllFor(kind, principalId, this.opts.clock.now().toISOString(), exceptSessionId);
+    // The kept session (a password change) is resolved again too: cheap, and always current.
+    await this.forget({ kind, principal: principalId });
+    return n;
   }
 
   issueGuest(): { guestToken: string; guestId: string; expiresAt: Date } {
