@@ -371,7 +371,8 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     const line = { skuId: skuA, quantity: 1, flashSaleId: sale.id };
     const quote = await inject('POST', `/api/live/${sessionId}/cart/quote`, buyers[0]!, { lines: [line], usePoints: false });
     expect(quote.json().pricing.totalFen).toBe(3900);
-    const first = okOrder(await place(buyers[0]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() }));
+    const firstKey = key();
+    const first = okOrder(await place(buyers[0]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: firstKey }));
     expect(first.order.totalFen).toBe(3900);
     expect((first.order.lines[0] as unknown as { flashSaleId: string; flashUnits: number })).toMatchObject({ flashSaleId: sale.id, flashUnits: 1 });
     const again = await place(buyers[0]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() });
@@ -389,6 +390,14 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(late.order.totalFen).toBe(3900);
     const sold = await t.database.db.selectFrom('order_lines').innerJoin('orders', 'orders.id', 'order_lines.order_id').select((eb) => eb.fn.sum<number>('flash_units').as('n')).where('flash_sale_id', '=', sale.id).where('orders.status', '!=', 'cancelled').executeTakeFirstOrThrow();
     expect(Number(sold.n)).toBe(2);
+    // Sold out again. The first buyer's units went back with their expired order, but a retry of
+    // that order's key still gets that order (the gate keeps the buyer known), not SOLD_OUT.
+    const retry = await place(buyers[0]!, { lines: [line], expectedTotalFen: 3900, idempotencyKey: firstKey });
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(retry.json()).toMatchObject({ replayed: true, order: { id: first.order.id, status: 'cancelled' } });
+    const never = await place(await viewerSignUp(t, `Flash 4 ${dialect}`), { lines: [line], expectedTotalFen: 3900, idempotencyKey: key() });
+    expect(never.statusCode).toBe(409);
+    expect(never.json().error).toMatchObject({ code: 'SOLD_OUT', requestId: expect.any(String) });
   });
 
   it('more units than the per-buyer limit: the allowance at the flash price, the rest at list price, as the cart showed', async () => {

@@ -19,7 +19,9 @@ import type { SessionsService } from '../modules/sessions/sessions.service.js';
  * Checkout: a cart becomes an order, step by step, each step through its module.
  *
  * 1. Flash units are claimed on the fast gate first (memory or Redis), so a storm of buyers
- *    is turned away (SOLD_OUT / LIMIT_REACHED / NOT_OPEN) with one indexed read and no write.
+ *    is turned away (SOLD_OUT / LIMIT_REACHED / NOT_OPEN) with no write, and with no read when
+ *    the gate has never given the buyer units of that sale (then no order of theirs, under any
+ *    idempotency key, holds them); otherwise one indexed read finds a retried order.
  * 2. Idempotency: the (buyer, key) pair names one order. A retry gets the same order (200),
  *    also when its flash claim is refused (the first submit holds the units); a concurrent
  *    duplicate on this node waits for the first; across nodes the unique constraint on
@@ -52,12 +54,29 @@ export type CheckoutOutcome =
   | { kind: 'created' | 'replayed'; order: OrderDto; payment: { provider: string; checkoutUrl: string } }
   | { kind: 'price_changed'; quote: CartQuote; expectedTotalFen: number };
 
+/** The fast gate turned the cart away (409 with this code): an answer, not a failure. */
+export interface CheckoutRefusal {
+  kind: 'refused';
+  code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN';
+  message: string;
+}
+
 /** Thrown inside the transaction to roll it back with a tagged reason. */
 class Refusal extends AppError {}
 
-const inFlight = new WeakMap<CheckoutDeps, Map<string, Promise<CheckoutOutcome>>>();
+const inFlight = new WeakMap<CheckoutDeps, Map<string, Promise<CheckoutOutcome | CheckoutRefusal>>>();
 
 export async function checkout(deps: CheckoutDeps, ctx: Ctx, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome> {
+  const out = await checkoutOrRefusal(deps, ctx, sessionId, input);
+  if (out.kind === 'refused') throw new AppError('conflict', out.message, { code: out.code });
+  return out;
+}
+
+/**
+ * The same, with the gate's refusal returned rather than thrown: the route answers the storm of
+ * refused attempts in a flash sale without building and mapping an Error for each.
+ */
+export async function checkoutOrRefusal(deps: CheckoutDeps, ctx: Ctx, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome | CheckoutRefusal> {
   if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in (or create an account) to place an order', { code: 'UNAUTHENTICATED' });
   const buyerId = ctx.actor.id;
   let mine = inFlight.get(deps);
@@ -67,8 +86,8 @@ export async function checkout(deps: CheckoutDeps, ctx: Ctx, sessionId: string, 
   if (running) {
     // A double click on this node: the same answer as the first submit, as a replay.
     const first = await running.catch(() => null);
-    if (first && first.kind !== 'price_changed') return { ...first, kind: 'replayed' };
-    if (first) return first;
+    if (first && (first.kind === 'created' || first.kind === 'replayed')) return { ...first, kind: 'replayed' };
+    if (first?.kind === 'price_changed') return first;
   }
   const p = place(deps, ctx, buyerId, sessionId, input);
   mine.set(key, p);
@@ -106,7 +125,7 @@ async function existing(deps: CheckoutDeps, buyerId: string, input: CheckoutBody
   };
 }
 
-async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome> {
+async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: string, input: CheckoutBody): Promise<CheckoutOutcome | CheckoutRefusal> {
   // Each (SKU, flash sale) once: checked before anything is claimed or read.
   const seen = new Set<string>();
   input.lines.forEach((l, i) => {
@@ -116,7 +135,8 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
   });
 
   // Fast gate first: a storm of buyers for a sold-out sale is turned away by the in-process or
-  // Redis counters, with one indexed read (is this a retry of an order already made?) and no write.
+  // Redis counters, with no write, and one indexed read (is this a retry of an order already
+  // made?) only for buyers the gate has given units of the sale.
   const claimed: { flashSaleId: string; units: number }[] = input.lines.map(() => ({ flashSaleId: '', units: 0 }));
   const unclaimAll = async () => {
     for (const c of claimed) {
@@ -124,7 +144,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       c.units = 0;
     }
   };
-  const refusals: (ClaimOutcome & { ok: false })[] = input.lines.map(() => ({ ok: false, code: 'NOT_OPEN', message: '', left: 0 }));
+  const refusals: (ClaimOutcome & { ok: false })[] = input.lines.map(() => ({ ok: false, code: 'NOT_OPEN', message: '', left: 0, claimedBefore: true }));
   for (const [i, l] of input.lines.entries()) {
     if (!l.flashSaleId) continue;
     // More units than the buyer's limit or the pool allows: as many as the gate gives (the quote
@@ -139,10 +159,14 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     if (!r.ok) {
       await unclaimAll();
       // A retry of an order that went through (its units count against the limit, or the sale
-      // has sold out since) gets that order, not a refusal.
-      const dup = await existing(deps, buyerId, input);
-      if (dup) return dup;
-      throw new AppError('conflict', r.message, { code: r.code });
+      // has sold out since) gets that order, not a refusal. Such an order claimed units of this
+      // sale, so the gate knows the buyer (it keeps them known after units are given back):
+      // for a buyer it has never given units, there is no order to find.
+      if (r.claimedBefore) {
+        const dup = await existing(deps, buyerId, input);
+        if (dup) return dup;
+      }
+      return { kind: 'refused', code: r.code, message: r.message };
     }
     claimed[i] = { flashSaleId: l.flashSaleId, units };
   }

@@ -12,6 +12,19 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('memory flash gate', () => {
+  it('a refusal says whether the buyer ever held units of the sale (kept after giving them back, and from the record)', async () => {
+    const g = new MemoryFlashGate();
+    await g.load({ id: 'k', open: true, left: 1, perBuyerLimit: 1, buyers: new Map([['was', 0]]) });
+    const c = g.claimSync('k', 'x', 1);
+    expect(c.ok).toBe(true);
+    expect(g.claimSync('k', 'y', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT', known: false });
+    expect(g.claimSync('k', 'was', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT', known: true });
+    if (c.ok) g.unclaimSync('k', 'x', 1, c.token);
+    expect(g.claimSync('k', 'y', 1)).toMatchObject({ ok: true });
+    expect(g.claimSync('k', 'x', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT', known: true });
+    expect(g.claimSync('unknown', 'z', 1)).toMatchObject({ ok: false, code: 'NOT_OPEN', known: true });
+  });
+
   it('refuses a shut gate, sells out exactly, holds the per-buyer limit', async () => {
     const g = new MemoryFlashGate();
     await g.load({ id: 's', open: false, left: 3, perBuyerLimit: 2, buyers: new Map() });

@@ -44,11 +44,11 @@ export class MemoryFlashGate implements FlashGate {
 
   claimSync(saleId: string, buyerId: string, units: number): GateClaim {
     const s = this.sales.get(saleId);
-    if (!s || !s.open) return { ok: false, code: 'NOT_OPEN', left: s?.left ?? 0 };
+    if (!s || !s.open) return { ok: false, code: 'NOT_OPEN', left: s?.left ?? 0, known: !s || s.buyers.has(buyerId) };
     if (!Number.isSafeInteger(units) || units <= 0) throw new RangeError('units must be a positive integer');
-    if (s.left < units) return { ok: false, code: 'SOLD_OUT', left: s.left };
+    if (s.left < units) return { ok: false, code: 'SOLD_OUT', left: s.left, known: s.buyers.has(buyerId) };
     const had = s.buyers.get(buyerId) ?? 0;
-    if (had + units > s.limit) return { ok: false, code: 'LIMIT_REACHED', left: s.left };
+    if (had + units > s.limit) return { ok: false, code: 'LIMIT_REACHED', left: s.left, known: true };
     s.left -= units;
     s.buyers.set(buyerId, had + units);
     const token = `${this.instance}.${Date.now()}.${(++this.seq).toString(36)}`;
@@ -74,8 +74,8 @@ export class MemoryFlashGate implements FlashGate {
     const had = s.buyers.get(buyerId) ?? 0;
     const back = Math.min(units, had);
     s.left += back;
-    if (had - back === 0) s.buyers.delete(buyerId);
-    else s.buyers.set(buyerId, had - back);
+    // Kept at 0 (not deleted): the buyer stays known, so a refusal still looks for their order.
+    if (s.buyers.has(buyerId)) s.buyers.set(buyerId, had - back);
   }
 
   unclaim(saleId: string, buyerId: string, units: number, token: string | null): Promise<void> {

@@ -8,7 +8,13 @@
  * holds; the database (the record) counts only committed ones.
  */
 export type GateRefusal = 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN';
-export type GateClaim = { ok: true; token: string } | { ok: false; code: GateRefusal; left: number };
+/**
+ * A refusal says whether the gate knows the buyer on this sale (`known`): they hold units, or held
+ * some since the record was loaded (entries stay at 0 when units are given back; the record's
+ * zero rows are loaded too). An unknown buyer has no order of this sale: the checkout needs no
+ * idempotency read to refuse them. When the gate cannot tell (the sale is not loaded), `known`.
+ */
+export type GateClaim = { ok: true; token: string } | { ok: false; code: GateRefusal; left: number; known: boolean };
 
 export interface GateSaleState {
   id: string;
@@ -16,7 +22,7 @@ export interface GateSaleState {
   /** Units left in the pool (the record's stock_left, minus holds in flight). */
   left: number;
   perBuyerLimit: number;
-  /** Units each buyer holds (the record's quantity, plus holds in flight). */
+  /** Units each buyer holds (the record's quantity, plus holds in flight); 0 for buyers whose units were all given back. */
   buyers: ReadonlyMap<string, number>;
 }
 

@@ -64,6 +64,22 @@ describe.skipIf(!hasRedis)('Redis flash gate (real Redis)', () => {
     expect(await a.claim('sale-2', 'x', 1)).toMatchObject({ ok: false, code: 'NOT_OPEN' });
   });
 
+  it('a refusal says whether the buyer ever held units of the sale (kept after giving them back, and across a reload)', async () => {
+    const a = gate('node-k');
+    await a.ready();
+    await a.load({ id: 'sale-k', open: true, left: 1, perBuyerLimit: 1, buyers: new Map([['was', 0]]) });
+    const c = await a.claim('sale-k', 'x', 1);
+    expect(c.ok).toBe(true);
+    expect(await a.claim('sale-k', 'y', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT', known: false });
+    expect(await a.claim('sale-k', 'was', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT', known: true });
+    expect(await a.claim('sale-k', 'x', 1)).toMatchObject({ ok: false, known: true });
+    if (c.ok) await a.unclaim('sale-k', 'x', 1, c.token);
+    expect(await a.claim('sale-k', 'y', 1)).toMatchObject({ ok: true });
+    expect(await a.claim('sale-k', 'x', 1)).toMatchObject({ ok: false, code: 'SOLD_OUT', known: true });
+    // A sale the gate does not hold: it cannot tell, so the buyer counts as known.
+    expect(await a.claim('sale-unknown', 'z', 1)).toMatchObject({ ok: false, code: 'NOT_OPEN', known: true });
+  });
+
   it('reconciliation: recorded holds and holds of dead nodes leave; live in-flight holds stay subtracted', async () => {
     const live = gate('node-live');
     const doomed = gate('node-doomed');

@@ -26,11 +26,14 @@ const LOCK_TTL_MS = 15_000;
 const CLAIM = `
 local st = redis.call('HMGET', KEYS[1], 'open', 'left', 'limit')
 local n = tonumber(ARGV[2])
-if st[1] ~= '1' then return {0, 'NOT_OPEN', tonumber(st[2] or '0')} end
+local h = redis.call('HGET', KEYS[2], ARGV[1])
+local known = 1
+if st[1] ~= false and not h then known = 0 end
+if st[1] ~= '1' then return {0, 'NOT_OPEN', tonumber(st[2] or '0'), known} end
 local left = tonumber(st[2])
-if left < n then return {0, 'SOLD_OUT', left} end
-local had = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if had + n > tonumber(st[3]) then return {0, 'LIMIT_REACHED', left} end
+if left < n then return {0, 'SOLD_OUT', left, known} end
+local had = tonumber(h or '0')
+if had + n > tonumber(st[3]) then return {0, 'LIMIT_REACHED', left, 1} end
 redis.call('HINCRBY', KEYS[1], 'left', -n)
 redis.call('HINCRBY', KEYS[2], ARGV[1], n)
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
@@ -54,7 +57,8 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local had = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local back = math.min(n, had)
 redis.call('HINCRBY', KEYS[1], 'left', back)
-if had - back <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HINCRBY', KEYS[2], ARGV[1], -back) end
+-- kept at 0 (not deleted): the buyer stays known, so a refusal still looks for their order
+if back > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], -back) end
 return back
 `;
 
@@ -91,7 +95,7 @@ if left < 0 then left = 0 end
 redis.call('HSET', KEYS[1], 'open', ARGV[1], 'left', left, 'limit', ARGV[3])
 redis.call('DEL', KEYS[2])
 for k, v in pairs(buyers) do
-  if v > 0 then redis.call('HSET', KEYS[2], k, v) end
+  if v >= 0 then redis.call('HSET', KEYS[2], k, v) end
 end
 return {left, inflight}
 `;
@@ -99,7 +103,7 @@ return {left, inflight}
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 type RedisWithScripts = Redis & {
-  fsClaim(m: string, b: string, h: string, buyer: string, n: number, token: string, hold: string): Promise<[number, string, number]>;
+  fsClaim(m: string, b: string, h: string, buyer: string, n: number, token: string, hold: string): Promise<[number, string, number, number]>;
   fsUnclaim(m: string, b: string, h: string, buyer: string, n: number, token: string): Promise<number>;
   fsSettle(m: string, h: string, lock: string, token: string): Promise<number>;
   fsReconcile(m: string, b: string, h: string, ...argv: (string | number)[]): Promise<[number, number]>;
@@ -198,8 +202,8 @@ export class RedisFlashGate implements FlashGate {
     const at = this.now();
     const token = `${this.o.nodeId}.${at}.${(++this.seq).toString(36)}`;
     const [m, b, h] = this.keys(saleId);
-    const [ok, code, left] = await this.r.fsClaim(m, b, h, buyerId, units, token, `${this.o.nodeId}|${buyerId}|${units}|${at}`);
-    return ok === 1 ? { ok: true, token } : { ok: false, code: code as GateRefusal, left: Number(left) };
+    const [ok, code, left, known] = await this.r.fsClaim(m, b, h, buyerId, units, token, `${this.o.nodeId}|${buyerId}|${units}|${at}`);
+    return ok === 1 ? { ok: true, token } : { ok: false, code: code as GateRefusal, left: Number(left), known: known !== 0 };
   }
 
   async unclaim(saleId: string, buyerId: string, units: number, token: string | null): Promise<void> {

@@ -339,10 +339,10 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
   }
 
   async claim(flashSaleId: string, buyerId: string, units: number): Promise<ClaimOutcome> {
-    if (!Number.isSafeInteger(units) || units <= 0) return { ok: false, code: 'SOLD_OUT', message: 'quantity must be a positive whole number', left: 0 };
+    if (!Number.isSafeInteger(units) || units <= 0) return { ok: false, code: 'SOLD_OUT', message: 'quantity must be a positive whole number', left: 0, claimedBefore: true };
     const r = await this.d.gate.claim(flashSaleId, buyerId, units);
-    if (!r.ok && r.code === 'NOT_OPEN') return { ok: false, ...(await this.whyShut(flashSaleId)), left: 0 };
-    if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code], left: r.left };
+    if (!r.ok && r.code === 'NOT_OPEN') return { ok: false, ...(await this.whyShut(flashSaleId)), left: 0, claimedBefore: r.known };
+    if (!r.ok) return { ok: false, code: r.code, message: REFUSALS[r.code], left: r.left, claimedBefore: r.known };
     this.putHold({ token: r.token, saleId: flashSaleId, buyerId, units, at: this.now(), phase: 'pending' });
     this.markDirty(flashSaleId);
     return { ok: true };

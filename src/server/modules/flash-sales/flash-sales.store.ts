@@ -120,7 +120,7 @@ export class FlashSalesStore {
   }
 
   buyersOf(saleId: string, exec: Kysely<DB> = this.db) {
-    return exec.selectFrom('flash_sale_buyers').select(['buyer_id', 'quantity']).where('flash_sale_id', '=', saleId).where('quantity', '>', 0).execute();
+    return exec.selectFrom('flash_sale_buyers').select(['buyer_id', 'quantity']).where('flash_sale_id', '=', saleId).where('quantity', '>=', 0).execute();
   }
 
   buyerUnits(buyerId: string, saleIds: readonly string[], exec: Kysely<DB> = this.db) {

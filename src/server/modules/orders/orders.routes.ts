@@ -27,7 +27,7 @@ import {
   webhookEventBody,
   webhookReply,
 } from '../../../contracts/orders.contract.js';
-import { checkout, type CheckoutDeps } from '../../flows/checkout.flow.js';
+import { checkoutOrRefusal, type CheckoutDeps } from '../../flows/checkout.flow.js';
 import { createHash } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
 import { cookieNames } from '../../platform/http/access.js';
@@ -79,7 +79,12 @@ export const orderRoutes =
         },
       },
       async (req, reply) => {
-        const out = await checkout(checkoutDeps, req.ctx, req.params.id, req.body);
+        const out = await checkoutOrRefusal(checkoutDeps, req.ctx, req.params.id, req.body);
+        if (out.kind === 'refused') {
+          // The error handler's body for a 409 AppError, without building and throwing one: in a
+          // flash sale nearly every attempt ends here.
+          return reply.status(409).send({ error: { code: out.code, message: out.message, requestId: String(req.id) } });
+        }
         if (out.kind === 'price_changed') {
           return reply.status(409).send({
             error: {

@@ -14,7 +14,18 @@ import type { DB } from '../../platform/db/db.types.js';
  */
 export type ClaimOutcome =
   | { ok: true }
-  | { ok: false; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN'; message: string; left: number };
+  | {
+      ok: false;
+      code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN';
+      message: string;
+      left: number;
+      /**
+       * The buyer holds units of this sale, or held some (given back since): an order of theirs
+       * may name this sale. False only when the gate knows they never had any, so no order with
+       * any idempotency key holds units of it (the checkout then refuses without looking one up).
+       */
+      claimedBefore: boolean;
+    };
 
 export interface FlashClaims {
   claim(flashSaleId: string, buyerId: string, units: number): Promise<ClaimOutcome>;
