@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { commerceApi, type FlashEvent, type FlashSale } from '../../api/commerce-api';
 import type { RoomSocket } from '../../room/use-room-socket';
+import { useRoomResource } from '../use-room-resource';
 import { freshGuestToken, type ViewerIdentity } from '../use-viewer-identity';
 
 export interface FlashSalesState {
@@ -28,52 +29,32 @@ export function applyFlashEvent(sales: readonly FlashSale[], e: FlashEvent): Fla
 export function useFlashSales(sessionId: string, room: Pick<RoomSocket, 'subscribeEvents'>, identity: ViewerIdentity): FlashSalesState {
   const [sales, setSales] = useState<FlashSale[]>([]);
   const [serverOffsetMs, setOffset] = useState(0);
-  const [loaded, setLoaded] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const seq = useRef(0);
   const salesRef = useRef<FlashSale[]>([]);
   const signedIn = identity.kind === 'viewer';
-  const ready = identity.kind !== 'loading';
 
-  const load = useCallback(async () => {
-    const mine = ++seq.current;
-    try {
-      const guestToken = signedIn ? null : await freshGuestToken();
-      const r = await commerceApi.flashSales(sessionId, { guestToken });
-      if (mine !== seq.current) return;
+  const fetchSales = useCallback(async () => {
+    const guestToken = signedIn ? null : await freshGuestToken();
+    return commerceApi.flashSales(sessionId, { guestToken });
+  }, [sessionId, signedIn]);
+
+  const { loaded, error, reload } = useRoomResource(
+    identity.kind !== 'loading',
+    room,
+    fetchSales,
+    (r) => {
       salesRef.current = r.sales;
       setSales(r.sales);
       setOffset(r.serverOffsetMs);
-      setError(null);
-    } catch (err) {
-      if (mine === seq.current) setError(err);
-    } finally {
-      if (mine === seq.current) setLoaded(true);
-    }
-  }, [sessionId, signedIn]);
-
-  useEffect(() => {
-    if (!ready) return;
-    void load();
-  }, [load, ready]);
-
-  const { subscribeEvents } = room;
-  useEffect(
-    () =>
-      subscribeEvents((e) => {
-        if (e.t === 'welcome') {
-          void load();
-          return;
-        }
-        if (e.t !== 'flash') return;
-        const next = applyFlashEvent(salesRef.current, e);
-        if (next) {
-          salesRef.current = next;
-          setSales(next);
-        } else void load();
-      }),
-    [subscribeEvents, load],
+    },
+    (e, refetch) => {
+      if (e.t !== 'flash') return;
+      const next = applyFlashEvent(salesRef.current, e);
+      if (next) {
+        salesRef.current = next;
+        setSales(next);
+      } else refetch();
+    },
   );
 
-  return { sales, serverOffsetMs, loaded, error, reload: () => void load() };
+  return { sales, serverOffsetMs, loaded, error, reload };
 }
