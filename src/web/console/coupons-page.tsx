@@ -15,6 +15,7 @@ import { formatFen } from '../format/money-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { useFormErrors } from '../hooks/use-form-errors';
 import { useNotice } from '../hooks/use-notice';
+import { ChipCheckbox, CouponStackingField, type CouponStacking } from './coupon-stacking-field';
 import '../styles/promotions.css';
 
 type T = (key: string, opts?: Record<string, unknown>) => string;
@@ -190,9 +191,7 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
   const [perViewer, setPerViewer] = useState('1');
   const [priority, setPriority] = useState('0');
   const [fansOnly, setFansOnly] = useState(false);
-  const [withThreshold, setWithThreshold] = useState(true);
-  const [withCoupons, setWithCoupons] = useState(true);
-  const [exclusive, setExclusive] = useState(false);
+  const [stacking, setStacking] = useState<CouponStacking>({ stackWithThreshold: true, stackWithCoupons: true, exclusive: false });
   const [submitting, setSubmitting] = useState(false);
   const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(TEMPLATE_FIELDS);
 
@@ -228,9 +227,7 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
       perViewerLimit: whole('perViewerLimit', perViewer),
       priority: whole('priority', priority),
       fansOnly,
-      stackWithThreshold: withThreshold,
-      stackWithCoupons: withCoupons,
-      exclusive,
+      ...stacking,
     };
     if (Object.keys(errs).length > 0) {
       setFieldErrors(errs);
@@ -266,28 +263,11 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
         <InputField type="text" name="totalQuantity" label={t('coupons.form.total')} errors={fieldErrors.totalQuantity} inputMode="numeric" testId="coupon-total" value={total} onValueChange={setTotal} />
         <InputField type="text" name="perViewerLimit" label={t('coupons.form.perViewer')} errors={fieldErrors.perViewerLimit} inputMode="numeric" testId="coupon-per-viewer" value={perViewer} onValueChange={setPerViewer} />
         <InputField type="text" name="priority" label={t('promotions.form.priority')} errors={fieldErrors.priority} inputMode="numeric" testId="coupon-priority" value={priority} onValueChange={setPriority} />
-        <FormField name="stacking" label={t('promotions.stacking')} className="span-2">
-          {() => (
-            <div className="role-options">
-              <label className="chip-checkbox">
-                <input type="checkbox" checked={withThreshold} onChange={(e) => { setWithThreshold(e.target.checked); }} />
-                {t('coupons.stacksWithThreshold')}
-              </label>
-              <label className="chip-checkbox">
-                <input type="checkbox" checked={withCoupons} onChange={(e) => { setWithCoupons(e.target.checked); }} />
-                {t('coupons.stacksWithCoupons')}
-              </label>
-              <label className="chip-checkbox">
-                <input type="checkbox" checked={exclusive} onChange={(e) => { setExclusive(e.target.checked); }} />
-                {t('promotions.exclusive')}
-              </label>
-              <label className="chip-checkbox">
-                <input type="checkbox" checked={fansOnly} onChange={(e) => { setFansOnly(e.target.checked); }} />
-                {t('coupons.fansOnly')}
-              </label>
-            </div>
-          )}
-        </FormField>
+        <CouponStackingField value={stacking} onChange={setStacking}>
+          <ChipCheckbox checked={fansOnly} onChange={setFansOnly}>
+            {t('coupons.fansOnly')}
+          </ChipCheckbox>
+        </CouponStackingField>
       </div>
       <FormError message={formError} testId="coupon-form-error" />
       <div className="form-actions">
@@ -313,9 +293,7 @@ function TemplateEditForm({ template, onCancel, onSaved }: { template: CouponTem
   const [total, setTotal] = useState(String(template.totalQuantity));
   const [perViewer, setPerViewer] = useState(String(template.perViewerLimit));
   const [priority, setPriority] = useState(String(template.priority));
-  const [withThreshold, setWithThreshold] = useState(template.stackWithThreshold);
-  const [withCoupons, setWithCoupons] = useState(template.stackWithCoupons);
-  const [exclusive, setExclusive] = useState(template.exclusive);
+  const [stacking, setStacking] = useState<CouponStacking>({ stackWithThreshold: template.stackWithThreshold, stackWithCoupons: template.stackWithCoupons, exclusive: template.exclusive });
   const [submitting, setSubmitting] = useState(false);
   const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(EDIT_FIELDS);
 
@@ -336,9 +314,7 @@ function TemplateEditForm({ template, onCancel, onSaved }: { template: CouponTem
       totalQuantity: whole('totalQuantity', total),
       perViewerLimit: whole('perViewerLimit', perViewer),
       priority: whole('priority', priority),
-      stackWithThreshold: withThreshold,
-      stackWithCoupons: withCoupons,
-      exclusive,
+      ...stacking,
     };
     if (Object.keys(errs).length > 0) {
       setFieldErrors(errs);
@@ -362,24 +338,7 @@ function TemplateEditForm({ template, onCancel, onSaved }: { template: CouponTem
         <InputField type="text" name="totalQuantity" label={t('coupons.form.total')} hint={t('coupons.form.totalHint', { issued: template.issuedCount })} errors={fieldErrors.totalQuantity} inputMode="numeric" testId="coupon-edit-total" value={total} onValueChange={setTotal} />
         <InputField type="text" name="perViewerLimit" label={t('coupons.form.perViewer')} errors={fieldErrors.perViewerLimit} inputMode="numeric" testId="coupon-edit-per-viewer" value={perViewer} onValueChange={setPerViewer} />
         <InputField type="text" name="priority" label={t('promotions.form.priority')} errors={fieldErrors.priority} inputMode="numeric" testId="coupon-edit-priority" value={priority} onValueChange={setPriority} />
-        <FormField name="stacking" label={t('promotions.stacking')} className="span-2">
-          {() => (
-            <div className="role-options">
-              <label className="chip-checkbox">
-                <input type="checkbox" checked={withThreshold} onChange={(e) => { setWithThreshold(e.target.checked); }} />
-                {t('coupons.stacksWithThreshold')}
-              </label>
-              <label className="chip-checkbox">
-                <input type="checkbox" checked={withCoupons} onChange={(e) => { setWithCoupons(e.target.checked); }} />
-                {t('coupons.stacksWithCoupons')}
-              </label>
-              <label className="chip-checkbox">
-                <input type="checkbox" data-testid="coupon-edit-exclusive" checked={exclusive} onChange={(e) => { setExclusive(e.target.checked); }} />
-                {t('promotions.exclusive')}
-              </label>
-            </div>
-          )}
-        </FormField>
+        <CouponStackingField value={stacking} onChange={setStacking} exclusiveTestId="coupon-edit-exclusive" />
       </div>
       <FormError message={formError} testId="coupon-edit-error" />
       <div className="form-actions">
