@@ -110,6 +110,9 @@ function nulPath(value: unknown, path: string, depth = 0): string | null {
   return null;
 }
 
+/** A request slower than this is logged at info (others at debug). */
+const SLOW_REQUEST_MS = 1000;
+
 /** Boot order: config -> platform (db, clock, ids, throttle, auth) -> modules -> web. */
 export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const { config } = opts;
@@ -269,6 +272,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
               censor: '[redacted]',
             },
           },
+    // Fastify logs two lines per request at info ("incoming request", "request completed"): at a
+    // flash sale's 10,000 requests/s that is the logger's whole budget. Requests are logged by the
+    // onResponse hook below instead: at debug, and at info when slow or failed (5xx errors are
+    // also logged with their cause by the error handler).
+    disableRequestLogging: true,
     genReqId: () => randomUUID(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -278,6 +286,15 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  const debugRequests = opts.logger !== false && (config.logLevel === 'debug' || config.logLevel === 'trace');
+  app.addHook('onResponse', async (req, reply) => {
+    const ms = reply.elapsedTime;
+    const slowOrFailed = ms >= SLOW_REQUEST_MS || reply.statusCode >= 500;
+    if (!slowOrFailed && !debugRequests) return;
+    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTimeMs: Math.round(ms) };
+    if (slowOrFailed) req.log.info(line, 'request completed');
+    else req.log.debug(line, 'request completed');
+  });
   // The API speaks JSON only: without this, Fastify's built-in text/plain parser lets a
   // text body through to the handler (bodyless writes run; others fail as "expected object").
   app.removeContentTypeParser('text/plain');
