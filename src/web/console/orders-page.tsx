@@ -74,7 +74,6 @@ export function OrdersPage() {
       >
         <input
           type="search"
-          className="oc-search"
           data-testid="orders-search"
           aria-label={t('orders.console.search')}
           placeholder={t('orders.console.searchPlaceholder')}

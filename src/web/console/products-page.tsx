@@ -42,7 +42,7 @@ export function ProductsPage() {
       <Notice message={notice} onDismiss={dismissNotice} />
 
       <form
-        className="toolbar product-toolbar"
+        className="toolbar"
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
@@ -51,7 +51,6 @@ export function ProductsPage() {
       >
         <input
           type="search"
-          className="product-search"
           data-testid="product-search"
           aria-label={t('shelf.catalog.search')}
           placeholder={t('shelf.catalog.searchPlaceholder')}
