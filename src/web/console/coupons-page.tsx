@@ -172,6 +172,34 @@ export function CouponsPage() {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Reads a whole number out of a form's text, noting a field error in `errs` when it is not one. */
+function wholeNumberReader<F extends string>(errs: Partial<Record<F, string[]>>, t: T): (field: F, text: string) => number {
+  return (field, text) => {
+    if (!/^-?\d+$/.test(text.trim())) errs[field] = [t('promotions.form.wholeNumber')];
+    return Number(text);
+  };
+}
+
+/** Saving a template form: its own field errors stop it; a refused save shows the server's errors and lets the form be sent again. */
+function useTemplateSave<F extends string>(serverFields: readonly F[], onSaved: (c: CouponTemplate) => void) {
+  const [submitting, setSubmitting] = useState(false);
+  const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(serverFields);
+  const save = async (errs: Partial<Record<F, string[]>>, request: () => Promise<CouponTemplate>) => {
+    if (Object.keys(errs).length > 0) {
+      setFieldErrors(errs);
+      return;
+    }
+    setSubmitting(true);
+    try {
+      onSaved(await request());
+    } catch (error) {
+      showError(error);
+      setSubmitting(false);
+    }
+  };
+  return { submitting, fieldErrors, formError, clearErrors, save };
+}
+
 type TemplateField = 'name' | 'issuer' | 'discountType' | 'offFen' | 'percentOff' | 'maxOffFen' | 'thresholdFen' | 'validFrom' | 'validTo' | 'totalQuantity' | 'perViewerLimit' | 'priority';
 const TEMPLATE_FIELDS: readonly TemplateField[] = ['name', 'issuer', 'discountType', 'offFen', 'percentOff', 'maxOffFen', 'thresholdFen', 'validFrom', 'validTo', 'totalQuantity', 'perViewerLimit', 'priority'];
 
@@ -192,8 +220,7 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
   const [priority, setPriority] = useState('0');
   const [fansOnly, setFansOnly] = useState(false);
   const [stacking, setStacking] = useState<CouponStacking>({ stackWithThreshold: true, stackWithCoupons: true, exclusive: false });
-  const [submitting, setSubmitting] = useState(false);
-  const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(TEMPLATE_FIELDS);
+  const { submitting, fieldErrors, formError, clearErrors, save } = useTemplateSave(TEMPLATE_FIELDS, onSaved);
 
   const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -205,10 +232,7 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
       if (fen === null) errs[field] = [t('promotions.form.amountInvalid')];
       return fen ?? undefined;
     };
-    const whole = (field: TemplateField, text: string): number => {
-      if (!/^-?\d+$/.test(text.trim())) errs[field] = [t('promotions.form.wholeNumber')];
-      return Number(text);
-    };
+    const whole = wholeNumberReader(errs, t);
     if (!name.trim()) errs.name = [t('promotions.form.required')];
     const from = localInputToIso(validFrom);
     const to = localInputToIso(validTo);
@@ -229,17 +253,7 @@ function TemplateForm({ onCancel, onSaved }: { onCancel: () => void; onSaved: (c
       fansOnly,
       ...stacking,
     };
-    if (Object.keys(errs).length > 0) {
-      setFieldErrors(errs);
-      return;
-    }
-    setSubmitting(true);
-    try {
-      onSaved(await promotionsApi.createTemplate(input));
-    } catch (error) {
-      showError(error);
-      setSubmitting(false);
-    }
+    await save(errs, () => promotionsApi.createTemplate(input));
   };
 
   return (
@@ -294,17 +308,13 @@ function TemplateEditForm({ template, onCancel, onSaved }: { template: CouponTem
   const [perViewer, setPerViewer] = useState(String(template.perViewerLimit));
   const [priority, setPriority] = useState(String(template.priority));
   const [stacking, setStacking] = useState<CouponStacking>({ stackWithThreshold: template.stackWithThreshold, stackWithCoupons: template.stackWithCoupons, exclusive: template.exclusive });
-  const [submitting, setSubmitting] = useState(false);
-  const { fieldErrors, formError, setFieldErrors, clearErrors, showError } = useFormErrors(EDIT_FIELDS);
+  const { submitting, fieldErrors, formError, clearErrors, save } = useTemplateSave(EDIT_FIELDS, onSaved);
 
   const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     clearErrors();
     const errs: Partial<Record<EditField, string[]>> = {};
-    const whole = (field: EditField, text: string): number => {
-      if (!/^-?\d+$/.test(text.trim())) errs[field] = [t('promotions.form.wholeNumber')];
-      return Number(text);
-    };
+    const whole = wholeNumberReader(errs, t);
     if (!name.trim()) errs.name = [t('promotions.form.required')];
     const to = localInputToIso(validTo);
     if (!to) errs.validTo = [t('promotions.form.required')];
@@ -316,17 +326,7 @@ function TemplateEditForm({ template, onCancel, onSaved }: { template: CouponTem
       priority: whole('priority', priority),
       ...stacking,
     };
-    if (Object.keys(errs).length > 0) {
-      setFieldErrors(errs);
-      return;
-    }
-    setSubmitting(true);
-    try {
-      onSaved(await promotionsApi.updateTemplate(template.id, patch));
-    } catch (error) {
-      showError(error);
-      setSubmitting(false);
-    }
+    await save(errs, () => promotionsApi.updateTemplate(template.id, patch));
   };
 
   return (
