@@ -18,7 +18,7 @@
  * Afterwards each mode is checked against its database: oversold units and duplicate orders.
  *
  * Env: FLASH_BUYERS, FLASH_UNITS, FLASH_ATTEMPTS, FLASH_CONNECTIONS (200), FLASH_PG_POOL_MAX
- * (the scale-out server's ONAIR_PG_POOL_MAX; default 10), FLASH_MODES
+ * (the scale-out server's ONAIR_PG_POOL_MAX; default 10), FLASH_MODES, FLASH_SERVER_NODE_ARGS
  * (embedded,scale-out,baseline), FLASH_QUICK=1 (2,000 buyers, 100 units), DATABASE_URL /
  * REDIS_URL of the scale-out and baseline (default postgres://postgres@127.0.0.1:5432/test,
  * redis://127.0.0.1:6379).
@@ -234,7 +234,9 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
     const buyers = await insertBuyers(database, cfg.buyers);
     // From source through tsx (compiled once at load; the same code as the build, never a stale dist/).
     const built = env.FLASH_COMPILED === '1' && existsSync(join(root, 'dist/server/cli/onair.js'));
-    const args = built ? [join(root, 'dist/server/cli/onair.js'), 'start', '--port', '0'] : ['--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'];
+    // FLASH_SERVER_NODE_ARGS: extra node flags for the server under test (e.g. --cpu-prof --cpu-prof-dir=/tmp/p to profile it).
+    const nodeArgs = (env.FLASH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const args = [...nodeArgs, ...(built ? [join(root, 'dist/server/cli/onair.js'), 'start', '--port', '0'] : ['--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'])];
     server = spawnPinned(0, args, serverEnv, dataDir);
     const origin = (await waitForLine(server, /Onair is running at (http:\/\/\S+)/, 60_000))[1]!;
     log(`${mode}: server at ${origin} (${built ? 'compiled build' : 'from source'})`);

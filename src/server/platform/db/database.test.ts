@@ -50,6 +50,39 @@ describe.each(dialects())('database on %s', (dialect) => {
     expect(await db.selectFrom('brands').selectAll().execute()).toEqual([]);
   });
 
+  it('queries waiting behind a transaction never run inside it', async () => {
+    t = await openTestDatabase(dialect);
+    const db = t.database.db;
+    const now = new Date().toISOString();
+    const seen: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const trx = db.transaction().execute(async (tx) => {
+      await tx.insertInto('settings').values({ key: 'in-trx', value: 'x', updated_at: now }).execute();
+      await held; // other requests arrive while the transaction is open
+      seen.push('commit');
+      throw new Error('roll back');
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const reads = Array.from({ length: 50 }, (_, i) =>
+      db
+        .selectFrom('settings')
+        .select('key')
+        .where('key', '=', 'in-trx')
+        .execute()
+        .then((rows) => {
+          seen.push(`read ${i}`);
+          return rows.length;
+        }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    await expect(trx).rejects.toThrow('roll back');
+    // The rolled-back row was never visible to them: they ran after the transaction ended.
+    expect(await Promise.all(reads)).toEqual(Array.from({ length: 50 }, () => 0));
+    if (dialect === 'sqlite') expect(seen[0], 'one connection: the reads wait for the transaction').toBe('commit');
+  });
+
   it('answers the readiness ping and reports pool stats', async () => {
     t = await openTestDatabase(dialect);
     await expect(t.database.ping()).resolves.toBeUndefined();
