@@ -10,15 +10,19 @@ import { FormError, FormField, InputField, SelectField } from '../components/for
 import { ErrorBanner, Notice } from '../components/notice';
 import { PageHeader } from '../components/page-header';
 import { EmptyState, ErrorState, ListStates } from '../components/page-states';
+import { ToneBadge, type BadgeTone } from '../components/tone-badge';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../format/date-format';
 import { formatFen } from '../format/money-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { useFormErrors } from '../hooks/use-form-errors';
 import { useNotice } from '../hooks/use-notice';
 import { ChipCheckbox, CouponStackingField, type CouponStacking } from './coupon-stacking-field';
+import { PromotionStatusBadge } from './promotion-status-badge';
 import '../styles/promotions.css';
 
 type T = (key: string, opts?: Record<string, unknown>) => string;
+
+const COUPON_TONES: Readonly<Record<string, BadgeTone>> = { issued: 'ok', reserved: 'info', expired: 'warn' };
 
 export function couponValue(c: Pick<CouponTemplate, 'discountType' | 'offFen' | 'percentOff' | 'maxOffFen' | 'thresholdFen'>, t: T, lang: string): string {
   const y = (fen: number) => formatFen(fen, lang);
@@ -117,7 +121,7 @@ export function CouponsPage() {
                     </p>
                   </div>
                   <div className="chips">
-                    <span className={`badge promo-status promo-status-${c.status}`}>{t(`coupons.status.${c.status}`)}</span>
+                    <PromotionStatusBadge status={c.status}>{t(`coupons.status.${c.status}`)}</PromotionStatusBadge>
                     {c.isDemo && <DemoBadge />}
                   </div>
                 </header>
@@ -451,7 +455,9 @@ function WalletSearch() {
                 {items.map((c) => (
                   <li key={c.id} className="card wallet-row" data-testid="wallet-row">
                     <div>
-                      <strong>{c.name}</strong> <span className={`badge coupon-${c.status}`}>{t(`coupons.couponStatus.${c.status}`)}</span>
+                      <strong>{c.name}</strong> <ToneBadge tones={COUPON_TONES} status={c.status}>
+                        {t(`coupons.couponStatus.${c.status}`)}
+                      </ToneBadge>
                       <p className="muted small">{couponValue(c, t, lang)}</p>
                     </div>
                     <div className="muted small wallet-meta">

@@ -7,15 +7,23 @@ import { useAuth } from '../auth/auth-context';
 import { CloseButton } from '../components/close-button';
 import { FormError, FormField } from '../components/form-field';
 import { ErrorState, LoadingState } from '../components/page-states';
+import { ToneBadge, type BadgeTone } from '../components/tone-badge';
 import { formatDateTime } from '../format/date-format';
 import { formatFen } from '../format/money-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { useFormErrors } from '../hooks/use-form-errors';
 
+const ORDER_TONES: Readonly<Record<string, BadgeTone>> = { pending_payment: 'warn', paid: 'info', shipped: 'demo', delivered: 'ok' };
+const RETURN_TONES: Readonly<Record<string, BadgeTone>> = { requested: 'warn', approved: 'info', received: 'info', refunded: 'ok' };
+
 /** The order's status as a coloured badge (same labels on every console page). */
 export function OrderStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
-  return <span className={`badge order-badge order-badge-${status}`}>{t(`orders.console.status.${status}`)}</span>;
+  return (
+    <ToneBadge tones={ORDER_TONES} status={status}>
+      {t(`orders.console.status.${status}`)}
+    </ToneBadge>
+  );
 }
 
 export { carrierName, historyReason } from '../orders/history-reason';
@@ -309,7 +317,9 @@ function OrderDetailBody({ order, onChanged }: { order: ConsoleOrderDetail; onCh
               <li key={r.id} className="oc-return" data-testid="order-return">
                 <div className="oc-line-head">
                   <span>
-                    <span className={`badge oc-return-${r.status}`}>{t(`orders.console.returnStatus.${r.status}`)}</span> {when(r.createdAt)}
+                    <ToneBadge tones={RETURN_TONES} status={r.status}>
+                      {t(`orders.console.returnStatus.${r.status}`)}
+                    </ToneBadge> {when(r.createdAt)}
                   </span>
                   <span>
                     {fen(r.refundFen)}

@@ -16,6 +16,7 @@ import { formatDateTime, isoToLocalInput, localInputToIso } from '../format/date
 import { formatFen } from '../format/money-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { useNotice } from '../hooks/use-notice';
+import { PromotionStatusBadge } from './promotion-status-badge';
 import { argsToState, SchemaArgsFields, stateToArgs, type ArgErrors, type ArgsState, type JsonSchemaNode, type SkuOption } from './schema-args-fields';
 import '../styles/promotions.css';
 
@@ -155,9 +156,9 @@ export function PromotionsPage() {
                       </p>
                     </div>
                     <div className="chips">
-                      <span className={`badge promo-status promo-status-${p.status}`} data-testid="promotion-status">
+                      <PromotionStatusBadge status={p.status} testId="promotion-status">
                         {t(`promotions.status.${p.status}`)}
-                      </span>
+                      </PromotionStatusBadge>
                       {p.isDemo && <DemoBadge />}
                     </div>
                   </header>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { commerceApi } from '../api/commerce-api';
 import { EmptyState, ErrorState, LoadingState } from '../components/page-states';
+import { toneBadgeClass, type BadgeTone } from '../components/tone-badge';
 import { formatDateTime } from '../format/date-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { useMoney } from '../viewer/cart/price-explanation';
@@ -10,10 +11,12 @@ import { useViewerIdentity } from '../viewer/use-viewer-identity';
 import { ViewerAuthPanel } from '../viewer/viewer-auth-panel';
 import { ViewerShell } from './viewer-shell';
 
+const ORDER_TONES: Readonly<Record<string, BadgeTone>> = { pending_payment: 'warn', paid: 'ok', delivered: 'ok', shipped: 'info' };
+
 export function OrderStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <span className={`badge order-status order-${status}`} data-testid="order-status" data-status={status}>
+    <span className={`${toneBadgeClass(ORDER_TONES, status)} order-status`} data-testid="order-status" data-status={status}>
       {t(`orders.viewer.status.${status}`, { defaultValue: status })}
     </span>
   );
