@@ -12,7 +12,9 @@ export class RedisBus implements Bus {
 
   constructor(url: string, private readonly prefix = 'onair:bus:') {
     this.pub = new Redis(url, { maxRetriesPerRequest: 2 });
-    this.sub = new Redis(url, { maxRetriesPerRequest: 2 });
+    // No ready check on the subscriber: the check sends INFO, which Redis (and ioredis) refuse
+    // once the connection is in subscriber mode, e.g. when a subscribe was queued while connecting.
+    this.sub = new Redis(url, { maxRetriesPerRequest: 2, enableReadyCheck: false });
     this.sub.on('message', (channel: string, message: string) => {
       const set = this.handlers.get(channel);
       if (set) for (const h of set) h(message);
