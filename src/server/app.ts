@@ -128,6 +128,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const signingSecret = await resolveSigningSecret(database.db, config.secret, clock.now().toISOString());
   const auth = new AuthService({
     db: database.db,
+    readDb: database.readDb,
     clock,
     ids,
     signingSecret,
@@ -186,7 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     lowStockThreshold: config.lowStockThreshold,
     onError: (err, where) => logError(err, where),
   });
-  const viewers = new ViewersService({ db: database.db, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') });
+  const viewers = new ViewersService({ db: database.db, readDb: database.readDb, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') });
   const promotions = new PromotionsService({
     db: database.db,
     clock,

@@ -19,15 +19,18 @@ export const nicknameKey = (nickname: string): string => nickname.normalize('NFK
 
 export class ViewersService {
   private readonly store: ViewersStore;
+  /** Sign-in lookups read here (Database.readDb), so they never wait behind a write transaction. */
+  private readonly readStore: ViewersStore;
   constructor(
-    private readonly deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator; auth: AuthService; throttle: SigninThrottle },
+    private readonly deps: { db: Kysely<DB>; readDb?: Kysely<DB>; clock: Clock; ids: IdGenerator; auth: AuthService; throttle: SigninThrottle },
   ) {
     this.store = new ViewersStore(deps.db);
+    this.readStore = deps.readDb ? new ViewersStore(deps.readDb) : this.store;
     deps.auth.registerResolver('viewer', (id, sessionId) => this.resolveActor(id, sessionId));
   }
 
   private async resolveActor(id: string, sessionId: string): Promise<Actor | null> {
-    const v = await this.store.findById(id);
+    const v = await this.readStore.findById(id);
     return v && v.status === 'active' ? { kind: 'viewer', id: v.id, nickname: v.nickname, sessionId } : null;
   }
 

@@ -6,14 +6,18 @@ import type { AuthSessionsTable, DB } from '../db/db.types.js';
  * table keeps only its SHA-256, so a database leak does not hand out live sessions.
  */
 export class AuthSessionStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** `readDb` serves findActive (see Database.readDb); every write goes to `db`. */
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly readDb: Kysely<DB> = db,
+  ) {}
 
   async insert(row: AuthSessionsTable): Promise<void> {
     await this.db.insertInto('auth_sessions').values(row).execute();
   }
 
   async findActive(id: string, nowIso: string): Promise<AuthSessionsTable | undefined> {
-    return this.db
+    return this.readDb
       .selectFrom('auth_sessions')
       .selectAll()
       .where('id', '=', id)

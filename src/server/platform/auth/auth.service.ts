@@ -13,6 +13,8 @@ export type PrincipalResolver = (id: string, sessionId: string) => Promise<Actor
 
 export interface AuthServiceOptions {
   db: Kysely<DB>;
+  /** Where session lookups read (Database.readDb); default `db`. */
+  readDb?: Kysely<DB>;
   clock: Clock;
   ids: IdGenerator;
   signingSecret: string;
@@ -61,7 +63,7 @@ export class AuthService {
   private epoch = 0;
   private bus: Bus | null = null;
   constructor(private readonly opts: AuthServiceOptions) {
-    this.store = new AuthSessionStore(opts.db);
+    this.store = new AuthSessionStore(opts.db, opts.readDb ?? opts.db);
     this.cacheMs = opts.cacheMs ?? 2000;
     this.cacheMax = opts.cacheMax ?? 20_000;
   }

@@ -89,3 +89,38 @@ describe.each(dialects())('database on %s', (dialect) => {
     expect(t.database.poolStats().total).toBeGreaterThanOrEqual(dialect === 'sqlite' ? 1 : 0);
   });
 });
+
+describe('SQLite read connection', () => {
+  it('on a file, reads on readDb see committed writes and do not wait behind an open transaction', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openDatabase } = await import('./database.js');
+    const dir = mkdtempSync(join(tmpdir(), 'onair-readdb-'));
+    const database = await openDatabase({ sqliteFile: join(dir, 'onair.sqlite') });
+    try {
+      await migrateToLatest(database);
+      expect(database.readDb).not.toBe(database.db);
+      const now = new Date().toISOString();
+      await database.db.insertInto('settings').values({ key: 'committed', value: '1', updated_at: now }).execute();
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const trx = database.db.transaction().execute(async (tx) => {
+        await tx.insertInto('settings').values({ key: 'uncommitted', value: '1', updated_at: now }).execute();
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      // The writer's transaction is open: the read-only connection answers at once, with committed data only.
+      const keys = (await database.readDb.selectFrom('settings').select('key').where('key', 'in', ['committed', 'uncommitted']).execute()).map((r) => r.key);
+      expect(keys).toEqual(['committed']);
+      release();
+      await trx;
+      const after = await database.readDb.selectFrom('settings').select('key').where('key', '=', 'uncommitted').execute();
+      expect(after).toHaveLength(1);
+      await expect(database.readDb.insertInto('settings').values({ key: 'nope', value: '1', updated_at: now }).execute()).rejects.toThrow(/readonly/i);
+    } finally {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,6 +16,12 @@ export interface PoolStats {
 
 export interface Database {
   db: Kysely<DB>;
+  /**
+   * For hot single-row reads that must not wait behind a write transaction (who is signed in).
+   * On a SQLite file: a second, read-only connection (WAL lets it read while the other writes;
+   * it sees every committed write). Elsewhere the same as `db`.
+   */
+  readDb: Kysely<DB>;
   dialect: DialectName;
   /** PostgreSQL schema holding our tables (null on SQLite). */
   schema: string | null;
@@ -69,6 +75,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
+      readDb: db,
       dialect: 'postgres',
       schema,
       ping: async () => {
@@ -87,16 +94,28 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // Kysely's SQLite driver holds its one connection for a whole transaction, so a sign-in lookup
+  // would wait behind every order being written; a read-only second connection does not.
+  let readDb = db;
+  if (file !== ':memory:') {
+    const reader = new SQLite(file, { readonly: true });
+    reader.pragma('busy_timeout = 5000');
+    readDb = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
+  }
   return {
     db,
+    readDb,
     dialect: 'sqlite',
     schema: null,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    // One connection, used serially by better-sqlite3.
+    // One writing connection, used serially by better-sqlite3 (plus the read-only one).
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
-    close: () => db.destroy(),
+    close: async () => {
+      if (readDb !== db) await readDb.destroy();
+      await db.destroy();
+    },
     describe: () => `sqlite ${file === ':memory:' ? ':memory:' : resolve(file)}`,
   };
 }
