@@ -274,6 +274,10 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     const third = await place(couponBuyer, { lines: [{ skuId: skuA, quantity: 1 }], expectedTotalFen: 5400, idempotencyKey: key() });
     expect(third.statusCode).toBe(409);
     expect(third.json().error.code).toBe('PRICE_CHANGED');
+    // Cancelling the paid order refunds it in full and gives the coupon back.
+    const cancelled = await inject('POST', `/api/viewer/orders/${o2.order.id}/cancel`, couponBuyer, {});
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(await statusOf()).toEqual({ status: 'issued', order_id: null });
   });
 
   it('returns give back the returned units’ share of the points too; everything returned gives back exactly what was used', async () => {

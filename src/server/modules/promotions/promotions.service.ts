@@ -582,7 +582,10 @@ export class PromotionsService {
     });
   }
 
-  /** The order was cancelled or expired unpaid: its reserved coupons go back to the wallet (expired ones show as expired). */
+  /**
+   * The order was cancelled (unpaid, expired, or paid and refunded in full): its coupons go back to the
+   * wallet (expired ones show as expired). A partial return keeps them used.
+   */
   async releaseCoupons(trx: Kysely<DB>, orderId: string): Promise<void> {
     await this.store.releaseOrder(trx, orderId, this.nowIso());
   }

@@ -169,7 +169,13 @@ export class PromotionsStore {
     await exec.updateTable('coupons').set({ status: 'issued', order_id: null, updated_at: nowIso }).where('id', 'in', couponIds).where('order_id', '=', orderId).where('status', '=', 'reserved').execute();
   }
   async releaseOrder(exec: Kysely<DB>, orderId: string, nowIso: string): Promise<number> {
-    const r = await exec.updateTable('coupons').set({ status: 'issued', order_id: null, updated_at: nowIso }).where('order_id', '=', orderId).where('status', '=', 'reserved').executeTakeFirst();
+    // 'used' too: a paid order cancelled with a full refund gives its coupons back (still bound by their validity window).
+    const r = await exec
+      .updateTable('coupons')
+      .set({ status: 'issued', order_id: null, updated_at: nowIso })
+      .where('order_id', '=', orderId)
+      .where('status', 'in', ['reserved', 'used'])
+      .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
   async consumeOrder(exec: Kysely<DB>, orderId: string, nowIso: string): Promise<number> {
