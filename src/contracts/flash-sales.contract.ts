@@ -66,6 +66,9 @@ export const publicFlashSaleSchema = flashSaleSchema.pick({
   status: true,
   left: true,
   total: true,
+}).extend({
+  /** Signed-in viewers only: units this buyer holds from the sale (paid or still-unpaid orders); absent for guests. */
+  yours: z.number().int().min(0).optional(),
 });
 export type PublicFlashSale = z.infer<typeof publicFlashSaleSchema>;
 export const publicFlashSalesReply = z.object({

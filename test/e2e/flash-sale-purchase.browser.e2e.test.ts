@@ -13,7 +13,8 @@ import { useScreenshots } from '../support/screenshots.js';
  * flash sale; sees the flash card (countdown, units left), buys now, sees the explained price
  * (the flash-price note on the line, the 满减 adjustment with its reason, and the total the
  * pricing engine computes), pays in the sandbox, and finds the order paid with the same total;
- * the card's units left went down by one. Then the same page at phone width, without errors.
+ * the card's units left went down by one and, the sale being one per person, tells the buyer they
+ * have bought their limit instead of offering "Buy now". Then the same page at phone width, without errors.
  */
 const en = messages('en');
 
@@ -222,6 +223,20 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
       await flashCard(page).waitFor();
       await expect.poll(() => unitsLeft(page), { timeout: 5_000 }).toBe(before - 1);
+      // The buyer holds the sale's one unit per person (the server's `yours`): no "Buy now", a link to the orders.
+      const reached = flashCard(page).getByTestId('flash-limit-reached');
+      await reached.waitFor();
+      expect(await reached.getAttribute('data-yours')).toBe('1');
+      expect((await reached.textContent())?.trim()).toBe(`${msg(en, 'flash.viewer.limitReached_one', { count: '1' })} ${msg(en, 'flash.viewer.myOrders')}`);
+      const buy = flashCard(page).getByTestId('flash-buy');
+      expect(await buy.isDisabled()).toBe(true);
+      expect(await buy.getAttribute('data-limit-reached')).toBe('yes');
+      expect((await buy.textContent())?.trim()).toBe(msg(en, 'flash.viewer.limitReachedButton'));
+      expect(await flashCard(page).getByTestId('flash-my-orders').getAttribute('href')).toBe('/orders');
+      await screenshot(page, 'room-flash-limit-reached');
+      // The guest watching still sees "Buy now" (the limit is this buyer's, not the sale's).
+      expect(await flashCard(watcher).getByTestId('flash-buy').getAttribute('data-limit-reached')).toBe('no');
+      expect(await flashCard(watcher).getByTestId('flash-limit-reached').count()).toBe(0);
       // The cart was emptied by the order.
       expect(await page.getByTestId('cart-button').getAttribute('data-count')).toBe('0');
       expect(errors).toEqual([]);

@@ -50,6 +50,6 @@ export const flashSaleRoutes = (flash: FlashSalesService): FastifyPluginAsyncZod
         response: { 200: publicFlashSalesReply },
       },
     },
-    async (req) => flash.listPublic(req.params.id, req.query.invite),
+    async (req) => flash.listPublic(req.params.id, req.query.invite, req.ctx.actor.kind === 'viewer' ? req.ctx.actor.id : null),
   );
 };

@@ -222,6 +222,33 @@ describe.each(dialects())('FlashSalesService on %s', (dialect) => {
     expect(await skuStock(skuId)).toBe(40);
   });
 
+  it('HTTP: a signed-in viewer sees the units they hold from each sale (yours); other viewers 0, guests nothing', async () => {
+    const { skuId, sessionId } = await setup(10);
+    const sale = await flash().create(operator, sessionId, { skuId, priceFen: 100, units: 5, perBuyerLimit: 1, durationMinutes: 10, openNow: true });
+    const viewer = async (nickname: string) => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/viewer/signup', payload: { nickname, password: 'flash-yours-pw' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const cookie = res.cookies.find((c) => c.name === 'onair_viewer');
+      return { id: res.json<{ viewer: { id: string } }>().viewer.id, cookie: `onair_viewer=${cookie?.value ?? ''}` };
+    };
+    const buyer = await viewer(`yours-b-${String(n)}`);
+    const other = await viewer(`yours-o-${String(n)}`);
+    expect(await buy(sale.id, buyer.id, 1)).toBe(true);
+    const url = `/api/live/${sessionId}/flash-sales`;
+    const mine = await t.app.inject({ method: 'GET', url, headers: { cookie: buyer.cookie } });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({ sales: [{ id: sale.id, perBuyerLimit: 1, left: 4, yours: 1 }] });
+    const theirs = await t.app.inject({ method: 'GET', url, headers: { cookie: other.cookie } });
+    expect(theirs.json()).toMatchObject({ sales: [{ id: sale.id, left: 4, yours: 0 }] });
+    const token = (await t.app.inject({ method: 'POST', url: '/api/viewer/guest' })).json<{ guestToken: string }>().guestToken;
+    const guest = await t.app.inject({ method: 'GET', url, headers: { 'x-guest-token': token } });
+    expect(guest.statusCode, guest.body).toBe(200);
+    expect(guest.json<{ sales: object[] }>().sales[0]).not.toHaveProperty('yours');
+    // Given back (order cancelled or expired unpaid): the buyer holds none again.
+    await t.database.db.transaction().execute((trx) => flash().releaseClaim(trx, sale.id, buyer.id, 1));
+    expect((await t.app.inject({ method: 'GET', url, headers: { cookie: buyer.cookie } })).json()).toMatchObject({ sales: [{ id: sale.id, yours: 0 }] });
+  });
+
   it('room events: on create, open and close, with times and server time; left updates coalesced to one per tick', async () => {
     const { skuId, sessionId } = await setup(100);
     const events: { sessionId: string; e: FlashEvent }[] = [];

@@ -228,10 +228,13 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
 
   // ---------- audience ----------
 
-  async listPublic(sessionId: string, invite?: string): Promise<{ sales: PublicFlashSale[]; now: number }> {
+  /** The room's sales; for a signed-in viewer (buyerId) each also says how many units this buyer holds (`yours`). */
+  async listPublic(sessionId: string, invite?: string, buyerId: string | null = null): Promise<{ sales: PublicFlashSale[]; now: number }> {
     await this.d.sessions.getPublic(sessionId, invite);
     const rows = (await this.store.listBySession(sessionId)).filter((r) => r.status !== 'cancelled');
     const dtos = await this.toDtos(rows);
+    const held = new Map<string, number>();
+    if (buyerId) for (const b of await this.store.buyerUnits(buyerId, rows.map((r) => r.id))) held.set(b.flash_sale_id, Math.max(0, Number(b.quantity)));
     return {
       sales: dtos.map((s) => ({
         id: s.id,
@@ -248,6 +251,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
         status: s.status,
         left: s.left,
         total: s.total,
+        ...(buyerId ? { yours: held.get(s.id) ?? 0 } : {}),
       })),
       now: this.now(),
     };

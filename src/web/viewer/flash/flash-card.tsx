@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import type { FlashSale } from '../../api/commerce-api';
 import type { FlashPhase } from './flash-time';
 import type { RoomSocket } from '../../room/use-room-socket';
@@ -81,6 +81,9 @@ function FlashCard({
   const start = Date.parse(sale.startsAt);
   const end = Date.parse(sale.endsAt);
   const soldPct = sale.total > 0 ? Math.round(((sale.total - sale.left) / sale.total) * 100) : 0;
+  // The server's count of units this buyer holds from the sale (paid or unpaid orders); absent for guests.
+  const yours = identity.kind === 'viewer' ? (sale.yours ?? 0) : 0;
+  const limitReached = identity.kind === 'viewer' && yours >= sale.perBuyerLimit;
 
   const buyNow = () => {
     if (identity.kind !== 'viewer') {
@@ -138,9 +141,24 @@ function FlashCard({
           </div>
         </div>
       </div>
-      <button type="button" className="btn btn-live btn-block flash-buy" disabled={phase !== 'open'} onClick={buyNow} data-testid="flash-buy">
-        {phase === 'upcoming' ? t('flash.viewer.notYet') : phase === 'open' ? t('flash.viewer.buyNow') : t('flash.viewer.soldOut')}
+      <button
+        type="button"
+        className="btn btn-live btn-block flash-buy"
+        disabled={phase !== 'open' || limitReached}
+        onClick={buyNow}
+        data-testid="flash-buy"
+        data-limit-reached={limitReached ? 'yes' : 'no'}
+      >
+        {limitReached ? t('flash.viewer.limitReachedButton') : phase === 'upcoming' ? t('flash.viewer.notYet') : phase === 'open' ? t('flash.viewer.buyNow') : t('flash.viewer.soldOut')}
       </button>
+      {limitReached && (
+        <p className="muted small" role="status" data-testid="flash-limit-reached" data-yours={yours}>
+          {t('flash.viewer.limitReached', { count: sale.perBuyerLimit })}{' '}
+          <Link to="/orders" data-testid="flash-my-orders">
+            {t('flash.viewer.myOrders')}
+          </Link>
+        </p>
+      )}
       {hint && (
         <p className="muted small" role="status" data-testid="flash-hint">
           {hint}
