@@ -255,6 +255,8 @@ export const quoteBody = z.strictObject({
   couponIds: z.array(id).max(20).optional(),
 });
 
+/** The machine form of a reason (code + params, money in fen): optional, quotes and orders from before it have only the sentence. */
+const reasonParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
 const pricingResultSchema = z.object({
   currency: z.literal('CNY'),
   lines: z.array(
@@ -265,12 +267,13 @@ const pricingResultSchema = z.object({
       allocations: z.array(z.object({ source: z.string(), fen: z.number().int() })),
       paidFen: z.number().int(),
       notes: z.array(z.string()),
+      noteCodes: z.array(z.object({ code: z.string(), params: reasonParamsSchema })).optional(),
       itemSource: z.string().nullable(),
       promotedUnits: z.number().int(),
     }),
   ),
-  adjustments: z.array(z.object({ source: z.string(), kind: z.enum(['item', 'threshold', 'coupon', 'points']), fen: z.number().int(), reason: z.string() })),
-  rejected: z.array(z.object({ source: z.string(), reason: z.string() })),
+  adjustments: z.array(z.object({ source: z.string(), kind: z.enum(['item', 'threshold', 'coupon', 'points']), fen: z.number().int(), reason: z.string(), code: z.string().optional(), params: reasonParamsSchema.optional() })),
+  rejected: z.array(z.object({ source: z.string(), reason: z.string(), code: z.string().optional(), params: reasonParamsSchema.optional() })),
   totalFen: z.number().int(),
   pointsUsed: z.number().int(),
   gifts: z.array(z.object({ source: z.string(), skuId: z.string(), quantity: z.number().int(), fen: z.literal(0) })),

@@ -23,7 +23,7 @@ import type { CatalogService, SkuSnapshot } from '../catalog/catalog.service.js'
 import type { SessionsService } from '../sessions/sessions.service.js';
 import type { ViewersService } from '../viewers/viewers.service.js';
 import { noFlashSales, type CartQuote, type FlashPriceSource, type QuoteRequest } from './cart-quote.types.js';
-import { price, type CartLine, type PointsPolicy } from './core/pricing-engine.js';
+import { price, type CartLine, type PointsPolicy, type Rejection } from './core/pricing-engine.js';
 import { kindInfo, kindsForConsole, parseKindArgs, type PromotionKind } from './core/promotion-kinds.js';
 import { validatePromotions, type GiftPromotion, type ItemPromotion, type OrderPromotion, type Scope } from './core/promotion-registry.js';
 import { exclusiveClashes, resolveWindow, type StoredWindow } from './core/promotion-windows.js';
@@ -640,13 +640,13 @@ export class PromotionsService {
     });
 
     const names: Record<string, string> = { points: 'Points' };
-    const rejectedExtra: { source: string; reason: string }[] = [];
+    const rejectedExtra: Rejection[] = [];
     const resolved: { row: DefinitionRow; window: { from: number; to: number }; giftStock: number }[] = [];
     for (const r of set.rows) {
       names[r.id] = r.name;
       const w = resolveWindow(JSON.parse(r.window_json) as StoredWindow, set.liveStartMs);
       if (!w) {
-        rejectedExtra.push({ source: r.id, reason: `${r.id}: counts from going live; the session has not gone live yet` });
+        rejectedExtra.push({ source: r.id, reason: `${r.id}: counts from going live; the session has not gone live yet`, code: 'order.not-started', params: { source: r.id } });
         continue;
       }
       const args = JSON.parse(r.args_json) as Record<string, unknown>;
@@ -671,7 +671,7 @@ export class PromotionsService {
         names[p.id] = 'Flash sale';
         defs.item.push({ ...p, scope: { tags: [flashTag(saleId)] } });
       }
-      for (const w of wanted) if (!open.has(w)) rejectedExtra.push({ source: w, reason: `${w}: this flash sale is not open now; the regular price applies` });
+      for (const w of wanted) if (!open.has(w)) rejectedExtra.push({ source: w, reason: `${w}: this flash sale is not open now; the regular price applies`, code: 'flash.not-open', params: { source: w } });
     }
 
     // Coupons: the buyer's usable ones (one per template: the one that expires first), or exactly the chosen ones.

@@ -10,6 +10,7 @@ import '../../styles/commerce.css';
 import { setQuantity, useCart, type CartItem } from './cart-store';
 import { PriceExplanation, explanationOfQuote, humanize, localNames, useMoney } from './price-explanation';
 import { CartIcon } from './commerce-icons';
+import { codedReasonWithSource } from './reason-i18n';
 import { localizeReason } from './reason-text';
 import { useCartQuote } from './use-cart-quote';
 import { usePointsBalance } from './use-points-balance';
@@ -69,6 +70,12 @@ export function CartDrawer({
   const signedIn = identity.kind === 'viewer';
   const { quote, loading, error } = useCartQuote(sessionId, items, identity, usePoints, open);
   const money = useMoney();
+  const names = localNames(quote?.sourceNames, t('flash.viewer.title'));
+  /** A line's note from its code (both languages by construction), else its stored sentence. */
+  const noteText = (priced: CartQuote['pricing']['lines'][number], k: number, n: string): string => {
+    const coded = priced.noteCodes?.[k];
+    return (coded && codedReasonWithSource({ reason: n, ...coded }, { t, lang, names })) ?? localizeReason(humanize(n, names), lang);
+  };
   const points = usePointsBalance(signedIn && open);
   const panelRef = useRef<HTMLDivElement>(null);
 
@@ -141,7 +148,7 @@ export function CartDrawer({
                       )}
                       {priced?.notes.map((n, k) => (
                         <p key={k} className="explain-note" data-testid="cart-line-note">
-                          {localizeReason(humanize(n, localNames(quote?.sourceNames, t('flash.viewer.title'))), lang)}
+                          {noteText(priced, k, n)}
                         </p>
                       ))}
                     </div>

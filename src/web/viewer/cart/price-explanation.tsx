@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { CartQuote, PricingResult } from '../../api/commerce-api';
 import { formatFen } from '../../format/money-format';
 import { GiftIcon } from './commerce-icons';
+import { codedReasonText, codedReasonWithSource, type CodedReason } from './reason-i18n';
 import { localizeReason } from './reason-text';
 
 type Rejected = PricingResult['rejected'][number];
 
 /** A gift that was left out because its own stock ran out: the order still goes through. */
 export function isGiftOutOfStock(r: Rejected): boolean {
+  if (r.code) return r.code === 'gift.out-of-stock';
   return /out of stock/i.test(r.reason) && /gift/i.test(r.reason);
 }
 
@@ -39,6 +41,8 @@ export interface ExplainedLine {
   activityFen: number;
   paidFen: number;
   notes: string[];
+  /** The machine form of each note (same order); absent for orders priced before codes existed. */
+  noteCodes?: { code: string; params: Record<string, string | number> }[];
   flashUnits: number;
 }
 
@@ -57,6 +61,7 @@ export function explainedLines(quote: CartQuote): ExplainedLine[] {
       activityFen: p?.activityFen ?? regular,
       paidFen: p?.paidFen ?? regular,
       notes: p?.notes ?? [],
+      ...(p?.noteCodes ? { noteCodes: p.noteCodes } : {}),
       flashUnits: l.flashUnits,
     };
   });
@@ -87,8 +92,8 @@ export function localNames(names: Record<string, string> | undefined, flashSale:
 
 export interface Explanation {
   regularFen: number;
-  adjustments: { source: string; kind: string; fen: number; reason: string }[];
-  rejected: { source: string; reason: string }[];
+  adjustments: ({ source: string; kind: string; fen: number } & CodedReason)[];
+  rejected: ({ source: string } & CodedReason)[];
   totalFen: number;
   pointsUsed: number;
   gifts: { title: string; quantity: number }[];
@@ -135,6 +140,11 @@ export function PriceExplanation({
   const saved = e.regularFen - e.totalFen;
   const names = localNames(e.sourceNames, t('flash.viewer.title'));
   const say = (text: string) => localizeReason(humanize(text, names), lang);
+  const ctx = { t, lang, names };
+  const sayNote = (l: ExplainedLine, i: number, text: string) => {
+    const coded = l.noteCodes?.[i];
+    return (coded && codedReasonWithSource({ reason: text, ...coded }, ctx)) ?? say(text);
+  };
   const others = distinctRejected(e.rejected.filter((r) => !isGiftOutOfStock(r)));
 
   return (
@@ -161,7 +171,7 @@ export function PriceExplanation({
               </div>
               {l.notes.map((n, i) => (
                 <p key={i} className="explain-note" data-testid="line-note">
-                  {say(n)}
+                  {sayNote(l, i, n)}
                 </p>
               ))}
             </li>
@@ -184,7 +194,7 @@ export function PriceExplanation({
                 {names?.[a.source] && a.kind !== 'points' ? ` · ${names[a.source] ?? ''}` : ''}
               </span>
               <span className="explain-reason" data-testid="adjustment-reason">
-                {say(withoutSource(a.reason, a.source))}
+                {codedReasonText(a, ctx) ?? say(withoutSource(a.reason, a.source))}
               </span>
             </dt>
             <dd className="explain-minus">−{money(a.fen)}</dd>
@@ -244,7 +254,7 @@ export function PriceExplanation({
             <ul className="explain-rejected" data-testid="why-not-list">
               {others.map((r, i) => (
                 <li key={i} data-testid="rejected" data-source={r.source}>
-                  {say(r.reason)}
+                  {codedReasonWithSource(r, ctx) ?? say(r.reason)}
                 </li>
               ))}
             </ul>

@@ -3,6 +3,8 @@
  * them in their language: this turns the engine's known sentences into Chinese, piece by piece,
  * and leaves anything it does not recognise as the engine wrote it (never a wrong translation).
  * Both languages drop the cart's internal line ids ("… on l1"), which mean nothing to a buyer.
+ * Only the fallback now: a reason with a code is rendered from it (reason-i18n.ts); this serves
+ * reasons stored without one (orders priced before codes existed).
  */
 
 const Y = '(¥[\\d,]+\\.\\d\\d)';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evaluateCombination, kindKeyOf, matchesScope, price, redeemPoints, type CartLine, type OrderCandidate, type PricingInput, type PricingResult } from './pricing-engine.js';
+import { REASON_CODES, RULE_CODES, evaluateCombination, kindKeyOf, matchesScope, price, redeemPoints, type CartLine, type OrderCandidate, type PricingInput, type PricingResult } from './pricing-engine.js';
 import { promotionDefinitionsSchema, type OrderPromotion, type OrderPromotionInput } from './promotion-registry.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -285,6 +285,7 @@ describe('price: item-level properties', () => {
           const buyer = { id: 'b', points: 20000, purchasedQty: { 'sku-0': bought } };
           const r = price({ lines, buyer, promotions, nowMs: NOW, points: { pointsPerYuan: 100, capFen: 2000 } });
           checkInvariants(r);
+          checkCodes(r);
           r.lines.forEach((l) => {
             expect(l.activityFen).toBeLessThanOrEqual(l.regularFen);
             expect(l.activityFen).toBeGreaterThanOrEqual(0);
@@ -293,5 +294,103 @@ describe('price: item-level properties', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+// ---------- the machine form of every reason ----------
+
+/** Every reason carries a known code whose parameters are all there (money in whole fen); returns the codes seen. */
+function checkCodes(r: PricingResult): Set<string> {
+  const seen = new Set<string>();
+  const check = (code: string | undefined, params: Record<string, string | number> | undefined, what: string): void => {
+    expect(code, what).toBeDefined();
+    expect(Object.keys(REASON_CODES), what).toContain(code);
+    const required: readonly string[] = REASON_CODES[code as keyof typeof REASON_CODES];
+    for (const k of required) expect(params?.[k], `${what}: ${String(code)}.${k}`).toBeDefined();
+    for (const [k, v] of Object.entries(params ?? {})) {
+      expect(v, `${what}: ${String(code)}.${k}`).toBeDefined();
+      if (k.endsWith('Fen')) expect(Number.isInteger(v), `${what}: ${String(code)}.${k} in fen`).toBe(true);
+    }
+    if (code === 'not-combined') expect(RULE_CODES).toContain(params?.rule);
+    seen.add(code ?? '');
+  };
+  r.adjustments.forEach((a) => { check(a.code, a.params, `adjustment ${a.reason}`); });
+  r.rejected.forEach((x) => { check(x.code, x.params, `rejected ${x.reason}`); });
+  for (const l of r.lines) {
+    expect(l.noteCodes?.length).toBe(l.notes.length);
+    l.noteCodes?.forEach((n, i) => { check(n.code, n.params, `note ${l.notes[i] ?? ''}`); });
+  }
+  return seen;
+}
+
+describe('price: reasons carry a code and its params', () => {
+  it('on rich carts, every adjustment, rejection and note has a known code with all its params', () => {
+    const seen = new Set<string>();
+    const add = (r: PricingResult) => { checkCodes(r).forEach((c) => seen.add(c)); };
+    const late = { from: '2026-11-27T00:00:00Z', to: '2026-11-28T00:00:00Z' };
+    add(
+      run(
+        [line('A', 15000, 3), line('B', 6000, 2, { tags: ['beauty'] }), line('C', 999)],
+        {
+          item: [
+            { id: 'flash', kind: 'flash-sale', window, priceFen: 5000, perBuyerLimit: 2, scope: { skuIds: ['sku-A'] } },
+            { id: 'tl', kind: 'time-limited-price', window, priceFen: 9000, scope: { skuIds: ['sku-A'] } },
+            { id: 'disc', kind: 'item-discount', window, percentOff: 20, maxOffFenPerUnit: 1000, scope: { tags: ['beauty'] } },
+            { id: 'old', kind: 'time-limited-price', window: late, priceFen: 1 },
+          ],
+          order: [
+            tiers100_200,
+            { id: 'every', kind: 'threshold', mode: 'repeating', window, tiers: [{ thresholdFen: 10000, offFen: 1000 }], capFen: 3000 },
+            { id: 'every2', kind: 'threshold', mode: 'repeating', window, tiers: [{ thresholdFen: 10000, offFen: 500 }] },
+            { id: 'c15', kind: 'coupon', issuer: 'store', window, discount: { type: 'fixed', offFen: 1500 } },
+            { id: 'pc', kind: 'coupon', issuer: 'platform', window, discount: { type: 'percent', percentOff: 5, maxOffFen: 2000 } },
+            { id: 'pc2', kind: 'coupon', issuer: 'platform', window, discount: { type: 'percent', percentOff: 3 } },
+            { id: 'solo', kind: 'coupon', issuer: 'platform', window, exclusive: true, discount: { type: 'fixed', offFen: 4000 } },
+            { id: 'lone', kind: 'coupon', issuer: 'store', window, discount: { type: 'fixed', offFen: 100 }, stackable: { withThreshold: false, withOtherCoupons: true } },
+            { id: 'big', kind: 'coupon', issuer: 'store', window, discount: { type: 'fixed', offFen: 100 }, thresholdFen: 9_000_000 },
+            { id: 'fans', kind: 'coupon', issuer: 'store', window, fansOnly: true, discount: { type: 'fixed', offFen: 100 } },
+            { id: 'later', kind: 'coupon', issuer: 'store', window: late, discount: { type: 'fixed', offFen: 100 } },
+            { id: 'none', kind: 'coupon', issuer: 'store', window, scope: { productIds: ['nope'] }, discount: { type: 'fixed', offFen: 100 } },
+            { id: 'zero', kind: 'coupon', issuer: 'store', window, discount: { type: 'percent', percentOff: 1, maxOffFen: 0 } },
+            { id: 'far', kind: 'threshold', mode: 'tiers', window, tiers: [{ thresholdFen: 9_000_000, offFen: 100 }] },
+            { id: 'far2', kind: 'threshold', mode: 'repeating', window, tiers: [{ thresholdFen: 9_000_000, offFen: 100 }] },
+          ],
+          gifts: [
+            { id: 'g', kind: 'gift', window, giftSkuId: 'mug', giftStock: 0, thresholdFen: 10000 },
+            { id: 'g2', kind: 'gift', window, giftSkuId: 'mug', giftStock: 5, thresholdFen: 9_000_000 },
+            { id: 'g3', kind: 'gift', window: late, giftSkuId: 'mug', giftStock: 5, thresholdFen: 1 },
+          ],
+        },
+        { buyer: { id: 'b', points: 10000, purchasedQty: { 'sku-A': 1 } }, points: { pointsPerYuan: 100, capFen: 500 } },
+      ),
+    );
+    add(
+      run([line('A', 500, 1), line('B', 3000, 2)], {
+        item: [
+          { id: 'flash', kind: 'flash-sale', window, priceFen: 100, perBuyerLimit: 1, scope: { skuIds: ['sku-A'] } },
+          { id: 'flash2', kind: 'flash-sale', window, priceFen: 1000, perBuyerLimit: 5, scope: { skuIds: ['sku-B'] } },
+        ],
+        order: [
+          { id: 'huge', kind: 'coupon', issuer: 'store', window, discount: { type: 'fixed', offFen: 100000 } },
+          { id: 'extra', kind: 'coupon', issuer: 'platform', window, discount: { type: 'fixed', offFen: 100 } },
+        ],
+      }, { buyer: { id: 'b', purchasedQty: { 'sku-A': 1 } } }),
+    );
+    add(
+      run([line('A', 20000)], {
+        order: [
+          tiers100_200,
+          { id: 'c1', kind: 'coupon', issuer: 'store', window, discount: { type: 'fixed', offFen: 1500 } },
+          { id: 'c2', kind: 'coupon', issuer: 'store', window, discount: { type: 'fixed', offFen: 1000 } },
+          { id: 'p1', kind: 'coupon', issuer: 'platform', window, discount: { type: 'fixed', offFen: 500 }, stackable: { withThreshold: true, withOtherCoupons: false } },
+        ],
+      }),
+    );
+    add(run([line('A', 25000)], { order: [{ id: 'every2', kind: 'threshold', mode: 'repeating', window, tiers: [{ thresholdFen: 10000, offFen: 500 }] }] }));
+    add(run([line('A', 25000)], { order: [{ id: 'pc2', kind: 'coupon', issuer: 'platform', window, discount: { type: 'percent', percentOff: 3 } }] }));
+    add(run([line('A', 10000, 3)], { item: [{ id: 'flash', kind: 'flash-sale', window, priceFen: 5000, perBuyerLimit: 1 }] }));
+    // The engine's own codes (the promotions service adds 'flash.not-open' and 'order.not-started').
+    const engineCodes = Object.keys(REASON_CODES).filter((c) => c !== 'flash.not-open' && c !== 'order.not-started');
+    expect([...engineCodes].filter((c) => !seen.has(c))).toEqual([]);
   });
 });

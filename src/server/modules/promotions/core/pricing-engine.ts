@@ -43,6 +43,53 @@ export interface Allocation {
   fen: number;
 }
 
+/** The machine form of a reason: a stable code and its parameters (money in fen), for translation. */
+export type ReasonParams = Record<string, string | number>;
+export interface ReasonCode {
+  code: string;
+  params: ReasonParams;
+}
+
+/**
+ * Every code the engine (and the promotions service) can give, with the parameters it always
+ * carries. Adjustments may add `line` (the line id) and `usedFen` (only part used: the floor).
+ */
+export const REASON_CODES = {
+  'item.time-limited': ['source', 'priceFen'],
+  'item.discount': ['source', 'percentOff', 'offEachFen'],
+  'item.outside-window': ['source', 'line'],
+  'item.lower-price': ['source', 'other', 'line'],
+  'flash.each': ['source', 'priceFen'],
+  'flash.partial': ['source', 'priceFen', 'units', 'rest', 'regularFen', 'limit'],
+  'flash.limit-reached': ['source', 'limit'],
+  'flash.not-open': ['source'],
+  'threshold.tiers': ['source', 'thresholdFen', 'offFen', 'eligibleFen'],
+  'threshold.every': ['source', 'offFen', 'thresholdFen', 'eligibleFen'],
+  'threshold.every-capped': ['source', 'offFen', 'thresholdFen', 'capFen', 'eligibleFen'],
+  'threshold.below-lowest': ['source', 'eligibleFen'],
+  'threshold.below': ['source', 'eligibleFen', 'thresholdFen'],
+  'coupon.fixed': ['source', 'issuer', 'offFen'],
+  'coupon.percent': ['source', 'issuer', 'percentOff', 'eligibleFen'],
+  'coupon.percent-capped': ['source', 'issuer', 'percentOff', 'eligibleFen', 'capFen'],
+  'coupon.below': ['source', 'thresholdFen', 'eligibleFen'],
+  'coupon.fans-only': ['source'],
+  'order.outside-window': ['source'],
+  'order.no-eligible': ['source'],
+  'order.nothing-off': ['source'],
+  'order.not-started': ['source'],
+  'not-combined': ['source', 'others', 'rule', 'subject'],
+  'cheaper-without': ['source'],
+  'points.redeemed': ['points', 'fen', 'pointsPerYuan', 'capFen'],
+  'gift.outside-window': ['source'],
+  'gift.below': ['source', 'thresholdFen', 'eligibleFen'],
+  'gift.out-of-stock': ['source', 'giftSkuId'],
+} as const satisfies Record<string, readonly string[]>;
+export type ReasonCodeName = keyof typeof REASON_CODES;
+
+/** The combination rules' codes (the `rule` param of 'not-combined'); `subject` is a kind key or a promotion id. */
+export const RULE_CODES = ['rule.one-per-kind', 'rule.exclusive', 'rule.no-threshold', 'rule.no-coupons'] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
 export interface PricedLine {
   lineId: string;
   regularFen: number;
@@ -50,6 +97,8 @@ export interface PricedLine {
   allocations: Allocation[];
   paidFen: number;
   notes: string[];
+  /** The machine form of each note, same order as `notes`. */
+  noteCodes?: ReasonCode[];
   /** The item-level promotion that set the activity price (null: the regular price). */
   itemSource: string | null;
   /** Units priced by itemSource (a flash sale's units within the buyer's limit and its pool; otherwise every unit). */
@@ -63,6 +112,15 @@ export interface Adjustment {
   kind: AdjustmentKind;
   fen: number;
   reason: string;
+  code?: string;
+  params?: ReasonParams;
+}
+
+export interface Rejection {
+  source: string;
+  reason: string;
+  code?: string;
+  params?: ReasonParams;
 }
 
 export interface Gift {
@@ -76,7 +134,7 @@ export interface PricingResult {
   currency: 'CNY';
   lines: PricedLine[];
   adjustments: Adjustment[];
-  rejected: { source: string; reason: string }[];
+  rejected: Rejection[];
   totalFen: number;
   pointsUsed: number;
   gifts: Gift[];
@@ -97,25 +155,26 @@ interface ItemQuote {
   promo: ItemPromotion;
   fen: number;
   note: string;
+  why: ReasonCode;
   units: number;
 }
 
-function quoteItem(p: ItemPromotion, line: CartLine, buyer: Buyer): ItemQuote | { reason: string } {
+function quoteItem(p: ItemPromotion, line: CartLine, buyer: Buyer): ItemQuote | { reason: string; why: ReasonCode } {
   const regular = line.unitPriceFen * line.quantity;
   switch (p.kind) {
     case 'time-limited-price':
-      return { promo: p, fen: Math.min(p.priceFen, line.unitPriceFen) * line.quantity, note: `${p.id}: time-limited price ${yuan(p.priceFen)} each`, units: line.quantity };
+      return { promo: p, fen: Math.min(p.priceFen, line.unitPriceFen) * line.quantity, note: `${p.id}: time-limited price ${yuan(p.priceFen)} each`, why: { code: 'item.time-limited', params: { source: p.id, priceFen: p.priceFen } }, units: line.quantity };
     case 'item-discount': {
       const offEach = Math.floor((line.unitPriceFen * p.percentOff + 50) / 100);
       const capped = p.maxOffFenPerUnit === undefined ? offEach : Math.min(offEach, p.maxOffFenPerUnit);
-      return { promo: p, fen: regular - capped * line.quantity, note: `${p.id}: ${p.percentOff}% off, ${yuan(capped)} off each`, units: line.quantity };
+      return { promo: p, fen: regular - capped * line.quantity, note: `${p.id}: ${p.percentOff}% off, ${yuan(capped)} off each`, why: { code: 'item.discount', params: { source: p.id, percentOff: p.percentOff, offEachFen: capped } }, units: line.quantity };
     }
     case 'flash-sale': {
       const bought = buyer.purchasedQty?.[line.skuId] ?? 0;
       let units = Math.min(line.quantity, Math.max(0, p.perBuyerLimit - bought));
       if (p.stockLeft !== undefined) units = Math.min(units, p.stockLeft);
       if (units === 0) {
-        return { reason: `${p.id}: flash-sale limit of ${p.perBuyerLimit} per buyer already reached (or sold out)` };
+        return { reason: `${p.id}: flash-sale limit of ${p.perBuyerLimit} per buyer already reached (or sold out)`, why: { code: 'flash.limit-reached', params: { source: p.id, limit: p.perBuyerLimit } } };
       }
       const price = Math.min(p.priceFen, line.unitPriceFen);
       const rest = line.quantity - units;
@@ -123,7 +182,11 @@ function quoteItem(p: ItemPromotion, line: CartLine, buyer: Buyer): ItemQuote | 
         rest > 0
           ? `${p.id}: flash-sale price ${yuan(price)} for ${units} unit(s); the other ${rest} at the regular price ${yuan(line.unitPriceFen)} (limit ${p.perBuyerLimit} per buyer)`
           : `${p.id}: flash-sale price ${yuan(price)} each`;
-      return { promo: p, fen: price * units + line.unitPriceFen * rest, note, units };
+      const why: ReasonCode =
+        rest > 0
+          ? { code: 'flash.partial', params: { source: p.id, priceFen: price, units, rest, regularFen: line.unitPriceFen, limit: p.perBuyerLimit } }
+          : { code: 'flash.each', params: { source: p.id, priceFen: price } };
+      return { promo: p, fen: price * units + line.unitPriceFen * rest, note, why, units };
     }
   }
 }
@@ -142,54 +205,64 @@ export interface OrderCandidate {
   /** Discount judged in parallel on the eligible activity prices, before the floor. */
   offFen: number;
   reason: string;
+  /** The machine form of `reason` (the engine always sets it). */
+  why?: ReasonCode;
 }
 
 export function kindKeyOf(p: OrderPromotion): KindKey {
   return p.kind === 'threshold' ? 'threshold' : p.issuer === 'store' ? 'coupon:store' : 'coupon:platform';
 }
 
-function describeOff(p: OrderPromotion, eligibleFen: number): { offFen: number; reason: string } | { fail: string } {
+function describeOff(p: OrderPromotion, eligibleFen: number): { offFen: number; reason: string; why: ReasonCode } | { fail: string; why: ReasonCode } {
   if (p.kind === 'threshold') {
     if (p.mode === 'tiers') {
       const off = actions.tieredAmountOff.execute({ tiers: p.tiers }, { eligibleFen });
       const met = p.tiers.filter((t) => t.thresholdFen <= eligibleFen).sort((a, b) => b.offFen - a.offFen)[0];
-      if (!met) return { fail: `${p.id}: eligible items total ${yuan(eligibleFen)}, below the lowest threshold` };
+      if (!met) return { fail: `${p.id}: eligible items total ${yuan(eligibleFen)}, below the lowest threshold`, why: { code: 'threshold.below-lowest', params: { source: p.id, eligibleFen } } };
       const capped = p.capFen === undefined ? off : Math.min(off, p.capFen);
-      return { offFen: capped, reason: `${p.id}: spend ${yuan(met.thresholdFen)} get ${yuan(met.offFen)} off (eligible items ${yuan(eligibleFen)})` };
+      return { offFen: capped, reason: `${p.id}: spend ${yuan(met.thresholdFen)} get ${yuan(met.offFen)} off (eligible items ${yuan(eligibleFen)})`, why: { code: 'threshold.tiers', params: { source: p.id, thresholdFen: met.thresholdFen, offFen: met.offFen, eligibleFen } } };
     }
     const t = p.tiers[0] as { thresholdFen: number; offFen: number };
     const off = actions.repeatingAmountOff.execute({ thresholdFen: t.thresholdFen, offFen: t.offFen, capFen: p.capFen }, { eligibleFen });
-    if (eligibleFen < t.thresholdFen) return { fail: `${p.id}: eligible items total ${yuan(eligibleFen)}, below ${yuan(t.thresholdFen)}` };
+    if (eligibleFen < t.thresholdFen) return { fail: `${p.id}: eligible items total ${yuan(eligibleFen)}, below ${yuan(t.thresholdFen)}`, why: { code: 'threshold.below', params: { source: p.id, eligibleFen, thresholdFen: t.thresholdFen } } };
     const cap = p.capFen === undefined ? '' : `, capped at ${yuan(p.capFen)}`;
-    return { offFen: off, reason: `${p.id}: ${yuan(t.offFen)} off every ${yuan(t.thresholdFen)}${cap} (eligible items ${yuan(eligibleFen)})` };
+    const why: ReasonCode =
+      p.capFen === undefined
+        ? { code: 'threshold.every', params: { source: p.id, offFen: t.offFen, thresholdFen: t.thresholdFen, eligibleFen } }
+        : { code: 'threshold.every-capped', params: { source: p.id, offFen: t.offFen, thresholdFen: t.thresholdFen, capFen: p.capFen, eligibleFen } };
+    return { offFen: off, reason: `${p.id}: ${yuan(t.offFen)} off every ${yuan(t.thresholdFen)}${cap} (eligible items ${yuan(eligibleFen)})`, why };
   }
   if (!conditions.minimumSpend.check({ thresholdFen: p.thresholdFen }, { eligibleFen, nowMs: 0, isFan: false })) {
-    return { fail: `${p.id}: coupon needs ${yuan(p.thresholdFen)} of eligible items, cart has ${yuan(eligibleFen)}` };
+    return { fail: `${p.id}: coupon needs ${yuan(p.thresholdFen)} of eligible items, cart has ${yuan(eligibleFen)}`, why: { code: 'coupon.below', params: { source: p.id, thresholdFen: p.thresholdFen, eligibleFen } } };
   }
   if (p.discount.type === 'fixed') {
-    return { offFen: p.discount.offFen, reason: `${p.id}: ${p.issuer} coupon ${yuan(p.discount.offFen)} off` };
+    return { offFen: p.discount.offFen, reason: `${p.id}: ${p.issuer} coupon ${yuan(p.discount.offFen)} off`, why: { code: 'coupon.fixed', params: { source: p.id, issuer: p.issuer, offFen: p.discount.offFen } } };
   }
   const off = actions.percentOff.execute({ percentOff: p.discount.percentOff, maxOffFen: p.discount.maxOffFen }, { eligibleFen });
   const cap = p.discount.maxOffFen === undefined ? '' : `, capped at ${yuan(p.discount.maxOffFen)}`;
-  return { offFen: off, reason: `${p.id}: ${p.issuer} coupon ${p.discount.percentOff}% off ${yuan(eligibleFen)} rounded half up to the fen${cap}` };
+  const why: ReasonCode =
+    p.discount.maxOffFen === undefined
+      ? { code: 'coupon.percent', params: { source: p.id, issuer: p.issuer, percentOff: p.discount.percentOff, eligibleFen } }
+      : { code: 'coupon.percent-capped', params: { source: p.id, issuer: p.issuer, percentOff: p.discount.percentOff, eligibleFen, capFen: p.discount.maxOffFen } };
+  return { offFen: off, reason: `${p.id}: ${p.issuer} coupon ${p.discount.percentOff}% off ${yuan(eligibleFen)} rounded half up to the fen${cap}`, why };
 }
 
 /** The combination rules (stacking), independent of amounts. */
-export function legalCombination(combo: readonly OrderCandidate[]): { ok: true } | { ok: false; reason: string } {
+export function legalCombination(combo: readonly OrderCandidate[]): { ok: true } | { ok: false; reason: string; rule: RuleCode; subject: string } {
   const seen = new Set<KindKey>();
   for (const c of combo) {
-    if (seen.has(c.kindKey)) return { ok: false, reason: `only one ${c.kindKey} per order` };
+    if (seen.has(c.kindKey)) return { ok: false, reason: `only one ${c.kindKey} per order`, rule: 'rule.one-per-kind', subject: c.kindKey };
     seen.add(c.kindKey);
   }
   if (combo.length > 1) {
     const ex = combo.find((c) => c.promo.exclusive);
-    if (ex) return { ok: false, reason: `${ex.promo.id} is exclusive and combines with nothing else` };
+    if (ex) return { ok: false, reason: `${ex.promo.id} is exclusive and combines with nothing else`, rule: 'rule.exclusive', subject: ex.promo.id };
   }
   for (const c of combo) {
     if (c.promo.kind !== 'coupon') continue;
     const { withThreshold, withOtherCoupons } = c.promo.stackable;
-    if (!withThreshold && combo.some((o) => o.promo.kind === 'threshold')) return { ok: false, reason: `${c.promo.id} does not stack with spend-threshold offers` };
-    if (!withOtherCoupons && combo.some((o) => o !== c && o.promo.kind === 'coupon')) return { ok: false, reason: `${c.promo.id} does not stack with other coupons` };
+    if (!withThreshold && combo.some((o) => o.promo.kind === 'threshold')) return { ok: false, reason: `${c.promo.id} does not stack with spend-threshold offers`, rule: 'rule.no-threshold', subject: c.promo.id };
+    if (!withOtherCoupons && combo.some((o) => o !== c && o.promo.kind === 'coupon')) return { ok: false, reason: `${c.promo.id} does not stack with other coupons`, rule: 'rule.no-coupons', subject: c.promo.id };
   }
   return { ok: true };
 }
@@ -297,6 +370,7 @@ export function price(input: PricingInput): PricingResult {
 
   // 1. Item level: lowest valid price per line.
   const notes: string[][] = lines.map(() => []);
+  const noteCodes: ReasonCode[][] = lines.map(() => []);
   const itemSources: { source: string | null; units: number }[] = lines.map(() => ({ source: null, units: 0 }));
   const activity = lines.map((line, i) => {
     const regular = line.unitPriceFen * line.quantity;
@@ -304,25 +378,34 @@ export function price(input: PricingInput): PricingResult {
     for (const p of promotions.item) {
       if (!matchesScope(p.scope, line)) continue;
       if (!inWindow(p.window, nowMs)) {
-        rejected.push({ source: p.id, reason: `${p.id}: not valid at this moment for ${line.lineId} (outside its window)` });
+        rejected.push({ source: p.id, reason: `${p.id}: not valid at this moment for ${line.lineId} (outside its window)`, code: 'item.outside-window', params: { source: p.id, line: line.lineId } });
         continue;
       }
       const q = quoteItem(p, line, buyer);
       if ('reason' in q) {
-        rejected.push({ source: p.id, reason: q.reason });
+        rejected.push({ source: p.id, reason: q.reason, code: q.why.code, params: q.why.params });
         notes[i]?.push(q.reason);
+        noteCodes[i]?.push(q.why);
         continue;
       }
       if (!best || q.fen < best.fen || (q.fen === best.fen && q.promo.priority > best.promo.priority)) {
-        if (best) rejected.push({ source: best.promo.id, reason: `${best.promo.id}: ${q.promo.id} gives ${line.lineId} a lower price` });
+        if (best) rejected.push({ source: best.promo.id, reason: `${best.promo.id}: ${q.promo.id} gives ${line.lineId} a lower price`, code: 'item.lower-price', params: { source: best.promo.id, other: q.promo.id, line: line.lineId } });
         best = q;
       } else {
-        rejected.push({ source: p.id, reason: `${p.id}: ${best.promo.id} gives ${line.lineId} a lower price` });
+        rejected.push({ source: p.id, reason: `${p.id}: ${best.promo.id} gives ${line.lineId} a lower price`, code: 'item.lower-price', params: { source: p.id, other: best.promo.id, line: line.lineId } });
       }
     }
     if (best && best.fen < regular) {
       notes[i]?.push(best.note);
-      adjustments.push({ source: best.promo.id, kind: 'item', fen: regular - best.fen, reason: `${best.note} on ${line.lineId}` });
+      noteCodes[i]?.push(best.why);
+      adjustments.push({
+        source: best.promo.id,
+        kind: 'item',
+        fen: regular - best.fen,
+        reason: `${best.note} on ${line.lineId}`,
+        code: best.why.code,
+        params: { ...best.why.params, line: line.lineId },
+      });
       itemSources[i] = { source: best.promo.id, units: best.units };
       return best.fen;
     }
@@ -335,34 +418,40 @@ export function price(input: PricingInput): PricingResult {
     const lineIdx = lines.flatMap((l, i) => (matchesScope(p.scope, l) ? [i] : []));
     const eligibleFen = lineIdx.reduce((s, i) => s + (activity[i] ?? 0), 0);
     if (!conditions.inWindow.check(p.window, { eligibleFen, nowMs, isFan: buyer.isFan === true })) {
-      rejected.push({ source: p.id, reason: `${p.id}: not valid at this moment (outside its validity window)` });
+      rejected.push({ source: p.id, reason: `${p.id}: not valid at this moment (outside its validity window)`, code: 'order.outside-window', params: { source: p.id } });
       continue;
     }
     if (p.kind === 'coupon' && !conditions.fansOnly.check({ fansOnly: p.fansOnly }, { eligibleFen, nowMs, isFan: buyer.isFan === true })) {
-      rejected.push({ source: p.id, reason: `${p.id}: for fans of the store only` });
+      rejected.push({ source: p.id, reason: `${p.id}: for fans of the store only`, code: 'coupon.fans-only', params: { source: p.id } });
       continue;
     }
     if (lineIdx.length === 0) {
-      rejected.push({ source: p.id, reason: `${p.id}: no item in the cart is eligible` });
+      rejected.push({ source: p.id, reason: `${p.id}: no item in the cart is eligible`, code: 'order.no-eligible', params: { source: p.id } });
       continue;
     }
     const d = describeOff(p, eligibleFen);
     if ('fail' in d) {
-      rejected.push({ source: p.id, reason: d.fail });
+      rejected.push({ source: p.id, reason: d.fail, code: d.why.code, params: d.why.params });
       continue;
     }
     if (d.offFen === 0) {
-      rejected.push({ source: p.id, reason: `${p.id}: takes nothing off this cart` });
+      rejected.push({ source: p.id, reason: `${p.id}: takes nothing off this cart`, code: 'order.nothing-off', params: { source: p.id } });
       continue;
     }
-    candidates.push({ promo: p, kindKey: kindKeyOf(p), lineIdx, eligibleFen, offFen: d.offFen, reason: d.reason });
+    candidates.push({ promo: p, kindKey: kindKeyOf(p), lineIdx, eligibleFen, offFen: d.offFen, reason: d.reason, why: d.why });
   }
   const chosen = chooseCombination(activity, candidates);
   const evaluation = evaluateCombination(activity, chosen);
   const allocations: Allocation[][] = lines.map(() => []);
   for (const a of evaluation.applied) {
     const floorNote = a.fen < a.candidate.offFen ? ` (only ${yuan(a.fen)} used: the amount cannot go below zero)` : '';
-    adjustments.push({ source: a.candidate.promo.id, kind: a.candidate.promo.kind, fen: a.fen, reason: a.candidate.reason + floorNote });
+    const why = a.candidate.why;
+    const adjustment: Adjustment = { source: a.candidate.promo.id, kind: a.candidate.promo.kind, fen: a.fen, reason: a.candidate.reason + floorNote };
+    if (why) {
+      adjustment.code = why.code;
+      adjustment.params = a.fen < a.candidate.offFen ? { ...why.params, usedFen: a.fen } : why.params;
+    }
+    adjustments.push(adjustment);
     a.perLine.forEach((fen, i) => {
       if (a.candidate.lineIdx.includes(i)) allocations[i]?.push({ source: a.candidate.promo.id, fen });
     });
@@ -370,10 +459,17 @@ export function price(input: PricingInput): PricingResult {
   for (const c of candidates) {
     if (chosen.includes(c)) continue;
     const rule = legalCombination([...chosen, c]);
-    const reason = !rule.ok
-      ? `${c.promo.id}: not combined with ${chosen.map((x) => x.promo.id).join(', ')}: ${rule.reason}; the chosen combination is cheaper for the buyer`
-      : `${c.promo.id}: a cheaper combination for the buyer exists without it`;
-    rejected.push({ source: c.promo.id, reason });
+    const others = chosen.map((x) => x.promo.id).join(', ');
+    if (!rule.ok) {
+      rejected.push({
+        source: c.promo.id,
+        reason: `${c.promo.id}: not combined with ${others}: ${rule.reason}; the chosen combination is cheaper for the buyer`,
+        code: 'not-combined',
+        params: { source: c.promo.id, others, rule: rule.rule, subject: rule.subject },
+      });
+    } else {
+      rejected.push({ source: c.promo.id, reason: `${c.promo.id}: a cheaper combination for the buyer exists without it`, code: 'cheaper-without', params: { source: c.promo.id } });
+    }
   }
 
   // 3. Points, last, on the amount still payable.
@@ -394,6 +490,8 @@ export function price(input: PricingInput): PricingResult {
         kind: 'points',
         fen: r.fen,
         reason: `${r.points} points redeemed for ${yuan(r.fen)} (${input.points.pointsPerYuan} points = ¥1, at most ${yuan(input.points.capFen)} per order)`,
+        code: 'points.redeemed',
+        params: { points: r.points, fen: r.fen, pointsPerYuan: input.points.pointsPerYuan, capFen: input.points.capFen },
       });
     }
   }
@@ -409,6 +507,7 @@ export function price(input: PricingInput): PricingResult {
     allocations: allocations[i] ?? [],
     paidFen: remaining[i] ?? 0,
     notes: notes[i] ?? [],
+    noteCodes: noteCodes[i] ?? [],
     itemSource: itemSources[i]?.source ?? null,
     promotedUnits: itemSources[i]?.units ?? 0,
   }));
@@ -428,12 +527,18 @@ export function price(input: PricingInput): PricingResult {
 
 function giftOutcome(g: GiftPromotion, lines: CartLine[], activity: number[], nowMs: number, gifts: Gift[], rejected: PricingResult['rejected']): void {
   const eligibleFen = lines.reduce((s, l, i) => s + (matchesScope(g.scope, l) ? (activity[i] ?? 0) : 0), 0);
-  if (!inWindow(g.window, nowMs)) return void rejected.push({ source: g.id, reason: `${g.id}: gift offer not valid at this moment` });
+  if (!inWindow(g.window, nowMs)) return void rejected.push({ source: g.id, reason: `${g.id}: gift offer not valid at this moment`, code: 'gift.outside-window', params: { source: g.id } });
   if (eligibleFen === 0 || eligibleFen < g.thresholdFen) {
-    return void rejected.push({ source: g.id, reason: `${g.id}: gift needs ${yuan(g.thresholdFen)} of eligible items, cart has ${yuan(eligibleFen)}` });
+    return void rejected.push({ source: g.id, reason: `${g.id}: gift needs ${yuan(g.thresholdFen)} of eligible items, cart has ${yuan(eligibleFen)}`,
+      code: 'gift.below',
+      params: { source: g.id, thresholdFen: g.thresholdFen, eligibleFen },
+    });
   }
   if (g.giftStock < g.quantity) {
-    return void rejected.push({ source: g.id, reason: `${g.id}: the gift ${g.giftSkuId} is out of stock; the order goes through without it` });
+    return void rejected.push({ source: g.id, reason: `${g.id}: the gift ${g.giftSkuId} is out of stock; the order goes through without it`,
+      code: 'gift.out-of-stock',
+      params: { source: g.id, giftSkuId: g.giftSkuId },
+    });
   }
   gifts.push({ source: g.id, skuId: g.giftSkuId, quantity: g.quantity, fen: 0 });
 }
