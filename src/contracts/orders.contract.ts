@@ -50,7 +50,15 @@ export const orderLineSchema = z.object({
   isGift: z.boolean(),
   returnedQty: z.number().int(),
 });
-export const adjustmentSchema = z.object({ source: z.string(), kind: z.string(), fen: z.number().int(), reason: z.string() });
+/** `code` + `params` (money in fen): the reason in machine form, so the page words it in the reader's language; absent on orders placed before reasons had codes. */
+export const adjustmentSchema = z.object({
+  source: z.string(),
+  kind: z.string(),
+  fen: z.number().int(),
+  reason: z.string(),
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 export const omittedGiftSchema = z.object({ skuId: z.string(), title: z.string(), quantity: z.number().int(), reason: z.string() });
 export const returnLineSchema = z.object({ lineId: z.string(), quantity: z.number().int(), refundFen: z.number().int(), pointsFen: z.number().int().optional() });
 export const orderReturnSchema = z.object({

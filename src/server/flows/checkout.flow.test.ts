@@ -228,6 +228,8 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(await ledger.balance(pointsBuyer.viewerId)).toBe(500);
     const got = await inject('GET', `/api/viewer/orders/${o.order.id}`, pointsBuyer);
     expect(got.json()).toMatchObject({ status: 'cancelled' });
+    // The stored explanation keeps each reason's machine form, so the order page words it in the reader's language.
+    expect(got.json().adjustments).toEqual([expect.objectContaining({ source: 'points', kind: 'points', fen: 500, code: expect.any(String), params: expect.any(Object) })]);
     const hist = await t.database.db.selectFrom('order_history').selectAll().where('order_id', '=', o.order.id).orderBy('at').orderBy('id').execute();
     expect(hist.map((h) => [h.to_status, h.actor_kind])).toEqual([
       ['pending_payment', 'buyer'],

@@ -258,6 +258,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
         // Gifts out of stock by now: the engine left them out of this quote (the buyer may have
         // seen them in an earlier one), or they ran out since; either way the order says so.
         const outOfStock = quote.pricing.rejected.flatMap((r) => {
+          if (r.code === 'gift.out-of-stock' && typeof r.params?.giftSkuId === 'string') return [{ source: r.source, skuId: r.params.giftSkuId }];
           const m = /the gift (\S+) is out of stock/.exec(r.reason);
           return m?.[1] ? [{ source: r.source, skuId: m[1] }] : [];
         });

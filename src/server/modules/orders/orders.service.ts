@@ -32,8 +32,8 @@ export type ConsoleOrderDetail = z.infer<typeof consoleOrderDetail>;
 type Address = z.infer<typeof addressSchema>;
 
 export interface StoredPricing {
-  adjustments: { source: string; kind: string; fen: number; reason: string }[];
-  rejected: { source: string; reason: string }[];
+  adjustments: { source: string; kind: string; fen: number; reason: string; code?: string; params?: Record<string, string | number> }[];
+  rejected: { source: string; reason: string; code?: string; params?: Record<string, string | number> }[];
   giftsOmitted: { skuId: string; title: string; quantity: number; reason: string }[];
 }
 
