@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { settings } from '../src/server/config/config.schema.js';
 import { signGuestToken } from '../src/server/platform/auth/tokens.js';
+import { stopProcess, waitForLine } from './support/child-process.js';
 import {
   cookieFrom,
   cpuSplit,
@@ -87,36 +88,6 @@ function spawnPinned(core: number, args: string[], opts: { env?: NodeJS.ProcessE
 function fdLimit(pid: number): number {
   const m = /^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
   return m ? Number(m[1]) : 1024;
-}
-
-function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms; output: ${out.slice(-500)}`)), timeoutMs);
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = re.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.once('exit', (c) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${c} before it was ready; output: ${out.slice(-500)}`));
-    });
-  });
-}
-
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(2000)]);
-  }
 }
 
 /** A load-generator process, steered by request/reply messages over IPC. */

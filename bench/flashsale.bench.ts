@@ -33,7 +33,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type Database } from '../src/server/platform/db/database.js';
 import { randomToken, sha256Hex } from '../src/server/platform/auth/tokens.js';
-import { machineBusySeconds } from './fanout/common.js';
+import { cpuSeconds as procCpuSeconds, machineBusySeconds } from './fanout/common.js';
+import { stopProcess, waitForLine } from './support/child-process.js';
+
+/** CPU seconds of a process, NaN once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    return procCpuSeconds(pid);
+  } catch {
+    return NaN;
+  }
+}
 import type { AuthSessionsTable, ViewersTable } from '../src/server/platform/db/db.types.js';
 
 const env = process.env;
@@ -53,7 +63,6 @@ const cfg = {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const log = (s: string) => process.stderr.write(`[flashsale] ${s}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 
 // --- processes (as bench/fanout) ---------------------------------------------------------------
@@ -70,44 +79,6 @@ const WRAP = `ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/nu
 function spawnPinned(core: number, args: string[], childEnv: NodeJS.ProcessEnv, cwd = root): ChildProcess {
   const cmd = [...(pinned ? [taskset!, '-c', String(core)] : []), process.execPath, ...args];
   return spawn('sh', ['-c', WRAP, 'sh', ...cmd], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-function waitForLine(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no ${re} within ${timeoutMs} ms; output: ${out.slice(-800)}`)), timeoutMs);
-    const on = (b: Buffer) => {
-      out += b.toString();
-      const m = re.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    child.once('exit', (c) => {
-      clearTimeout(timer);
-      reject(new Error(`process exited ${c} before it was ready; output: ${out.slice(-800)}`));
-    });
-  });
-}
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(2000)]);
-  }
-}
-function cpuSeconds(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 /** The node process under `sh -c exec` keeps the pid. */
 const pidOf = (c: ChildProcess) => c.pid!;
