@@ -160,8 +160,8 @@ export const updateCouponTemplateBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'expected at least one field to change' });
 export const couponTemplateStatusBody = z.strictObject({ status: z.enum(['active', 'paused']) });
-export const couponTemplateSchema = z.object({
-  id: z.string(),
+/** What a coupon gives and when: shared by the template and every coupon issued from it. */
+const couponTermsShape = {
   name: z.string(),
   issuer: z.enum(['store', 'platform']),
   discountType: z.enum(['fixed', 'percent']),
@@ -171,6 +171,10 @@ export const couponTemplateSchema = z.object({
   thresholdFen: z.number().int(),
   validFrom: z.string(),
   validTo: z.string(),
+};
+export const couponTemplateSchema = z.object({
+  id: z.string(),
+  ...couponTermsShape,
   totalQuantity: z.number().int(),
   issuedCount: z.number().int(),
   usedCount: z.number().int(),
@@ -208,15 +212,7 @@ export const couponStatuses = ['issued', 'reserved', 'used', 'expired'] as const
 export const walletCouponSchema = z.object({
   id: z.string(),
   templateId: z.string(),
-  name: z.string(),
-  issuer: z.enum(['store', 'platform']),
-  discountType: z.enum(['fixed', 'percent']),
-  offFen: z.number().int().nullable(),
-  percentOff: z.number().int().nullable(),
-  maxOffFen: z.number().int().nullable(),
-  thresholdFen: z.number().int(),
-  validFrom: z.string(),
-  validTo: z.string(),
+  ...couponTermsShape,
   fansOnly: z.boolean(),
   /** 'expired': still issued but past its validity window. */
   status: z.enum(couponStatuses),
