@@ -67,8 +67,10 @@ export const publicFlashSaleSchema = flashSaleSchema.pick({
   left: true,
   total: true,
 }).extend({
-  /** Signed-in viewers only: units this buyer holds from the sale (paid or still-unpaid orders); absent for guests. */
+  /** Signed-in viewers only: units this buyer holds from the sale (reserved, unpaid or paid); absent for guests. */
   yours: z.number().int().min(0).optional(),
+  /** Signed-in viewers only: their reservation still waiting for checkout, if any (null: none). */
+  reservation: z.object({ id: z.string(), units: z.number().int(), holdUntil: z.string() }).nullable().optional(),
 });
 export type PublicFlashSale = z.infer<typeof publicFlashSaleSchema>;
 export const publicFlashSalesReply = z.object({
@@ -76,3 +78,50 @@ export const publicFlashSalesReply = z.object({
   /** Server time (ms since epoch): the client counts down against it, the server sends no per-second ticks. */
   now: z.number().int(),
 });
+
+// --- grabbing a unit: pass, claim (reservation), checkout --------------------------------------
+
+/** Header carrying a flash pass on a claim (instead of the viewer cookie and CSRF header). */
+export const FLASH_PASS_HEADER = 'x-flash-pass';
+
+/**
+ * POST /api/live/:id/flash-sales/:saleId/pass (signed-in viewer): a short-lived signed pass to
+ * grab units of this sale. The room fetches it during the countdown, so the storm on the hour
+ * needs no sign-in lookup; sign-out or a disabled account voids it.
+ */
+export const flashPassReply = z.object({
+  pass: z.string(),
+  expiresAt: z.string(),
+  /** Server time, ms since epoch. */
+  now: z.number().int(),
+});
+
+export const flashReservationStatuses = ['held', 'ordered', 'released', 'expired'] as const;
+export const flashClaimParams = z.object({ id, saleId: id, reservationId: id });
+
+/**
+ * POST /api/live/:id/flash-sales/:saleId/claims: grab units. Authenticated by the x-flash-pass
+ * header, or by the viewer cookie with x-csrf-token. The same idempotencyKey returns the same
+ * reservation (200). Refusals are 409 with error.code SOLD_OUT, LIMIT_REACHED or NOT_OPEN.
+ */
+export const flashClaimBody = z.strictObject({
+  quantity: z.number({ error: 'expected a whole number of units' }).int('expected a whole number of units').min(1, 'expected at least 1 unit').max(99, 'expected at most 99 units').default(1),
+  idempotencyKey: z.string().min(8, 'expected 8 to 64 characters').max(64, 'expected 8 to 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, - or _'),
+});
+export type FlashClaimInput = z.output<typeof flashClaimBody>;
+
+/** Units held for one buyer at the flash price until holdUntil; the checkout turns it into an order. */
+export const flashReservationSchema = z.object({
+  id: z.string(),
+  flashSaleId: z.string(),
+  sessionId: z.string(),
+  skuId: z.string(),
+  units: z.number().int(),
+  priceFen: z.number().int(),
+  status: z.enum(flashReservationStatuses),
+  holdUntil: z.string(),
+  orderId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type FlashReservationDto = z.infer<typeof flashReservationSchema>;
+export const flashClaimReply = z.object({ reservation: flashReservationSchema, replayed: z.boolean() });

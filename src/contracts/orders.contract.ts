@@ -13,6 +13,8 @@ export const checkoutLineSchema = z.strictObject({
   skuId: id,
   quantity: z.number().int('expected a whole number of units').min(1, 'expected at least 1 unit').max(99, 'expected at most 99 units'),
   flashSaleId: id.optional(),
+  /** A held reservation of this flash sale (from its claim): its units are this buyer's at the flash price. */
+  reservationId: id.optional(),
 });
 
 export const addressSchema = z.strictObject({

@@ -242,6 +242,8 @@ export const quoteBody = z.strictObject({
         skuId: id,
         quantity: z.number().int('expected a whole number').min(1, 'expected at least 1').max(MAX_LINE_QUANTITY, `expected at most ${MAX_LINE_QUANTITY}`),
         flashSaleId: id.optional(),
+        /** A held reservation of this flash sale: priced at the flash price for its units. */
+        reservationId: id.optional(),
       }),
     )
     .min(1, 'expected at least one line')

@@ -208,7 +208,19 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // PostgreSQL the record); pricing sees open sales, the checkout claims through it.
   const flashGate: FlashGate =
     config.redisUrl && config.databaseUrl ? new RedisFlashGate(config.redisUrl, { nodeId: opts.nodeId ?? randomBytes(6).toString('hex'), now: () => clock.now().getTime() }) : new MemoryFlashGate();
-  const flashSales = new FlashSalesService({ db: database.db, clock, ids, audit, catalog, sessions, gate: flashGate, publish: (sessionId, event) => hub.publishEvent(sessionId, event), tickMs: config.roomTickMs, onError: (err, where) => logError(err, where) });
+  const flashSales = new FlashSalesService({
+    db: database.db,
+    clock,
+    ids,
+    audit,
+    catalog,
+    sessions,
+    gate: flashGate,
+    publish: (sessionId, event) => hub.publishEvent(sessionId, event),
+    tickMs: config.roomTickMs,
+    holdMinutes: config.flashHoldMinutes,
+    onError: (err, where) => logError(err, where),
+  });
   promotions.setFlashSource(flashSales);
   const flashClaims: FlashClaims = flashSales;
   const orderPoints = new SqlPointsLedger({ db: database.db, now: () => clock.now().toISOString(), ids });
@@ -375,7 +387,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(roomRoutes(services.room));
   await app.register(promotionRoutes(services.promotions, services.sessions));
   await app.register(orderRoutes(services.orders, checkoutDeps, sandbox));
-  await app.register(flashSaleRoutes(flashSales));
+  await app.register(flashSaleRoutes(flashSales, auth));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.

@@ -236,6 +236,13 @@ export const settings = {
     default: '15',
     doc: 'Minutes a new order holds its stock while unpaid; then it is cancelled and the units (flash-sale units too) go back on sale.',
   },
+  flashHoldMinutes: {
+    env: 'ONAIR_FLASH_HOLD_MINUTES',
+    key: 'flashHoldMinutes',
+    schema: int(1, 60),
+    default: '5',
+    doc: 'Minutes a unit grabbed in a flash sale stays reserved for its buyer to check out; then it goes back to the sale.',
+  },
   dataKey: {
     env: 'ONAIR_DATA_KEY',
     key: 'dataKey',

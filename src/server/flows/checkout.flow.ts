@@ -132,6 +132,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     const k = `${l.skuId}|${l.flashSaleId ?? ''}`;
     if (seen.has(k)) throw invalid(`body.lines.${i}.skuId`, 'appears twice; put the whole quantity on one line');
     seen.add(k);
+    if (l.reservationId && !l.flashSaleId) throw invalid(`body.lines.${i}.reservationId`, 'needs the flashSaleId of its sale');
   });
 
   // Fast gate first: a storm of buyers for a sold-out sale is turned away by the in-process or
@@ -146,7 +147,8 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
   };
   const refusals: (ClaimOutcome & { ok: false })[] = input.lines.map(() => ({ ok: false, code: 'NOT_OPEN', message: '', left: 0, claimedBefore: true }));
   for (const [i, l] of input.lines.entries()) {
-    if (!l.flashSaleId) continue;
+    // A reserved line's units were claimed and recorded when the buyer grabbed them.
+    if (!l.flashSaleId || l.reservationId) continue;
     // More units than the buyer's limit or the pool allows: as many as the gate gives (the quote
     // prices the rest at the list price, as the cart showed); none at all is a refusal.
     let units = l.quantity;
@@ -193,7 +195,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     const quote = await deps.pricing.quote(ctx, {
       sessionId,
       buyerId,
-      lines: input.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, ...(l.flashSaleId ? { flashSaleId: l.flashSaleId } : {}) })),
+      lines: input.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, ...(l.flashSaleId ? { flashSaleId: l.flashSaleId, ...(l.reservationId ? { reservationId: l.reservationId } : {}) } : {}) })),
       usePoints: input.usePoints,
     });
     if (quote.pricing.totalFen !== input.expectedTotalFen) {
@@ -227,12 +229,24 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
         for (const [i, ql] of quote.lines.entries()) {
           const priced = quote.pricing.lines[i];
           if (!priced || ql.skuId !== input.lines[i]?.skuId) throw new Error('the quote does not match the cart');
-          const flashUnits = claimed[i]?.units ?? 0;
+          const asked = input.lines[i]!;
+          let flashUnits = claimed[i]?.units ?? 0;
+          let flashSaleId = flashUnits > 0 ? claimed[i]!.flashSaleId : null;
+          if (asked.reservationId && asked.flashSaleId) {
+            // The buyer's reservation becomes this order's: its units at its price, or nothing.
+            const held = await deps.flash.takeReservation(trx, asked.reservationId, buyerId, asked.flashSaleId, orderId);
+            if (!held) throw new Refusal('conflict', `${ql.title}: your reservation has expired or was already used; grab again if units are left`, { code: 'RESERVATION_EXPIRED' });
+            if (ql.flashSaleId !== asked.flashSaleId || ql.flashUnits !== held.units) {
+              throw new Refusal('conflict', `${ql.title}: the cart asks for other units than the ${held.units} reserved; review the cart`, { code: 'RESERVATION_UNAVAILABLE' });
+            }
+            flashUnits = held.units;
+            flashSaleId = asked.flashSaleId;
+          }
           const fromStock = ql.quantity - flashUnits;
           if (fromStock > 0 && !(await deps.catalog.takeStock(trx, ql.skuId, fromStock))) {
             throw new Refusal('conflict', `${ql.title} (${ql.skuName}) is sold out or has fewer than ${fromStock} left`, { code: 'SOLD_OUT' });
           }
-          if (flashUnits > 0 && !(await deps.flash.recordClaim(trx, claimed[i]!.flashSaleId, buyerId, flashUnits))) {
+          if (flashUnits > 0 && !asked.reservationId && !(await deps.flash.recordClaim(trx, claimed[i]!.flashSaleId, buyerId, flashUnits))) {
             throw new Refusal('conflict', `${ql.title}: the flash sale is sold out`, { code: 'SOLD_OUT' });
           }
           lines.push({
@@ -248,7 +262,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
             activity_fen: priced.activityFen,
             paid_fen: priced.paidFen,
             allocations_json: JSON.stringify(priced.allocations),
-            flash_sale_id: flashUnits > 0 ? claimed[i]!.flashSaleId : null,
+            flash_sale_id: flashUnits > 0 ? flashSaleId : null,
             flash_units: flashUnits,
             is_gift: 0,
             returned_qty: 0,

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { CreateFlashSaleInput, FlashSaleDto, PublicFlashSale } from '../../../contracts/flash-sales.contract.js';
+import type { CreateFlashSaleInput, FlashClaimInput, FlashReservationDto, FlashSaleDto, PublicFlashSale } from '../../../contracts/flash-sales.contract.js';
 import type { FlashEvent } from '../../../contracts/realtime.contract.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx } from '../../platform/context.js';
 import type { DB } from '../../platform/db/db.types.js';
-import type { FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
+import type { FlashReservationsTable, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import type { IdGenerator } from '../../platform/ids/id-generator.js';
@@ -18,6 +18,7 @@ import { decideFlashTransition, dueEvent, nextDeadline, nextFullHour, type Flash
 import type { FlashGate } from './flash-gate.port.js';
 import { HOLD_TTL_MS, RECORD_DEADLINE_MS } from './flash-gate.redis.js';
 import { FlashSalesStore } from './flash-sales.store.js';
+import { ReservationWriter } from './reservation-writer.js';
 
 export interface FlashSalesDeps {
   db: Kysely<DB>;
@@ -35,6 +36,8 @@ export interface FlashSalesDeps {
   refreshMs?: number;
   /** Scale-out: how often a node reconciles the gate with the record, ms (0 = only at start-up). */
   reconcileMs?: number;
+  /** Minutes a grabbed unit stays reserved for its buyer to check out (ONAIR_FLASH_HOLD_MINUTES). Default 5. */
+  holdMinutes?: number;
   onError?: (err: unknown, where: string) => void;
 }
 
@@ -51,6 +54,36 @@ interface LocalHold {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const facts = (r: FlashSalesTable): FlashSaleFacts => ({ status: r.status, startsAtMs: Date.parse(r.starts_at), endsAtMs: Date.parse(r.ends_at), stockLeft: Number(r.stock_left) });
+
+/** A grab's answer: a reservation (201 new, 200 a retry of the same key) or the gate's refusal (409). */
+export type GrabOutcome =
+  | { ok: true; replayed: boolean; reservation: FlashReservationDto }
+  | { ok: false; code: 'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN'; message: string; left: number };
+
+/** What a grab needs of a sale, none of which changes after creation: kept in memory. */
+interface SaleInfo {
+  sessionId: string;
+  skuId: string;
+  priceFen: number;
+}
+
+const reservationDto = (r: FlashReservationsTable): FlashReservationDto => ({
+  id: r.id,
+  flashSaleId: r.flash_sale_id,
+  sessionId: r.session_id,
+  skuId: r.sku_id,
+  units: Number(r.units),
+  priceFen: Number(r.price_fen),
+  status: r.status,
+  holdUntil: r.hold_until,
+  orderId: r.order_id,
+  createdAt: r.created_at,
+});
+
+const isUniqueViolation = (e: unknown): boolean => {
+  const m = String((e as { message?: unknown })?.message ?? '');
+  return (e as { code?: unknown })?.code === '23505' || m.includes('UNIQUE constraint failed');
+};
 
 const REFUSALS: Record<'SOLD_OUT' | 'LIMIT_REACHED' | 'NOT_OPEN', string> = {
   SOLD_OUT: 'This flash sale is sold out',
@@ -72,9 +105,13 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
   private reconcileTimer: NodeJS.Timeout | null = null;
   private running = false;
   private ticking: Promise<void> = Promise.resolve();
+  private readonly writer: ReservationWriter;
+  private readonly saleInfos = new Map<string, SaleInfo>();
+  private readonly grabsInFlight = new Map<string, Promise<GrabOutcome>>();
 
   constructor(private readonly d: FlashSalesDeps) {
     this.store = new FlashSalesStore(d.db);
+    this.writer = new ReservationWriter(d.db, this.store, () => iso(this.now()));
   }
 
   private now(): number {
@@ -234,7 +271,14 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     const rows = (await this.store.listBySession(sessionId)).filter((r) => r.status !== 'cancelled');
     const dtos = await this.toDtos(rows);
     const held = new Map<string, number>();
-    if (buyerId) for (const b of await this.store.buyerUnits(buyerId, rows.map((r) => r.id))) held.set(b.flash_sale_id, Math.max(0, Number(b.quantity)));
+    const reserved = new Map<string, { id: string; units: number; holdUntil: string }>();
+    if (buyerId) {
+      for (const b of await this.store.buyerUnits(buyerId, rows.map((r) => r.id))) held.set(b.flash_sale_id, Math.max(0, Number(b.quantity)));
+      const nowIso = iso(this.now());
+      for (const r of await this.store.heldReservations(buyerId, rows.map((x) => x.id))) {
+        if (r.hold_until > nowIso && !reserved.has(r.flash_sale_id)) reserved.set(r.flash_sale_id, { id: r.id, units: Number(r.units), holdUntil: r.hold_until });
+      }
+    }
     return {
       sales: dtos.map((s) => ({
         id: s.id,
@@ -251,7 +295,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
         status: s.status,
         left: s.left,
         total: s.total,
-        ...(buyerId ? { yours: held.get(s.id) ?? 0 } : {}),
+        ...(buyerId ? { yours: held.get(s.id) ?? 0, reservation: reserved.get(s.id) ?? null } : {}),
       })),
       now: this.now(),
     };
@@ -312,6 +356,172 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
       if (!r || r.status !== 'open') continue;
       this.announce(r, Math.min(left.get(r.id) ?? Number(r.stock_left), Number(r.stock_left)));
     }
+  }
+
+  // ---------- grabbing: pass, claim -> reservation ----------
+
+  private holdMs(): number {
+    return (this.d.holdMinutes ?? 5) * 60_000;
+  }
+
+  /** The sale's fixed facts, from memory after the first read; null when there is no such sale. */
+  private async saleInfo(saleId: string): Promise<SaleInfo | null> {
+    const hit = this.saleInfos.get(saleId);
+    if (hit) return hit;
+    const row = await this.store.findById(saleId);
+    if (!row) return null;
+    const info = { sessionId: row.session_id, skuId: row.sku_id, priceFen: Number(row.price_fen) };
+    if (this.saleInfos.size > 10_000) this.saleInfos.clear();
+    this.saleInfos.set(saleId, info);
+    return info;
+  }
+
+  /**
+   * May this viewer get a pass for the sale? The sale must be in this session (which the viewer
+   * can see) and not over. The route signs the pass.
+   */
+  async checkPassable(sessionId: string, saleId: string, invite?: string): Promise<{ endsAt: string; now: number }> {
+    await this.d.sessions.getPublic(sessionId, invite);
+    const row = await this.store.findById(saleId);
+    if (!row || row.session_id !== sessionId) throw notFound('Flash sale');
+    if (row.status === 'closed' || row.status === 'cancelled') throw new AppError('conflict', 'This flash sale is over', { code: 'FLASH_SALE_ENDED' });
+    return { endsAt: row.ends_at, now: this.now() };
+  }
+
+  /**
+   * A grab in the race: the gate (memory or Redis) answers at once; a unit it lets through is
+   * recorded as a reservation (group-committed with the others of the moment) before the buyer
+   * is told. The same idempotency key gets the same reservation. Refusals cost no database work
+   * unless the gate has given this buyer units of the sale (then one indexed read finds a retry).
+   */
+  async grab(ctx: Ctx, sessionId: string, saleId: string, input: FlashClaimInput): Promise<GrabOutcome> {
+    if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in (or create an account) to grab flash-sale units', { code: 'UNAUTHENTICATED' });
+    const buyerId = ctx.actor.id;
+    const info = await this.saleInfo(saleId);
+    if (!info || info.sessionId !== sessionId) throw notFound('Flash sale');
+    const key = `${buyerId}\u0000${saleId}\u0000${input.idempotencyKey}`;
+    const running = this.grabsInFlight.get(key);
+    if (running) {
+      // A double click on this node: the first grab's answer, as a replay.
+      const first = await running.catch(() => null);
+      if (first?.ok) return { ...first, replayed: true };
+    }
+    const p = this.grabOnce(buyerId, sessionId, saleId, info, input);
+    this.grabsInFlight.set(key, p);
+    try {
+      return await p;
+    } finally {
+      this.grabsInFlight.delete(key);
+    }
+  }
+
+  private async grabOnce(buyerId: string, sessionId: string, saleId: string, info: SaleInfo, input: FlashClaimInput): Promise<GrabOutcome> {
+    const r = await this.d.gate.claim(saleId, buyerId, input.quantity);
+    if (!r.ok) {
+      if (r.known) {
+        const mine = await this.store.findReservationByKey(buyerId, saleId, input.idempotencyKey);
+        if (mine) return { ok: true, replayed: true, reservation: reservationDto(mine) };
+      }
+      if (r.code === 'NOT_OPEN') return { ok: false, ...(await this.whyShut(saleId)), left: 0 };
+      return { ok: false, code: r.code, message: REFUSALS[r.code], left: r.left };
+    }
+    const nowMs = this.now();
+    const row: FlashReservationsTable = {
+      id: this.d.ids(),
+      flash_sale_id: saleId,
+      session_id: sessionId,
+      sku_id: info.skuId,
+      buyer_id: buyerId,
+      units: input.quantity,
+      price_fen: info.priceFen,
+      status: 'held',
+      token: r.token,
+      idempotency_key: input.idempotencyKey,
+      hold_until: iso(nowMs + this.holdMs()),
+      order_id: null,
+      created_at: iso(nowMs),
+      updated_at: iso(nowMs),
+    };
+    let recorded: boolean;
+    try {
+      recorded = await this.writer.record(row);
+    } catch (err) {
+      await this.d.gate.unclaim(saleId, buyerId, input.quantity, r.token).catch(() => undefined);
+      // The same key raced on another node (or this one after a restart): that reservation is the answer.
+      if (isUniqueViolation(err)) {
+        const mine = await this.store.findReservationByKey(buyerId, saleId, input.idempotencyKey);
+        if (mine) return { ok: true, replayed: true, reservation: reservationDto(mine) };
+      }
+      throw err;
+    }
+    if (!recorded) {
+      // The record refused what the gate let through (the gate erred high): never sell it.
+      await this.d.gate.unclaim(saleId, buyerId, input.quantity, r.token).catch(() => undefined);
+      this.markDirty(saleId);
+      return { ok: false, code: 'SOLD_OUT', message: REFUSALS.SOLD_OUT, left: 0 };
+    }
+    await this.d.gate.settle(saleId, r.token);
+    this.markDirty(saleId);
+    return { ok: true, replayed: false, reservation: reservationDto(row) };
+  }
+
+  /** The buyer gives a held reservation back: its units return to the sale (to the SKU once the sale has closed). */
+  async giveBack(ctx: Ctx, sessionId: string, saleId: string, reservationId: string): Promise<FlashReservationDto> {
+    if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
+    const buyerId = ctx.actor.id;
+    const found = await this.store.findReservation(reservationId);
+    if (!found || found.buyer_id !== buyerId || found.flash_sale_id !== saleId || found.session_id !== sessionId) throw notFound('Reservation');
+    const ended = await this.endHeld(found, 'released', buyerId);
+    if (ended) return reservationDto({ ...ended, status: 'released' });
+    // Already ordered, released or expired: the same answer again (a retried request).
+    const now = await this.store.findReservation(reservationId);
+    if (now?.status === 'ordered') throw new AppError('conflict', 'This reservation is already in an order; cancel the order instead', { code: 'RESERVATION_ORDERED' });
+    return reservationDto(now!);
+  }
+
+  /** held -> released | expired in one transaction with the units' return; the gate after commit. */
+  private async endHeld(r: FlashReservationsTable, to: 'released' | 'expired', buyerId?: string): Promise<FlashReservationsTable | null> {
+    const nowIso = iso(this.now());
+    const ended = await this.d.db.transaction().execute(async (trx) => {
+      const row = await this.store.endReservation(trx, r.id, to, nowIso, buyerId ? { buyerId } : {});
+      if (!row) return null;
+      await this.releaseClaim(trx, row.flash_sale_id, row.buyer_id, Number(row.units));
+      return row;
+    });
+    if (ended) {
+      await this.d.gate.unclaim(ended.flash_sale_id, ended.buyer_id, Number(ended.units), null);
+      this.markDirty(ended.flash_sale_id);
+    }
+    return ended ?? null;
+  }
+
+  /** Held reservations past their hold go back to the sale (a scheduler pass). */
+  private async expireDue(nowMs: number): Promise<void> {
+    for (const r of await this.store.dueReservations(iso(nowMs), 500)) {
+      try {
+        await this.endHeld(r, 'expired');
+      } catch (e) {
+        this.err(e, `reservation expiry ${r.id}`);
+      }
+    }
+  }
+
+  /**
+   * The checkout: the reservation becomes part of order `orderId`, in the order's transaction.
+   * Its units and price, or null when it is not this buyer's held, unexpired reservation of that sale.
+   */
+  async takeReservation(trx: Kysely<DB>, reservationId: string, buyerId: string, saleId: string, orderId: string): Promise<{ units: number; priceFen: number } | null> {
+    const nowIso = iso(this.now());
+    const row = await this.store.endReservation(trx, reservationId, 'ordered', nowIso, { buyerId, orderId, unexpiredAt: nowIso });
+    if (!row) return null;
+    if (row.flash_sale_id !== saleId) throw new AppError('validation', 'body.lines: the reservation belongs to another flash sale', { code: 'VALIDATION', issues: [{ path: 'body.lines', message: 'the reservation belongs to another flash sale' }] });
+    return { units: Number(row.units), priceFen: Number(row.price_fen) };
+  }
+
+  /** A buyer's reservation by id (their own only). */
+  async reservationOf(buyerId: string, reservationId: string): Promise<FlashReservationDto | null> {
+    const r = await this.store.findReservation(reservationId);
+    return r && r.buyer_id === buyerId ? reservationDto(r) : null;
   }
 
   // ---------- FlashClaims (the checkout flow) ----------
@@ -430,11 +640,39 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
 
   // ---------- FlashPriceSource (pricing) ----------
 
-  async flashPromotions(sessionId: string, skuIds: readonly string[], buyerId: string | null, nowMs: number) {
+  async flashPromotions(sessionId: string, skuIds: readonly string[], buyerId: string | null, nowMs: number, reservationIds: readonly string[] = []) {
     const rows = (await this.store.openBySessionAndSkus(sessionId, skuIds)).filter((r) => Date.parse(r.starts_at) <= nowMs && nowMs < Date.parse(r.ends_at));
     const promotions: ItemPromotion[] = [];
     const flashSaleIdByPromotionId: Record<string, string> = {};
     const purchasedQty: Record<string, number> = {};
+    // The buyer's reservations in this cart: their units are the buyer's own at the flash price,
+    // so they count neither against the pool nor against the limit, even after the sale sold out or closed.
+    const nowIso = iso(nowMs);
+    const mine = new Map<string, { units: number; row: FlashReservationsTable }>();
+    if (buyerId && reservationIds.length > 0) {
+      for (const id of new Set(reservationIds)) {
+        const r = await this.store.findReservation(id);
+        if (!r || r.buyer_id !== buyerId || r.session_id !== sessionId || r.status !== 'held' || r.hold_until <= nowIso) continue;
+        const m = mine.get(r.flash_sale_id);
+        if (m) m.units += Number(r.units);
+        else mine.set(r.flash_sale_id, { units: Number(r.units), row: r });
+      }
+    }
+    for (const [saleId, m] of mine) {
+      if (rows.some((r) => r.id === saleId)) continue;
+      const pid = `flash-${saleId}`;
+      promotions.push({
+        id: pid,
+        kind: 'flash-sale',
+        window: { from: m.row.created_at, to: m.row.hold_until },
+        scope: { skuIds: [m.row.sku_id] },
+        priority: 100,
+        priceFen: Number(m.row.price_fen),
+        perBuyerLimit: m.units,
+        stockLeft: m.units,
+      });
+      flashSaleIdByPromotionId[pid] = saleId;
+    }
     for (const r of rows) {
       const pid = `flash-${r.id}`;
       promotions.push({
@@ -445,8 +683,9 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
         priority: 100,
         priceFen: Number(r.price_fen),
         perBuyerLimit: Number(r.per_buyer_limit),
-        // The record's pool: a claim already made by this buyer is not yet in it, so it still prices.
-        stockLeft: Number(r.stock_left),
+        // The record's pool: a claim already made by this buyer is not yet in it, so it still prices;
+        // the buyer's reserved units are theirs on top of it.
+        stockLeft: Number(r.stock_left) + (mine.get(r.id)?.units ?? 0),
       });
       flashSaleIdByPromotionId[pid] = r.id;
     }
@@ -454,7 +693,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
       const skuOf = new Map(rows.map((r) => [r.id, r.sku_id]));
       for (const b of await this.store.buyerUnits(buyerId, rows.map((r) => r.id))) {
         const sku = skuOf.get(b.flash_sale_id)!;
-        purchasedQty[sku] = (purchasedQty[sku] ?? 0) + Number(b.quantity);
+        purchasedQty[sku] = (purchasedQty[sku] ?? 0) + Math.max(0, Number(b.quantity) - (mine.get(b.flash_sale_id)?.units ?? 0));
       }
     }
     return { promotions, purchasedQty, flashSaleIdByPromotionId };
@@ -530,9 +769,12 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     if (!this.running) return;
     const nowMs = this.now();
     await this.settleRecorded(nowMs);
+    await this.expireDue(nowMs);
     const active = await this.store.listActive();
     for (const r of active) {
-      const settled = Number(r.stock_left) === 0 && (await this.d.gate.inFlight(r.id)) === 0;
+      // Sold out for good only when nothing can come back soon: no claim in flight, no reservation
+      // waiting for checkout (an expiring one returns its units to this sale's buyers).
+      const settled = Number(r.stock_left) === 0 && (await this.d.gate.inFlight(r.id)) === 0 && (await this.store.heldUnits(r.id)) === 0;
       const due = dueEvent(facts(r), nowMs, settled);
       if (!due) continue;
       try {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/db.types.js';
-import type { FlashSaleStatus, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
+import type { FlashReservationStatus, FlashReservationsTable, FlashSaleStatus, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
 
 /** The flash-sales module's tables (portable SQL: the same statements on SQLite and PostgreSQL). */
 export class FlashSalesStore {
@@ -141,4 +141,96 @@ export class FlashSalesStore {
   recentTokens(saleId: string, sinceIso: string, exec: Kysely<DB> = this.db) {
     return exec.selectFrom('flash_sale_claims').select('token').where('flash_sale_id', '=', saleId).where('created_at', '>=', sinceIso).execute();
   }
+
+  // ---------- reservations ----------
+
+  /**
+   * Records a batch of claims as reservations, in the caller's transaction, with a few statements
+   * whatever the batch size: per sale one conditional pool decrement, per buyer one upsert under
+   * the limit, then the claim tokens and the reservations, many rows per statement. Returns false
+   * (the caller rolls back and records one by one) if the record refuses any part.
+   */
+  async recordReservations(exec: Kysely<DB>, rows: readonly FlashReservationsTable[], nowIso: string): Promise<boolean> {
+    const perSale = new Map<string, number>();
+    const perBuyer = new Map<string, { sale: string; buyer: string; units: number }>();
+    for (const r of rows) {
+      perSale.set(r.flash_sale_id, (perSale.get(r.flash_sale_id) ?? 0) + r.units);
+      const k = `${r.flash_sale_id}\u0000${r.buyer_id}`;
+      const b = perBuyer.get(k);
+      if (b) b.units += r.units;
+      else perBuyer.set(k, { sale: r.flash_sale_id, buyer: r.buyer_id, units: r.units });
+    }
+    const limits = new Map<string, number>();
+    for (const [sale, units] of perSale) {
+      const taken = await this.takeFromPool(exec, sale, units, nowIso);
+      if (!taken) return false;
+      limits.set(sale, taken.limit);
+    }
+    const buyers = [...perBuyer.values()];
+    for (let i = 0; i < buyers.length; i += CHUNK) {
+      const part = buyers.slice(i, i + CHUNK);
+      if (part.some((b) => b.units > limits.get(b.sale)!)) return false;
+      const r = await exec
+        .insertInto('flash_sale_buyers')
+        .values(part.map((b) => ({ flash_sale_id: b.sale, buyer_id: b.buyer, quantity: b.units, max_quantity: limits.get(b.sale)! })))
+        .onConflict((oc) =>
+          oc
+            .columns(['flash_sale_id', 'buyer_id'])
+            .doUpdateSet({ quantity: sql`flash_sale_buyers.quantity + excluded.quantity` })
+            .where(sql<boolean>`flash_sale_buyers.quantity + excluded.quantity <= flash_sale_buyers.max_quantity`),
+        )
+        .returning('buyer_id')
+        .execute();
+      if (r.length !== part.length) return false;
+    }
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const part = rows.slice(i, i + CHUNK);
+      await exec
+        .insertInto('flash_sale_claims')
+        .values(part.map((r) => ({ token: r.token, flash_sale_id: r.flash_sale_id, buyer_id: r.buyer_id, units: r.units, created_at: r.created_at })))
+        .execute();
+      await exec.insertInto('flash_reservations').values(part).execute();
+    }
+    return true;
+  }
+
+  findReservation(id: string, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_reservations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findReservationByKey(buyerId: string, saleId: string, key: string, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_reservations').selectAll().where('buyer_id', '=', buyerId).where('flash_sale_id', '=', saleId).where('idempotency_key', '=', key).executeTakeFirst();
+  }
+
+  /** A buyer's reservations still held, of these sales. */
+  heldReservations(buyerId: string, saleIds: readonly string[], exec: Kysely<DB> = this.db) {
+    if (saleIds.length === 0) return Promise.resolve([] as FlashReservationsTable[]);
+    return exec.selectFrom('flash_reservations').selectAll().where('buyer_id', '=', buyerId).where('flash_sale_id', 'in', [...saleIds]).where('status', '=', 'held').orderBy('created_at').execute();
+  }
+
+  /** Held reservations whose hold has run out, oldest first. */
+  dueReservations(nowIso: string, limit: number, exec: Kysely<DB> = this.db) {
+    return exec.selectFrom('flash_reservations').selectAll().where('status', '=', 'held').where('hold_until', '<=', nowIso).orderBy('hold_until').limit(limit).execute();
+  }
+
+  /** Units held in reservations of a sale (not yet ordered). */
+  async heldUnits(saleId: string, exec: Kysely<DB> = this.db): Promise<number> {
+    const r = await exec.selectFrom('flash_reservations').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('units'), sql<number>`0`).as('n')).where('flash_sale_id', '=', saleId).where('status', '=', 'held').executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /** held -> to (compare-and-set); the row as it was, or undefined when it was not held (or not this buyer's). */
+  async endReservation(exec: Kysely<DB>, id: string, to: Exclude<FlashReservationStatus, 'held'>, nowIso: string, opts: { buyerId?: string; orderId?: string; unexpiredAt?: string } = {}) {
+    let q = exec
+      .updateTable('flash_reservations')
+      .set({ status: to, updated_at: nowIso, ...(to === 'ordered' ? { order_id: opts.orderId ?? null } : {}) })
+      .where('id', '=', id)
+      .where('status', '=', 'held');
+    if (opts.buyerId) q = q.where('buyer_id', '=', opts.buyerId);
+    if (opts.unexpiredAt) q = q.where('hold_until', '>', opts.unexpiredAt);
+    return q.returningAll().executeTakeFirst();
+  }
 }
+
+/** Rows per multi-row statement (well under both databases' bound-parameter limits). */
+const CHUNK = 400;

@@ -6,4 +6,5 @@ export const noFlashClaims: FlashClaims = {
   unclaim: async () => undefined,
   recordClaim: async () => false,
   releaseClaim: async () => undefined,
+  takeReservation: async () => null,
 };

@@ -28,6 +28,8 @@ export interface QuoteLineRequest {
   quantity: number;
   /** Bought from this flash sale's card: its units are claimed from the sale's pool. */
   flashSaleId?: string;
+  /** A reservation of that sale held by the buyer: its units are priced at the flash price. */
+  reservationId?: string;
 }
 
 export interface QuotedLine {
@@ -74,6 +76,8 @@ export interface FlashPriceSource {
     skuIds: readonly string[],
     buyerId: string | null,
     nowMs: number,
+    /** The buyer's reservations named by the cart: their units are the buyer's at the flash price, even once the sale has sold out or closed. */
+    reservationIds?: readonly string[],
   ): Promise<{
     /** kind 'flash-sale' item promotions, one per open sale, `stockLeft` = units left in its pool. */
     promotions: ItemPromotion[];

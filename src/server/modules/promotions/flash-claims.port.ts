@@ -9,7 +9,9 @@ import type { DB } from '../../platform/db/db.types.js';
  *    scale-out mode): checks the pool and the buyer's per-buyer limit atomically.
  * 2. `recordClaim` inside the order's database transaction: the record (conditional
  *    decrement of the pool and the buyer's count, guarded by CHECK constraints).
- * If the transaction does not commit, the flow calls `unclaim`. When an order is cancelled or
+ * If the transaction does not commit, the flow calls `unclaim`. A line may instead name a
+ * reservation (units grabbed and recorded before checkout): `takeReservation` in the transaction.
+ * When an order is cancelled or
  * expires, `releaseClaim` runs in that transaction and `unclaim` after it commits.
  */
 export type ClaimOutcome =
@@ -32,4 +34,10 @@ export interface FlashClaims {
   unclaim(flashSaleId: string, buyerId: string, units: number): Promise<void>;
   recordClaim(trx: Kysely<DB>, flashSaleId: string, buyerId: string, units: number): Promise<boolean>;
   releaseClaim(trx: Kysely<DB>, flashSaleId: string, buyerId: string, units: number): Promise<void>;
+  /**
+   * A reservation (units grabbed earlier, already recorded) becomes part of order `orderId`, in
+   * the order's transaction: its units and price, or null when it is not this buyer's held and
+   * unexpired reservation. If the transaction rolls back, the reservation stays held.
+   */
+  takeReservation(trx: Kysely<DB>, reservationId: string, buyerId: string, flashSaleId: string, orderId: string): Promise<{ units: number; priceFen: number } | null>;
 }

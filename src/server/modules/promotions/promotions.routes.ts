@@ -134,7 +134,7 @@ export const promotionRoutes = (promotions: PromotionsService, sessions: Session
       return promotions.quote(req.ctx, {
         sessionId: s.id,
         buyerId,
-        lines: req.body.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, ...(l.flashSaleId ? { flashSaleId: l.flashSaleId } : {}) })),
+        lines: req.body.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, ...(l.flashSaleId ? { flashSaleId: l.flashSaleId, ...(l.reservationId ? { reservationId: l.reservationId } : {}) } : {}) })),
         usePoints: buyerId !== null && req.body.usePoints,
         ...(buyerId !== null && req.body.couponIds ? { couponIds: req.body.couponIds } : {}),
       });

@@ -660,7 +660,8 @@ export class PromotionsService {
     let purchasedQty: Record<string, number> = {};
     const wanted = new Set(req.lines.flatMap((l) => (l.flashSaleId ? [l.flashSaleId] : [])));
     if (req.sessionId && wanted.size > 0) {
-      const f = await this.flash.flashPromotions(req.sessionId, lines.map((l) => l.skuId), req.buyerId, nowMs);
+      const reservationIds = req.lines.flatMap((l) => (l.flashSaleId && l.reservationId ? [l.reservationId] : []));
+      const f = await this.flash.flashPromotions(req.sessionId, lines.map((l) => l.skuId), req.buyerId, nowMs, reservationIds);
       purchasedQty = f.purchasedQty;
       const open = new Set<string>();
       for (const p of f.promotions) {

@@ -5,7 +5,7 @@ import type { Actor } from '../context.js';
 import type { DB } from '../db/db.types.js';
 import type { IdGenerator } from '../ids/id-generator.js';
 import { AuthSessionStore } from './auth-session.store.js';
-import { randomToken, sha256Hex, signGuestToken, verifyGuestToken } from './tokens.js';
+import { passKey, randomToken, sha256Hex, signGuestToken, signPass, verifyGuestToken, verifyPass } from './tokens.js';
 
 export type PrincipalKind = 'team' | 'viewer';
 /** Modules that own principals (team, viewers) tell the platform how to load one by id. */
@@ -62,7 +62,12 @@ export class AuthService {
   /** Bumped by every invalidation: a lookup that started before one must not fill the cache. */
   private epoch = 0;
   private bus: Bus | null = null;
+  /** Passes void by a later sign-out or principal change: session (first 16 hex) / principal -> when (ms). */
+  private readonly revokedSids = new Map<string, number>();
+  private readonly revokedViewers = new Map<string, number>();
+  private readonly passKey: string;
   constructor(private readonly opts: AuthServiceOptions) {
+    this.passKey = passKey(opts.signingSecret);
     this.store = new AuthSessionStore(opts.db, opts.readDb ?? opts.db);
     this.cacheMs = opts.cacheMs ?? 2000;
     this.cacheMax = opts.cacheMax ?? 20_000;
@@ -84,6 +89,7 @@ export class AuthService {
 
   private forgetLocally(what: Invalidation): void {
     this.epoch++;
+    this.voidPasses(what);
     if ('session' in what) {
       this.cache.delete(what.session);
       return;
@@ -173,6 +179,45 @@ export class AuthService {
     // The kept session (a password change) is resolved again too: cheap, and always current.
     await this.forget({ kind, principal: principalId });
     return n;
+  }
+
+  // ---------- passes ----------
+
+  /** Passes live at most this long (the holder fetches a new one); revocations are remembered as long. */
+  static readonly PASS_TTL_MS = 10 * 60_000;
+
+  private voidPasses(what: Invalidation): void {
+    const now = this.opts.clock.now().getTime();
+    if ('session' in what) this.revokedSids.set(what.session.slice(0, 16), now);
+    else if (what.kind === 'viewer') this.revokedViewers.set(what.principal, now);
+    // Forget revocations older than any pass they could void.
+    if (this.revokedSids.size + this.revokedViewers.size > 1000) {
+      for (const m of [this.revokedSids, this.revokedViewers]) for (const [k, at] of m) if (now - at > AuthService.PASS_TTL_MS + 60_000) m.delete(k);
+    }
+  }
+
+  /**
+   * A short-lived signed pass for a signed-in viewer to act on `scope` (a flash sale) without a
+   * session lookup per request. It dies with the sign-in session: sign-out, revocation, a
+   * disabled account or any change of the viewer voids it (on other nodes through the bus).
+   */
+  issuePass(scope: string, actor: { id: string; nickname: string; sessionId: string }, ttlMs = AuthService.PASS_TTL_MS): { pass: string; expiresAt: Date } {
+    const now = this.opts.clock.now().getTime();
+    const expiresMs = now + Math.min(ttlMs, AuthService.PASS_TTL_MS);
+    const pass = signPass(this.opts.signingSecret, { scope, viewerId: actor.id, sid: actor.sessionId.slice(0, 16), issuedMs: now, expiresMs, nickname: actor.nickname.slice(0, 80) });
+    return { pass, expiresAt: new Date(expiresMs) };
+  }
+
+  /** The viewer a pass speaks for, or null (forged, expired, for another scope, or voided since it was issued). */
+  verifyPass(scope: string, pass: string): Actor | null {
+    const now = this.opts.clock.now().getTime();
+    const c = verifyPass(this.opts.signingSecret, pass, now, this.passKey);
+    if (!c || c.scope !== scope || c.issuedMs > now + 60_000) return null;
+    const sidAt = this.revokedSids.get(c.sid);
+    const viewerAt = this.revokedViewers.get(c.viewerId);
+    // Voided by anything that happened after (or just before: clocks of two nodes differ a little) it was issued.
+    if ((sidAt !== undefined && sidAt >= c.issuedMs - 5_000) || (viewerAt !== undefined && viewerAt >= c.issuedMs - 5_000)) return null;
+    return { kind: 'viewer', id: c.viewerId, nickname: c.nickname, sessionId: c.sid };
   }
 
   issueGuest(): { guestToken: string; guestId: string; expiresAt: Date } {

@@ -30,3 +30,44 @@ export function verifyGuestToken(secret: string, token: string, nowMs: number): 
   if (expiresAtMs <= nowMs) return null;
   return { guestId, expiresAtMs };
 }
+
+/**
+ * A pass: `p1.<scope>.<viewerId>.<sid>.<issuedMs>.<expiresMs>.<nickname b64url>.<hmac>`, a short-lived
+ * proof that a signed-in viewer (sign-in session `sid`, its first 16 hex) may act on one thing
+ * (`scope`, e.g. a flash sale's id) without a session lookup. Revocation is checked by the caller.
+ */
+export interface PassClaims {
+  scope: string;
+  viewerId: string;
+  sid: string;
+  issuedMs: number;
+  expiresMs: number;
+  nickname: string;
+}
+
+const passKey = (secret: string) => createHmac('sha256', secret).update('onair/pass/v1').digest('base64url');
+
+export function signPass(secret: string, c: PassClaims): string {
+  const body = `p1.${c.scope}.${c.viewerId}.${c.sid}.${c.issuedMs}.${c.expiresMs}.${Buffer.from(c.nickname, 'utf8').toString('base64url')}`;
+  return `${body}.${hmac(passKey(secret), body)}`;
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SID = /^[0-9a-f]{16}$/;
+const MS = /^\d{1,15}$/;
+
+export function verifyPass(secret: string, pass: string, nowMs: number, key = passKey(secret)): PassClaims | null {
+  if (pass.length > 400) return null;
+  const parts = pass.split('.');
+  if (parts.length !== 8 || parts[0] !== 'p1') return null;
+  const [, scope, viewerId, sid, issued, exp, nick, sig] = parts as [string, string, string, string, string, string, string, string];
+  if (!ID.test(scope) || !ID.test(viewerId) || !SID.test(sid) || !MS.test(issued) || !MS.test(exp) || !/^[A-Za-z0-9_-]{0,120}$/.test(nick)) return null;
+  const expected = hmac(key, pass.slice(0, pass.length - sig.length - 1));
+  // Both are base64url SHA-256 MACs of the same length when well formed: compare in constant time.
+  if (sig.length !== expected.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) return null;
+  const expiresMs = Number(exp);
+  if (expiresMs <= nowMs) return null;
+  return { scope, viewerId, sid, issuedMs: Number(issued), expiresMs, nickname: Buffer.from(nick, 'base64url').toString('utf8') };
+}
+
+export { passKey };

@@ -15,7 +15,13 @@ export type Access =
   | { kind: 'team'; permission: Permission | null }
   | { kind: 'viewer' }
   /** A signed-in viewer or a guest token holder: may watch and read. */
-  | { kind: 'audience' };
+  | { kind: 'audience' }
+  /**
+   * A signed-in viewer, proven by a pass (header `header`, signed for the resource named by the
+   * route param `scopeParam`, see AuthService.issuePass) or else by the viewer cookie + CSRF.
+   * A pass is not ambient (no cookie), so it needs no CSRF token.
+   */
+  | { kind: 'viewer-pass'; header: string; scopeParam: string };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -73,8 +79,18 @@ export function installAccessGuard(app: FastifyInstance, auth: AuthService, rout
       if (access.permission) requirePermission(found.actor, access.permission);
       return;
     }
+    if (access.kind === 'viewer-pass') {
+      const pass = req.headers[access.header];
+      if (typeof pass === 'string' && pass !== '') {
+        const scope = (req.params as Record<string, string | undefined>)[access.scopeParam];
+        const actor = scope ? auth.verifyPass(scope, pass) : null;
+        if (!actor) throw new AppError('unauthenticated', `The ${access.header} pass is invalid, for another sale, or expired; fetch a new one`, { code: 'PASS_INVALID' });
+        req.ctx.actor = actor;
+        return;
+      }
+    }
     await tryViewer(req, auth);
-    if (access.kind === 'viewer' && req.ctx.actor.kind !== 'viewer') {
+    if ((access.kind === 'viewer' || access.kind === 'viewer-pass') && req.ctx.actor.kind !== 'viewer') {
       throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
     }
     if (access.kind === 'audience' && req.ctx.actor.kind !== 'viewer' && req.ctx.actor.kind !== 'guest') {
