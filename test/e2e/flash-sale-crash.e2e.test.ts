@@ -14,10 +14,13 @@ import { repoRoot } from '../support/onair-process.js';
 
 /**
  * Issue 4, item 6: a storm of flash-sale purchases over HTTP while the real server process is
- * killed with SIGKILL at a random moment, then restarted on the same data. Afterwards: every
- * order the client saw confirmed exists, no unit was sold twice, per-buyer limits held, and
- * pool + sold + returned = the sale's units, SKU stock + pool + sold = the SKU's initial stock.
- * Then the storm resumes on the restarted server until the sale is sold out: exactly its units sell.
+ * killed with SIGKILL at a random moment, then restarted on the same data. Buyers purchase both
+ * ways: grabbing (a pass, then a claim answered with a reservation, then the checkout with it)
+ * and checking out with the flash line directly. Afterwards: every reservation and every order
+ * the client saw confirmed exists, no unit was sold twice, per-buyer limits held, and
+ * pool + sold + held in reservations + returned = the sale's units, SKU stock + pool + sold +
+ * held = the SKU's initial stock. Then the storm resumes on the restarted server (with the passes
+ * issued before the crash) until the sale is sold out: exactly its units sell.
  */
 
 const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
@@ -75,12 +78,16 @@ async function stopGracefully(s: Server): Promise<void> {
 }
 
 interface Attempt {
+  /** grab: POST …/claims with the pass; order: POST …/orders (with `reservationId` after a grab). */
+  kind: 'grab' | 'order';
   viewer: number;
   key: string;
   quantity: number;
   /** HTTP status, or 0 when the connection broke (the server died mid-request). */
   status: number;
   orderId?: string;
+  /** grab: the reservation it got; order: the reservation it checks out. */
+  reservationId?: string;
   body?: unknown;
 }
 
@@ -155,31 +162,63 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     }
     expect(totals.get(1)).toBe(4900);
 
+    // Passes, fetched before the storm as the room does during the countdown.
+    const passes: string[] = [];
+    for (const v of viewers) {
+      const res = await fetch(`${origin}/api/live/${sessionId}/flash-sales/${saleId}/pass`, { method: 'POST', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'x-forwarded-for': v.ip } });
+      const b = await json(res);
+      expect(res.status, JSON.stringify(b)).toBe(200);
+      passes.push(b.pass as string);
+    }
+
     const attempts: Attempt[] = [];
     const place = async (o: string, a: Attempt) => {
       const v = viewers[a.viewer]!;
       try {
-        const res = await fetch(`${o}/api/live/${sessionId}/orders`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: v.cookie, 'x-csrf-token': v.csrf, 'x-forwarded-for': v.ip },
-          body: JSON.stringify({ lines: [{ skuId, quantity: a.quantity, flashSaleId: saleId }], usePoints: false, expectedTotalFen: totals.get(a.quantity), idempotencyKey: a.key, address }),
-        });
+        const res =
+          a.kind === 'grab'
+            ? await fetch(`${o}/api/live/${sessionId}/flash-sales/${saleId}/claims`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'x-flash-pass': passes[a.viewer]!, 'x-forwarded-for': v.ip },
+                body: JSON.stringify({ quantity: a.quantity, idempotencyKey: a.key }),
+              })
+            : await fetch(`${o}/api/live/${sessionId}/orders`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', cookie: v.cookie, 'x-csrf-token': v.csrf, 'x-forwarded-for': v.ip },
+                body: JSON.stringify({
+                  lines: [{ skuId, quantity: a.quantity, flashSaleId: saleId, ...(a.reservationId ? { reservationId: a.reservationId } : {}) }],
+                  usePoints: false,
+                  expectedTotalFen: totals.get(a.quantity),
+                  idempotencyKey: a.key,
+                  address,
+                }),
+              });
         const b = await json(res);
         a.status = res.status;
-        if (res.status === 200 || res.status === 201) a.orderId = (b.order as { id: string }).id;
+        if ((res.status === 200 || res.status === 201) && a.kind === 'order') a.orderId = (b.order as { id: string }).id;
+        else if (res.status === 200 || res.status === 201) a.reservationId = (b.reservation as { id: string }).id;
         else a.body = b;
       } catch {
         a.status = 0;
       }
     };
+    const ok = (a: Attempt) => a.status === 200 || a.status === 201;
     const storm = async (o: string, untilMs: number, alive: () => boolean) => {
       await Promise.all(
         viewers.map(async (_, vi) => {
           while (alive() && Date.now() < untilMs) {
-            const a: Attempt = { viewer: vi, key: `k${vi}-${randomBytes(6).toString('hex')}`, quantity: 1 + Math.floor(Math.random() * 2), status: -1 };
+            const kind = Math.random() < 0.5 ? 'grab' : 'order';
+            const a: Attempt = { kind, viewer: vi, key: `k${vi}-${randomBytes(6).toString('hex')}`, quantity: 1 + Math.floor(Math.random() * 2), status: -1 };
             attempts.push(a);
             await place(o, a);
             if (a.status === 0) return; // the server is gone
+            if (kind === 'grab' && ok(a)) {
+              // Won: check out at once with the reservation.
+              const c: Attempt = { kind: 'order', viewer: vi, key: `c${vi}-${randomBytes(6).toString('hex')}`, quantity: a.quantity, reservationId: a.reservationId!, status: -1 };
+              attempts.push(c);
+              await place(o, c);
+              if (c.status === 0) return;
+            }
             if (a.status === 409 && attempts.filter((x) => x.viewer === vi && x.status === 409).length > 6) return;
           }
         }),
@@ -192,12 +231,13 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     const killAfter = Math.floor(Math.random() * 300);
     const stormDone = storm(origin, Date.now() + 8000, () => alive);
     const swing = Date.now() + 5000;
-    while (attempts.filter((a) => a.status === 201).length < 3 && Date.now() < swing) await new Promise((r) => setTimeout(r, 5));
+    while (attempts.filter((a) => a.status === 201).length < 4 && Date.now() < swing) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, killAfter));
     await kill9(server);
     alive = false;
     await stormDone;
-    const confirmedBefore = attempts.filter((a) => a.status === 200 || a.status === 201);
+    const confirmedBefore = attempts.filter((a) => a.kind === 'order' && ok(a));
+    const reservedBefore = attempts.filter((a) => a.kind === 'grab' && ok(a));
 
     // --- restart on the same data ---
     server = await startServer(dataDir, env, false);
@@ -217,39 +257,56 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
         const liveLines = lines.filter((l) => l.status !== 'cancelled');
         const soldFlash = liveLines.filter((l) => l.flash_sale_id === saleId).reduce((a, l) => a + Number(l.flash_units), 0);
         const soldTotal = liveLines.reduce((a, l) => a + Number(l.quantity), 0);
+        const reservations = await db.db.selectFrom('flash_reservations').selectAll().where('flash_sale_id', '=', saleId).execute();
+        const heldRows = reservations.filter((r) => r.status === 'held');
+        const held = heldRows.reduce((a, r) => a + Number(r.units), 0);
+        // Every ordered reservation is in a live or cancelled order of its buyer.
+        for (const r of reservations.filter((x) => x.status === 'ordered')) expect(lines.some((l) => l.order_id === r.order_id && l.buyer_id === r.buyer_id), `${label}: reservation ${r.id}`).toBe(true);
         // No unit sold twice, none beyond the pool.
-        expect(soldFlash + Number(s.stock_left) + Number(s.stock_returned), label).toBe(UNITS);
+        expect(soldFlash + held + Number(s.stock_left) + Number(s.stock_returned), label).toBe(UNITS);
         expect(Number(s.stock_left), label).toBeGreaterThanOrEqual(0);
-        // Per-buyer limits, and the buyer rows agree with the orders.
+        // Per-buyer limits, and the buyer rows agree with the orders and the held reservations.
         const perBuyer = new Map<string, number>();
         for (const l of liveLines) if (l.flash_sale_id === saleId) perBuyer.set(l.buyer_id, (perBuyer.get(l.buyer_id) ?? 0) + Number(l.flash_units));
+        for (const r of heldRows) perBuyer.set(r.buyer_id, (perBuyer.get(r.buyer_id) ?? 0) + Number(r.units));
         const rows = await db.db.selectFrom('flash_sale_buyers').selectAll().where('flash_sale_id', '=', saleId).execute();
         for (const [b, q] of perBuyer) {
           expect(q, `${label}: buyer ${b}`).toBeLessThanOrEqual(LIMIT);
           expect(Number(rows.find((r) => r.buyer_id === b)?.quantity ?? 0), `${label}: buyer row ${b}`).toBe(q);
         }
         for (const r of rows) expect(Number(r.quantity), label).toBe(perBuyer.get(r.buyer_id) ?? 0);
-        // SKU stock + the pool + sold = the initial stock.
+        // SKU stock + the pool + sold + held = the initial stock.
         const sku = await db.db.selectFrom('skus').select('stock').where('id', '=', skuId).executeTakeFirstOrThrow();
-        expect(Number(sku.stock) + Number(s.stock_left) + soldTotal, label).toBe(SKU_STOCK);
-        return { orderIds: new Set(lines.map((l) => l.order_id)), stockLeft: Number(s.stock_left), soldFlash };
+        expect(Number(sku.stock) + Number(s.stock_left) + soldTotal + held, label).toBe(SKU_STOCK);
+        return { orderIds: new Set(lines.map((l) => l.order_id)), reservationIds: new Set(reservations.map((r) => r.id)), stockLeft: Number(s.stock_left), soldFlash, held };
       };
 
       const afterCrash = await check('after the crash');
-      // Every order the client saw confirmed exists.
+      // Every order and every reservation the client saw confirmed exists.
       for (const a of confirmedBefore) expect(afterCrash.orderIds.has(a.orderId!), `confirmed order ${a.orderId}`).toBe(true);
-      // A confirmed order replayed with its key is the same order (idempotency survived the crash).
-      for (const a of confirmedBefore.slice(0, 10)) {
+      for (const a of reservedBefore) expect(afterCrash.reservationIds.has(a.reservationId!), `confirmed reservation ${a.reservationId}`).toBe(true);
+      // Replayed with their keys, they are the same (idempotency survived the crash); the passes too.
+      for (const a of [...confirmedBefore.slice(0, 10), ...reservedBefore.slice(0, 10)]) {
         const again: Attempt = { ...a, status: -1 };
         await place(origin, again);
-        expect(again.status).toBe(200);
-        expect(again.orderId).toBe(a.orderId);
+        expect(again.status, JSON.stringify(again.body)).toBe(200);
+        if (a.kind === 'order') expect(again.orderId).toBe(a.orderId);
+        else expect(again.reservationId).toBe(a.reservationId);
       }
       // Requests that broke with the server are retried with their keys: each gives one order at most.
       for (const a of attempts.filter((x) => x.status === 0)) {
         const again: Attempt = { ...a, status: -1 };
         await place(origin, again);
         expect([200, 201, 409], `${JSON.stringify(again.body)}\n${server.output().slice(-3000)}`).toContain(again.status);
+      }
+      // Reservations still held (their checkout broke or never came): checked out now.
+      const ordered = new Set(attempts.filter((a) => a.kind === 'order' && ok(a) && a.reservationId).map((a) => a.reservationId));
+      for (const a of attempts.filter((x) => x.kind === 'grab' && ok(x) && !ordered.has(x.reservationId))) {
+        const c: Attempt = { kind: 'order', viewer: a.viewer, key: `r${a.viewer}-${randomBytes(6).toString('hex')}`, quantity: a.quantity, reservationId: a.reservationId!, status: -1 };
+        await place(origin, c);
+        // 409 RESERVATION_EXPIRED: its order was placed before the crash under another key.
+        expect([200, 201, 409], JSON.stringify(c.body)).toContain(c.status);
+        if (c.status === 409) expect((c.body as { error: { code: string } }).error.code).toBe('RESERVATION_EXPIRED');
       }
       await check('after retries');
 
@@ -269,11 +326,19 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
       await storm(origin, Date.now() + 15_000, () => true);
       const final = await check('after the second storm');
       expect(final.stockLeft).toBe(0);
-      expect(final.soldFlash).toBe(UNITS);
+      expect(final.soldFlash + final.held).toBe(UNITS);
       const pub = await fetch(`${origin}/api/live/${sessionId}/flash-sales`, { headers: { cookie: viewers[0]!.cookie } });
       const sales = ((await pub.json()) as { sales: { id: string; left: number }[] }).sales;
       expect(sales.find((x) => x.id === saleId)?.left).toBe(0);
-      return { killAfter, attempts: attempts.length, confirmedBeforeKill: confirmedBefore.length, brokenByKill: attempts.filter((x) => x.status === 0).length, soldBeforeKill: afterCrash.soldFlash };
+      return {
+        killAfter,
+        attempts: attempts.length,
+        confirmedOrdersBeforeKill: confirmedBefore.length,
+        confirmedReservationsBeforeKill: reservedBefore.length,
+        brokenByKill: attempts.filter((x) => x.status === 0).length,
+        soldBeforeKill: afterCrash.soldFlash,
+        heldAfterKill: afterCrash.held,
+      };
     } finally {
       await db.close();
     }

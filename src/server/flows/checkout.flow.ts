@@ -179,6 +179,17 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       await unclaimAll();
       return again;
     }
+    // A reservation no longer held (expired, given back, already ordered under another key) is
+    // refused as such, not repriced at the list price.
+    const nowIso = deps.clock.now().toISOString();
+    for (const [i, l] of input.lines.entries()) {
+      if (!l.reservationId) continue;
+      const r = await deps.flash.reservationOf(buyerId, l.reservationId);
+      if (!r || r.flashSaleId !== l.flashSaleId) throw invalid(`body.lines.${i}.reservationId`, 'no such reservation of this flash sale');
+      if (r.status !== 'held' || r.holdUntil <= nowIso) {
+        throw new AppError('conflict', r.status === 'ordered' ? 'This reservation is already in an order' : 'Your reservation has expired or was given back; grab again if units are left', { code: 'RESERVATION_EXPIRED' });
+      }
+    }
     const session = await deps.sessions.getInternal(sessionId).catch(() => null);
     if (!session || session.status === 'draft') throw notFound('Session');
     if (session.status !== 'scheduled' && session.status !== 'live') {

@@ -159,7 +159,8 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
       expect(json<{ pricing: { totalFen: number }; lines: { flashUnits: number }[] }>(quote)).toMatchObject({ pricing: { totalFen: 4900 }, lines: [{ flashUnits: 1 }] });
       // Someone else cannot use it.
       const stolen = await inject('POST', `/api/live/${sessionId}/orders`, { who: other, payload: { lines: [line], usePoints: false, expectedTotalFen: 4900, idempotencyKey: key(), address } });
-      expect(stolen.statusCode).toBe(409);
+      expect(stolen.statusCode).toBe(400);
+      expect(stolen.body).toContain("reservationId");
       const order = await inject('POST', `/api/live/${sessionId}/orders`, { who: buyer, payload: { lines: [line], usePoints: false, expectedTotalFen: 4900, idempotencyKey: key(), address } });
       expect(order.statusCode, order.body).toBe(201);
       const o = json<{ order: { id: string; totalFen: number; lines: { flashUnits: number; flashSaleId: string }[] } }>(order).order;
@@ -169,6 +170,7 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
       // A second order with the same reservation is refused and changes nothing.
       const twice = await inject('POST', `/api/live/${sessionId}/orders`, { who: buyer, payload: { lines: [line], usePoints: false, expectedTotalFen: 4900, idempotencyKey: key(), address } });
       expect(twice.statusCode).toBe(409);
+      expect(twice.json()).toMatchObject({ error: { code: "RESERVATION_EXPIRED" } });
       expect(await invariant(saleId)).toEqual({ left: 0, held: 0, ordered: 1 });
       // Giving back an ordered reservation is refused: the order is cancelled instead.
       const giveBack = await inject('DELETE', `/api/live/${sessionId}/flash-sales/${saleId}/claims/${reservation.id}`, { who: buyer });

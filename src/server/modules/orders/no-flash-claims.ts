@@ -7,4 +7,5 @@ export const noFlashClaims: FlashClaims = {
   recordClaim: async () => false,
   releaseClaim: async () => undefined,
   takeReservation: async () => null,
+  reservationOf: async () => null,
 };

@@ -40,4 +40,6 @@ export interface FlashClaims {
    * unexpired reservation. If the transaction rolls back, the reservation stays held.
    */
   takeReservation(trx: Kysely<DB>, reservationId: string, buyerId: string, flashSaleId: string, orderId: string): Promise<{ units: number; priceFen: number } | null>;
+  /** This buyer's reservation (null: none such, or someone else's), to refuse a stale one before pricing. */
+  reservationOf(buyerId: string, reservationId: string): Promise<{ flashSaleId: string; units: number; status: string; holdUntil: string } | null>;
 }
