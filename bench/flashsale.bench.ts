@@ -1,25 +1,33 @@
 /**
  * Flash sale (整点抢购): FLASH_BUYERS (20,000) signed-in buyers race for FLASH_UNITS (1,000) units of
- * an on-the-hour flash sale (per-buyer limit 1) through the real checkout, POST /api/live/:id/orders.
+ * an on-the-hour flash sale (per-buyer limit 1), as the room's client does it: grab (a claim,
+ * answered with a reservation), then check the reservation out (a real order).
  *
  * The server under test runs as its own process pinned to core 0 (taskset); the load comes from
  * a separate process (bench/flashsale/load.ts, autocannon's keep-alive client) pinned to core 1.
  * Buyers are real viewer accounts with real sign-in sessions, inserted in bulk before the server
  * starts (argon2 per buyer would take minutes). The sale is created through the console API to
- * open a few seconds later, by the server's own scheduler (the "hour"); the load starts just
- * before, so the first attempts meet a closed sale, as on the hour. Each buyer tries
- * FLASH_ATTEMPTS (2) times, each with its own idempotency key.
+ * open FLASH_OPENS_IN_MS later, by the server's own scheduler (the "hour"). Before it, every buyer
+ * fetches its flash pass (POST …/flash-sales/:saleId/pass; a phase of its own, reported apart).
+ * The race starts 300 ms before the hour, so the first claims meet a closed sale. Each buyer makes
+ * FLASH_ATTEMPTS (2) claims (POST …/flash-sales/:saleId/claims, x-flash-pass), each with its own
+ * idempotency key; a claim that wins (201, a reservation) is checked out at once on the same
+ * connection (POST /api/live/:id/orders with the reservation), so orders are written during the
+ * storm (FLASH_CHECKOUT=inline; `none`: claims only).
  *
  * Modes, in the same run:
  *   embedded   `onair start`, SQLite, in-process gate
  *   scale-out  `onair start` with DATABASE_URL (PostgreSQL) + REDIS_URL: Redis Lua gate
- *   baseline   bench/flashsale/naive-server.ts: per attempt, auth SELECT, then
- *              BEGIN; SELECT stock_left ... FOR UPDATE; UPDATE; COMMIT on PostgreSQL (same load)
- * Afterwards each mode is checked against its database: oversold units and duplicate orders.
+ *   baseline   bench/flashsale/naive-server.ts: one request per attempt: auth SELECT, then
+ *              BEGIN; SELECT stock_left ... FOR UPDATE; UPDATE; COMMIT on PostgreSQL
+ * Afterwards each mode is checked against its database: units sold + held + left = units, the
+ * per-buyer limit, duplicate orders, and every reservation and order the client was given exists.
  *
- * Env: FLASH_BUYERS, FLASH_UNITS, FLASH_ATTEMPTS, FLASH_CONNECTIONS (200), FLASH_PG_POOL_MAX
- * (the scale-out server's ONAIR_PG_POOL_MAX; default 10), FLASH_MODES, FLASH_SERVER_NODE_ARGS
- * (embedded,scale-out,baseline), FLASH_QUICK=1 (2,000 buyers, 100 units), DATABASE_URL /
+ * Env: FLASH_BUYERS, FLASH_UNITS, FLASH_ATTEMPTS, FLASH_CONNECTIONS (200), FLASH_CHECKOUT
+ * (inline | none), FLASH_OPENS_IN_MS (sale created -> opening; default 5 s + 1.25 ms per buyer),
+ * FLASH_CLAIM_COOKIE=1 (claims carry the cookie too, as a browser's would), FLASH_PG_POOL_MAX
+ * (the scale-out server's ONAIR_PG_POOL_MAX; default 10), FLASH_MODES (embedded,scale-out,baseline),
+ * FLASH_SERVER_NODE_ARGS, FLASH_COMPILED=1, FLASH_QUICK=1 (2,000 buyers, 100 units), DATABASE_URL /
  * REDIS_URL of the scale-out and baseline (default postgres://postgres@127.0.0.1:5432/test,
  * redis://127.0.0.1:6379).
  */
@@ -33,37 +41,37 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type Database } from '../src/server/platform/db/database.js';
 import { randomToken, sha256Hex } from '../src/server/platform/auth/tokens.js';
-import { cpuSeconds as procCpuSeconds, machineBusySeconds } from './fanout/common.js';
-import { stopProcess, waitForLine } from './support/child-process.js';
-
-/** CPU seconds of a process, NaN once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    return procCpuSeconds(pid);
-  } catch {
-    return NaN;
-  }
-}
 import type { AuthSessionsTable, ViewersTable } from '../src/server/platform/db/db.types.js';
+import { stopProcess, waitForLine } from './support/child-process.js';
+import type { CpuWindow, LoadBuyer, LoadJob, LoadResult } from './flashsale/load.js';
 
 const env = process.env;
 const quick = env.FLASH_QUICK === '1';
 const num = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number(v));
+const buyersN = num(env.FLASH_BUYERS, quick ? 2000 : 20_000);
 const cfg = {
-  buyers: num(env.FLASH_BUYERS, quick ? 2000 : 20_000),
+  buyers: buyersN,
   units: num(env.FLASH_UNITS, quick ? 100 : 1000),
   attempts: num(env.FLASH_ATTEMPTS, 2),
   connections: num(env.FLASH_CONNECTIONS, 200),
+  checkout: (env.FLASH_CHECKOUT ?? 'inline') as 'inline' | 'none',
+  claimCookie: env.FLASH_CLAIM_COOKIE === '1',
   modes: (env.FLASH_MODES ?? 'embedded,scale-out,baseline').split(',').map((s) => s.trim()).filter(Boolean),
   pgUrl: env.DATABASE_URL ?? env.ONAIR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   redisUrl: env.REDIS_URL ?? env.ONAIR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   priceFen: 4900,
-  opensInMs: 4000,
+  /** Sale created -> its opening: the load process starts and every buyer fetches a pass meanwhile. */
+  opensInMs: num(env.FLASH_OPENS_IN_MS, 5000 + Math.round(buyersN * 1.25)),
+  /** The race starts this long before the opening. */
+  earlyMs: 300,
 };
+if (cfg.checkout !== 'inline' && cfg.checkout !== 'none') throw new Error(`FLASH_CHECKOUT must be inline or none, not ${cfg.checkout as string}`);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const log = (s: string) => process.stderr.write(`[flashsale] ${s}\n`);
 const round = (x: number, d = 1) => Number(x.toFixed(d));
+const ms = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x));
+const perS = (n: number, windowMs: number | null) => (windowMs !== null && windowMs > 0 ? Math.round(n / (windowMs / 1000)) : null);
 
 // --- processes (as bench/fanout) ---------------------------------------------------------------
 const taskset = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p));
@@ -84,10 +92,8 @@ function spawnPinned(core: number, args: string[], childEnv: NodeJS.ProcessEnv, 
 const pidOf = (c: ChildProcess) => c.pid!;
 
 // --- buyers ----------------------------------------------------------------------------------
-interface Buyer {
-  cookie: string;
-  csrf: string;
-  ip: string;
+interface Buyer extends LoadBuyer {
+  id: string;
 }
 async function insertBuyers(database: Database, n: number): Promise<Buyer[]> {
   const now = new Date();
@@ -102,7 +108,7 @@ async function insertBuyers(database: Database, n: number): Promise<Buyer[]> {
     const csrf = randomToken(24);
     viewers.push({ id, nickname: `buyer${tag}${i}`, nickname_key: `buyer${tag}${i}`, password_hash: '!bench: no password', status: 'active' as const, is_demo: 0, created_at: now.toISOString() });
     sessions.push({ id: sha256Hex(token), principal_kind: 'viewer' as const, principal_id: id, csrf_token: csrf, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expires, revoked_at: null, ip: null, user_agent: null });
-    buyers.push({ cookie: `onair_viewer=${token}`, csrf, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
+    buyers.push({ id, cookie: `onair_viewer=${token}`, csrf, ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
   }
   await database.db.transaction().execute(async (trx) => {
     for (let i = 0; i < n; i += 500) {
@@ -114,22 +120,10 @@ async function insertBuyers(database: Database, n: number): Promise<Buyer[]> {
 }
 
 // --- one run against a server ----------------------------------------------------------------
-interface LoadResult {
-  startedEpoch: number;
-  elapsedMs: number;
-  attempts: number;
-  errors: number;
-  timeouts: number;
-  counts: Record<string, number>;
-  t: { firstSuccess: number | null; lastSuccess: number | null; firstSoldOut: number | null; firstOpen: number | null };
-  latency: { p50: number; p99: number; max: number; mean: number };
-  orderIds: string[];
-  loadCpuS: number;
-}
-async function runLoad(origin: string, path: string, buyers: Buyer[], body: unknown, startAt: number): Promise<LoadResult> {
+async function runLoad(job: LoadJob): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'onair-flash-load-'));
   const file = join(dir, 'job.json');
-  writeFileSync(file, JSON.stringify({ origin, path, buyers, attemptsPerBuyer: cfg.attempts, connections: cfg.connections, body, startAt }));
+  writeFileSync(file, JSON.stringify(job));
   const child = spawnPinned(1, ['--import', 'tsx', join(root, 'bench/flashsale/load.ts'), file], env);
   let out = '';
   let err = '';
@@ -141,41 +135,49 @@ async function runLoad(origin: string, path: string, buyers: Buyer[], body: unkn
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
 
-/** CPU shares over a run: the server's, the load generator's, and everything else on the machine. */
-function cpuShares(r: LoadResult, serverCpuS: number, machineBusyS: number) {
-  const wall = r.elapsedMs / 1000;
+/** CPU shares over a window: the server's, the load generator's, and everything else on the machine. */
+function cpuShares(c: CpuWindow, attempts: number) {
+  const wall = Math.max(c.wallMs, 1) / 1000;
   return {
-    server_cpu_s: round(serverCpuS, 2),
-    server_core_utilisation: round(serverCpuS / wall, 2),
+    server_cpu_s: round(c.serverCpuS, 2),
+    server_core_utilisation: round(c.serverCpuS / wall, 2),
     /** What one fully available core would serve at this cost per attempt (a capacity estimate on a busy machine). */
-    attempts_per_server_cpu_s: Math.round(r.attempts / Math.max(serverCpuS, 0.001)),
-    load_core_utilisation: round(r.loadCpuS / wall, 2),
+    attempts_per_server_cpu_s: Math.round(attempts / Math.max(c.serverCpuS, 0.001)),
+    load_core_utilisation: round(c.loadCpuS / wall, 2),
     // PostgreSQL and Redis count here in the scale-out and baseline modes (they are part of the system under test).
-    other_processes_cores: round(Math.max(0, machineBusyS - serverCpuS - r.loadCpuS) / wall, 2),
+    other_processes_cores: round(Math.max(0, c.machineBusyS - c.serverCpuS - c.loadCpuS) / wall, 2),
   };
 }
 
-function figuresOf(r: LoadResult, units: number) {
-  const ok = r.counts['201'] ?? 0;
-  const openAt = r.t.firstOpen ?? 0;
-  // The pool is empty at the latest when the first SOLD_OUT answer is sent.
-  const soldOutAt = r.t.firstSoldOut ?? r.t.lastSuccess ?? r.elapsedMs;
-  const sellWindowMs = Math.max(1, (r.t.lastSuccess ?? soldOutAt) - openAt);
+/**
+ * The race as the client saw it. Attempts/s: attempts answered / (first attempt sent - last
+ * attempt answered). "After open" times count from the sale's scheduled opening (the hour);
+ * orders/s from the first answer after the opening to the last order.
+ */
+function raceFigures(r: LoadResult, openEpoch: number, units: number) {
+  const c = r.claims;
+  const raceWindowMs = c.firstSentEpoch !== null && c.lastAnsweredEpoch !== null ? c.lastAnsweredEpoch - c.firstSentEpoch : null;
+  const won = c.winEpochs.length;
+  const after = (t: number | null | undefined) => (t === null || t === undefined ? null : ms(t - openEpoch));
+  const lastOrder = r.orders.okEpochs.length > 0 ? r.orders.okEpochs[r.orders.okEpochs.length - 1]! : null;
   return {
-    attempts: r.attempts,
-    successful_orders: ok,
-    statuses: r.counts,
-    transport_errors: r.errors + r.timeouts,
-    duration_s: round(r.elapsedMs / 1000, 2),
-    purchase_attempts_per_s: Math.round(r.attempts / (r.elapsedMs / 1000)),
-    successful_orders_per_s: Math.round(ok / (sellWindowMs / 1000)),
-    /** Units taken from the pool per second, from the opening to the first sold-out answer. */
-    decrements_per_s: Math.round(Math.min(ok, units) / (Math.max(1, soldOutAt - openAt) / 1000)),
-    sold_out_after_open_ms: r.t.firstSoldOut !== null ? Math.round(r.t.firstSoldOut - openAt) : null,
-    last_success_after_open_ms: r.t.lastSuccess !== null ? Math.round(r.t.lastSuccess - openAt) : null,
-    latency_p50_ms: r.latency.p50,
-    latency_p99_ms: r.latency.p99,
-    latency_max_ms: r.latency.max,
+    attempts: c.answered,
+    attempts_sent: c.sent,
+    statuses: c.statuses,
+    transport_errors: r.transportErrors,
+    race_window_ms: ms(raceWindowMs),
+    purchase_attempts_per_s: perS(c.answered, raceWindowMs),
+    latency_p50_ms: c.latency.p50,
+    latency_p99_ms: c.latency.p99,
+    latency_max_ms: c.latency.max,
+    latency_mean_ms: c.latency.mean,
+    winners: won,
+    first_open_answer_after_open_ms: after(c.firstOpenEpoch),
+    sold_out_after_open_ms: after(c.firstSoldOutEpoch),
+    /** The units-th winning claim answered (all units reserved), from the hour. */
+    all_units_won_after_open_ms: won >= units ? after(c.winEpochs[units - 1]) : null,
+    last_win_after_open_ms: won > 0 ? after(c.winEpochs[won - 1]) : null,
+    lastOrder,
   };
 }
 
@@ -232,53 +234,142 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
     });
     const skuId = (product.skus as { id: string }[])[0]!.id;
     const session = await team('POST', '/api/console/sessions', { title: 'Bench live', theme: 'other', visibility: 'public', scheduledStart: new Date(Date.now() + 3_600_000).toISOString(), plannedMinutes: 60 });
-    await team('POST', `/api/console/sessions/${session.id as string}/transitions`, { to: 'live' });
-    // "The hour": the scheduler opens the sale at startsAt.
+    const sid = session.id as string;
+    await team('POST', `/api/console/sessions/${sid}/transitions`, { to: 'live' });
+    // "The hour": the scheduler opens the sale at startsAt; the passes are fetched before it.
     const startsAt = new Date(Math.ceil((Date.now() + cfg.opensInMs) / 1000) * 1000);
-    const sale = await team('POST', `/api/console/sessions/${session.id as string}/flash-sales`, { skuId, priceFen: cfg.priceFen, units: cfg.units, perBuyerLimit: 1, durationMinutes: 30, startsAt: startsAt.toISOString() });
-    const body = {
-      lines: [{ skuId, quantity: 1, flashSaleId: sale.id }],
-      usePoints: false,
-      expectedTotalFen: cfg.priceFen,
-      address: { name: '买家', phone: '13800138000', region: '浙江省杭州市', street: '文一西路 1 号' },
+    const sale = await team('POST', `/api/console/sessions/${sid}/flash-sales`, { skuId, priceFen: cfg.priceFen, units: cfg.units, perBuyerLimit: 1, durationMinutes: 30, startsAt: startsAt.toISOString() });
+    const saleId = sale.id as string;
+    const createdAt = Date.now();
+    const job: LoadJob = {
+      kind: 'race',
+      origin,
+      buyers,
+      attemptsPerBuyer: cfg.attempts,
+      connections: cfg.connections,
+      startAt: startsAt.getTime() - cfg.earlyMs,
+      serverPid: pidOf(server),
+      race: {
+        passPath: `/api/live/${sid}/flash-sales/${saleId}/pass`,
+        claimPath: `/api/live/${sid}/flash-sales/${saleId}/claims`,
+        orderPath: `/api/live/${sid}/orders`,
+        checkout: cfg.checkout,
+        claimCookie: cfg.claimCookie,
+        order: { skuId, flashSaleId: saleId, expectedTotalFen: cfg.priceFen, address: { name: '买家', phone: '13800138000', region: '浙江省杭州市', street: '文一西路 1 号' } },
+      },
     };
-    const cpu0 = cpuSeconds(pidOf(server));
-    const busy0 = machineBusySeconds().busy;
-    log(`${mode}: sale opens at ${startsAt.toISOString()}; ${cfg.buyers} buyers x ${cfg.attempts} attempts, ${cfg.connections} connections`);
-    const r = await runLoad(origin, `/api/live/${session.id as string}/orders`, buyers, body, startsAt.getTime() - 300);
-    const cpu = cpuSeconds(pidOf(server)) - cpu0;
-    const busy = machineBusySeconds().busy - busy0;
+    log(`${mode}: sale opens at ${startsAt.toISOString()} (in ${startsAt.getTime() - createdAt} ms); passes first, then ${cfg.buyers} buyers x ${cfg.attempts} claims, checkout ${cfg.checkout}, ${cfg.connections} connections`);
+    const r = await runLoad(job);
+    const openEpoch = startsAt.getTime();
+
+    // --- the record ---
     // The gate's decrements: when each recorded unit was claimed (the claim token carries the
     // moment: <instance>.<ms>.<seq>), first to last.
-    const tokens = await database.db.selectFrom('flash_sale_claims').select('token').where('flash_sale_id', '=', sale.id as string).execute();
+    const tokens = await database.db.selectFrom('flash_sale_claims').select('token').where('flash_sale_id', '=', saleId).execute();
     const claimedAt = tokens.map((x) => Number(x.token.split('.')[1])).filter(Number.isFinite).sort((a, b) => a - b);
     const gateWindowMs = claimedAt.length > 1 ? claimedAt[claimedAt.length - 1]! - claimedAt[0]! : NaN;
-    // The record: units sold, oversold, duplicate orders.
     const lines = await database.db
       .selectFrom('order_lines')
       .innerJoin('orders', 'orders.id', 'order_lines.order_id')
       .select(['orders.id', 'orders.buyer_id', 'orders.status', 'order_lines.flash_units'])
-      .where('order_lines.flash_sale_id', '=', sale.id as string)
+      .where('order_lines.flash_sale_id', '=', saleId)
       .execute();
     const live = lines.filter((l) => l.status !== 'cancelled');
+    const liveOrderIds = new Set(live.map((l) => l.id));
     const sold = live.reduce((a, l) => a + Number(l.flash_units), 0);
-    const perBuyer = new Map<string, number>();
-    for (const l of live) perBuyer.set(l.buyer_id, (perBuyer.get(l.buyer_id) ?? 0) + 1);
-    const duplicateOrders = [...perBuyer.values()].reduce((a, n) => a + Math.max(0, n - 1), 0) + (r.orderIds.length - new Set(r.orderIds).size);
-    const row = await database.db.selectFrom('flash_sales').select(['stock_left', 'stock_total']).where('id', '=', sale.id as string).executeTakeFirstOrThrow();
-    const fig = figuresOf(r, cfg.units);
+    const reservations = await database.db.selectFrom('flash_reservations').select(['id', 'buyer_id', 'units', 'status', 'order_id']).where('flash_sale_id', '=', saleId).execute();
+    const reservationById = new Map(reservations.map((x) => [x.id, x]));
+    const heldRows = reservations.filter((x) => x.status === 'held');
+    const held = heldRows.reduce((a, x) => a + Number(x.units), 0);
+    const reservationStatuses: Record<string, number> = {};
+    for (const x of reservations) reservationStatuses[x.status] = (reservationStatuses[x.status] ?? 0) + 1;
+    const row = await database.db.selectFrom('flash_sales').select(['stock_left', 'stock_total', 'stock_returned', 'per_buyer_limit', 'opened_at']).where('id', '=', saleId).executeTakeFirstOrThrow();
+    const left = Number(row.stock_left);
+    const returned = Number(row.stock_returned);
+    const accounted = sold + held + left + returned;
+    // Per buyer: units in live orders + units held in reservations, and the orders they have.
+    const unitsOf = new Map<string, number>();
+    const ordersOf = new Map<string, Set<string>>();
+    for (const l of live) {
+      unitsOf.set(l.buyer_id, (unitsOf.get(l.buyer_id) ?? 0) + Number(l.flash_units));
+      ordersOf.set(l.buyer_id, (ordersOf.get(l.buyer_id) ?? new Set()).add(l.id));
+    }
+    for (const x of heldRows) unitsOf.set(x.buyer_id, (unitsOf.get(x.buyer_id) ?? 0) + Number(x.units));
+    const limit = Number(row.per_buyer_limit);
+    const buyersOverLimit = [...unitsOf.values()].filter((n) => n > limit).length;
+    // The sale's per-buyer ledger (flash_sale_buyers) against those units.
+    const ledger = await database.db.selectFrom('flash_sale_buyers').select(['buyer_id', 'quantity']).where('flash_sale_id', '=', saleId).execute();
+    const ledgerOf = new Map(ledger.map((x) => [x.buyer_id, Number(x.quantity)]));
+    let ledgerMismatches = 0;
+    for (const b of new Set([...unitsOf.keys(), ...ledgerOf.keys()])) if ((unitsOf.get(b) ?? 0) !== (ledgerOf.get(b) ?? 0)) ledgerMismatches++;
+    const clientOrderIds = r.orders_placed.map((o) => o.id);
+    const duplicateOrders = [...ordersOf.values()].reduce((a, s) => a + Math.max(0, s.size - 1), 0) + (clientOrderIds.length - new Set(clientOrderIds).size);
+    const buyerIdOf = (i: number) => buyers[i]!.id;
+    const reservationsMissing = r.reservations.filter((x) => reservationById.get(x.id)?.buyer_id !== buyerIdOf(x.buyer)).length;
+    const ordersMissing = r.orders_placed.filter((o) => !liveOrderIds.has(o.id)).length;
+    // Each order placed from a reservation: the reservation is 'ordered' by that very order.
+    const reservationOrderMismatches = r.orders_placed.filter((o) => {
+      const x = o.reservationId ? reservationById.get(o.reservationId) : undefined;
+      return !x || x.status !== 'ordered' || x.order_id !== o.id;
+    }).length;
+
+    const race = raceFigures(r, openEpoch, cfg.units);
+    const { lastOrder, ...raceOut } = race;
+    const firstOpen = r.claims.firstOpenEpoch;
+    const p = r.pass!;
     return {
-      ...fig,
+      opens_in_ms: openEpoch - createdAt,
+      pass_phase: {
+        buyers: p.buyers,
+        passes: p.passes,
+        statuses: p.statuses,
+        transport_errors: p.transportErrors,
+        duration_ms: ms(p.lastAnsweredEpoch - p.firstSentEpoch),
+        passes_per_s: perS(p.passes, p.lastAnsweredEpoch - p.firstSentEpoch),
+        latency_p50_ms: p.latency.p50,
+        latency_p99_ms: p.latency.p99,
+        latency_max_ms: p.latency.max,
+        /** Sale created -> first pass request (the load process starting). */
+        started_after_sale_created_ms: ms(p.firstSentEpoch - createdAt),
+        /** Last pass answered -> the race's planned start (negative: the passes overran it). */
+        spare_before_race_ms: ms(openEpoch - cfg.earlyMs - p.lastAnsweredEpoch),
+        server_cpu_s: round(p.cpu.serverCpuS, 2),
+      },
+      checkout: cfg.checkout,
+      /** The scheduler's opening (flash_sales.opened_at) after the hour. */
+      opened_at_after_open_ms: row.opened_at ? Date.parse(row.opened_at) - openEpoch : null,
+      ...raceOut,
+      claims_without_pass: r.claims.withoutPass,
+      claim_replays: r.replays,
+      orders_sent: r.orders.sent,
+      orders_placed: r.orders_placed.length,
+      order_statuses: r.orders.statuses,
+      order_latency_p50_ms: r.orders.latency.p50,
+      order_latency_p99_ms: r.orders.latency.p99,
+      order_latency_max_ms: r.orders.latency.max,
+      /** Orders placed / (first answer after the opening -> last order placed). */
+      successful_orders_per_s: lastOrder !== null && firstOpen !== null ? perS(r.orders_placed.length, lastOrder - firstOpen) : null,
+      last_order_after_open_ms: lastOrder !== null ? ms(lastOrder - openEpoch) : null,
+      unexpected_answers: r.unexpected,
       units: cfg.units,
       units_sold: sold,
-      pool_left: Number(row.stock_left),
-      oversold: Math.max(0, sold - cfg.units) + Math.max(0, sold + Number(row.stock_left) - cfg.units),
+      units_held: held,
+      pool_left: left,
+      units_returned: returned,
+      reservation_statuses: reservationStatuses,
+      oversold: Math.max(0, sold + held - cfg.units) + Math.max(0, accounted - cfg.units),
+      units_unaccounted: Math.max(0, cfg.units - accounted),
+      buyers_over_limit: buyersOverLimit,
+      buyer_ledger_mismatches: ledgerMismatches,
       duplicate_orders: duplicateOrders,
-      orders_confirmed_but_missing: r.orderIds.filter((id) => !live.some((l) => l.id === id)).length,
-      /** Units handed out by the gate per second: recorded units / (last claim - first claim). */
+      reservations_confirmed_but_missing: reservationsMissing,
+      orders_confirmed_but_missing: ordersMissing,
+      reservation_order_mismatches: reservationOrderMismatches,
+      /** Units handed out by the gate per second: recorded claims / (last claim - first claim). */
       gate_decrements_per_s: Number.isFinite(gateWindowMs) ? Math.round(claimedAt.length / Math.max(gateWindowMs / 1000, 0.001)) : null,
       gate_window_ms: Number.isFinite(gateWindowMs) ? gateWindowMs : null,
-      ...cpuShares(r, cpu, busy),
+      gate_claims_recorded: claimedAt.length,
+      ...cpuShares(r.cpu, r.claims.answered),
     };
   } finally {
     if (server) await stopProcess(server);
@@ -293,7 +384,7 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
   }
 }
 
-/** The naive baseline: same buyers and requests, SELECT ... FOR UPDATE + UPDATE per attempt. */
+/** The naive baseline: same buyers, one request per attempt, SELECT ... FOR UPDATE + UPDATE. */
 async function runBaseline() {
   const schema = `onair_flashnaive_${randomBytes(4).toString('hex')}`;
   const database = await openDatabase({ databaseUrl: cfg.pgUrl, pgSchema: schema, pgPoolMax: 4 });
@@ -308,26 +399,37 @@ async function runBaseline() {
     await c.end();
     server = spawnPinned(0, ['--import', 'tsx', join(root, 'bench/flashsale/naive-server.ts')], { ...env, DATABASE_URL: cfg.pgUrl, PG_SCHEMA: schema, SALE_ID: 'naive-sale', POOL_MAX: '10' });
     const port = (await waitForLine(server, /listening on (\d+)/, 30_000))[1]!;
-    const cpu0 = cpuSeconds(pidOf(server));
-    const busy0 = machineBusySeconds().busy;
-    const r = await runLoad(`http://127.0.0.1:${port}`, '/orders', buyers, { lines: [{ skuId: 'x', quantity: 1 }], usePoints: false, expectedTotalFen: cfg.priceFen, address: {} }, Date.now() + 500);
-    const cpu = cpuSeconds(pidOf(server)) - cpu0;
-    const busy = machineBusySeconds().busy - busy0;
+    const r = await runLoad({
+      kind: 'single',
+      origin: `http://127.0.0.1:${port}`,
+      buyers,
+      attemptsPerBuyer: cfg.attempts,
+      connections: cfg.connections,
+      startAt: Date.now() + 500,
+      serverPid: pidOf(server),
+      single: { path: '/orders', body: { lines: [{ skuId: 'x', quantity: 1 }], usePoints: false, expectedTotalFen: cfg.priceFen, address: {} } },
+    });
     const c2 = new pg.Client({ connectionString: cfg.pgUrl, options: `-c search_path="${schema}"` });
     await c2.connect();
     const row = (await c2.query<{ stock_left: number }>('select stock_left from naive_flash')).rows[0]!;
     await c2.end();
-    const fig = figuresOf({ ...r, t: { ...r.t, firstOpen: r.t.firstOpen ?? 0 } }, cfg.units);
+    // Open from the first answer (no scheduled opening here).
+    const race = raceFigures(r, r.claims.firstOpenEpoch ?? r.raceStartEpoch, cfg.units);
+    const { lastOrder: _unused, ...raceOut } = race;
+    void _unused;
+    const wins = r.claims.winEpochs;
     // The row's decrements: first to last successful answer (each answer follows its COMMIT).
-    const windowMs = (r.t.lastSuccess ?? 0) - (r.t.firstSuccess ?? 0);
+    const windowMs = wins.length > 1 ? wins[wins.length - 1]! - wins[0]! : null;
     return {
-      ...fig,
+      ...raceOut,
+      successful_decrements: wins.length,
+      unexpected_answers: r.unexpected,
       units: cfg.units,
       pool_left: row.stock_left,
-      oversold: Math.max(0, (fig.successful_orders ?? 0) - cfg.units),
-      gate_decrements_per_s: windowMs > 0 ? Math.round(fig.successful_orders / (windowMs / 1000)) : null,
-      gate_window_ms: Math.round(windowMs),
-      ...cpuShares(r, cpu, busy),
+      oversold: Math.max(0, wins.length - cfg.units) + Math.max(0, wins.length + row.stock_left - cfg.units),
+      gate_decrements_per_s: perS(wins.length, windowMs),
+      gate_window_ms: ms(windowMs),
+      ...cpuShares(r.cpu, r.claims.answered),
     };
   } finally {
     if (server) await stopProcess(server);
@@ -346,13 +448,14 @@ async function main() {
     try {
       if (m === 'embedded' || m === 'scale-out') out[m] = await runOnair(m);
       else if (m === 'baseline') out[m] = await runBaseline();
+      else throw new Error(`unknown mode ${m}`);
       log(`${m}: ${JSON.stringify(out[m])}`);
     } catch (e) {
       log(`${m} failed: ${(e as Error).stack ?? String(e)}`);
       out[m] = { error: (e as Error).message };
     }
   }
-  type Fig = { purchase_attempts_per_s?: number; latency_p99_ms?: number; gate_decrements_per_s?: number | null; successful_orders_per_s?: number; oversold?: number; duplicate_orders?: number };
+  type Fig = Partial<Record<'purchase_attempts_per_s' | 'latency_p99_ms' | 'gate_decrements_per_s' | 'oversold' | 'duplicate_orders' | 'buyers_over_limit' | 'reservations_confirmed_but_missing' | 'orders_confirmed_but_missing', number | null>> & { error?: string };
   const emb = out.embedded as Fig | undefined;
   const so = out['scale-out'] as Fig | undefined;
   const base = out.baseline as Fig | undefined;
@@ -363,6 +466,8 @@ async function main() {
     attempts_per_buyer: cfg.attempts,
     per_buyer_limit: 1,
     connections: cfg.connections,
+    checkout: cfg.checkout,
+    claim_cookie: cfg.claimCookie,
     cores,
     pinned,
     embedded: out.embedded ?? null,
@@ -370,12 +475,26 @@ async function main() {
   };
   const baselines = { for_update: out.baseline ?? null };
   const ratio = so?.gate_decrements_per_s && base?.gate_decrements_per_s ? round(so.gate_decrements_per_s / base.gate_decrements_per_s, 2) : null;
+  /** Sum of a figure over the modes that ran; null when a mode that ran lacks it (it failed): never met. */
+  const sumOf = (key: keyof Fig, modes: (Fig | undefined)[]) => {
+    const ran = modes.filter((f): f is Fig => f !== undefined);
+    if (ran.length === 0 || ran.some((f) => typeof f[key] !== 'number')) return null;
+    return ran.reduce((a, f) => a + (f[key] as number), 0);
+  };
+  const zero = (v: number | null) => ({ value: v, met: v === 0 });
+  const onair = [emb, so];
   const targets = [
-    { name: 'embedded: purchase attempts/s (2 cores)', goal: '>= 10000', value: emb?.purchase_attempts_per_s ?? null, met: (emb?.purchase_attempts_per_s ?? 0) >= 10_000 },
-    { name: 'embedded: p99 latency (ms)', goal: '<= 100', value: emb?.latency_p99_ms ?? null, met: emb?.latency_p99_ms !== undefined && emb.latency_p99_ms <= 100 },
-    { name: 'scale-out: successful decrements/s vs FOR UPDATE baseline', goal: '>= 5x', value: ratio, met: ratio !== null && ratio >= 5 },
-    { name: 'oversold units (every mode)', goal: '= 0', value: (emb?.oversold ?? 0) + (so?.oversold ?? 0), met: (emb?.oversold ?? 0) + (so?.oversold ?? 0) === 0 },
-    { name: 'duplicate orders (every mode)', goal: '= 0', value: (emb?.duplicate_orders ?? 0) + (so?.duplicate_orders ?? 0), met: (emb?.duplicate_orders ?? 0) + (so?.duplicate_orders ?? 0) === 0 },
+    { name: 'embedded: claim attempts/s (2 cores)', goal: '>= 10000', value: emb?.purchase_attempts_per_s ?? null, met: (emb?.purchase_attempts_per_s ?? 0) >= 10_000 },
+    { name: 'embedded: claim p99 latency (ms)', goal: '<= 100', value: emb?.latency_p99_ms ?? null, met: typeof emb?.latency_p99_ms === 'number' && emb.latency_p99_ms <= 100 },
+    { name: 'scale-out: gate decrements/s vs FOR UPDATE baseline', goal: '>= 5x', value: ratio, met: ratio !== null && ratio >= 5 },
+    { name: 'oversold units (every mode)', goal: '= 0', ...zero(sumOf('oversold', [emb, so, base])) },
+    { name: 'duplicate orders (Onair modes)', goal: '= 0', ...zero(sumOf('duplicate_orders', onair)) },
+    { name: 'buyers above the per-buyer limit (Onair modes)', goal: '= 0', ...zero(sumOf('buyers_over_limit', onair)) },
+    {
+      name: 'confirmed reservations + orders missing from the record (Onair modes)',
+      goal: '= 0',
+      ...zero(((a, b) => (a === null || b === null ? null : a + b))(sumOf('reservations_confirmed_but_missing', onair), sumOf('orders_confirmed_but_missing', onair))),
+    },
   ];
   console.log(JSON.stringify({ bench: 'flashsale', figures, baselines, targets }));
 }
