@@ -113,9 +113,12 @@ export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService): Fa
       const wait = grabs.hit(req.ctx.actor.kind === 'viewer' ? req.ctx.actor.id : req.ip);
       if (wait > 0) throw new AppError('rate_limited', 'Too many grabs; wait a moment', { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(wait / 1000) });
       const out = await flash.grab(req.ctx, req.params.id, req.params.saleId, req.body);
-      // A refusal is an answer, not a failure: sent without building and throwing an Error.
-      if (!out.ok) return reply.status(409).send({ error: { code: out.code, message: out.message, requestId: String(req.id), left: out.left } });
-      return reply.status(out.replayed ? 200 : 201).send({ reservation: out.reservation, replayed: out.replayed });
+      // The storm's hot path: the reply is built from typed values and sent as a JSON string
+      // (the response schemas above document it), and a refusal is an answer, not a failure:
+      // no Error is built and thrown for it.
+      reply.type('application/json; charset=utf-8');
+      if (!out.ok) return reply.status(409).send(JSON.stringify({ error: { code: out.code, message: out.message, requestId: String(req.id), left: out.left } }));
+      return reply.status(out.replayed ? 200 : 201).send(JSON.stringify({ reservation: out.reservation, replayed: out.replayed }));
     },
   );
   app.delete(
