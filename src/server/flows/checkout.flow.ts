@@ -234,6 +234,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     const payBy = new Date(now.getTime() + deps.payMinutes * 60_000).toISOString();
     const checkoutInfo = await provider.createCheckout({ orderId, amountFen: quote.pricing.totalFen, currency: 'CNY', payBy });
 
+    let written: { order: OrdersTable; lines: OrderLinesTable[]; payment: PaymentsTable } | null = null;
     try {
       await deps.db.transaction().execute(async (trx) => {
         const lines: OrderLinesTable[] = [];
@@ -360,6 +361,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
           updated_at: at,
         };
         await deps.orders.insertNew(trx, order, lines, payment);
+        written = { order, lines, payment };
       });
     } catch (err) {
       await unclaimAll();
@@ -369,7 +371,10 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       }
       throw err;
     }
-    return { kind: 'created', order: await deps.orders.orderDto(orderId), payment: { provider: provider.name, checkoutUrl: checkoutInfo.checkoutUrl } };
+    // The DTO from the rows just committed (a new order has no returns or refunds): no re-read.
+    const made = written as { order: OrdersTable; lines: OrderLinesTable[]; payment: PaymentsTable } | null;
+    const order = made ? deps.orders.newOrderDto(made.order, made.lines, made.payment) : await deps.orders.orderDto(orderId);
+    return { kind: 'created', order, payment: { provider: provider.name, checkoutUrl: checkoutInfo.checkoutUrl } };
   } catch (err) {
     await unclaimAll();
     throw err;

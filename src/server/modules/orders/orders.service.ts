@@ -11,7 +11,7 @@ import type {
 import type { Clock } from '../../platform/clock.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
 import type { DB } from '../../platform/db/db.types.js';
-import type { OrderLinesTable, OrdersTable, PaymentsTable, RefundsTable } from '../../platform/db/tables/orders.tables.js';
+import type { OrderLinesTable, OrderReturnsTable, OrdersTable, PaymentsTable, RefundsTable } from '../../platform/db/tables/orders.tables.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import type { IdGenerator } from '../../platform/ids/id-generator.js';
@@ -116,6 +116,21 @@ export class OrdersService {
       this.store.refundsOf(ids, exec),
       this.store.paymentsOf(ids, exec),
     ]);
+    return this.dtosFrom(rows, lines, returns, refunds, payments);
+  }
+
+  /** A new order's DTO from the rows just written (no returns or refunds yet): no re-read. */
+  newOrderDto(order: OrdersTable, lines: OrderLinesTable[], payment: PaymentsTable): OrderDto {
+    return this.dtosFrom([order], [...lines].sort((a, b) => a.line_no - b.line_no), [], [], [payment])[0]!;
+  }
+
+  private dtosFrom(
+    rows: readonly OrdersTable[],
+    lines: readonly OrderLinesTable[],
+    returns: readonly OrderReturnsTable[],
+    refunds: readonly Pick<RefundsTable, 'order_id' | 'amount_fen'>[],
+    payments: readonly PaymentsTable[],
+  ): OrderDto[] {
     return rows.map((r) => {
       const pricing = JSON.parse(r.pricing_json) as StoredPricing;
       const pending = r.status === 'pending_payment' ? payments.find((p) => p.order_id === r.id && p.status !== 'succeeded') : undefined;
