@@ -17,6 +17,7 @@ import { AuthService } from './platform/auth/auth.service.js';
 import { SigninThrottle } from './platform/auth/signin-throttle.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from './platform/db/database.js';
+import { GroupCommit } from './platform/db/group-commit.js';
 import { AppError } from './platform/errors.js';
 import { installAccessGuard, type RouteAccessRecord } from './platform/http/access.js';
 import { CookiePolicy } from './platform/http/cookie-policy.js';
@@ -245,6 +246,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     buyersNamed: async (nickname) => (await viewers.findViewers({ nicknames: [nickname] })).map((v) => v.id),
     onError: (err, where) => logError(err, where),
   });
+  // SQLite: the checkouts of a moment share one commit (each in its own savepoint).
+  const orderWrites = new GroupCommit(database.db, database.dialect === 'sqlite');
   const checkoutDeps: CheckoutDeps = {
     db: database.db,
     clock,
@@ -257,6 +260,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     coupons: orderCoupons,
     points: orderPoints,
     payMinutes: config.orderPayMinutes,
+    transact: (fn) => orderWrites.run(fn),
   };
   const services: Services = {
     audit,

@@ -48,6 +48,8 @@ export interface CheckoutDeps {
   coupons: CouponHolds;
   points: PointsSpending;
   payMinutes: number;
+  /** Runs the order's transaction (SQLite: group-committed with the other checkouts of the moment, platform/db/group-commit.ts); default a plain transaction. */
+  transact?: <T>(fn: (trx: Kysely<DB>) => Promise<T>) => Promise<T>;
 }
 
 export type CheckoutOutcome =
@@ -236,7 +238,8 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
 
     let written: { order: OrdersTable; lines: OrderLinesTable[]; payment: PaymentsTable } | null = null;
     try {
-      await deps.db.transaction().execute(async (trx) => {
+      const transact = deps.transact ?? (<T>(fn: (trx: Kysely<DB>) => Promise<T>) => deps.db.transaction().execute(fn));
+      await transact(async (trx) => {
         const lines: OrderLinesTable[] = [];
         for (const [i, ql] of quote.lines.entries()) {
           const priced = quote.pricing.lines[i];
