@@ -8,13 +8,16 @@ import { DEMO_OWNER as OWNER, signInOwnerApi, useOnairBrowser } from '../support
 import { useScreenshots } from '../support/screenshots.js';
 
 /**
- * Item 10's browser test: in a real Chromium against the real `onair start --demo` process, a
- * signed-in viewer opens a live session that has products on its shelf, a 满减 offer and an open
- * flash sale; sees the flash card (countdown, units left), buys now, sees the explained price
- * (the flash-price note on the line, the 满减 adjustment with its reason, and the total the
- * pricing engine computes), pays in the sandbox, and finds the order paid with the same total;
- * the card's units left went down by one and, the sale being one per person, tells the buyer they
- * have bought their limit instead of offering "Buy now". Then the same page at phone width, without errors.
+ * Item 10's browser test (grab -> reservation -> checkout, item 9a): in a real Chromium against
+ * the real `onair start --demo` process, a signed-in viewer opens a live session that has products
+ * on its shelf, a 满减 offer and an open flash sale; sees the flash card (countdown, units left),
+ * grabs a unit (the claim carries the pass fetched during the countdown), sees it reserved with the
+ * hold counting down (also after a reload), checks out with the reservation, sees the explained
+ * price (the flash-price note on the line, the 满减 adjustment with its reason, and the total the
+ * pricing engine computes), pays in the sandbox, and finds the order paid with the same total; the
+ * card then tells the buyer they have bought their limit. A one-unit sale on the hour: the button
+ * waits for the open, the other buyer sees it sold out until the unit is given back. A reservation
+ * no longer held is refused at checkout with a way back to the room. The same room at phone width.
  */
 const en = messages('en');
 
@@ -122,22 +125,29 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
   const flashCard = (page: Page) => page.locator(`[data-testid="flash-card"][data-flash-id="${flashSaleId}"]`);
   const unitsLeft = async (page: Page) => Number(await flashCard(page).getByTestId('flash-left').getAttribute('data-left'));
 
-  it('a viewer buys now from the flash card, sees why it costs what it costs, pays in the sandbox, and the order is paid', async () => {
+  it('a viewer grabs in the live room, sees it reserved (also after a reload), checks out with the reservation, pays in the sandbox, and the order is paid', async () => {
     const page = await app.newPage();
     // Another viewer (a guest) watches the same room: the units left change there live.
     const watcher = await app.newPage({ width: 390 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const claims: { pass: string | undefined; body: string | null }[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/flash-sales\/[^/]+\/claims$/.test(r.url())) claims.push({ pass: r.headers()['x-flash-pass'], body: r.postData() });
+    });
     try {
       await watcher.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
       await flashCard(watcher).waitFor();
+      // A guest is asked to sign in instead of grabbing.
+      await flashCard(watcher).and(watcher.locator('[data-mode="guest"]')).waitFor();
+      expect((await flashCard(watcher).getByTestId('flash-grab').textContent())?.trim()).toBe(msg(en, 'flash.viewer.signInToGrab'));
       await signUpViewer(page, `flash ${Math.random().toString(36).slice(2, 7)}`);
       await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
       await page.locator('[data-testid="viewer-mode"][data-mode="viewer"]').waitFor();
 
       // The flash card: open, a countdown to its end, the honest units left, the limit, both prices.
       const card = flashCard(page);
-      await card.and(page.locator('[data-phase="open"]')).waitFor();
+      await card.and(page.locator('[data-phase="open"][data-mode="open"]')).waitFor();
       const countdown = (await card.getByTestId('flash-countdown').textContent()) ?? '';
       expect(countdown).toMatch(/^Ends in (2\d|30|1\d):\d\d$/);
       const before = await unitsLeft(page);
@@ -154,9 +164,47 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       );
       await screenshot(page, 'room-flash-card');
 
-      // The cart drawer explains the price before checkout too.
-      await card.getByTestId('flash-buy').click();
+      // Grab it: one unit reserved for this buyer, a hold counting down (m:ss), check out or give back.
+      const grab = card.getByTestId('flash-grab');
+      expect((await grab.textContent())?.trim()).toBe(msg(en, 'flash.viewer.grab'));
+      await grab.click();
+      const reserved = card.getByTestId('flash-reserved');
+      await reserved.waitFor();
+      expect(await card.getAttribute('data-mode')).toBe('reserved');
+      const reservationId = (await reserved.getAttribute('data-reservation-id')) ?? '';
+      expect(reservationId).not.toBe('');
+      expect(await reserved.getAttribute('data-units')).toBe('1');
+      expect(await reserved.textContent()).toContain(msg(en, 'flash.viewer.reserved'));
+      const hold = (await card.getByTestId('flash-hold').textContent()) ?? '';
+      expect(hold).toMatch(/^(5:00|[0-4]:[0-5]\d)$/);
+      await page.waitForFunction(
+        `document.querySelector('[data-flash-id="${flashSaleId}"] [data-testid="flash-hold"]')?.textContent !== ${JSON.stringify(hold)}`,
+        undefined,
+        { timeout: 5_000 },
+      );
+      expect((await card.getByTestId('flash-reserved-detail').textContent())?.trim()).toBe(msg(en, 'flash.viewer.reservedDetail_one', { count: '1', price: '¥128.00' }));
+      expect((await card.getByTestId('flash-checkout').textContent())?.trim()).toBe(msg(en, 'flash.viewer.checkout'));
+      expect((await card.getByTestId('flash-give-back').textContent())?.trim()).toBe(msg(en, 'flash.viewer.giveBack'));
+      // One grab, one quantity, with the pass fetched during the countdown and an idempotency key.
+      expect(claims).toHaveLength(1);
+      expect(claims[0]?.pass).toBeTruthy();
+      expect(JSON.parse(claims[0]?.body ?? '{}')).toMatchObject({ quantity: 1, idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) as unknown });
+      // The room sees one unit fewer (the watcher, without a reload).
+      await expect.poll(() => unitsLeft(watcher), { timeout: 5_000 }).toBe(before - 1);
+      await screenshot(page, 'room-flash-reserved');
+
+      // A reload restores the reservation from the server (GET …/flash-sales `reservation`).
+      await page.reload();
+      await card.and(page.locator('[data-mode="reserved"]')).waitFor();
+      expect(await card.getByTestId('flash-reserved').getAttribute('data-reservation-id')).toBe(reservationId);
+
+      // Check out: the checkout carries the reservation, and explains the price.
+      await card.getByTestId('flash-checkout').click();
       await page.waitForURL(/\/live\/[^/]+\/checkout$/);
+      const held = page.getByTestId('checkout-reservation');
+      await held.waitFor();
+      expect(await held.getAttribute('data-reservation-id')).toBe(reservationId);
+      expect(await held.textContent()).toMatch(/Reserved for you at the flash price: pay within [0-5]:\d\d/);
       const explanation = page.getByTestId('checkout-explanation');
       await explanation.waitFor();
 
@@ -192,8 +240,11 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       const pay = page.getByTestId('checkout-pay');
       expect((await pay.textContent())?.trim()).toBe(msg(en, 'orders.viewer.checkout.pay', { total: '¥118.00' }));
       await screenshot(page, 'checkout');
+      // The order line names the reservation.
+      const orderBody = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/live/${sessionId}/orders`));
       // A double click still makes one order (same idempotency key, button disabled in flight).
       await pay.dblclick();
+      expect((JSON.parse((await orderBody).postData() ?? '{}') as { lines: unknown[] }).lines).toEqual([{ skuId, quantity: 1, flashSaleId, reservationId }]);
 
       // The sandbox checkout: labelled, the same amount.
       await page.waitForURL(/\/pay\/sandbox\/[^/]+$/);
@@ -213,29 +264,28 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       await page.locator('[data-testid="order-explanation"] [data-testid="adjustment"][data-kind="threshold"]').waitFor();
       await screenshot(page, 'order-paid');
 
-      // The watcher's card went down by one without a reload (the room's flash event).
-      await expect.poll(() => unitsLeft(watcher), { timeout: 5_000 }).toBe(before - 1);
-
-      // One order in my orders, and the flash card shows one unit fewer.
+      // One order in my orders; the order took the reserved unit (no second unit from the pool).
       await page.goto(`${origin}/orders`);
       await page.getByTestId('orders-list').waitFor();
       expect(await page.getByTestId('order-row').count()).toBe(1);
       await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
       await flashCard(page).waitFor();
-      await expect.poll(() => unitsLeft(page), { timeout: 5_000 }).toBe(before - 1);
-      // The buyer holds the sale's one unit per person (the server's `yours`): no "Buy now", a link to the orders.
+      expect(await unitsLeft(page)).toBe(before - 1);
+      expect(await unitsLeft(watcher)).toBe(before - 1);
+      // The buyer holds the sale's one unit per person (the server's `yours`): no grab, a link to the orders.
       const reached = flashCard(page).getByTestId('flash-limit-reached');
       await reached.waitFor();
+      expect(await flashCard(page).getAttribute('data-mode')).toBe('bought');
       expect(await reached.getAttribute('data-yours')).toBe('1');
       expect((await reached.textContent())?.trim()).toBe(`${msg(en, 'flash.viewer.limitReached_one', { count: '1' })} ${msg(en, 'flash.viewer.myOrders')}`);
-      const buy = flashCard(page).getByTestId('flash-buy');
-      expect(await buy.isDisabled()).toBe(true);
-      expect(await buy.getAttribute('data-limit-reached')).toBe('yes');
-      expect((await buy.textContent())?.trim()).toBe(msg(en, 'flash.viewer.limitReachedButton'));
+      const button = flashCard(page).getByTestId('flash-grab');
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('data-limit-reached')).toBe('yes');
+      expect((await button.textContent())?.trim()).toBe(msg(en, 'flash.viewer.limitReachedButton'));
       expect(await flashCard(page).getByTestId('flash-my-orders').getAttribute('href')).toBe('/orders');
       await screenshot(page, 'room-flash-limit-reached');
-      // The guest watching still sees "Buy now" (the limit is this buyer's, not the sale's).
-      expect(await flashCard(watcher).getByTestId('flash-buy').getAttribute('data-limit-reached')).toBe('no');
+      // The guest watching still gets the sign-in prompt (the limit is this buyer's, not the sale's).
+      expect(await flashCard(watcher).getAttribute('data-mode')).toBe('guest');
       expect(await flashCard(watcher).getByTestId('flash-limit-reached').count()).toBe(0);
       // The cart was emptied by the order.
       expect(await page.getByTestId('cart-button').getAttribute('data-count')).toBe('0');
@@ -245,6 +295,115 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
       await watcher.context().close();
     }
   }, 120_000);
+
+  it('on the hour: the button waits for the open, one buyer grabs the last unit, the other sees it sold out until it is given back', async () => {
+    // A room of its own with a one-unit sale that opens in a few seconds.
+    const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'Flash on the hour 整点秒杀', theme: 'launch', visibility: 'public', plannedMinutes: 60 });
+    const products = await api<{ items: { id: string; skus: { id: string; code: string }[] }[] }>('GET', '/api/console/products');
+    const sampler = products.items.find((p) => p.skus.some((s) => s.code === 'DEMO-SMP-6'))!;
+    const samplerSku = sampler.skus.find((s) => s.code === 'DEMO-SMP-6')!.id;
+    await api('PUT', `/api/console/sessions/${session.id}/shelf`, { productIds: [sampler.id] });
+    await api('POST', `/api/console/sessions/${session.id}/transitions`, { to: 'live' });
+    const sale = await api<{ id: string; startsAt: string }>('POST', `/api/console/sessions/${session.id}/flash-sales`, {
+      skuId: samplerSku,
+      priceFen: 990,
+      units: 1,
+      perBuyerLimit: 1,
+      startsAt: new Date(Date.now() + 12_000).toISOString(),
+      durationMinutes: 10,
+    });
+    const card = (p: Page) => p.locator(`[data-testid="flash-card"][data-flash-id="${sale.id}"]`);
+    const mode = (p: Page, m: string) => card(p).and(p.locator(`[data-mode="${m}"]`));
+
+    const first = await app.newPage();
+    const second = await app.newPage({ width: 390, height: 844 });
+    const errors: string[] = [];
+    for (const p of [first, second]) p.on('pageerror', (e) => errors.push(e.message));
+    const passes: string[] = [];
+    first.on('response', (r) => {
+      if (r.request().method() === 'POST' && r.url().includes(`/flash-sales/${sale.id}/pass`)) passes.push(String(r.status()));
+    });
+    try {
+      await signUpViewer(first, `first ${Math.random().toString(36).slice(2, 7)}`);
+      await signUpViewer(second, `second ${Math.random().toString(36).slice(2, 7)}`);
+      for (const p of [first, second]) await p.goto(`${origin}/live/${encodeURIComponent(session.id)}`);
+
+      // Before the open: disabled, counting down; the pass is fetched meanwhile.
+      await mode(first, 'upcoming').waitFor();
+      await mode(second, 'upcoming').waitFor();
+      const waiting = card(first).getByTestId('flash-grab');
+      expect(await waiting.isDisabled()).toBe(true);
+      expect((await waiting.textContent())?.trim()).toMatch(/^Starts in 00:(0\d|1[0-2])$/);
+      await expect.poll(() => passes, { timeout: 5_000 }).toContain('200');
+      await screenshot(second, 'phone-flash-upcoming');
+
+      // The open (the server's room event): both can grab; the first one takes the only unit.
+      await mode(first, 'open').waitFor({ timeout: 30_000 });
+      await mode(second, 'open').waitFor({ timeout: 10_000 });
+      await card(first).getByTestId('flash-grab').click();
+      await mode(first, 'reserved').waitFor();
+      // The second buyer: sold out (the room's units left, or the server's refusal if they were quicker to click).
+      await mode(second, 'sold_out').waitFor();
+      expect(await card(second).getByTestId('flash-grab').isDisabled()).toBe(true);
+      expect((await card(second).getByTestId('flash-note').textContent())?.trim()).toBe(msg(en, 'flash.viewer.soldOutHint'));
+      await screenshot(second, 'phone-flash-sold-out');
+
+      // The first gives it back (asked to confirm): the unit returns and the second grabs it.
+      await card(first).getByTestId('flash-give-back').click();
+      await card(first).getByTestId('flash-give-back-yes').click();
+      await mode(first, 'open').waitFor();
+      expect((await card(first).getByTestId('flash-note').textContent())?.trim()).toBe(msg(en, 'flash.viewer.released'));
+      await mode(second, 'open').waitFor();
+      await card(second).getByTestId('flash-grab').click();
+      await mode(second, 'reserved').waitFor();
+      await screenshot(second, 'phone-flash-reserved');
+      expect(await second.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      // Now the first one sees it sold out.
+      await mode(first, 'sold_out').waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await first.context().close();
+      await second.context().close();
+    }
+  }, 90_000);
+
+  it('a reservation that is no longer held is refused at checkout with a way back to the room', async () => {
+    const page = await app.newPage();
+    try {
+      await signUpViewer(page, `stale ${Math.random().toString(36).slice(2, 7)}`);
+      await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
+      await flashCard(page).and(page.locator('[data-mode="open"]')).waitFor();
+      await flashCard(page).getByTestId('flash-grab').click();
+      const reserved = flashCard(page).getByTestId('flash-reserved');
+      await reserved.waitFor();
+      const reservationId = (await reserved.getAttribute('data-reservation-id')) ?? '';
+      // Given back from elsewhere (another tab) while this page still has it in the cart.
+      await flashCard(page).getByTestId('flash-checkout').click();
+      await page.waitForURL(/\/checkout$/);
+      await page.getByTestId('checkout-explanation').waitFor();
+      const { csrfToken } = (await (await page.request.get(`${origin}/api/viewer/me`)).json()) as { csrfToken: string };
+      const released = await page.request.delete(`${origin}/api/live/${sessionId}/flash-sales/${flashSaleId}/claims/${reservationId}`, { headers: { 'x-csrf-token': csrfToken } });
+      expect(released.status()).toBe(200);
+      await page.getByTestId('address-name').fill('王五');
+      await page.getByTestId('address-phone').fill('13700137000');
+      await page.getByTestId('address-region').fill('北京市 朝阳区');
+      await page.getByTestId('address-street').fill('建国路 9 号');
+      await page.getByTestId('checkout-pay').click();
+      const problem = page.locator('[data-testid="checkout-problem"][data-kind="reservation"]');
+      await problem.waitFor();
+      expect(await problem.getAttribute('data-why')).toBe('expired');
+      expect(await problem.locator('p').textContent()).toBe(msg(en, 'flash.checkout.expired'));
+      expect(await page.getByTestId('checkout-pay').isDisabled()).toBe(true);
+      await screenshot(page, 'checkout-reservation-expired');
+      await page.getByTestId('checkout-back-to-room').click();
+      await page.waitForURL(new RegExp(`/live/${sessionId}$`));
+      await flashCard(page).waitFor();
+      // The stale line left the cart.
+      expect(await page.getByTestId('cart-button').getAttribute('data-count')).toBe('0');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 
   it('the same room at phone width: flash card and cart drawer, no page errors, nothing wider than the screen', async () => {
     const page = await app.newPage({ width: 375, height: 740 });

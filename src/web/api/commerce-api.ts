@@ -1,7 +1,7 @@
 // The viewer's commerce API: cart quote (promotions), flash sales, orders and the sandbox
 // payment page. Types only come from the server side (no zod in the bundle).
 import type { z } from 'zod';
-import type { PublicFlashSale } from '../../contracts/flash-sales.contract.js';
+import type { FLASH_PASS_HEADER as CONTRACT_PASS_HEADER, FlashReservationDto, PublicFlashSale, flashClaimReply, flashPassReply } from '../../contracts/flash-sales.contract.js';
 import type { cartQuoteSchema } from '../../contracts/promotions.contract.js';
 import type { FlashEvent } from '../../contracts/realtime.contract.js';
 import { ApiError, CLIENT_ERROR_CODES, api, type RequestOptions } from './api-client';
@@ -14,10 +14,21 @@ export interface CartLineRequest {
   skuId: string;
   quantity: number;
   flashSaleId?: string;
+  /** A held reservation of that flash sale (from a grab): its units are priced at the flash price. */
+  reservationId?: string;
 }
 
 /** GET /api/live/:id/flash-sales: what the audience sees of a sale. */
 export type FlashSale = PublicFlashSale;
+/** POST …/flash-sales/:saleId/pass: a short-lived signed pass to grab units of one sale. */
+export type FlashPass = z.infer<typeof flashPassReply>;
+/** Units held for the buyer at the flash price until `holdUntil` (server time). */
+export type FlashReservation = FlashReservationDto;
+/** POST …/flash-sales/:saleId/claims: the reservation, and whether it answers an earlier try with the same key. */
+export type FlashClaim = z.infer<typeof flashClaimReply>;
+/** The header that carries a flash pass: the contract's literal (typed against it: the contract module brings zod, so it is not imported). */
+export const FLASH_PASS_HEADER: typeof CONTRACT_PASS_HEADER = 'x-flash-pass';
+
 /** The room's `{t:'flash'}` event: the sale's state now (and the server's clock). */
 export type { FlashEvent };
 
@@ -185,6 +196,19 @@ export const commerceApi = {
     }
     return { sales: listOf<FlashSale>(body, 'flashSales', 'sales'), serverOffsetMs: Math.round(offset) };
   },
+
+  /** A pass for grabbing units of one sale (signed-in viewer: cookie and CSRF token). */
+  flashPass: (sessionId: string, saleId: string, invite?: string | null, signal?: AbortSignal) =>
+    api.post<FlashPass>(`/api/live/${enc(sessionId)}/flash-sales/${enc(saleId)}/pass`, {}, { signal, query: { invite } }),
+  /**
+   * Grabs units of a sale: with a pass, the pass header (the cookie and CSRF token go along, as
+   * for every viewer write); the same idempotency key answers with the same reservation.
+   */
+  claimFlash: (sessionId: string, saleId: string, body: { quantity: number; idempotencyKey: string }, pass?: string | null) =>
+    api.post<FlashClaim>(`/api/live/${enc(sessionId)}/flash-sales/${enc(saleId)}/claims`, body, pass ? { headers: { [FLASH_PASS_HEADER]: pass } } : {}),
+  /** Gives a held reservation back (its units return to the sale). */
+  releaseFlash: (sessionId: string, saleId: string, reservationId: string) =>
+    api.delete<{ reservation: FlashReservation }>(`/api/live/${enc(sessionId)}/flash-sales/${enc(saleId)}/claims/${enc(reservationId)}`),
 
   placeOrder: (sessionId: string, body: PlaceOrderBody) => api.post<PlaceOrderReply>(`/api/live/${enc(sessionId)}/orders`, body),
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { isApiError } from '../../api/api-client';
@@ -7,6 +7,7 @@ import type { CartQuote } from '../../api/commerce-api';
 import { CloseButton } from '../../components/close-button';
 import type { ViewerIdentity } from '../use-viewer-identity';
 import '../../styles/commerce.css';
+import { formatHold } from '../flash/flash-time';
 import { setQuantity, useCart, type CartItem } from './cart-store';
 import { PriceExplanation, explanationOfQuote, humanize, localNames, useMoney } from './price-explanation';
 import { CartIcon } from './commerce-icons';
@@ -24,6 +25,18 @@ export function quoteLineFor(quote: CartQuote | null, item: CartItem, index: num
     quote.lines.find((l) => l.skuId === item.skuId) ??
     quote.lines[index]
   );
+}
+
+/** This browser's clock, each second while `active` (a reservation's hold counting down). */
+function useSeconds(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = window.setInterval(() => { setNow(Date.now()); }, 1000);
+    return () => { window.clearInterval(timer); };
+  }, [active]);
+  return now;
 }
 
 /** The floating cart button with the number of units in the cart. */
@@ -77,6 +90,7 @@ export function CartDrawer({
     return (coded && codedReasonWithSource({ reason: n, ...coded }, { t, lang, names })) ?? localizeReason(humanize(n, names), lang);
   };
   const points = usePointsBalance(signedIn && open);
+  const now = useSeconds(open && items.some((i) => i.reservationId && i.heldUntil !== undefined));
   const panelRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -132,6 +146,11 @@ export function CartDrawer({
                         {line?.title ?? (refused.has(i) ? t('orders.viewer.cart.unknownItem') : t('orders.viewer.cart.loadingItem'))}
                       </p>
                       {line && <p className="muted small">{line.skuName}</p>}
+                      {item.reservationId && item.heldUntil !== undefined && (
+                        <p className={`cart-item-hold${item.heldUntil <= now ? ' is-over' : ''}`} data-testid="cart-item-hold">
+                          {item.heldUntil > now ? t('flash.checkout.reservedShort', { time: formatHold(item.heldUntil - now) }) : t('flash.viewer.expired')}
+                        </p>
+                      )}
                       {refused.has(i) && (
                         <p className="form-error small" data-testid="cart-item-refused">
                           {t('orders.viewer.cart.unavailable')}{' '}
@@ -152,17 +171,29 @@ export function CartDrawer({
                         </p>
                       ))}
                     </div>
-                    <div className="stepper" role="group" aria-label={t('orders.viewer.cart.quantity')}>
-                      <button type="button" className="btn btn-sm" aria-label={t('orders.viewer.cart.less')} data-testid="qty-minus" onClick={() => { setQuantity(sessionId, item, item.quantity - 1); }}>
-                        −
-                      </button>
-                      <span className="stepper-value" data-testid="qty-value">
-                        {item.quantity}
-                      </span>
-                      <button type="button" className="btn btn-sm" aria-label={t('orders.viewer.cart.more')} data-testid="qty-plus" disabled={item.quantity >= 99} onClick={() => { setQuantity(sessionId, item, item.quantity + 1); }}>
-                        +
-                      </button>
-                    </div>
+                    {item.reservationId ? (
+                      // A reservation's units are fixed: the line can only be taken out.
+                      <div className="stepper">
+                        <span className="stepper-value" data-testid="qty-value">
+                          ×{item.quantity}
+                        </span>
+                        <button type="button" className="btn btn-sm btn-ghost" onClick={() => { setQuantity(sessionId, item, 0); }} data-testid="cart-reserved-remove">
+                          {t('orders.viewer.cart.remove')}
+                        </button>
+                      </div>
+                    ) : (
+                      <div className="stepper" role="group" aria-label={t('orders.viewer.cart.quantity')}>
+                        <button type="button" className="btn btn-sm" aria-label={t('orders.viewer.cart.less')} data-testid="qty-minus" onClick={() => { setQuantity(sessionId, item, item.quantity - 1); }}>
+                          −
+                        </button>
+                        <span className="stepper-value" data-testid="qty-value">
+                          {item.quantity}
+                        </span>
+                        <button type="button" className="btn btn-sm" aria-label={t('orders.viewer.cart.more')} data-testid="qty-plus" disabled={item.quantity >= 99} onClick={() => { setQuantity(sessionId, item, item.quantity + 1); }}>
+                          +
+                        </button>
+                      </div>
+                    )}
                   </li>
                 );
               })}

@@ -27,3 +27,11 @@ export function GiftIcon() {
     </svg>
   );
 }
+
+export function CheckIcon() {
+  return (
+    <svg {...base} className="icon">
+      <path d="M20 6 9 17l-5-5" />
+    </svg>
+  );
+}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { commerceApi, type CartQuote } from '../../api/commerce-api';
 import { freshGuestToken, type ViewerIdentity } from '../use-viewer-identity';
-import type { CartItem } from './cart-store';
+import { lineRequest, type CartItem } from './cart-store';
 
 export interface CartQuoteState {
   quote: CartQuote | null;
@@ -28,7 +28,7 @@ export function useCartQuote(sessionId: string, items: readonly CartItem[], iden
   const itemsKey = JSON.stringify(items);
 
   const run = useCallback(async (): Promise<CartQuote | null> => {
-    const lines = (JSON.parse(itemsKey) as CartItem[]).map((i) => ({ skuId: i.skuId, quantity: i.quantity, ...(i.flashSaleId ? { flashSaleId: i.flashSaleId } : {}) }));
+    const lines = (JSON.parse(itemsKey) as CartItem[]).map(lineRequest);
     const mine = ++seq.current;
     if (lines.length === 0) {
       setQuote(null);
