@@ -367,6 +367,77 @@ describe.skipIf(!need('chromium'))('flash-sale purchase in a real browser (onair
     }
   }, 90_000);
 
+  it('a grab whose answer is lost is sent again with the same key (one reservation); a refused pass is renewed and the grab goes with the cookie', async () => {
+    const page = await app.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const claimsUrl = `**/api/live/${sessionId}/flash-sales/${flashSaleId}/claims`;
+    const keyOf = (body: string | null) => (JSON.parse(body ?? '{}') as { idempotencyKey?: string }).idempotencyKey;
+    try {
+      await signUpViewer(page, `retry ${Math.random().toString(36).slice(2, 7)}`);
+      await page.goto(`${origin}/live/${encodeURIComponent(sessionId)}`);
+      const card = flashCard(page);
+      await card.and(page.locator('[data-mode="open"]')).waitFor();
+      const before = await unitsLeft(page);
+
+      // The server makes the reservation, but its answer never reaches the page.
+      const lost: string[] = [];
+      await page.route(claimsUrl, async (route) => {
+        lost.push(keyOf(route.request().postData()) ?? '');
+        await route.fetch();
+        await route.abort('connectionreset');
+      });
+      await card.getByTestId('flash-grab').click();
+      const note = card.locator('[data-testid="flash-note"][data-kind="error"]');
+      await note.waitFor();
+      expect(await note.textContent()).toContain('Try again: you will get at most one.');
+      expect((await card.getByTestId('flash-grab').textContent())?.trim()).toBe(msg(en, 'flash.viewer.tryAgain'));
+      await page.unroute(claimsUrl);
+      // Try again: the same key, answered with the same reservation (200, replayed).
+      const retry = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/flash-sales/${flashSaleId}/claims`));
+      await card.getByTestId('flash-grab').click();
+      const answer = await retry;
+      expect(answer.status()).toBe(200);
+      expect(keyOf(answer.request().postData())).toBe(lost[0]);
+      expect(((await answer.json()) as { replayed: boolean }).replayed).toBe(true);
+      await card.and(page.locator('[data-mode="reserved"]')).waitFor();
+      // One unit taken, not two.
+      await expect.poll(() => unitsLeft(page), { timeout: 5_000 }).toBe(before - 1);
+
+      // Given back (asked to confirm): the unit returns, and the buyer may grab again.
+      await card.getByTestId('flash-give-back').click();
+      await card.getByTestId('flash-give-back-yes').click();
+      await card.and(page.locator('[data-mode="open"]')).waitFor();
+      await expect.poll(() => unitsLeft(page), { timeout: 5_000 }).toBe(before);
+
+      // A pass the server refuses (as after a sign-out elsewhere): the grab is sent again with the cookie, same key.
+      const sent: { pass: string | undefined; key: string | undefined }[] = [];
+      let tampered = false;
+      await page.route(claimsUrl, async (route) => {
+        const headers = route.request().headers();
+        sent.push({ pass: headers['x-flash-pass'], key: keyOf(route.request().postData()) });
+        if (!tampered && headers['x-flash-pass']) {
+          tampered = true;
+          await route.continue({ headers: { ...headers, 'x-flash-pass': 'not-a-pass' } });
+        } else await route.continue();
+      });
+      await card.getByTestId('flash-grab').click();
+      await card.and(page.locator('[data-mode="reserved"]')).waitFor();
+      expect(sent).toHaveLength(2);
+      expect(sent[0]?.pass).toBeTruthy();
+      expect(sent[1]?.pass).toBeUndefined();
+      expect(sent[1]?.key).toBe(sent[0]?.key);
+      expect(sent[0]?.key).not.toBe(lost[0]);
+      await page.unroute(claimsUrl);
+      await card.getByTestId('flash-give-back').click();
+      await card.getByTestId('flash-give-back-yes').click();
+      await card.and(page.locator('[data-mode="open"]')).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
   it('a reservation that is no longer held is refused at checkout with a way back to the room', async () => {
     const page = await app.newPage();
     try {
