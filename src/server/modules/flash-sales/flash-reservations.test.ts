@@ -204,6 +204,25 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
       expect((await claim(a.saleId, p2, { idempotencyKey: key() })).json()).toMatchObject({ error: { code: 'PASS_INVALID' } });
     });
 
+    it('a private session: a grab by cookie needs the invite code, a pass was issued only with it', async () => {
+      const priv = await makeLiveSession(t, { status: 'live', title: 'Private grab', visibility: 'private' });
+      const code = priv.inviteCode!;
+      const productId = await t.services.catalog.createProduct(systemCtx('test'), { brandId: null, title: 'Private tea', description: 'x', category: 'tea', tags: [], images: [], skus: [{ code: `PV-${dialect}`, name: '1', attrs: {}, priceFen: 9900, currency: 'CNY', stock: 10 }] });
+      const skuId = (await t.database.db.selectFrom('skus').select('id').where('product_id', '=', productId).executeTakeFirstOrThrow()).id;
+      const s = await flash().create(operator, priv.id, { skuId, priceFen: 4900, units: 5, perBuyerLimit: 1, durationMinutes: 30, openNow: true });
+      const base = `/api/live/${priv.id}/flash-sales/${s.id}`;
+      expect((await inject('POST', `${base}/claims`, { who: buyer, payload: { idempotencyKey: key() } })).statusCode).toBe(404);
+      expect((await inject('POST', `${base}/pass`, { who: buyer })).statusCode).toBe(404);
+      const byCookie = await inject('POST', `${base}/claims?invite=${code}`, { who: buyer, payload: { idempotencyKey: key() } });
+      expect(byCookie.statusCode, byCookie.body).toBe(201);
+      const pass = await inject('POST', `${base}/pass?invite=${code}`, { who: other });
+      expect(pass.statusCode, pass.body).toBe(200);
+      const byPass = await claim(s.id, pass.json<{ pass: string }>().pass, { idempotencyKey: key() });
+      expect(byPass.statusCode).toBe(404); // the claim helper posts to the public session's URL: the sale is not its
+      const right = await inject('POST', `${base}/claims`, { headers: { [FLASH_PASS_HEADER]: pass.json<{ pass: string }>().pass }, payload: { idempotencyKey: key() } });
+      expect(right.statusCode, right.body).toBe(201);
+    });
+
     it('bad input is named and changes nothing', async () => {
       const { saleId } = await sale(3, 1);
       const { pass } = await passFor(buyer, saleId);

@@ -109,6 +109,7 @@ export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService): Fa
         tags: ['audience'],
         summary: `Grab flash-sale units: a reservation held for checkout (201; 200 for a retry with the same idempotencyKey) or 409 SOLD_OUT / LIMIT_REACHED / NOT_OPEN. Authenticated by the ${FLASH_PASS_HEADER} header (or the viewer cookie + x-csrf-token)`,
         params: flashSaleParams,
+        querystring: publicSessionQuery,
         body: flashClaimBody,
         response: { 200: flashClaimReply, 201: flashClaimReply, 409: refusalReply },
       },
@@ -116,6 +117,9 @@ export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService): Fa
     async (req, reply) => {
       const wait = grabs.hit(req.ctx.actor.kind === 'viewer' ? req.ctx.actor.id : req.ip);
       if (wait > 0) throw new AppError('rate_limited', 'Too many grabs; wait a moment', { code: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(wait / 1000) });
+      // A pass was issued only to a viewer who could see the session (its invite checked then);
+      // by cookie, the session's visibility is checked now.
+      if (!req.headers[FLASH_PASS_HEADER]) await flash.checkVisible(req.params.id, req.params.saleId, req.query.invite);
       const out = await flash.grab(req.ctx, req.params.id, req.params.saleId, req.body);
       // A refusal is an answer, not a failure: no Error is built and thrown for it.
       if (!out.ok) return reply.status(409).send({ error: { code: out.code, message: out.message, requestId: String(req.id), left: out.left } });

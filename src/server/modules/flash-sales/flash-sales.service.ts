@@ -381,11 +381,17 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
    * can see) and not over. The route signs the pass.
    */
   async checkPassable(sessionId: string, saleId: string, invite?: string): Promise<{ endsAt: string; now: number }> {
+    const row = await this.checkVisible(sessionId, saleId, invite);
+    if (row.status === 'closed' || row.status === 'cancelled') throw new AppError('conflict', 'This flash sale is over', { code: 'FLASH_SALE_ENDED' });
+    return { endsAt: row.ends_at, now: this.now() };
+  }
+
+  /** The sale, when it is this session's and the viewer may see the session (its invite for a private one). */
+  async checkVisible(sessionId: string, saleId: string, invite?: string): Promise<FlashSalesTable> {
     await this.d.sessions.getPublic(sessionId, invite);
     const row = await this.store.findById(saleId);
     if (!row || row.session_id !== sessionId) throw notFound('Flash sale');
-    if (row.status === 'closed' || row.status === 'cancelled') throw new AppError('conflict', 'This flash sale is over', { code: 'FLASH_SALE_ENDED' });
-    return { endsAt: row.ends_at, now: this.now() };
+    return row;
   }
 
   /**
