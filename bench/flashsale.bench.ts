@@ -172,6 +172,9 @@ function raceFigures(r: LoadResult, openEpoch: number, units: number) {
     latency_max_ms: c.latency.max,
     latency_mean_ms: c.latency.mean,
     winners: won,
+    winning_claim_latency_p50_ms: c.winLatency.p50,
+    winning_claim_latency_p99_ms: c.winLatency.p99,
+    winning_claim_latency_max_ms: c.winLatency.max,
     first_open_answer_after_open_ms: after(c.firstOpenEpoch),
     sold_out_after_open_ms: after(c.firstSoldOutEpoch),
     /** The units-th winning claim answered (all units reserved), from the hour. */

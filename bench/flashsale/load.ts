@@ -90,6 +90,8 @@ export interface LoadResult {
     /** Answer times of the winning attempts (201), in order. */
     winEpochs: number[];
     latency: Latency;
+    /** The winning claims' own latency (the reservation is committed before the answer). */
+    winLatency: Latency;
     /** Attempts made with the cookie because the buyer got no pass. */
     withoutPass: number;
   };
@@ -269,9 +271,10 @@ async function main() {
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 
   let nextAttempt = 0;
-  const claims: LoadResult['claims'] = { sent: 0, answered: 0, statuses: {}, firstSentEpoch: null, lastAnsweredEpoch: null, firstOpenEpoch: null, firstSoldOutEpoch: null, winEpochs: [], latency: latencyOf([]), withoutPass: 0 };
+  const claims: LoadResult['claims'] = { sent: 0, answered: 0, statuses: {}, firstSentEpoch: null, lastAnsweredEpoch: null, firstOpenEpoch: null, firstSoldOutEpoch: null, winEpochs: [], latency: latencyOf([]), winLatency: latencyOf([]), withoutPass: 0 };
   const orders: LoadResult['orders'] = { sent: 0, answered: 0, statuses: {}, firstAnsweredEpoch: null, lastAnsweredEpoch: null, okEpochs: [], latency: latencyOf([]) };
   const claimLat: number[] = [];
+  const winLat: number[] = [];
   const orderLat: number[] = [];
   const reservations: LoadResult['reservations'] = [];
   const placed: LoadResult['orders_placed'] = [];
@@ -330,6 +333,7 @@ async function main() {
     claims.answered++;
     claims.lastAnsweredEpoch = now;
     claimLat.push(now - ctx.t!);
+    if (status === 201) winLat.push(now - ctx.t!);
     const code = codeOf(status, body);
     bump(claims.statuses, code);
     if (code !== '409 NOT_OPEN') claims.firstOpenEpoch ??= now;
@@ -406,6 +410,7 @@ async function main() {
   );
   m1 ??= cpuMark();
   claims.latency = latencyOf(claimLat);
+  claims.winLatency = latencyOf(winLat);
   orders.latency = latencyOf(orderLat);
   const out: LoadResult = {
     kind: job.kind,
