@@ -220,6 +220,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     publish: (sessionId, event) => hub.publishEvent(sessionId, event),
     tickMs: config.roomTickMs,
     holdMinutes: config.flashHoldMinutes,
+    writerParallel: database.dialect === 'postgres' ? 2 : 1,
+    dialect: database.dialect,
     onError: (err, where) => logError(err, where),
   });
   promotions.setFlashSource(flashSales);

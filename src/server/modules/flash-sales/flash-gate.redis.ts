@@ -121,7 +121,9 @@ export class RedisFlashGate implements FlashGate {
     redisUrl: string,
     private readonly o: { nodeId: string; prefix?: string; now?: () => number },
   ) {
-    const r = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+    // Auto-pipelining: the claims of one turn of the event loop go to Redis in one write (one
+    // syscall instead of one per claim) and come back in order; each is still its own script.
+    const r = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
     r.defineCommand('fsClaim', { numberOfKeys: 3, lua: CLAIM });
     r.defineCommand('fsUnclaim', { numberOfKeys: 3, lua: UNCLAIM });
     r.defineCommand('fsSettle', { numberOfKeys: 3, lua: SETTLE });

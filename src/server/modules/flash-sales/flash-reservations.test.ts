@@ -6,6 +6,8 @@ import { makeLiveSession, nextIp, viewerSignUp, type ViewerSession } from '../..
 import { FLASH_PASS_HEADER } from '../../../contracts/flash-sales.contract.js';
 import { permissionsOf } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
+import type { FlashReservationsTable } from '../../platform/db/tables/flash-sales.tables.js';
+import { FlashSalesStore } from './flash-sales.store.js';
 
 /**
  * Grab -> reservation -> checkout, on SQLite and PostgreSQL: the pass, the claim route, the
@@ -110,6 +112,60 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
     expect((await reservations(saleId))[0]!.status).toBe('expired');
     expect(await invariant(saleId)).toEqual({ left: 1, held: 0, ordered: 0 });
     expect(await flash().grab(viewerCtx('next-buyer'), sessionId, saleId, { quantity: 1, idempotencyKey: key() })).toMatchObject({ ok: true });
+  });
+
+  it('the record refuses a batch beyond the pool or a buyer limit and writes none of it (the last line behind the gate)', async () => {
+    const { saleId, skuId } = await sale(3, 1);
+    const store = new FlashSalesStore(t.database.db);
+    const at = t.clock.now().toISOString();
+    const rowOf = (i: number, buyer: string): FlashReservationsTable => ({
+      id: `rec-${dialect}-${n}-${i}`,
+      flash_sale_id: saleId,
+      session_id: sessionId,
+      sku_id: skuId,
+      buyer_id: buyer,
+      units: 1,
+      price_fen: 4900,
+      status: 'held',
+      token: `tok-${dialect}-${n}-${i}`,
+      idempotency_key: `idem-${i}-abcdefgh`,
+      hold_until: at,
+      order_id: null,
+      created_at: at,
+      updated_at: at,
+    });
+    n++;
+    const record = async (rows: FlashReservationsTable[]) => {
+      if (t.database.dialect === 'postgres') {
+        try {
+          await store.recordReservationsPg(t.database.db, saleId, rows, at, 1);
+          return true;
+        } catch (e) {
+          if (FlashSalesStore.isRefusal(e)) return false;
+          throw e;
+        }
+      }
+      return t.database.db
+        .transaction()
+        .execute(async (trx) => {
+          if (await store.recordReservations(trx, rows, at, new Map([[saleId, 1]]))) return true;
+          throw new Error('refused');
+        })
+        .catch((e: unknown) => {
+          if ((e as Error).message === 'refused') return false;
+          throw e;
+        });
+    };
+    // Four units of a pool of three: refused, nothing written.
+    expect(await record([0, 1, 2, 3].map((i) => rowOf(i, `rb-${i}`)))).toBe(false);
+    // Two for one buyer with a limit of one: refused, nothing written.
+    expect(await record([rowOf(4, 'rb-x'), rowOf(5, 'rb-x')])).toBe(false);
+    expect(await reservations(saleId)).toHaveLength(0);
+    expect(await invariant(saleId)).toEqual({ left: 3, held: 0, ordered: 0 });
+    // Within bounds: written, all of it.
+    expect(await record([rowOf(6, 'rb-a'), rowOf(7, 'rb-b')])).toBe(true);
+    expect(await invariant(saleId)).toEqual({ left: 1, held: 2, ordered: 0 });
+    expect(await t.database.db.selectFrom('flash_sale_claims').select('token').where('flash_sale_id', '=', saleId).execute()).toHaveLength(2);
   });
 
   describe('over HTTP', () => {

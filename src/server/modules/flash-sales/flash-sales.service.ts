@@ -38,6 +38,10 @@ export interface FlashSalesDeps {
   reconcileMs?: number;
   /** Minutes a grabbed unit stays reserved for its buyer to check out (ONAIR_FLASH_HOLD_MINUTES). Default 5. */
   holdMinutes?: number;
+  /** Reservation batches in flight at once: 1 on SQLite (one writer), a few on PostgreSQL. */
+  writerParallel?: number;
+  /** The record's dialect: PostgreSQL records a batch of reservations in one statement. Default sqlite. */
+  dialect?: 'sqlite' | 'postgres';
   onError?: (err: unknown, where: string) => void;
 }
 
@@ -65,6 +69,7 @@ interface SaleInfo {
   sessionId: string;
   skuId: string;
   priceFen: number;
+  perBuyerLimit: number;
 }
 
 const reservationDto = (r: FlashReservationsTable): FlashReservationDto => ({
@@ -111,7 +116,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
 
   constructor(private readonly d: FlashSalesDeps) {
     this.store = new FlashSalesStore(d.db);
-    this.writer = new ReservationWriter(d.db, this.store, () => iso(this.now()));
+    this.writer = new ReservationWriter(d.db, this.store, () => iso(this.now()), d.writerParallel ?? 1, d.dialect === 'postgres');
   }
 
   private now(): number {
@@ -370,7 +375,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     if (hit) return hit;
     const row = await this.store.findById(saleId);
     if (!row) return null;
-    const info = { sessionId: row.session_id, skuId: row.sku_id, priceFen: Number(row.price_fen) };
+    const info = { sessionId: row.session_id, skuId: row.sku_id, priceFen: Number(row.price_fen), perBuyerLimit: Number(row.per_buyer_limit) };
     if (this.saleInfos.size > 10_000) this.saleInfos.clear();
     this.saleInfos.set(saleId, info);
     return info;
@@ -450,7 +455,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     };
     let recorded: boolean;
     try {
-      recorded = await this.writer.record(row);
+      recorded = await this.writer.record(row, info.perBuyerLimit);
     } catch (err) {
       await this.d.gate.unclaim(saleId, buyerId, input.quantity, r.token).catch(() => undefined);
       // The same key raced on another node (or this one after a restart): that reservation is the answer.
@@ -466,7 +471,9 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
       this.markDirty(saleId);
       return { ok: false, code: 'SOLD_OUT', message: REFUSALS.SOLD_OUT, left: 0 };
     }
-    await this.d.gate.settle(saleId, r.token);
+    // The reservation is durable: the buyer is answered now. Settling the hold is bookkeeping
+    // (a hold the record has is dropped by the next reconciliation anyway).
+    this.d.gate.settle(saleId, r.token).catch((e: unknown) => this.err(e, 'settle'));
     this.markDirty(saleId);
     return { ok: true, replayed: false, reservation: reservationDto(row) };
   }
