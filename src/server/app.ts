@@ -209,6 +209,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // PostgreSQL the record); pricing sees open sales, the checkout claims through it.
   const flashGate: FlashGate =
     config.redisUrl && config.databaseUrl ? new RedisFlashGate(config.redisUrl, { nodeId: opts.nodeId ?? randomBytes(6).toString('hex'), now: () => clock.now().getTime() }) : new MemoryFlashGate();
+  // SQLite: the writes of a moment (checkouts, a flash sale's reservations first) share one commit, each in its own savepoint.
+  const orderWrites = new GroupCommit(database.db, database.dialect === 'sqlite', 16, database.sqlite);
   const flashSales = new FlashSalesService({
     db: database.db,
     clock,
@@ -222,6 +224,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     holdMinutes: config.flashHoldMinutes,
     writerParallel: database.dialect === 'postgres' ? 2 : 1,
     dialect: database.dialect,
+    writes: orderWrites,
+    sqlite: database.sqlite,
     onError: (err, where) => logError(err, where),
   });
   promotions.setFlashSource(flashSales);
@@ -248,8 +252,6 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     buyersNamed: async (nickname) => (await viewers.findViewers({ nicknames: [nickname] })).map((v) => v.id),
     onError: (err, where) => logError(err, where),
   });
-  // SQLite: the checkouts of a moment share one commit (each in its own savepoint).
-  const orderWrites = new GroupCommit(database.db, database.dialect === 'sqlite');
   const checkoutDeps: CheckoutDeps = {
     db: database.db,
     clock,
@@ -392,7 +394,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(sessionRoutes(services.sessions));
   await app.register(roomRoutes(services.room));
   await app.register(promotionRoutes(services.promotions, services.sessions));
-  await app.register(orderRoutes(services.orders, checkoutDeps, sandbox));
+  // SQLite runs a checkout without yielding: two at a time; PostgreSQL's wait on the pool: as many as its connections.
+  await app.register(orderRoutes(services.orders, checkoutDeps, sandbox, { checkoutConcurrency: database.dialect === 'postgres' ? config.pgPoolMax : 2 }));
   await app.register(flashSaleRoutes(flashSales, auth));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();

@@ -166,6 +166,15 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
     expect(await record([rowOf(6, 'rb-a'), rowOf(7, 'rb-b')])).toBe(true);
     expect(await invariant(saleId)).toEqual({ left: 1, held: 2, ordered: 0 });
     expect(await t.database.db.selectFrom('flash_sale_claims').select('token').where('flash_sale_id', '=', saleId).execute()).toHaveLength(2);
+    if (t.database.sqlite) {
+      // SQLite's synchronous path (the writer's, when no transaction is open) refuses the same way.
+      const limits = new Map([[saleId, 1]]);
+      expect(FlashSalesStore.recordReservationsSync(t.database.sqlite, [rowOf(8, 'rb-c'), rowOf(9, 'rb-d')], at, limits)).toBe(false);
+      expect(FlashSalesStore.recordReservationsSync(t.database.sqlite, [rowOf(10, 'rb-a')], at, limits)).toBe(false);
+      expect(await invariant(saleId)).toEqual({ left: 1, held: 2, ordered: 0 });
+      expect(FlashSalesStore.recordReservationsSync(t.database.sqlite, [rowOf(11, 'rb-e')], at, limits)).toBe(true);
+      expect(await invariant(saleId)).toEqual({ left: 0, held: 3, ordered: 0 });
+    }
   });
 
   describe('over HTTP', () => {

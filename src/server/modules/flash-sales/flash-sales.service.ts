@@ -1,9 +1,11 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { CreateFlashSaleInput, FlashClaimInput, FlashReservationDto, FlashSaleDto, PublicFlashSale } from '../../../contracts/flash-sales.contract.js';
 import type { FlashEvent } from '../../../contracts/realtime.contract.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Ctx } from '../../platform/context.js';
 import type { DB } from '../../platform/db/db.types.js';
+import type { GroupCommit } from '../../platform/db/group-commit.js';
 import type { FlashReservationsTable, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
@@ -42,6 +44,10 @@ export interface FlashSalesDeps {
   writerParallel?: number;
   /** The record's dialect: PostgreSQL records a batch of reservations in one statement. Default sqlite. */
   dialect?: 'sqlite' | 'postgres';
+  /** SQLite: the group commit shared with the checkout (reservations go first). */
+  writes?: GroupCommit;
+  /** SQLite: the writing connection (Database.sqlite), for reservations recorded synchronously. */
+  sqlite?: SQLite.Database | null;
   onError?: (err: unknown, where: string) => void;
 }
 
@@ -116,7 +122,14 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
 
   constructor(private readonly d: FlashSalesDeps) {
     this.store = new FlashSalesStore(d.db);
-    this.writer = new ReservationWriter(d.db, this.store, () => iso(this.now()), d.writerParallel ?? 1, d.dialect === 'postgres');
+    this.writer = new ReservationWriter({
+      db: d.db,
+      store: this.store,
+      nowIso: () => iso(this.now()),
+      pg: d.dialect === 'postgres' ? { parallel: d.writerParallel ?? 2 } : null,
+      sqlite: d.sqlite ?? null,
+      writes: d.writes ?? null,
+    });
   }
 
   private now(): number {

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/db.types.js';
 import type { FlashReservationStatus, FlashReservationsTable, FlashSaleStatus, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
@@ -249,6 +250,45 @@ export class FlashSalesStore {
     return code === '22012' || code === '23514';
   }
 
+  /**
+   * SQLite: the same record as recordReservations, as one synchronous transaction on the writing
+   * connection (prepared statements, no awaits): it runs whole the moment it is called, so a
+   * winner never queues behind the other users of the connection. Call only while Kysely has no
+   * transaction open on it (`sqlite.inTransaction` false). False (nothing written) when refused.
+   */
+  static recordReservationsSync(sqlite: SQLite.Database, rows: readonly FlashReservationsTable[], nowIso: string, limits: ReadonlyMap<string, number>): boolean {
+    const st = sqliteStatements(sqlite);
+    const perSale = new Map<string, number>();
+    const perBuyer = new Map<string, { sale: string; buyer: string; units: number }>();
+    for (const r of rows) {
+      perSale.set(r.flash_sale_id, (perSale.get(r.flash_sale_id) ?? 0) + r.units);
+      const k = `${r.flash_sale_id}\u0000${r.buyer_id}`;
+      const b = perBuyer.get(k);
+      if (b) b.units += r.units;
+      else perBuyer.set(k, { sale: r.flash_sale_id, buyer: r.buyer_id, units: r.units });
+    }
+    try {
+      st.tx(() => {
+        for (const r of rows) {
+          st.reservation.run(r.id, r.flash_sale_id, r.session_id, r.sku_id, r.buyer_id, r.units, r.price_fen, r.status, r.token, r.idempotency_key, r.hold_until, r.order_id, r.created_at, r.updated_at);
+          st.claim.run(r.token, r.flash_sale_id, r.buyer_id, r.units, r.created_at);
+        }
+        for (const b of perBuyer.values()) {
+          const limit = limits.get(b.sale);
+          if (limit === undefined || b.units > limit || !st.buyer.get(b.sale, b.buyer, b.units, limit)) throw REFUSED;
+        }
+        for (const [sale, units] of perSale) {
+          const taken = st.pool.get(units, nowIso, sale, units) as { per_buyer_limit: number } | undefined;
+          if (!taken || Number(taken.per_buyer_limit) !== limits.get(sale)) throw REFUSED;
+        }
+      })();
+      return true;
+    } catch (e) {
+      if (e === REFUSED) return false;
+      throw e;
+    }
+  }
+
   findReservation(id: string, exec: Kysely<DB> = this.db) {
     return exec.selectFrom('flash_reservations').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -289,3 +329,24 @@ export class FlashSalesStore {
 
 /** Rows per multi-row statement (well under both databases' bound-parameter limits). */
 const CHUNK = 400;
+
+const REFUSED = new Error('the record refused the reservations');
+
+/** The prepared statements of recordReservationsSync, per connection. */
+const prepared = new WeakMap<SQLite.Database, ReturnType<typeof prepare>>();
+const prepare = (db: SQLite.Database) => ({
+  tx: (fn: () => void) => db.transaction(fn),
+  reservation: db.prepare(
+    'insert into flash_reservations (id, flash_sale_id, session_id, sku_id, buyer_id, units, price_fen, status, token, idempotency_key, hold_until, order_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ),
+  claim: db.prepare('insert into flash_sale_claims (token, flash_sale_id, buyer_id, units, created_at) values (?, ?, ?, ?, ?)'),
+  buyer: db.prepare(
+    'insert into flash_sale_buyers (flash_sale_id, buyer_id, quantity, max_quantity) values (?, ?, ?, ?) on conflict (flash_sale_id, buyer_id) do update set quantity = flash_sale_buyers.quantity + excluded.quantity where flash_sale_buyers.quantity + excluded.quantity <= flash_sale_buyers.max_quantity returning buyer_id',
+  ),
+  pool: db.prepare("update flash_sales set stock_left = stock_left - ?, updated_at = ? where id = ? and status = 'open' and stock_left >= ? returning per_buyer_limit"),
+});
+function sqliteStatements(db: SQLite.Database): ReturnType<typeof prepare> {
+  let st = prepared.get(db);
+  if (!st) prepared.set(db, (st = prepare(db)));
+  return st;
+}

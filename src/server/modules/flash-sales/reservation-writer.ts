@@ -1,5 +1,7 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/db.types.js';
+import type { GroupCommit } from '../../platform/db/group-commit.js';
 import type { FlashReservationsTable } from '../../platform/db/tables/flash-sales.tables.js';
 import { FlashSalesStore } from './flash-sales.store.js';
 
@@ -11,33 +13,45 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+export interface ReservationWriterOptions {
+  db: Kysely<DB>;
+  store: FlashSalesStore;
+  nowIso: () => string;
+  /** PostgreSQL: one statement per batch (FlashSalesStore.recordReservationsPg), `parallel` batches in flight. */
+  pg?: { parallel: number } | null;
+  /** SQLite: the writing connection, for a synchronous transaction when Kysely has none open. */
+  sqlite?: SQLite.Database | null;
+  /** SQLite: the group commit shared with the checkout, where reservations go first (used while a transaction is open). */
+  writes?: GroupCommit | null;
+  maxBatch?: number;
+}
+
 /**
  * Group commit of flash-sale reservations. Claims the gate let through wait here for the record;
- * whatever arrived while the previous transaction ran goes into the next one, so a storm costs a
- * handful of statements per batch instead of per claim, and every buyer is answered only after
- * their reservation is committed (durable before the answer, as the crash test demands).
+ * the claims of a moment are recorded together, and every buyer is answered only after their
+ * reservation is committed (durable before the answer, as the crash test demands).
+ *
+ * PostgreSQL: one statement per batch (each await on I/O costs a winner a full turn of a busy
+ * event loop, so round trips are what matter), written as soon as one of the `parallel` slots is
+ * free; claims gather while the slots are busy.
+ *
+ * SQLite: batches gather for one turn of the event loop (setImmediate), then run as one
+ * synchronous transaction on the writing connection at the first moment no transaction is open
+ * on it (GroupCommit.atFreeMoment: at once, or right after the current group of orders commits),
+ * so a winner never queues behind the checkouts' reads for the connection.
  *
  * If the record refuses anything in a batch (it should not: the gate admitted the claims), the
  * batch is rolled back and each claim recorded on its own, so one refusal never sinks the others.
- *
- * `parallel` batches may be in flight at once (PostgreSQL: each on its own pooled connection; the
- * statements are ordered so they overlap, see FlashSalesStore.recordReservations). SQLite has one
- * writer: 1.
  */
 export class ReservationWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private readonly parallel: number;
 
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly store: FlashSalesStore,
-    private readonly nowIso: () => string,
-    private readonly parallel = 1,
-    /** PostgreSQL: one statement per batch (FlashSalesStore.recordReservationsPg). */
-    private readonly pg = false,
-    private readonly maxBatch = 1000,
-  ) {}
+  constructor(private readonly o: ReservationWriterOptions) {
+    this.parallel = o.pg?.parallel ?? 1;
+  }
 
   /** Resolves true once the reservation is committed, false if the record refused it. */
   record(row: FlashReservationsTable, limit: number): Promise<boolean> {
@@ -47,31 +61,30 @@ export class ReservationWriter {
     });
   }
 
-  /**
-   * A free slot writes at once (after the microtasks already queued: the claims answered by the
-   * same Redis reply join); while every slot is busy, claims gather for the next batch. No timer:
-   * under a storm each await on I/O costs a full turn of the event loop, so waiting for
-   * setImmediate would add one to every winner's answer.
-   */
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.parallel || this.queue.length === 0) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    const go = () => {
       this.scheduled = false;
       if (this.inFlight >= this.parallel || this.queue.length === 0) return;
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.queue.splice(0, this.o.maxBatch ?? 1000);
       this.inFlight++;
       void this.write(batch).finally(() => {
         this.inFlight--;
         this.schedule();
       });
       this.schedule();
-    });
+    };
+    // PostgreSQL: at once (after the microtasks already queued: the claims answered by the same
+    // Redis reply join). SQLite: after this turn's requests, whose claims then share one commit.
+    if (this.o.pg) queueMicrotask(go);
+    else setImmediate(go);
   }
 
   /** Records rows in one atomic step: true, or false when the record refuses (nothing written); other failures throw. */
   private async recordAll(rows: Pending[]): Promise<boolean> {
-    if (this.pg) {
+    const nowIso = this.o.nowIso();
+    if (this.o.pg) {
       // One statement per sale; a batch nearly always holds one sale. Several sales: one transaction.
       const bySale = new Map<string, Pending[]>();
       for (const p of rows) {
@@ -80,27 +93,40 @@ export class ReservationWriter {
         else bySale.set(p.row.flash_sale_id, [p]);
       }
       const run = async (exec: Kysely<DB>) => {
-        for (const [sale, ps] of bySale) await this.store.recordReservationsPg(exec, sale, ps.map((p) => p.row), this.nowIso(), ps[0]!.limit);
+        for (const [sale, ps] of bySale) await this.o.store.recordReservationsPg(exec, sale, ps.map((p) => p.row), nowIso, ps[0]!.limit);
       };
       try {
-        if (bySale.size === 1) await run(this.db);
-        else await this.db.transaction().execute(run);
+        if (bySale.size === 1) await run(this.o.db);
+        else await this.o.db.transaction().execute(run);
         return true;
       } catch (err) {
         if (FlashSalesStore.isRefusal(err)) return false;
         throw err;
       }
     }
-    return this.db
-      .transaction()
-      .execute(async (trx) => {
-        if (await this.store.recordReservations(trx, rows.map((p) => p.row), this.nowIso(), limitsOf(rows))) return true;
-        throw ROLLBACK;
-      })
-      .catch((e: unknown) => {
-        if (e === ROLLBACK) return false;
-        throw e;
-      });
+    const sqlite = this.o.sqlite;
+    if (sqlite && this.o.writes) {
+      // At the first moment no transaction is open: synchronously, whole.
+      const writes = this.o.writes;
+      return new Promise<boolean>((resolve, reject) =>
+        writes.atFreeMoment(() => {
+          try {
+            resolve(FlashSalesStore.recordReservationsSync(sqlite, rows.map((p) => p.row), this.o.nowIso(), limitsOf(rows)));
+          } catch (e) {
+            reject(e);
+          }
+        }),
+      );
+    }
+    if (sqlite && !sqlite.inTransaction) return FlashSalesStore.recordReservationsSync(sqlite, rows.map((p) => p.row), nowIso, limitsOf(rows));
+    const record = async (trx: Kysely<DB>) => {
+      if (await this.o.store.recordReservations(trx, rows.map((p) => p.row), this.o.nowIso(), limitsOf(rows))) return true;
+      throw ROLLBACK;
+    };
+    return (this.o.writes ? this.o.writes.run(record, { urgent: true }) : this.o.db.transaction().execute(record)).catch((e: unknown) => {
+      if (e === ROLLBACK) return false;
+      throw e;
+    });
   }
 
   private async write(batch: Pending[]): Promise<void> {

@@ -22,6 +22,13 @@ export interface Database {
    * it sees every committed write). Elsewhere the same as `db`.
    */
   readDb: Kysely<DB>;
+  /**
+   * SQLite only: the writing connection itself, for a synchronous transaction on a hot path
+   * (a flash sale's reservations). Safe only while Kysely has no transaction open on it
+   * (`sqlite.inTransaction` false): a synchronous transaction then runs whole, nothing can
+   * interleave. Null on PostgreSQL.
+   */
+  sqlite: SQLite.Database | null;
   dialect: DialectName;
   /** PostgreSQL schema holding our tables (null on SQLite). */
   schema: string | null;
@@ -76,6 +83,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       db,
       readDb: db,
+      sqlite: null,
       dialect: 'postgres',
       schema,
       ping: async () => {
@@ -105,6 +113,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     db,
     readDb,
+    sqlite,
     dialect: 'sqlite',
     schema: null,
     ping: async () => {

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './db.types.js';
 
@@ -24,39 +25,92 @@ interface Job {
  */
 export class GroupCommit {
   private queue: Job[] = [];
+  /** Jobs that go first (a flash sale's reservations: a winner is waiting for each). */
+  private urgent: Job[] = [];
   private running = false;
 
+  /**
+   * `maxGroup` bounds a group, and so how long the connection is held before an urgent job
+   * (arrived meanwhile) gets its turn.
+   */
   constructor(
     private readonly db: Kysely<DB>,
     private readonly grouped: boolean,
-    private readonly maxGroup = 200,
+    private readonly maxGroup = 16,
+    /** SQLite's writing connection (Database.sqlite), for atFreeMoment. */
+    private readonly sqlite: SQLite.Database | null = null,
   ) {}
 
-  run<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  private waiters: (() => void)[] = [];
+  private polling = false;
+
+  /**
+   * SQLite: runs `fn` (a synchronous transaction on the writing connection) at the first moment
+   * no transaction is open on it: now, or right after the current group commits (before the next
+   * group starts), or at the latest on a later turn of the event loop (another transaction).
+   * A reservation thus waits for at most one group, never behind the queue of reads.
+   */
+  atFreeMoment(fn: () => void): void {
+    if (!this.sqlite?.inTransaction) {
+      fn();
+      return;
+    }
+    this.waiters.push(fn);
+    this.pollFree();
+  }
+
+  private flushWaiters(): void {
+    while (this.waiters.length > 0 && !this.sqlite?.inTransaction) this.waiters.shift()!();
+  }
+
+  private pollFree(): void {
+    if (this.polling) return;
+    this.polling = true;
+    setImmediate(() => {
+      this.polling = false;
+      this.flushWaiters();
+      if (this.waiters.length > 0) this.pollFree();
+    });
+  }
+
+  run<T>(fn: (trx: Kysely<DB>) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
     if (!this.grouped) return this.db.transaction().execute(fn);
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      (opts.urgent ? this.urgent : this.queue).push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
-        // Writers of this turn of the event loop join the group.
-        setImmediate(() => void this.drain());
+        // Writers of this turn (already queued microtasks) join the group.
+        queueMicrotask(() => void this.drain());
       }
     });
   }
 
+  private next(): Job[] {
+    const jobs = this.urgent.splice(0, this.urgent.length);
+    return jobs.concat(this.queue.splice(0, Math.max(0, this.maxGroup - jobs.length)));
+  }
+
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) await this.group(this.queue.splice(0, this.maxGroup));
+      for (let jobs = this.next(); jobs.length > 0; jobs = this.next()) await this.group(jobs);
     } finally {
       this.running = false;
-      if (this.queue.length > 0) {
+      if (this.queue.length + this.urgent.length > 0) {
         this.running = true;
-        setImmediate(() => void this.drain());
+        queueMicrotask(() => void this.drain());
       }
     }
   }
 
   private async group(jobs: Job[]): Promise<void> {
+    try {
+      await this.groupTx(jobs);
+    } finally {
+      this.flushWaiters();
+    }
+  }
+
+  private async groupTx(jobs: Job[]): Promise<void> {
     if (jobs.length === 1) {
       const j = jobs[0]!;
       await this.db

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { Lane, LaneFull } from './lane.js';
+
+describe('Lane', () => {
+  it('runs at most `concurrency` jobs at once, in arrival order, each result to its caller', async () => {
+    const lane = new Lane(2);
+    let now = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        lane.run(async () => {
+          started.push(i);
+          now++;
+          peak = Math.max(peak, now);
+          await new Promise((r) => setTimeout(r, 2));
+          now--;
+          return i * 10;
+        }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 10 }, (_, i) => i * 10));
+    expect(peak).toBe(2);
+    expect(started).toEqual([...started].sort((a, b) => a - b));
+    expect(lane.queued).toBe(0);
+  });
+
+  it('lets light work run between heavy jobs (each job starts on a later turn of the event loop)', async () => {
+    const lane = new Lane(1);
+    const order: string[] = [];
+    const heavy = Promise.all([1, 2, 3].map((i) => lane.run(async () => void order.push(`heavy${i}`))));
+    const light = new Promise<void>((r) => setImmediate(() => (order.push('light'), r())));
+    await Promise.all([heavy, light]);
+    expect(order.indexOf('light')).toBeLessThan(order.indexOf('heavy3'));
+  });
+
+  it('a job that fails frees its slot; a full queue refuses at once', async () => {
+    const lane = new Lane(1, 1);
+    const blocker = lane.run(() => new Promise((r) => setTimeout(r, 20)));
+    const queued = lane.run(async () => 'queued');
+    await expect(lane.run(async () => 'third')).rejects.toBeInstanceOf(LaneFull);
+    await blocker;
+    expect(await queued).toBe('queued');
+    await expect(lane.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await lane.run(async () => 'after')).toBe('after');
+  });
+});
