@@ -275,7 +275,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
 
   const sessionFor = (r: RouteAccessRecord): { cookie: string; csrf: string } | null => {
     if (r.access.kind === 'team') return owner;
-    if (r.access.kind === 'viewer' || r.access.kind === 'audience') return viewer;
+    if (r.access.kind === 'viewer' || r.access.kind === 'viewer-pass' || r.access.kind === 'audience') return viewer;
     return null;
   };
 
