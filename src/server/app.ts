@@ -222,7 +222,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     publish: (sessionId, event) => hub.publishEvent(sessionId, event),
     tickMs: config.roomTickMs,
     holdMinutes: config.flashHoldMinutes,
-    writerParallel: database.dialect === 'postgres' ? 2 : 1,
+    writerParallel: database.dialect === 'postgres' ? 4 : 1,
     dialect: database.dialect,
     writes: orderWrites,
     sqlite: database.sqlite,

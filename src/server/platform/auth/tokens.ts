@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
@@ -11,7 +11,17 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-const hmac = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest('base64url');
+/** HMAC keys as KeyObjects, made once per secret (a string key is imported again on every call). */
+const keys = new Map<string, KeyObject>();
+const keyOf = (secret: string): KeyObject => {
+  let k = keys.get(secret);
+  if (!k) {
+    if (keys.size > 100) keys.clear();
+    keys.set(secret, (k = createSecretKey(Buffer.from(secret, 'utf8'))));
+  }
+  return k;
+};
+const hmac = (secret: string, data: string) => createHmac('sha256', keyOf(secret)).update(data).digest('base64url');
 
 /** A guest token: `g1.<guestId>.<expiresAtMs>.<hmac>`. Stateless, so guests cost no storage. */
 export function signGuestToken(secret: string, guestId: string, expiresAtMs: number): string {
