@@ -491,6 +491,11 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     return { ok: true, replayed: false, reservation: reservationDto(row) };
   }
 
+  /** Winners' reservations are being recorded right now (checkouts step aside meanwhile). */
+  get recording(): boolean {
+    return this.writer.busy;
+  }
+
   /** The buyer gives a held reservation back: its units return to the sale (to the SKU once the sale has closed). */
   async giveBack(ctx: Ctx, sessionId: string, saleId: string, reservationId: string): Promise<FlashReservationDto> {
     if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });

@@ -53,6 +53,11 @@ export class ReservationWriter {
     this.parallel = o.pg?.parallel ?? 1;
   }
 
+  /** Reservations are waiting or being written (a storm's winners): other heavy work may step aside. */
+  get busy(): boolean {
+    return this.inFlight > 0 || this.queue.length > 0;
+  }
+
   /** Resolves true once the reservation is committed, false if the record refused it. */
   record(row: FlashReservationsTable, limit: number): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {

@@ -63,11 +63,12 @@ function parseJsonSafely(text: string): unknown {
 }
 
 export const orderRoutes =
-  (orders: OrdersService, checkoutDeps: CheckoutDeps, sandbox: SandboxPaymentProvider | null, opts: { checkoutConcurrency?: number } = {}): FastifyPluginAsyncZod =>
+  (orders: OrdersService, checkoutDeps: CheckoutDeps, sandbox: SandboxPaymentProvider | null, opts: { checkoutConcurrency?: number; deferCheckouts?: () => boolean } = {}): FastifyPluginAsyncZod =>
   async (app) => {
     // Checkouts are heavy (about a millisecond of CPU each); a few at a time, each on its own turn
-    // of the event loop, so a flash sale's grabs stay fast while its winners check out.
-    const checkoutLane = new Lane(opts.checkoutConcurrency ?? 4);
+    // of the event loop, and they step aside while a flash sale's winners are being recorded, so
+    // the grabs stay fast while the winners check out.
+    const checkoutLane = new Lane(opts.checkoutConcurrency ?? 4, 10_000, opts.deferCheckouts);
     // ---------- viewer ----------
     app.post(
       '/api/live/:id/orders',

@@ -11,9 +11,15 @@ export class Lane {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /**
+   * `defer`: while it says true (more urgent work is in progress, e.g. a flash sale's winners
+   * being recorded), a job that got its slot waits turn after turn, at most `maxDeferTurns`.
+   */
   constructor(
     private readonly concurrency: number,
     private readonly maxQueue = 10_000,
+    private readonly defer: () => boolean = () => false,
+    private readonly maxDeferTurns = 50,
   ) {}
 
   get queued(): number {
@@ -29,6 +35,7 @@ export class Lane {
     }
     try {
       await nextTurn();
+      for (let turns = 0; turns < this.maxDeferTurns && this.defer(); turns++) await nextTurn();
       return await fn();
     } finally {
       const next = this.waiting.shift();
