@@ -226,6 +226,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     dialect: database.dialect,
     writes: orderWrites,
     sqlite: database.sqlite,
+    pgPool: database.pgPool,
     onError: (err, where) => logError(err, where),
   });
   promotions.setFlashSource(flashSales);

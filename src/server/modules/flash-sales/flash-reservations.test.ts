@@ -138,7 +138,7 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
     const record = async (rows: FlashReservationsTable[]) => {
       if (t.database.dialect === 'postgres') {
         try {
-          await store.recordReservationsPg(t.database.db, saleId, rows, at, 1);
+          await FlashSalesStore.recordReservationsPg(t.database.pgPool!, saleId, rows, at, 1);
           return true;
         } catch (e) {
           if (FlashSalesStore.isRefusal(e)) return false;

@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { CreateFlashSaleInput, FlashClaimInput, FlashReservationDto, FlashSaleDto, PublicFlashSale } from '../../../contracts/flash-sales.contract.js';
 import type { FlashEvent } from '../../../contracts/realtime.contract.js';
@@ -48,6 +49,8 @@ export interface FlashSalesDeps {
   writes?: GroupCommit;
   /** SQLite: the writing connection (Database.sqlite), for reservations recorded synchronously. */
   sqlite?: SQLite.Database | null;
+  /** PostgreSQL: the pool (Database.pgPool), for reservations recorded in one round trip per batch. */
+  pgPool?: pg.Pool | null;
   onError?: (err: unknown, where: string) => void;
 }
 
@@ -126,7 +129,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
       db: d.db,
       store: this.store,
       nowIso: () => iso(this.now()),
-      pg: d.dialect === 'postgres' ? { parallel: d.writerParallel ?? 2 } : null,
+      pg: d.pgPool ? { parallel: d.writerParallel ?? 2, pool: d.pgPool } : null,
       sqlite: d.sqlite ?? null,
       writes: d.writes ?? null,
     });

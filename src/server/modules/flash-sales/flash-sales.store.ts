@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import type { DB } from '../../platform/db/db.types.js';
 import type { FlashReservationStatus, FlashReservationsTable, FlashSaleStatus, FlashSalesTable } from '../../platform/db/tables/flash-sales.tables.js';
 
@@ -198,13 +199,16 @@ export class FlashSalesStore {
   }
 
   /**
-   * PostgreSQL: the same record as recordReservations, for one sale, in ONE statement (data-
-   * modifying CTEs over unnest()ed arrays): one round trip per batch instead of six, which is
-   * what a winner waits for in a storm. The statement is atomic on its own; if the pool or a
-   * buyer's limit refuses, its last SELECT divides by zero, so the statement fails and writes
-   * nothing (FlashSalesStore.isRefusal tells that failure from others).
+   * PostgreSQL: the same record as recordReservations, for one sale, in ONE round trip: a simple
+   * query of two statements, which PostgreSQL runs as one implicit transaction. The first writes
+   * the reservations, their claim tokens and the buyers' units (data-modifying CTEs over the rows
+   * sent as one JSON literal); the second takes the units from the pool, so the sale's row is
+   * locked only from there to the commit and batches on other connections overlap. If the pool
+   * or a buyer's limit refuses, a statement divides by zero, so the transaction fails and writes
+   * nothing (isRefusal). Values are quoted with node-postgres's escapeLiteral; numbers are checked
+   * integers.
    */
-  async recordReservationsPg(exec: Kysely<DB>, saleId: string, rows: readonly FlashReservationsTable[], nowIso: string, limit: number): Promise<void> {
+  static async recordReservationsPg(pool: pg.Pool, saleId: string, rows: readonly FlashReservationsTable[], nowIso: string, limit: number): Promise<void> {
     const perBuyer = new Map<string, number>();
     let total = 0;
     for (const r of rows) {
@@ -212,36 +216,43 @@ export class FlashSalesStore {
       perBuyer.set(r.buyer_id, (perBuyer.get(r.buyer_id) ?? 0) + r.units);
       total += r.units;
     }
-    const buyers = [...perBuyer.keys()].sort();
-    const col = <K extends keyof FlashReservationsTable>(k: K) => rows.map((r) => r[k]);
-    await sql`
-      with pool as (
-        update flash_sales set stock_left = stock_left - ${total}, updated_at = ${nowIso}
-        where id = ${saleId} and status = 'open' and stock_left >= ${total} and per_buyer_limit = ${limit}
-        returning id
-      ), buyers as (
-        insert into flash_sale_buyers (flash_sale_id, buyer_id, quantity, max_quantity)
-        select ${saleId}, b.buyer, b.qty, ${limit} from unnest(${buyers}::text[], ${buyers.map((b) => perBuyer.get(b)!)}::int[]) as b(buyer, qty)
-        where exists (select 1 from pool) and b.qty <= ${limit}
-        on conflict (flash_sale_id, buyer_id) do update set quantity = flash_sale_buyers.quantity + excluded.quantity
-        where flash_sale_buyers.quantity + excluded.quantity <= flash_sale_buyers.max_quantity
-        returning buyer_id
-      ), claims as (
-        insert into flash_sale_claims (token, flash_sale_id, buyer_id, units, created_at)
-        select c.token, ${saleId}, c.buyer, c.units, c.at from unnest(${col('token')}::text[], ${col('buyer_id')}::text[], ${col('units')}::int[], ${col('created_at')}::text[]) as c(token, buyer, units, at)
-        where exists (select 1 from pool)
-        returning 1
+    const int = (n: number) => {
+      if (!Number.isSafeInteger(n)) throw new Error(`recordReservationsPg: not an integer: ${n}`);
+      return String(n);
+    };
+    const lit = (v: string) => pg.escapeLiteral(v);
+    const data = JSON.stringify(rows.map((r) => ({ id: r.id, session_id: r.session_id, sku_id: r.sku_id, buyer_id: r.buyer_id, units: r.units, price_fen: r.price_fen, token: r.token, idem: r.idempotency_key, hold_until: r.hold_until, at: r.created_at })));
+    const buyers = JSON.stringify([...perBuyer].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([buyer, qty]) => ({ buyer, qty })));
+    const sale = lit(saleId);
+    await pool.query(`
+      with r as (
+        select * from json_to_recordset(${lit(data)}::json)
+          as x(id text, session_id text, sku_id text, buyer_id text, units int, price_fen int, token text, idem text, hold_until text, at text)
       ), res as (
         insert into flash_reservations (id, flash_sale_id, session_id, sku_id, buyer_id, units, price_fen, status, token, idempotency_key, hold_until, order_id, created_at, updated_at)
-        select r.id, ${saleId}, r.session_id, r.sku_id, r.buyer, r.units, r.price, 'held', r.token, r.idem, r.hold_until, null, r.at, r.at
-        from unnest(${col('id')}::text[], ${col('session_id')}::text[], ${col('sku_id')}::text[], ${col('buyer_id')}::text[], ${col('units')}::int[], ${col('price_fen')}::int[], ${col('token')}::text[], ${col('idempotency_key')}::text[], ${col('hold_until')}::text[], ${col('created_at')}::text[])
-          as r(id, session_id, sku_id, buyer, units, price, token, idem, hold_until, at)
-        where exists (select 1 from pool)
+        select id, ${sale}, session_id, sku_id, buyer_id, units, price_fen, 'held', token, idem, hold_until, null, at, at from r
+        returning 1
+      ), claims as (
+        insert into flash_sale_claims (token, flash_sale_id, buyer_id, units, created_at)
+        select token, ${sale}, buyer_id, units, at from r
+        returning 1
+      ), buyers as (
+        insert into flash_sale_buyers (flash_sale_id, buyer_id, quantity, max_quantity)
+        select ${sale}, b.buyer, b.qty, ${int(limit)} from json_to_recordset(${lit(buyers)}::json) as b(buyer text, qty int)
+        where b.qty <= ${int(limit)}
+        on conflict (flash_sale_id, buyer_id) do update set quantity = flash_sale_buyers.quantity + excluded.quantity
+        where flash_sale_buyers.quantity + excluded.quantity <= flash_sale_buyers.max_quantity
         returning 1
       )
-      select 1 / (case when (select count(*) from pool) = 1 and (select count(*) from buyers) = ${buyers.length}
-        and (select count(*) from claims) = ${rows.length} and (select count(*) from res) = ${rows.length} then 1 else 0 end) as ok
-    `.execute(exec);
+      select 1 / (case when (select count(*) from res) = ${int(rows.length)} and (select count(*) from claims) = ${int(rows.length)}
+        and (select count(*) from buyers) = ${int(perBuyer.size)} then 1 else 0 end) as ok;
+      with taken as (
+        update flash_sales set stock_left = stock_left - ${int(total)}, updated_at = ${lit(nowIso)}
+        where id = ${sale} and status = 'open' and stock_left >= ${int(total)} and per_buyer_limit = ${int(limit)}
+        returning 1
+      )
+      select 1 / (select count(*)::int from taken) as ok;
+    `);
   }
 
   /** The failure recordReservationsPg raises when the record refuses (division by zero; a CHECK constraint as the last line). */

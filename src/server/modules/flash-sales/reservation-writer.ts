@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/db.types.js';
 import type { GroupCommit } from '../../platform/db/group-commit.js';
@@ -17,8 +18,8 @@ export interface ReservationWriterOptions {
   db: Kysely<DB>;
   store: FlashSalesStore;
   nowIso: () => string;
-  /** PostgreSQL: one statement per batch (FlashSalesStore.recordReservationsPg), `parallel` batches in flight. */
-  pg?: { parallel: number } | null;
+  /** PostgreSQL: one round trip per batch (FlashSalesStore.recordReservationsPg on the pool), `parallel` batches in flight. */
+  pg?: { parallel: number; pool: pg.Pool } | null;
   /** SQLite: the writing connection, for a synchronous transaction when Kysely has none open. */
   sqlite?: SQLite.Database | null;
   /** SQLite: the group commit shared with the checkout, where reservations go first (used while a transaction is open). */
@@ -97,15 +98,19 @@ export class ReservationWriter {
         if (l) l.push(p);
         else bySale.set(p.row.flash_sale_id, [p]);
       }
-      const run = async (exec: Kysely<DB>) => {
-        for (const [sale, ps] of bySale) await this.o.store.recordReservationsPg(exec, sale, ps.map((p) => p.row), nowIso, ps[0]!.limit);
-      };
       try {
-        if (bySale.size === 1) await run(this.o.db);
-        else await this.o.db.transaction().execute(run);
+        if (bySale.size === 1) {
+          const [sale, ps] = [...bySale][0]!;
+          await FlashSalesStore.recordReservationsPg(this.o.pg.pool, sale, ps.map((p) => p.row), nowIso, ps[0]!.limit);
+        } else {
+          // Several sales in one moment (rare): one transaction, the portable statements.
+          await this.o.db.transaction().execute(async (trx) => {
+            if (!(await this.o.store.recordReservations(trx, rows.map((p) => p.row), nowIso, limitsOf(rows)))) throw ROLLBACK;
+          });
+        }
         return true;
       } catch (err) {
-        if (FlashSalesStore.isRefusal(err)) return false;
+        if (err === ROLLBACK || FlashSalesStore.isRefusal(err)) return false;
         throw err;
       }
     }

@@ -29,6 +29,8 @@ export interface Database {
    * interleave. Null on PostgreSQL.
    */
   sqlite: SQLite.Database | null;
+  /** PostgreSQL only: the pool itself, for a multi-statement simple query on a hot path (one round trip). Null on SQLite. */
+  pgPool: pg.Pool | null;
   dialect: DialectName;
   /** PostgreSQL schema holding our tables (null on SQLite). */
   schema: string | null;
@@ -84,6 +86,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       readDb: db,
       sqlite: null,
+      pgPool: pool,
       dialect: 'postgres',
       schema,
       ping: async () => {
@@ -114,6 +117,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     db,
     readDb,
     sqlite,
+    pgPool: null,
     dialect: 'sqlite',
     schema: null,
     ping: async () => {

@@ -44,4 +44,20 @@ describe('Lane', () => {
     await expect(lane.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await lane.run(async () => 'after')).toBe('after');
   });
+
+  it('a job steps aside while `defer` says so, for at most maxDeferTurns turns', async () => {
+    let urgent = true;
+    const lane = new Lane(1, 10, () => urgent, 3);
+    const order: string[] = [];
+    const job = lane.run(async () => void order.push('job'));
+    setImmediate(() => {
+      order.push('urgent work');
+      urgent = false;
+    });
+    await job;
+    expect(order).toEqual(['urgent work', 'job']);
+    // Never starved: with `defer` stuck at true the job still runs after 3 turns.
+    urgent = true;
+    expect(await lane.run(async () => 'ran')).toBe('ran');
+  });
 });
