@@ -62,11 +62,12 @@ if back > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], -back) end
 return back
 `;
 
-// KEYS: m, h, lock. A settle waits while a reconciliation runs: that reconciliation's snapshot
-// of the record may predate the hold's commit, and then it must still see the hold to subtract it.
+// KEYS: m, h, lock; ARGV: the tokens. A settle waits while a reconciliation runs: that
+// reconciliation's snapshot of the record may predate the hold's commit, and then it must still
+// see the hold to subtract it.
 const SETTLE = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
-return redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('HDEL', KEYS[2], unpack(ARGV))
 `;
 
 // KEYS: m, b, h. ARGV: open, recordLeft, limit, nowMs, holdTtlMs, recorded tokens (JSON array),
@@ -105,7 +106,7 @@ const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 type RedisWithScripts = Redis & {
   fsClaim(m: string, b: string, h: string, buyer: string, n: number, token: string, hold: string): Promise<[number, string, number, number]>;
   fsUnclaim(m: string, b: string, h: string, buyer: string, n: number, token: string): Promise<number>;
-  fsSettle(m: string, h: string, lock: string, token: string): Promise<number>;
+  fsSettle(m: string, h: string, lock: string, ...tokens: string[]): Promise<number>;
   fsReconcile(m: string, b: string, h: string, ...argv: (string | number)[]): Promise<[number, number]>;
   fsReleaseLock(lock: string, owner: string): Promise<number>;
 };
@@ -213,13 +214,34 @@ export class RedisFlashGate implements FlashGate {
     await this.r.fsUnclaim(m, b, h, buyerId, units, token ?? '');
   }
 
-  /** Returns false when a reconciliation runs (try again later; the hold is harmless meanwhile). */
-  async settle(saleId: string, token: string): Promise<void> {
-    await this.trySettle(saleId, token);
+  /**
+   * Settles gather for one turn of the event loop and go as one script per sale (a storm's
+   * winners settle hundreds at a time). A settle refused while a reconciliation runs is harmless:
+   * the hold's token is in the record, so the next reconciliation drops it.
+   */
+  settle(saleId: string, token: string): Promise<void> {
+    let list = this.toSettle.get(saleId);
+    if (!list) this.toSettle.set(saleId, (list = []));
+    list.push(token);
+    if (!this.settling) {
+      this.settling = new Promise<void>((resolve) =>
+        setImmediate(() => {
+          const all = [...this.toSettle];
+          this.toSettle.clear();
+          this.settling = null;
+          void Promise.all(all.map(([sale, tokens]) => this.trySettle(sale, ...tokens).catch(() => false))).then(() => resolve());
+        }),
+      );
+    }
+    return this.settling;
   }
-  async trySettle(saleId: string, token: string): Promise<boolean> {
+  private readonly toSettle = new Map<string, string[]>();
+  private settling: Promise<void> | null = null;
+
+  /** Returns false when a reconciliation runs (try again later; the hold is harmless meanwhile). */
+  async trySettle(saleId: string, ...tokens: string[]): Promise<boolean> {
     const [m, , h] = this.keys(saleId);
-    return (await this.r.fsSettle(m, h, this.lockKey, token)) !== -1;
+    return (await this.r.fsSettle(m, h, this.lockKey, ...tokens)) !== -1;
   }
 
   async left(saleIds: readonly string[]): Promise<Map<string, number>> {
