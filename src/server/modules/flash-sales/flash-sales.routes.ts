@@ -88,11 +88,9 @@ export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService): Fa
       },
     },
     async (req) => {
-      const { endsAt, now } = await flash.checkPassable(req.params.id, req.params.saleId, req.query.invite);
+      const { ttlMs, now } = await flash.checkPassable(req.params.id, req.params.saleId, req.query.invite);
       if (req.ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
-      // Never longer than the sale lasts (plus a minute for clocks).
-      const ttl = Math.max(60_000, Date.parse(endsAt) + 60_000 - now);
-      const { pass, expiresAt } = auth.issuePass(req.params.saleId, req.ctx.actor, ttl);
+      const { pass, expiresAt } = auth.issuePass(req.params.saleId, req.ctx.actor, ttlMs);
       return { pass, expiresAt: expiresAt.toISOString(), now };
     },
   );

@@ -401,10 +401,12 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
    * May this viewer get a pass for the sale? The sale must be in this session (which the viewer
    * can see) and not over. The route signs the pass.
    */
-  async checkPassable(sessionId: string, saleId: string, invite?: string): Promise<{ endsAt: string; now: number }> {
+  async checkPassable(sessionId: string, saleId: string, invite?: string): Promise<{ ttlMs: number; now: number }> {
     const row = await this.checkVisible(sessionId, saleId, invite);
     if (row.status === 'closed' || row.status === 'cancelled') throw new AppError('conflict', 'This flash sale is over', { code: 'FLASH_SALE_ENDED' });
-    return { endsAt: row.ends_at, now: this.now() };
+    const now = this.now();
+    // Never longer than the sale lasts (plus a minute for clocks); AuthService caps it at 10 minutes.
+    return { ttlMs: Math.max(60_000, Date.parse(row.ends_at) + 60_000 - now), now };
   }
 
   /** The sale, when it is this session's and the viewer may see the session (its invite for a private one). */
@@ -684,9 +686,8 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     const nowIso = iso(nowMs);
     const mine = new Map<string, { units: number; row: FlashReservationsTable }>();
     if (buyerId && reservationIds.length > 0) {
-      for (const id of new Set(reservationIds)) {
-        const r = await this.store.findReservation(id);
-        if (!r || r.buyer_id !== buyerId || r.session_id !== sessionId || r.status !== 'held' || r.hold_until <= nowIso) continue;
+      for (const r of await this.store.findReservations([...new Set(reservationIds)])) {
+        if ( r.buyer_id !== buyerId || r.session_id !== sessionId || r.status !== 'held' || r.hold_until <= nowIso) continue;
         const m = mine.get(r.flash_sale_id);
         if (m) m.units += Number(r.units);
         else mine.set(r.flash_sale_id, { units: Number(r.units), row: r });

@@ -156,15 +156,7 @@ export class FlashSalesStore {
    * `limits`: each sale's per-buyer limit (fixed when the sale is created).
    */
   async recordReservations(exec: Kysely<DB>, rows: readonly FlashReservationsTable[], nowIso: string, limits: ReadonlyMap<string, number>): Promise<boolean> {
-    const perSale = new Map<string, number>();
-    const perBuyer = new Map<string, { sale: string; buyer: string; units: number }>();
-    for (const r of rows) {
-      perSale.set(r.flash_sale_id, (perSale.get(r.flash_sale_id) ?? 0) + r.units);
-      const k = `${r.flash_sale_id}\u0000${r.buyer_id}`;
-      const b = perBuyer.get(k);
-      if (b) b.units += r.units;
-      else perBuyer.set(k, { sale: r.flash_sale_id, buyer: r.buyer_id, units: r.units });
-    }
+    const { perSale, perBuyer } = tally(rows);
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
       await exec.insertInto('flash_reservations').values(part).execute();
@@ -209,20 +201,16 @@ export class FlashSalesStore {
    * integers.
    */
   static async recordReservationsPg(pool: pg.Pool, saleId: string, rows: readonly FlashReservationsTable[], nowIso: string, limit: number): Promise<void> {
-    const perBuyer = new Map<string, number>();
-    let total = 0;
-    for (const r of rows) {
-      if (r.flash_sale_id !== saleId) throw new Error('recordReservationsPg: one sale per call');
-      perBuyer.set(r.buyer_id, (perBuyer.get(r.buyer_id) ?? 0) + r.units);
-      total += r.units;
-    }
+    if (rows.some((r) => r.flash_sale_id !== saleId)) throw new Error('recordReservationsPg: one sale per call');
+    const { perSale, perBuyer } = tally(rows);
+    const total = perSale.get(saleId) ?? 0;
     const int = (n: number) => {
       if (!Number.isSafeInteger(n)) throw new Error(`recordReservationsPg: not an integer: ${n}`);
       return String(n);
     };
     const lit = (v: string) => pg.escapeLiteral(v);
     const data = JSON.stringify(rows.map((r) => ({ id: r.id, session_id: r.session_id, sku_id: r.sku_id, buyer_id: r.buyer_id, units: r.units, price_fen: r.price_fen, token: r.token, idem: r.idempotency_key, hold_until: r.hold_until, at: r.created_at })));
-    const buyers = JSON.stringify([...perBuyer].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([buyer, qty]) => ({ buyer, qty })));
+    const buyers = JSON.stringify([...perBuyer.values()].sort((a, b) => (a.buyer < b.buyer ? -1 : 1)).map((b) => ({ buyer: b.buyer, qty: b.units })));
     const sale = lit(saleId);
     await pool.query(`
       with r as (
@@ -269,15 +257,7 @@ export class FlashSalesStore {
    */
   static recordReservationsSync(sqlite: SQLite.Database, rows: readonly FlashReservationsTable[], nowIso: string, limits: ReadonlyMap<string, number>): boolean {
     const st = sqliteStatements(sqlite);
-    const perSale = new Map<string, number>();
-    const perBuyer = new Map<string, { sale: string; buyer: string; units: number }>();
-    for (const r of rows) {
-      perSale.set(r.flash_sale_id, (perSale.get(r.flash_sale_id) ?? 0) + r.units);
-      const k = `${r.flash_sale_id}\u0000${r.buyer_id}`;
-      const b = perBuyer.get(k);
-      if (b) b.units += r.units;
-      else perBuyer.set(k, { sale: r.flash_sale_id, buyer: r.buyer_id, units: r.units });
-    }
+    const { perSale, perBuyer } = tally(rows);
     try {
       st.tx(() => {
         for (const r of rows) {
@@ -302,6 +282,11 @@ export class FlashSalesStore {
 
   findReservation(id: string, exec: Kysely<DB> = this.db) {
     return exec.selectFrom('flash_reservations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findReservations(ids: readonly string[], exec: Kysely<DB> = this.db) {
+    if (ids.length === 0) return Promise.resolve([] as FlashReservationsTable[]);
+    return exec.selectFrom('flash_reservations').selectAll().where('id', 'in', [...ids]).execute();
   }
 
   findReservationByKey(buyerId: string, saleId: string, key: string, exec: Kysely<DB> = this.db) {
@@ -342,6 +327,20 @@ export class FlashSalesStore {
 const CHUNK = 400;
 
 const REFUSED = new Error('the record refused the reservations');
+
+/** A batch's units per sale and per (sale, buyer): what the pool and the buyers' limits are checked against. */
+function tally(rows: readonly FlashReservationsTable[]) {
+  const perSale = new Map<string, number>();
+  const perBuyer = new Map<string, { sale: string; buyer: string; units: number }>();
+  for (const r of rows) {
+    perSale.set(r.flash_sale_id, (perSale.get(r.flash_sale_id) ?? 0) + r.units);
+    const k = `${r.flash_sale_id}\u0000${r.buyer_id}`;
+    const b = perBuyer.get(k);
+    if (b) b.units += r.units;
+    else perBuyer.set(k, { sale: r.flash_sale_id, buyer: r.buyer_id, units: r.units });
+  }
+  return { perSale, perBuyer };
+}
 
 /** The prepared statements of recordReservationsSync, per connection. */
 const prepared = new WeakMap<SQLite.Database, ReturnType<typeof prepare>>();

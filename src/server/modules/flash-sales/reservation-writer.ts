@@ -20,9 +20,12 @@ export interface ReservationWriterOptions {
   nowIso: () => string;
   /** PostgreSQL: one round trip per batch (FlashSalesStore.recordReservationsPg on the pool), `parallel` batches in flight. */
   pg?: { parallel: number; pool: pg.Pool } | null;
-  /** SQLite: the writing connection, for a synchronous transaction when Kysely has none open. */
+  /**
+   * SQLite: the writing connection and the group commit shared with the checkout. With both, a
+   * batch is one synchronous transaction at the first moment no transaction is open; without
+   * them (tests of the module alone), a Kysely transaction.
+   */
   sqlite?: SQLite.Database | null;
-  /** SQLite: the group commit shared with the checkout, where reservations go first (used while a transaction is open). */
   writes?: GroupCommit | null;
   maxBatch?: number;
 }
@@ -128,12 +131,14 @@ export class ReservationWriter {
         }),
       );
     }
-    if (sqlite && !sqlite.inTransaction) return FlashSalesStore.recordReservationsSync(sqlite, rows.map((p) => p.row), nowIso, limitsOf(rows));
     const record = async (trx: Kysely<DB>) => {
       if (await this.o.store.recordReservations(trx, rows.map((p) => p.row), this.o.nowIso(), limitsOf(rows))) return true;
       throw ROLLBACK;
     };
-    return (this.o.writes ? this.o.writes.run(record, { urgent: true }) : this.o.db.transaction().execute(record)).catch((e: unknown) => {
+    return this.o.db
+      .transaction()
+      .execute(record)
+      .catch((e: unknown) => {
       if (e === ROLLBACK) return false;
       throw e;
     });

@@ -25,14 +25,9 @@ interface Job {
  */
 export class GroupCommit {
   private queue: Job[] = [];
-  /** Jobs that go first (a flash sale's reservations: a winner is waiting for each). */
-  private urgent: Job[] = [];
   private running = false;
 
-  /**
-   * `maxGroup` bounds a group, and so how long the connection is held before an urgent job
-   * (arrived meanwhile) gets its turn.
-   */
+  /** `maxGroup` bounds a group, and so how long the connection is held (atFreeMoment waits for it). */
   constructor(
     private readonly db: Kysely<DB>,
     private readonly grouped: boolean,
@@ -73,10 +68,10 @@ export class GroupCommit {
     });
   }
 
-  run<T>(fn: (trx: Kysely<DB>) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+  run<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
     if (!this.grouped) return this.db.transaction().execute(fn);
     return new Promise<T>((resolve, reject) => {
-      (opts.urgent ? this.urgent : this.queue).push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
         // Writers of this turn (already queued microtasks) join the group.
@@ -86,8 +81,7 @@ export class GroupCommit {
   }
 
   private next(): Job[] {
-    const jobs = this.urgent.splice(0, this.urgent.length);
-    return jobs.concat(this.queue.splice(0, Math.max(0, this.maxGroup - jobs.length)));
+    return this.queue.splice(0, this.maxGroup);
   }
 
   private async drain(): Promise<void> {
@@ -95,7 +89,7 @@ export class GroupCommit {
       for (let jobs = this.next(); jobs.length > 0; jobs = this.next()) await this.group(jobs);
     } finally {
       this.running = false;
-      if (this.queue.length + this.urgent.length > 0) {
+      if (this.queue.length > 0) {
         this.running = true;
         queueMicrotask(() => void this.drain());
       }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { isApiError } from '../../api/api-client';
@@ -6,6 +6,7 @@ import { describeError } from '../../api/describe-error';
 import type { CartQuote } from '../../api/commerce-api';
 import { CloseButton } from '../../components/close-button';
 import type { ViewerIdentity } from '../use-viewer-identity';
+import { useNow } from '../../hooks/use-now';
 import '../../styles/commerce.css';
 import { formatHold } from '../flash/flash-time';
 import { setQuantity, useCart, type CartItem } from './cart-store';
@@ -25,18 +26,6 @@ export function quoteLineFor(quote: CartQuote | null, item: CartItem, index: num
     quote.lines.find((l) => l.skuId === item.skuId) ??
     quote.lines[index]
   );
-}
-
-/** This browser's clock, each second while `active` (a reservation's hold counting down). */
-function useSeconds(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    setNow(Date.now());
-    const timer = window.setInterval(() => { setNow(Date.now()); }, 1000);
-    return () => { window.clearInterval(timer); };
-  }, [active]);
-  return now;
 }
 
 /** The floating cart button with the number of units in the cart. */
@@ -90,7 +79,7 @@ export function CartDrawer({
     return (coded && codedReasonWithSource({ reason: n, ...coded }, { t, lang, names })) ?? localizeReason(humanize(n, names), lang);
   };
   const points = usePointsBalance(signedIn && open);
-  const now = useSeconds(open && items.some((i) => i.reservationId && i.heldUntil !== undefined));
+  const now = useNow(open && items.some((i) => i.reservationId && i.heldUntil !== undefined));
   const panelRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

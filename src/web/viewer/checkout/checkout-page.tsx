@@ -7,6 +7,7 @@ import { describeError } from '../../api/describe-error';
 import { FormError, InputField } from '../../components/form-field';
 import { LoadingState } from '../../components/page-states';
 import { useFormErrors } from '../../hooks/use-form-errors';
+import { useNow } from '../../hooks/use-now';
 import { ViewerShell } from '../../orders/viewer-shell';
 import { clearCart, dropReservation, lineRequest, useCart, type CartItem } from '../cart/cart-store';
 import { PriceExplanation, explainedLines, explanationOfQuote, useMoney } from '../cart/price-explanation';
@@ -30,18 +31,6 @@ type ReservationTrouble = 'expired' | 'unavailable';
 function reservationTroubleOf(error: unknown): ReservationTrouble | null {
   if (!isApiError(error)) return null;
   return error.code === 'RESERVATION_EXPIRED' ? 'expired' : error.code === 'RESERVATION_UNAVAILABLE' ? 'unavailable' : null;
-}
-
-/** This browser's clock, each second while `active`. */
-function useClock(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    setNow(Date.now());
-    const timer = window.setInterval(() => { setNow(Date.now()); }, 1000);
-    return () => { window.clearInterval(timer); };
-  }, [active]);
-  return now;
 }
 
 /** `/live/:id/checkout`: the address, the final explained price, and "Pay ¥X". */
@@ -73,7 +62,7 @@ export function CheckoutPage() {
   const fresh = quote && quote.lines.length === items.length ? quote : null;
   // Flash reservations (grabbed in the room): held for this buyer until their hold runs out.
   const reserved = items.filter((i): i is CartItem & { reservationId: string } => Boolean(i.reservationId));
-  const now = useClock(reserved.length > 0);
+  const now = useNow(reserved.length > 0);
   const trouble: ReservationTrouble | null =
     problem?.kind === 'reservation'
       ? problem.why

@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { isApiError } from '../../api/api-client';
 import { commerceApi, newIdempotencyKey, type FlashSale } from '../../api/commerce-api';
 import { describeError } from '../../api/describe-error';
+import { useNow } from '../../hooks/use-now';
 import type { RoomSocket } from '../../room/use-room-socket';
 import '../../styles/commerce.css';
 import { dropReservation, putReservation } from '../cart/cart-store';
@@ -33,19 +34,6 @@ export { flashPhase, formatCountdown };
 /** A scheduled sale still not open this long after its start (a missed room event): the list is fetched again. */
 const LATE_OPEN_MS = 3_000;
 
-function useNow(offsetMs: number, active: boolean): number {
-  const [now, setNow] = useState(() => Date.now() + offsetMs);
-  useEffect(() => {
-    setNow(Date.now() + offsetMs);
-    if (!active) return;
-    const timer = window.setInterval(() => { setNow(Date.now() + offsetMs); }, 250);
-    return () => {
-      window.clearInterval(timer);
-    };
-  }, [offsetMs, active]);
-  return now;
-}
-
 interface CardsProps {
   sessionId: string;
   invite?: string | null;
@@ -71,7 +59,7 @@ function FlashCardList({
   reload,
 }: CardsProps & { sales: FlashSale[]; serverOffsetMs: number; reload: () => void }) {
   const [grabs, setGrabs] = useState<Record<string, GrabState>>({});
-  const now = useNow(serverOffsetMs, sales.length > 0);
+  const now = useNow(sales.length > 0, 250, serverOffsetMs);
   const signedIn = identity.kind === 'viewer';
   const update = useCallback((saleId: string, change: (s: GrabState) => GrabState) => {
     setGrabs((all) => ({ ...all, [saleId]: change(all[saleId] ?? initialGrab) }));
