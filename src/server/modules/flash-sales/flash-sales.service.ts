@@ -45,7 +45,7 @@ export interface FlashSalesDeps {
   writerParallel?: number;
   /** The record's dialect: PostgreSQL records a batch of reservations in one statement. Default sqlite. */
   dialect?: 'sqlite' | 'postgres';
-  /** SQLite: the group commit shared with the checkout (reservations go first). */
+  /** SQLite: the group commit shared with the checkout (reservations run between its groups: atFreeMoment). */
   writes?: GroupCommit;
   /** SQLite: the writing connection (Database.sqlite), for reservations recorded synchronously. */
   sqlite?: SQLite.Database | null;
