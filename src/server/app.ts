@@ -3,7 +3,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -22,6 +21,7 @@ import { AppError } from './platform/errors.js';
 import { installAccessGuard, type RouteAccessRecord } from './platform/http/access.js';
 import { CookiePolicy } from './platform/http/cookie-policy.js';
 import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
+import { installSecurityHeaders } from './platform/http/security-headers.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -344,7 +344,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   // Security headers (nosniff, frame-ancestors, referrer policy, HSTS behind https). The content
   // security policy is tuned with the video player and overlays; until then it stays off.
-  await app.register(fastifyHelmet, { contentSecurityPolicy: false, hsts: config.publicUrl?.startsWith('https://') ?? false });
+  installSecurityHeaders(app, { hsts: config.publicUrl?.startsWith('https://') ?? false });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,

@@ -5,7 +5,7 @@ import type { Actor } from '../context.js';
 import type { DB } from '../db/db.types.js';
 import type { IdGenerator } from '../ids/id-generator.js';
 import { AuthSessionStore } from './auth-session.store.js';
-import { passKey, randomToken, sha256Hex, signGuestToken, signPass, verifyGuestToken, verifyPass } from './tokens.js';
+import { passKey, randomToken, sha256Hex, signGuestToken, signPass, verifyGuestToken, verifyPass, type PassClaims } from './tokens.js';
 
 export type PrincipalKind = 'team' | 'viewer';
 /** Modules that own principals (team, viewers) tell the platform how to load one by id. */
@@ -66,6 +66,9 @@ export class AuthService {
   private readonly revokedSids = new Map<string, number>();
   private readonly revokedViewers = new Map<string, number>();
   private readonly passKey: string;
+  /** Passes whose MAC verified (oldest first), at most VERIFIED_PASSES_MAX. */
+  private readonly verifiedPasses = new Map<string, PassClaims>();
+  static readonly VERIFIED_PASSES_MAX = 50_000;
   constructor(private readonly opts: AuthServiceOptions) {
     this.passKey = passKey(opts.signingSecret);
     this.store = new AuthSessionStore(opts.db, opts.readDb ?? opts.db);
@@ -211,8 +214,21 @@ export class AuthService {
   /** The viewer a pass speaks for, or null (forged, expired, for another scope, or voided since it was issued). */
   verifyPass(scope: string, pass: string): Actor | null {
     const now = this.opts.clock.now().getTime();
-    const c = verifyPass(this.opts.signingSecret, pass, now, this.passKey);
-    if (!c || c.scope !== scope || c.issuedMs > now + 60_000) return null;
+    // A buyer's finger on the button sends the same pass again and again: its MAC is checked once.
+    // Only passes that verified are kept (keyed by the whole string, signature included), so a
+    // forged one never hits; expiry, scope and revocations are checked on every use.
+    let c = this.verifiedPasses.get(pass);
+    if (c === undefined) {
+      const fresh = verifyPass(this.opts.signingSecret, pass, now, this.passKey);
+      if (!fresh) return null;
+      c = fresh;
+      if (this.verifiedPasses.size >= AuthService.VERIFIED_PASSES_MAX) this.verifiedPasses.delete(this.verifiedPasses.keys().next().value!);
+      this.verifiedPasses.set(pass, c);
+    } else if (c.expiresMs <= now) {
+      this.verifiedPasses.delete(pass);
+      return null;
+    }
+    if (c.scope !== scope || c.issuedMs > now + 60_000) return null;
     const sidAt = this.revokedSids.get(c.sid);
     const viewerAt = this.revokedViewers.get(c.viewerId);
     // Voided by anything that happened after (or just before: clocks of two nodes differ a little) it was issued.
