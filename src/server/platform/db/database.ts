@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationRe
 import pg from 'pg';
 import type { DB } from './db.types.js';
 import { migrationProvider } from './migrations/index.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -40,6 +41,8 @@ export interface Database {
   close(): Promise<void>;
   /** Human-readable location without credentials, for logs. */
   describe(): string;
+  /** SQLite file: the worker thread that checkpoints the WAL (null elsewhere, or when it could not start). */
+  checkpointer?: WalCheckpointer | null;
 }
 
 export interface DatabaseOptions {
@@ -48,6 +51,8 @@ export interface DatabaseOptions {
   pgPoolMax?: number;
   /** SQLite file path, or ':memory:'. */
   sqliteFile?: string;
+  /** SQLite file: how often the worker thread checkpoints the WAL (default 1000 ms). */
+  walCheckpointMs?: number;
 }
 
 // PostgreSQL returns int8 (COUNT, SUM) as strings by default; our counts fit in a JS number.
@@ -113,6 +118,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     reader.pragma('busy_timeout = 5000');
     readDb = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
   }
+  // Checkpoints in a worker thread, not in whichever commit crosses the threshold (wal-checkpointer.ts).
+  const checkpointer = file !== ':memory:' ? startWalCheckpointer(resolve(file), sqlite, opts.walCheckpointMs ? { everyMs: opts.walCheckpointMs } : {}) : null;
   return {
     db,
     readDb,
@@ -126,9 +133,19 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // One writing connection, used serially by better-sqlite3 (plus the read-only one).
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     close: async () => {
+      await checkpointer?.stop();
       if (readDb !== db) await readDb.destroy();
+      // Leave the database file whole and the WAL empty.
+      if (file !== ':memory:' && sqlite.open) {
+        try {
+          sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // Busy (another process reads it): SQLite checkpoints on its next open.
+        }
+      }
       await db.destroy();
     },
+    checkpointer,
     describe: () => `sqlite ${file === ':memory:' ? ':memory:' : resolve(file)}`,
   };
 }
