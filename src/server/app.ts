@@ -191,6 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const viewers = new ViewersService({ db: database.db, readDb: database.readDb, clock, ids, auth, throttle: new SigninThrottle(throttleStore, throttleOpts, 'viewer') });
   const promotions = new PromotionsService({
     db: database.db,
+    dialect: database.dialect,
     clock,
     ids,
     audit,

@@ -141,6 +141,22 @@ describe.each(dialects())('PromotionsService on %s', (dialect) => {
       await expect(t.services.promotions.updatePromotion(marketer, second.id, { window: { relative: { fromMinutes: 20, toMinutes: 60 } } })).rejects.toMatchObject({ code: 'EXCLUSIVE_OVERLAP' });
     });
 
+    it('two writers at once: exactly one of several overlapping exclusive promotions is created', async () => {
+      const sid = await liveSession();
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => t.services.promotions.createPromotion(marketer, threshold(sid, { name: `Race ${i}`, exclusive: true }))));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'EXCLUSIVE_OVERLAP' });
+      // And an update racing a create: one of them is refused.
+      const sid2 = await liveSession();
+      const a = await t.services.promotions.createPromotion(marketer, threshold(sid2, { exclusive: true, window: { relative: { fromMinutes: 0, toMinutes: 30 } } }));
+      const b = await t.services.promotions.createPromotion(marketer, threshold(sid2, { exclusive: false, window: { relative: { fromMinutes: 0, toMinutes: 30 } } }));
+      const race = await Promise.allSettled([
+        t.services.promotions.updatePromotion(marketer, a.id, { window: { relative: { fromMinutes: 0, toMinutes: 60 } } }),
+        t.services.promotions.updatePromotion(marketer, b.id, { exclusive: true, window: { relative: { fromMinutes: 40, toMinutes: 60 } } }),
+      ]);
+      expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    });
+
     it('accepts a gift whose SKU has stock', async () => {
       const p = await t.services.promotions.createPromotion(marketer, { ...threshold(await liveSession()), kind: 'gift', args: { giftSkuId: giftSku, thresholdFen: 10000 } });
       expect(p.args).toEqual({ giftSkuId: giftSku, quantity: 1, thresholdFen: 10000 });

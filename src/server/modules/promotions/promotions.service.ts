@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import {
   createCouponTemplateBody,
@@ -39,6 +39,8 @@ export const noFans: FanLevelSource = { viewersAtLevel: async () => [], isFan: a
 
 export interface PromotionsDeps {
   db: Kysely<DB>;
+  /** PostgreSQL serialises exclusive-promotion writes with an advisory lock (SQLite's one writer does by itself). */
+  dialect?: 'sqlite' | 'postgres';
   clock: Clock;
   ids: IdGenerator;
   audit: AuditService;
@@ -228,14 +230,27 @@ export class PromotionsService {
     const engineCheck = validatePromotions(toDefinitions([{ row: { ...d, args: parsed.value }, window: { from: 0, to: 1 }, giftStock: 0 }]));
     if (!engineCheck.ok) throw validation(engineCheck.errors.map((e) => ({ path: 'body.args', message: `${e.path}: ${e.message}` })));
 
-    if (d.exclusive) {
-      const others = (await this.store.liveCandidates(this.deps.db, d.brandId)).filter(
+    return parsed.value;
+  }
+
+  /**
+   * Two exclusive promotions may not overlap in time on the same items. Run inside the write's
+   * transaction, after `lockExclusive`: two writers that both checked before either wrote would
+   * otherwise both pass.
+   */
+  private async checkExclusive(
+    exec: Kysely<DB>,
+    d: { id: string; name: string; sessionId: string | null; brandId: string | null; window: StoredWindow; scope: Scope; exclusive: boolean },
+  ): Promise<void> {
+    if (!d.exclusive) return;
+    {
+      const others = (await this.store.liveCandidates(exec, d.brandId)).filter(
         (o) => o.id !== d.id && (d.sessionId === null || o.session_id === null || o.session_id === d.sessionId),
       );
       const clashes: { id: string; name: string }[] = [];
       for (const o of others) {
         const anchorSession = d.sessionId ?? o.session_id;
-        const facts = anchorSession ? await this.deps.sessions.liveTimes(anchorSession).catch(() => null) : null;
+        const facts = anchorSession ? await this.deps.sessions.liveTimes(anchorSession, exec).catch(() => null) : null;
         const anchor = facts?.wentLiveAt ?? facts?.scheduledStart ?? null;
         const hit = exclusiveClashes(
           { id: d.id, name: d.name, window: d.window, scope: d.scope },
@@ -252,7 +267,16 @@ export class PromotionsService {
         });
       }
     }
-    return parsed.value;
+  }
+
+  /**
+   * Serialises the writes of a brand's exclusive promotions. PostgreSQL: a transaction-scoped
+   * advisory lock (several nodes, several connections). SQLite: its one writing connection runs
+   * one transaction at a time already.
+   */
+  private async lockExclusive(trx: Kysely<DB>, brandId: string | null): Promise<void> {
+    if (this.deps.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtext(${`onair:promotions:exclusive:${brandId ?? ''}`}))`.execute(trx);
   }
 
   async createPromotion(ctx: Ctx, input: CreatePromotion, opts: { isDemo?: boolean } = {}): Promise<PromotionDto> {
@@ -264,6 +288,10 @@ export class PromotionsService {
     const window = storedWindow(body.window);
     const args = await this.checkDefinition({ id, name: body.name, kind: body.kind, sessionId: body.sessionId, brandId, window, scope: body.scope, priority: body.priority, exclusive: body.exclusive, args: body.args });
     await this.deps.db.transaction().execute(async (trx) => {
+      if (body.exclusive) {
+        await this.lockExclusive(trx, brandId);
+        await this.checkExclusive(trx, { id, name: body.name, sessionId: body.sessionId, brandId, window, scope: body.scope, exclusive: true });
+      }
       const row: PromotionsTable = {
         id,
         brand_id: brandId,
@@ -309,6 +337,10 @@ export class PromotionsService {
     };
     const args = await this.checkDefinition(next);
     await this.deps.db.transaction().execute(async (trx) => {
+      if (next.exclusive) {
+        await this.lockExclusive(trx, next.brandId);
+        await this.checkExclusive(trx, next);
+      }
       const current = await this.store.findPromotion(id, trx);
       if (!current) throw notFound('Promotion');
       if (current.status === 'ended') throw ended();

@@ -58,10 +58,11 @@ export class SessionsService {
    * For other modules (promotions: "first 30 minutes" windows): when the session last went
    * live (null if never) and its scheduled start. The transition log is the record.
    */
-  async liveTimes(id: string): Promise<{ wentLiveAt: string | null; scheduledStart: string | null; brandId: string | null; status: SessionStatus }> {
-    const row = await this.store.findById(id);
+  /** `exec`: read in the caller's transaction (a caller holding SQLite's one writing connection must). */
+  async liveTimes(id: string, exec?: Kysely<DB>): Promise<{ wentLiveAt: string | null; scheduledStart: string | null; brandId: string | null; status: SessionStatus }> {
+    const row = await this.store.findById(id, exec);
     if (!row) throw notFound('Session');
-    return { wentLiveAt: await this.store.lastWentLive(id), scheduledStart: row.scheduled_start, brandId: row.brand_id, status: row.status as SessionStatus };
+    return { wentLiveAt: await this.store.lastWentLive(id, exec), scheduledStart: row.scheduled_start, brandId: row.brand_id, status: row.status as SessionStatus };
   }
 
   /** Titles of sessions (other modules list them without reading our tables). */

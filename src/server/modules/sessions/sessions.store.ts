@@ -30,8 +30,8 @@ export class SessionsStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async lastWentLive(id: string): Promise<string | null> {
-    const r = await this.db
+  async lastWentLive(id: string, exec: Kysely<DB> = this.db): Promise<string | null> {
+    const r = await exec
       .selectFrom('live_session_transitions')
       .select('at')
       .where('session_id', '=', id)
