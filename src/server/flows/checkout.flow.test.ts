@@ -555,4 +555,21 @@ describe.each(dialects())('checkout and orders on %s', (dialect) => {
     expect(late.statusCode).toBe(409);
     expect(late.json().error.code).toBe('RETURN_PERIOD_OVER');
   });
+
+  // Last in the file: it spends the webhook route's budget for 127.0.0.1 for a minute.
+  it("the sandbox's test payments do not spend the webhook route's rate limit", async () => {
+    const pid = await t.services.catalog.createProduct(systemCtx('test'), { brandId: null, title: 'Rate tea', description: 'x', category: 'tea', tags: [], images: [], skus: [{ code: `RT-${dialect}`, name: '1', attrs: {}, priceFen: 1000, currency: 'CNY', stock: 5 }] });
+    const sku = (await t.database.db.selectFrom('skus').select('id').where('product_id', '=', pid).executeTakeFirstOrThrow()).id;
+    // The webhook's budget from 127.0.0.1 (where an in-process request comes from) is spent.
+    let last = 0;
+    for (let i = 0; i < 700 && last !== 429; i++) {
+      last = (await t.app.inject({ method: 'POST', url: '/api/payments/webhook/sandbox', headers: { 'content-type': 'application/json' }, payload: '{}' })).statusCode;
+    }
+    expect(last).toBe(429);
+    // A buyer's sandbox payment still goes through, verified by the webhook's own handler.
+    const o = okOrder(await place(buyer, { lines: [{ skuId: sku, quantity: 1 }], expectedTotalFen: 1000, idempotencyKey: key() }));
+    const paid = await pay(o.payment.checkoutUrl);
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json()).toMatchObject({ orderStatus: 'paid', paymentStatus: 'succeeded' });
+  });
 });
