@@ -54,4 +54,51 @@ describe('allocateProportional', () => {
       ),
     );
   });
+
+  it('gives exactly what the written rule gives (the first implementation, kept here as the spec)', () => {
+    // The rule as first written (a Map of shares, refilled round by round); the module's version
+    // allocates less but must agree on every input, caps that overflow included.
+    const spec = (amountFen: number, weights: readonly number[], caps: readonly number[]): number[] => {
+      const result = weights.map(() => 0);
+      let open = weights.map((_, i) => i).filter((i) => (caps[i] ?? 0) > 0);
+      let remaining = amountFen;
+      while (remaining > 0 && open.length > 0) {
+        const totalWeight = open.reduce((s, i) => s + (weights[i] ?? 0), 0);
+        const shares = new Map<number, number>();
+        let given = 0;
+        for (const i of open) {
+          const share = totalWeight === 0 ? 0 : Math.floor((remaining * (weights[i] ?? 0)) / totalWeight);
+          shares.set(i, share);
+          given += share;
+        }
+        let largest = open[0] as number;
+        for (const i of open) if ((weights[i] ?? 0) > (weights[largest] ?? 0)) largest = i;
+        shares.set(largest, (shares.get(largest) ?? 0) + (remaining - given));
+        const overflowing = open.filter((i) => (shares.get(i) ?? 0) > (caps[i] ?? 0));
+        if (overflowing.length === 0) {
+          for (const i of open) result[i] = (result[i] ?? 0) + (shares.get(i) ?? 0);
+          break;
+        }
+        for (const i of overflowing) {
+          result[i] = caps[i] ?? 0;
+          remaining -= caps[i] ?? 0;
+        }
+        open = open.filter((i) => !overflowing.includes(i));
+      }
+      return result;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 60_000 })), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 100 }),
+        (raw, pct) => {
+          const weights = raw.map(([w]) => w);
+          const caps = raw.map(([, c]) => c);
+          const amount = Math.floor((caps.reduce((s, c) => s + c, 0) * pct) / 100);
+          expect(allocateProportional(amount, weights, caps)).toEqual(spec(amount, weights, caps));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });

@@ -45,36 +45,67 @@ export function percentOfHalfUp(fen: number, percent: number, capFen?: number): 
 export function allocateProportional(amountFen: number, weights: readonly number[], caps: readonly number[]): number[] {
   assertFen(amountFen, 'amountFen');
   if (weights.length !== caps.length) throw new RangeError('weights and caps must have the same length');
-  const capTotal = caps.reduce((s, c) => s + c, 0);
+  const n = weights.length;
+  let capTotal = 0;
+  for (let i = 0; i < n; i++) capTotal += caps[i] ?? 0;
   if (amountFen > capTotal) throw new RangeError(`cannot allocate ${amountFen} fen over capacity ${capTotal}`);
-  const result = weights.map(() => 0);
-  let open = weights.map((_, i) => i).filter((i) => (caps[i] ?? 0) > 0);
+  // Plain arrays and index loops: this runs for every candidate combination of every quote.
+  const result = new Array<number>(n).fill(0);
+  if (amountFen === 0) return result;
+  // First round written straight into the result: the usual case, no line's share over its cap.
+  let totalWeight0 = 0;
+  let largest0 = -1;
+  for (let i = 0; i < n; i++) {
+    if ((caps[i] ?? 0) <= 0) continue;
+    totalWeight0 += weights[i] ?? 0;
+    if (largest0 < 0 || (weights[i] ?? 0) > (weights[largest0] ?? 0)) largest0 = i;
+  }
+  let given0 = 0;
+  for (let i = 0; i < n; i++) {
+    if ((caps[i] ?? 0) <= 0) continue;
+    const share = totalWeight0 === 0 ? 0 : Math.floor((amountFen * (weights[i] ?? 0)) / totalWeight0);
+    result[i] = share;
+    given0 += share;
+  }
+  result[largest0] = (result[largest0] ?? 0) + (amountFen - given0);
+  let fits = true;
+  for (let i = 0; i < n && fits; i++) if ((result[i] ?? 0) > (caps[i] ?? 0)) fits = false;
+  if (fits) return result;
+  result.fill(0);
+  const shares = new Array<number>(n).fill(0);
+  let open: number[] = [];
+  for (let i = 0; i < n; i++) if ((caps[i] ?? 0) > 0) open.push(i);
   let remaining = amountFen;
   while (remaining > 0 && open.length > 0) {
     // Lines with zero weight but capacity can only be reached when all open weights are zero.
-    const totalWeight = open.reduce((s, i) => s + (weights[i] ?? 0), 0);
-    const shares = new Map<number, number>();
+    let totalWeight = 0;
+    for (const i of open) totalWeight += weights[i] ?? 0;
     let given = 0;
     for (const i of open) {
       const share = totalWeight === 0 ? 0 : Math.floor((remaining * (weights[i] ?? 0)) / totalWeight);
-      shares.set(i, share);
+      shares[i] = share;
       given += share;
     }
     let largest = open[0] as number;
     for (const i of open) if ((weights[i] ?? 0) > (weights[largest] ?? 0)) largest = i;
-    shares.set(largest, (shares.get(largest) ?? 0) + (remaining - given));
-    const overflowing = open.filter((i) => (shares.get(i) ?? 0) > (caps[i] ?? 0));
-    if (overflowing.length === 0) {
-      for (const i of open) result[i] = (result[i] ?? 0) + (shares.get(i) ?? 0);
+    shares[largest] = (shares[largest] ?? 0) + (remaining - given);
+    let overflowing = false;
+    for (const i of open) if ((shares[i] ?? 0) > (caps[i] ?? 0)) overflowing = true;
+    if (!overflowing) {
+      for (const i of open) result[i] = (result[i] ?? 0) + (shares[i] ?? 0);
       remaining = 0;
       break;
     }
-    for (const i of overflowing) {
+    // Lines whose share overflows their cap get the cap; the rest is shared again among the others.
+    const next: number[] = [];
+    for (const i of open) {
       const cap = caps[i] ?? 0;
-      result[i] = cap;
-      remaining -= cap;
+      if ((shares[i] ?? 0) > cap) {
+        result[i] = cap;
+        remaining -= cap;
+      } else next.push(i);
     }
-    open = open.filter((i) => !overflowing.includes(i));
+    open = next;
   }
   return result;
 }

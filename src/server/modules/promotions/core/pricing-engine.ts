@@ -249,23 +249,33 @@ function describeOff(p: OrderPromotion, eligibleFen: number): { offFen: number; 
 
 /** The combination rules (stacking), independent of amounts. */
 export function legalCombination(combo: readonly OrderCandidate[]): { ok: true } | { ok: false; reason: string; rule: RuleCode; subject: string } {
-  const seen = new Set<KindKey>();
-  for (const c of combo) {
-    if (seen.has(c.kindKey)) return { ok: false, reason: `only one ${c.kindKey} per order`, rule: 'rule.one-per-kind', subject: c.kindKey };
-    seen.add(c.kindKey);
+  // Combinations hold a handful of candidates: pairwise checks, no Set per call.
+  for (let i = 0; i < combo.length; i++) {
+    const c = combo[i]!;
+    for (let j = 0; j < i; j++) {
+      if (combo[j]!.kindKey === c.kindKey) return { ok: false, reason: `only one ${c.kindKey} per order`, rule: 'rule.one-per-kind', subject: c.kindKey };
+    }
   }
   if (combo.length > 1) {
-    const ex = combo.find((c) => c.promo.exclusive);
-    if (ex) return { ok: false, reason: `${ex.promo.id} is exclusive and combines with nothing else`, rule: 'rule.exclusive', subject: ex.promo.id };
+    for (const ex of combo) {
+      if (ex.promo.exclusive) return { ok: false, reason: `${ex.promo.id} is exclusive and combines with nothing else`, rule: 'rule.exclusive', subject: ex.promo.id };
+    }
+  }
+  let thresholds = 0;
+  let coupons = 0;
+  for (const o of combo) {
+    if (o.promo.kind === 'threshold') thresholds++;
+    else if (o.promo.kind === 'coupon') coupons++;
   }
   for (const c of combo) {
     if (c.promo.kind !== 'coupon') continue;
     const { withThreshold, withOtherCoupons } = c.promo.stackable;
-    if (!withThreshold && combo.some((o) => o.promo.kind === 'threshold')) return { ok: false, reason: `${c.promo.id} does not stack with spend-threshold offers`, rule: 'rule.no-threshold', subject: c.promo.id };
-    if (!withOtherCoupons && combo.some((o) => o !== c && o.promo.kind === 'coupon')) return { ok: false, reason: `${c.promo.id} does not stack with other coupons`, rule: 'rule.no-coupons', subject: c.promo.id };
+    if (!withThreshold && thresholds > 0) return { ok: false, reason: `${c.promo.id} does not stack with spend-threshold offers`, rule: 'rule.no-threshold', subject: c.promo.id };
+    if (!withOtherCoupons && coupons > 1) return { ok: false, reason: `${c.promo.id} does not stack with other coupons`, rule: 'rule.no-coupons', subject: c.promo.id };
   }
-  return { ok: true };
+  return LEGAL;
 }
+const LEGAL = Object.freeze({ ok: true as const });
 
 export interface ComboEvaluation {
   totalFen: number;
@@ -282,23 +292,54 @@ export interface ComboEvaluation {
 export function evaluateCombination(activity: readonly number[], combo: readonly OrderCandidate[]): ComboEvaluation {
   const remaining = [...activity];
   const applied: ComboEvaluation['applied'] = [];
-  const ordered = [...combo].sort((a, b) => KIND_ORDER.indexOf(a.kindKey) - KIND_ORDER.indexOf(b.kindKey));
-  for (const c of ordered) {
-    const room = c.lineIdx.reduce((s, i) => s + (remaining[i] ?? 0), 0);
-    const fen = Math.min(c.offFen, room);
-    const part = allocateProportional(
-      fen,
-      c.lineIdx.map((i) => activity[i] ?? 0),
-      c.lineIdx.map((i) => remaining[i] ?? 0),
-    );
-    const perLine = activity.map(() => 0);
-    c.lineIdx.forEach((li, k) => {
-      perLine[li] = part[k] ?? 0;
-      remaining[li] = (remaining[li] ?? 0) - (part[k] ?? 0);
-    });
-    applied.push({ candidate: c, fen, perLine });
+  for (const c of inKindOrder(combo)) {
+    const part = applyCandidate(activity, remaining, c);
+    const perLine = new Array<number>(activity.length).fill(0);
+    for (let k = 0; k < c.lineIdx.length; k++) perLine[c.lineIdx[k]!] = part.perLine[k] ?? 0;
+    applied.push({ candidate: c, fen: part.fen, perLine });
   }
-  return { totalFen: remaining.reduce((s, x) => s + x, 0), applied, remaining };
+  let totalFen = 0;
+  for (const x of remaining) totalFen += x;
+  return { totalFen, applied, remaining };
+}
+
+/** A combination in the order it applies (threshold, store coupon, platform coupon). */
+function inKindOrder(combo: readonly OrderCandidate[]): readonly OrderCandidate[] {
+  let sorted = true;
+  for (let i = 1; i < combo.length && sorted; i++) sorted = KIND_ORDER.indexOf(combo[i - 1]!.kindKey) <= KIND_ORDER.indexOf(combo[i]!.kindKey);
+  // The search builds its combinations in this order already.
+  if (sorted) return combo;
+  return [...combo].sort((a, b) => KIND_ORDER.indexOf(a.kindKey) - KIND_ORDER.indexOf(b.kindKey));
+}
+
+/**
+ * One candidate of a combination applied to what the lines still have to pay (`remaining`,
+ * changed in place): the fen it uses and their split over its own lines (`c.lineIdx` order).
+ */
+function applyCandidate(activity: readonly number[], remaining: number[], c: OrderCandidate): { fen: number; perLine: number[] } {
+  const n = c.lineIdx.length;
+  const weights = new Array<number>(n);
+  const caps = new Array<number>(n);
+  let room = 0;
+  for (let k = 0; k < n; k++) {
+    const li = c.lineIdx[k]!;
+    weights[k] = activity[li] ?? 0;
+    caps[k] = remaining[li] ?? 0;
+    room += caps[k]!;
+  }
+  const fen = Math.min(c.offFen, room);
+  const perLine = allocateProportional(fen, weights, caps);
+  for (let k = 0; k < n; k++) remaining[c.lineIdx[k]!] = (remaining[c.lineIdx[k]!] ?? 0) - (perLine[k] ?? 0);
+  return { fen, perLine };
+}
+
+/** evaluateCombination's total alone, without its per-line record (the search tries every combination). */
+function combinationTotal(activity: readonly number[], combo: readonly OrderCandidate[], scratch: number[]): number {
+  for (let i = 0; i < activity.length; i++) scratch[i] = activity[i] ?? 0;
+  for (const c of inKindOrder(combo)) applyCandidate(activity, scratch, c);
+  let total = 0;
+  for (let i = 0; i < activity.length; i++) total += scratch[i]!;
+  return total;
 }
 
 function comboKey(combo: readonly OrderCandidate[]): string {
@@ -318,10 +359,11 @@ function better(a: { total: number; combo: OrderCandidate[] }, b: { total: numbe
 export function chooseCombination(activity: readonly number[], candidates: readonly OrderCandidate[]): OrderCandidate[] {
   const groups = KIND_ORDER.map((k) => candidates.filter((c) => c.kindKey === k));
   let best: { total: number; combo: OrderCandidate[] } | undefined;
+  const scratch = new Array<number>(activity.length).fill(0);
   const walk = (g: number, combo: OrderCandidate[]): void => {
     if (g === groups.length) {
       if (!legalCombination(combo).ok) return;
-      const next = { total: evaluateCombination(activity, combo).totalFen, combo };
+      const next = { total: combinationTotal(activity, combo, scratch), combo };
       if (!best || better(next, best)) best = next;
       return;
     }
