@@ -83,6 +83,33 @@ export const createProductBody = z.strictObject({
   ...productFields,
   skus: z.array(newSkuBody).min(1, 'expected at least one SKU').max(50, 'expected at most 50 SKUs'),
 });
+/**
+ * The whole SKU list of a product. Existing SKUs carry their id; SKUs without one are added.
+ * A SKU cannot be removed (orders refer to it): set its stock to 0 instead. `expectedStock`
+ * is the stock the editor saw: the change applies only if nobody sold a unit meanwhile
+ * (409 STOCK_CHANGED otherwise), so a hand edit never overwrites a sale.
+ */
+const skuList = z
+  .array(
+    z.strictObject({
+      id: id.optional(),
+      code: skuCode,
+      name: text(80).min(1, 'required'),
+      attrs: skuAttrs.default({}),
+      priceFen: fen,
+      currency: currencySchema.default('CNY'),
+      stock: stockCount,
+      expectedStock: stockCount.optional(),
+    }),
+  )
+  .min(1, 'expected at least one SKU')
+  .max(50, 'expected at most 50 SKUs');
+export const putSkusBody = z.strictObject({ skus: skuList });
+
+/**
+ * A product edit. With `skus` (the same list PUT .../skus takes) the fields and the SKU list are
+ * saved in one transaction: either all of it applies or none of it does.
+ */
 export const updateProductBody = z
   .strictObject({
     title: productFields.title.optional(),
@@ -92,32 +119,9 @@ export const updateProductBody = z
     tags: z.array(text(30).min(1, 'expected a tag')).max(20, 'expected at most 20 tags').optional(),
     images: z.array(imageUrl).max(10, 'expected at most 10 images').optional(),
     archived: z.boolean().optional(),
+    skus: skuList.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'expected at least one field to change' });
-
-/**
- * The whole SKU list of a product. Existing SKUs carry their id; SKUs without one are added.
- * A SKU cannot be removed (orders refer to it): set its stock to 0 instead. `expectedStock`
- * is the stock the editor saw: the change applies only if nobody sold a unit meanwhile
- * (409 STOCK_CHANGED otherwise), so a hand edit never overwrites a sale.
- */
-export const putSkusBody = z.strictObject({
-  skus: z
-    .array(
-      z.strictObject({
-        id: id.optional(),
-        code: skuCode,
-        name: text(80).min(1, 'required'),
-        attrs: skuAttrs.default({}),
-        priceFen: fen,
-        currency: currencySchema.default('CNY'),
-        stock: stockCount,
-        expectedStock: stockCount.optional(),
-      }),
-    )
-    .min(1, 'expected at least one SKU')
-    .max(50, 'expected at most 50 SKUs'),
-});
 
 export const priceHistoryReply = z.object({
   skuId: z.string(),

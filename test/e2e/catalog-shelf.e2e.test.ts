@@ -38,10 +38,27 @@ describe.each(dialects())('catalog and shelf over HTTP on %s', (dialect) => {
     expect(prices.json<{ items: { kind: string; priceFen: number }[] }>().items.map((i) => i.priceFen)).toEqual([15800, 16800]);
     expect((await send(analyst, 'GET', '/api/console/products?q=http%20tea')).json<{ items: ProductDto[] }>().items.map((x) => x.id)).toEqual([p.id]);
     expectError(await send(analyst, 'POST', '/api/console/products', product()), 403, 'FORBIDDEN');
+
+    // The console form's save: fields and SKU list in one PATCH.
+    const both = await send(marketer, 'PATCH', `/api/console/products/${p.id}`, {
+      title: 'HTTP tea, edited',
+      archived: false,
+      skus: [{ ...sku(s.code), id: s.id, priceFen: 14800, stock: 8, expectedStock: 8 }, sku(`${s.code}-B`, { priceFen: 30000, stock: 2 })],
+    });
+    expect(both.statusCode, both.body).toBe(200);
+    const edited = both.json<ProductDto>();
+    expect(edited.title).toBe('HTTP tea, edited');
+    expect(edited.skus.map((x) => [x.code, x.priceFen, x.stock])).toEqual([
+      [s.code, 14800, 8],
+      [`${s.code}-B`, 30000, 2],
+    ]);
+    const after = await send(analyst, 'GET', `/api/console/skus/${s.id}/prices`);
+    expect(after.json<{ items: { priceFen: number }[] }>().items.map((i) => i.priceFen)).toEqual([14800, 15800, 16800]);
   });
 
   it('bad product input: a clear 4xx naming the field, nothing written', async () => {
     const existing = (await send(marketer, 'POST', '/api/console/products', product())).json<ProductDto>();
+    const other = (await send(marketer, 'POST', '/api/console/products', product())).json<ProductDto>();
     const before = await snapshotDatabase(t);
     const cases: [unknown, number, string, string][] = [
       [product({ skus: [sku('NEG-1', { priceFen: -1 })] }), 400, 'VALIDATION', 'body.skus.0.priceFen'],
@@ -71,6 +88,27 @@ describe.each(dialects())('catalog and shelf over HTTP on %s', (dialect) => {
       const err = expectError(await send(marketer, 'PUT', `/api/console/products/${existing.id}/skus`, body), status, code);
       expect(err.issues?.map((i) => i.path), JSON.stringify(body)).toContain(path);
     }
+    // Valid product fields with a bad SKU list: the whole PATCH is refused, naming the SKU field,
+    // and neither the product nor its SKUs change (the snapshot below).
+    const beforePatch = await snapshotDatabase(t);
+    const fields = { title: 'Half saved?', description: 'changed', tags: ['x'], archived: true };
+    const patchCases: [unknown[], number, string, string][] = [
+      [[{ ...sku(s.code), id: s.id, priceFen: -5 }], 400, 'VALIDATION', 'body.skus.0.priceFen'],
+      [[{ ...sku(s.code), id: s.id, stock: 2.5 }], 400, 'VALIDATION', 'body.skus.0.stock'],
+      [[{ ...sku(s.code), id: s.id, code: 'bad code!' }], 400, 'VALIDATION', 'body.skus.0.code'],
+      [[], 400, 'VALIDATION', 'body.skus'],
+      [[{ ...sku(s.code), id: 'someone-elses' }], 400, 'VALIDATION', 'body.skus.0.id'],
+      [[sku('ONLY-NEW')], 400, 'VALIDATION', 'body.skus'],
+      [[{ ...sku(s.code), id: s.id }, sku(other.skus[0]!.code)], 409, 'DUPLICATE_SKU_CODE', 'body.skus.1.code'],
+      [[{ ...sku(s.code), id: s.id, stock: 50, expectedStock: 9 }], 409, 'STOCK_CHANGED', 'body.skus.0.stock'],
+    ];
+    for (const [skus, status, code, path] of patchCases) {
+      const err = expectError(await send(marketer, 'PATCH', `/api/console/products/${existing.id}`, { ...fields, skus }), status, code);
+      expect(err.issues?.map((i) => i.path), JSON.stringify(skus)).toContain(path);
+    }
+    expect(await snapshotDatabase(t)).toEqual(beforePatch);
+    const unchanged = (await send(analyst, 'GET', `/api/console/products?q=${encodeURIComponent(s.code)}`)).json<{ items: ProductDto[] }>().items;
+    expect(unchanged).toEqual([existing]);
     expectError(await send(marketer, 'PATCH', `/api/console/products/${existing.id}`, { brandId: 'nope' }), 400, 'VALIDATION');
     expectError(await send(marketer, 'PATCH', '/api/console/products/nope', { title: 'x' }), 404, 'NOT_FOUND');
     expectError(await send(analyst, 'GET', '/api/console/skus/nope/prices'), 404, 'NOT_FOUND');

@@ -1,15 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleShelf } from '../../src/contracts/catalog.contract.js';
+import type { ConsoleShelf, PriceHistory, ProductDto } from '../../src/contracts/catalog.contract.js';
 import { messages, msg } from '../support/i18n-messages.js';
 import { need } from '../support/need.js';
-import { DEMO_OWNER, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { DEMO_OWNER, signInForm, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
 import { useScreenshots } from '../support/screenshots.js';
 
 /**
  * The shelf in the live room, in a real Chromium against `onair start --demo`: a guest on a
  * phone sees the demo session's shelf, the host pins "now explaining" from the console API and
  * the card appears over the video without a reload, the sheet adds to the cart, and after a
- * reload the pin is still there (fetched over HTTP on connect).
+ * reload the pin is still there (fetched over HTTP on connect). In the console, the product form
+ * saves an edit (fields and SKU list) in one request, so a refused SKU list saves nothing.
  */
 const en = messages('en');
 
@@ -92,5 +93,50 @@ describe.skipIf(!need('chromium'))('viewer shelf and now-explaining card (onair 
     await page.locator('[data-testid="online-count"]').waitFor();
     await call('POST', `/api/console/sessions/${sessionId}/shelf/pin`, { productId: null });
     await page.getByTestId('pinned-card').waitFor({ state: 'detached' });
+  }, 90_000);
+
+  it('the console saves a product edit, fields and SKUs, in one PATCH; a refused SKU list leaves the product as it was', async () => {
+    const products = ((await call('GET', '/api/console/products')) as { items: ProductDto[] }).items;
+    const target = products.find((p) => p.skus.length === 1 && !p.archived)!;
+    const sku = target.skus[0]!;
+    const clash = products.find((p) => p.id !== target.id)!.skus[0]!.code;
+    const productCalls: string[] = [];
+    const page = await app.newPage();
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/console/products/')) productCalls.push(`${r.method()} ${path}`);
+    });
+    await page.goto(`${origin}/console/signin`);
+    await signInForm(page, DEMO_OWNER, app.onair.ownerPassword);
+    await page.waitForURL(/\/console\/(?!signin)/);
+    await page.getByTestId('console-nav').getByText(msg(en, 'nav.products')).click();
+    const card = page.locator(`[data-testid="product-card"][data-product-id="${target.id}"]`);
+    await card.getByTestId('product-edit').click();
+    const form = page.getByTestId('product-form');
+    await form.waitFor();
+
+    // A new title with a SKU code another product has: the server refuses the SKU list (409),
+    // the form shows it on the row, and the title was not saved either.
+    await form.getByTestId('product-title').fill(`${target.title} (edited)`);
+    await form.getByTestId('sku-code').first().fill(clash);
+    await form.getByTestId('sku-price-input').first().fill('99.00');
+    await form.getByTestId('product-save').click();
+    await form.getByTestId('field-error-skus.0.code').waitFor();
+    await screenshot(page, 'console-product-refused');
+    expect(productCalls).toEqual([`PATCH /api/console/products/${target.id}`]);
+    const unchanged = ((await call('GET', '/api/console/products')) as { items: ProductDto[] }).items.find((p) => p.id === target.id)!;
+    expect(unchanged).toEqual(target);
+
+    // Put the code back: one PATCH saves the title and the new price (with its price-history row).
+    await form.getByTestId('sku-code').first().fill(sku.code);
+    await form.getByTestId('product-save').click();
+    await page.getByTestId('product-form-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('notice').filter({ hasText: `${target.title} (edited)` }).waitFor();
+    expect(productCalls).toEqual([`PATCH /api/console/products/${target.id}`, `PATCH /api/console/products/${target.id}`]);
+    const saved = ((await call('GET', '/api/console/products')) as { items: ProductDto[] }).items.find((p) => p.id === target.id)!;
+    expect(saved).toMatchObject({ title: `${target.title} (edited)`, skus: [{ id: sku.id, code: sku.code, priceFen: 9900, stock: sku.stock }] });
+    const prices = (await call('GET', `/api/console/skus/${sku.id}/prices`)) as PriceHistory;
+    expect(prices.items[0]).toMatchObject({ kind: 'list', priceFen: 9900 });
+    await expect.poll(() => card.getByTestId('sku-price').first().textContent()).toContain('99.00');
   }, 90_000);
 });

@@ -9,7 +9,6 @@ import type {
   ProductDto,
   StockState,
   createProductBody,
-  putSkusBody,
   updateProductBody,
 } from '../../contracts/catalog.contract.js';
 import { api } from './api-client';
@@ -19,7 +18,6 @@ export type CatalogProduct = ProductDto;
 export type CatalogSku = ProductDto['skus'][number];
 export type NewProductInput = z.input<typeof createProductBody>;
 export type ProductPatch = z.input<typeof updateProductBody>;
-export type SkuListInput = z.input<typeof putSkusBody>;
 export type LiveShelfProduct = LiveShelf['products'][number];
 export type LiveShelfSku = LiveShelfProduct['skus'][number];
 export type Pinned = LiveShelf['pinned'];
@@ -32,8 +30,8 @@ export const catalogApi = {
     api.get<{ items: CatalogProduct[] }>('/api/console/products', { query: params, signal }),
   listBrands: (signal?: AbortSignal) => api.get<{ items: { id: string; name: string }[] }>('/api/console/brands', { signal }),
   createProduct: (input: NewProductInput) => api.post<CatalogProduct>('/api/console/products', input),
+  /** Fields and, with `skus`, the whole SKU list, saved in one transaction. */
   updateProduct: (id: string, patch: ProductPatch) => api.patch<CatalogProduct>(`/api/console/products/${enc(id)}`, patch),
-  putSkus: (id: string, input: SkuListInput) => api.put<CatalogProduct>(`/api/console/products/${enc(id)}/skus`, input),
   priceHistory: (skuId: string, signal?: AbortSignal) => api.get<PriceHistory>(`/api/console/skus/${enc(skuId)}/prices`, { signal }),
 
   getShelf: (sessionId: string, signal?: AbortSignal) => api.get<ConsoleShelf>(`/api/console/sessions/${enc(sessionId)}/shelf`, { signal }),

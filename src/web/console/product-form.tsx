@@ -142,8 +142,9 @@ export function ProductFormDialog({ product, brands, onSaved, onClose }: Product
         const created = await catalogApi.createProduct({ ...fields, skus: skus.map(({ expectedStock: _e, id: _i, ...s }) => s) });
         onSaved(created, true);
       } else {
-        await catalogApi.updateProduct(product.id, { ...fields, archived });
-        const saved = await catalogApi.putSkus(product.id, { skus });
+        // One request: the server saves the fields and the SKU list in one transaction, so a
+        // refused SKU list never leaves the product half saved.
+        const saved = await catalogApi.updateProduct(product.id, { ...fields, archived, skus });
         onSaved(saved, false);
       }
     } catch (error) {

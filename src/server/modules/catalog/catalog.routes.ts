@@ -48,7 +48,7 @@ export const catalogRoutes = (catalog: CatalogService): FastifyPluginAsyncZod =>
   );
   app.patch(
     '/api/console/products/:id',
-    { config: write, schema: { tags: ['catalog'], summary: 'Edit a product (title, description, brand, category, tags, images, archived)', params: productParams, body: updateProductBody, response: { 200: productSchema } } },
+    { config: write, schema: { tags: ['catalog'], summary: 'Edit a product (title, description, brand, category, tags, images, archived) and, with skus, its SKU list (as PUT .../skus) in the same transaction', params: productParams, body: updateProductBody, response: { 200: productSchema } } },
     async (req) => catalog.updateProduct(req.ctx, req.params.id, req.body),
   );
   app.put(

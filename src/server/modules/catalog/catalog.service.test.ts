@@ -132,6 +132,74 @@ describe.each(dialects())('CatalogService on %s', (dialect) => {
     });
   });
 
+  it('an edit with skus saves the fields and the SKU list in one transaction, with the audits and price history of both paths', async () => {
+    const id = await t.services.catalog.createProduct(marketer, product({ title: 'Both at once' }, 10, 1000));
+    const [sku] = (await t.services.catalog.getProduct(marketer, id)).skus;
+    t.clock.advance(60_000);
+    const edited = await t.services.catalog.updateProduct(marketer, id, {
+      title: 'Both at once, edited',
+      tags: ['spring'],
+      skus: [
+        { id: sku!.id, code: sku!.code, name: '100 g tin', attrs: {}, priceFen: 1200, currency: 'CNY', stock: 12, expectedStock: 10 },
+        { code: `${sku!.code}-B`, name: '250 g', attrs: { size: '250g' }, priceFen: 2500, currency: 'CNY', stock: 3 },
+      ],
+    });
+    expect(edited).toMatchObject({ title: 'Both at once, edited', tags: ['spring'] });
+    expect(edited.skus.map((s) => [s.name, s.priceFen, s.stock])).toEqual([
+      ['100 g tin', 1200, 12],
+      ['250 g', 2500, 3],
+    ]);
+    expect((await history(sku!.id)).map((h) => [h.kind, h.price_fen])).toEqual([
+      ['list', 1000],
+      ['list', 1200],
+    ]);
+    expect(await history(edited.skus[1]!.id)).toHaveLength(1);
+    expect((await audits(id)).map((a) => a.action)).toEqual(['catalog.product_created', 'catalog.product_updated', 'catalog.skus_added']);
+    expect((await audits(sku!.id)).map((a) => a.action).sort()).toEqual(['catalog.price_changed', 'catalog.stock_adjusted']);
+
+    // A SKU-only edit is audited like PUT .../skus: no product_updated entry.
+    t.clock.advance(60_000);
+    const now = (await t.services.catalog.getProduct(marketer, id)).skus;
+    await t.services.catalog.updateProduct(marketer, id, { skus: now.map((s) => ({ id: s.id, code: s.code, name: s.name, attrs: s.attrs, priceFen: s.priceFen + 100, currency: 'CNY' as const, stock: s.stock, expectedStock: s.stock })) });
+    expect((await audits(id)).map((a) => a.action)).toEqual(['catalog.product_created', 'catalog.product_updated', 'catalog.skus_added']);
+    expect((await audits(sku!.id)).filter((a) => a.action === 'catalog.price_changed')).toHaveLength(2);
+  });
+
+  it('an edit whose SKU list is refused changes neither the product nor its SKUs (the field writes roll back)', async () => {
+    const brandId = await t.services.catalog.createBrand(marketer, 'Rollback brand');
+    const other = await t.services.catalog.createProduct(marketer, product());
+    const otherCode = (await t.services.catalog.getProduct(marketer, other)).skus[0]!.code;
+    const id = await t.services.catalog.createProduct(marketer, product({ title: 'Untouched', tags: ['kept'] }, 10, 1000));
+    const before = await t.services.catalog.getProduct(marketer, id);
+    const s = before.skus[0]!;
+    const row = (over: Record<string, unknown> = {}) => ({ id: s.id, code: s.code, name: s.name, attrs: s.attrs, priceFen: 1500, currency: 'CNY' as const, stock: 20, expectedStock: 10, ...over });
+    const fields = { title: 'Half saved?', description: 'changed', brandId, category: 'other', tags: ['gone'], images: [], archived: true };
+    const snapshot = async () => ({
+      product: await t.services.catalog.getProduct(marketer, id),
+      history: await history(s.id),
+      audits: await audits(id),
+      skuAudits: await audits(s.id),
+    });
+    const was = await snapshot();
+    expect(await t.services.catalog.takeStock(t.database.db, s.id, 1)).toBe(true);
+    const sold = await snapshot();
+    const cases: [unknown[], string, string][] = [
+      [[row({ id: 'not-this-products' })], 'VALIDATION', 'body.skus.0.id'],
+      [[row({ code: `${s.code}-NEW`, id: undefined })], 'VALIDATION', 'body.skus'],
+      [[row(), { code: otherCode, name: 'clash', attrs: {}, priceFen: 1, currency: 'CNY', stock: 1 }], 'DUPLICATE_SKU_CODE', 'body.skus.1.code'],
+      [[row(), { code: s.code, name: 'twice', attrs: {}, priceFen: 1, currency: 'CNY', stock: 1 }], 'DUPLICATE_SKU_CODE', 'body.skus.1.code'],
+      // The editor saw 10 and typed 20, but a unit sold meanwhile (now 9).
+      [[row()], 'STOCK_CHANGED', 'body.skus.0.stock'],
+    ];
+    for (const [skus, code, path] of cases) {
+      t.clock.advance(1000);
+      await expect(t.services.catalog.updateProduct(marketer, id, { ...fields, skus: skus as never }), JSON.stringify(skus)).rejects.toMatchObject({ code, issues: [{ path }] });
+      expect(await snapshot()).toEqual(sold);
+    }
+    expect(sold.product).toEqual({ ...was.product, skus: [{ ...s, stock: 9 }] });
+    expect(sold.product).toMatchObject({ title: 'Untouched', tags: ['kept'], brandId: null, archived: false, updatedAt: before.updatedAt });
+  });
+
   it('price history: list and charged rows newest first, and the lowest price charged in the previous 7 days', async () => {
     const id = await t.services.catalog.createProduct(marketer, product({}, 100, 5000));
     const skuId = (await t.services.catalog.getProduct(marketer, id)).skus[0]!.id;

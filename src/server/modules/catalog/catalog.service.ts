@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { CatalogStore } from './catalog.store.js';
 
 export type Product = ProductDto;
+type SkuListItem = z.output<typeof putSkusBody>['skus'][number];
 
 const DAY_MS = 86_400_000;
 
@@ -128,36 +129,23 @@ export class CatalogService {
     return id;
   }
 
+  /**
+   * Edits a product's fields and, with `patch.skus`, its SKU list (as putSkus does), in one
+   * transaction: a SKU list that is refused (unknown id, a removed SKU, a taken code, a sale
+   * meanwhile) leaves the product fields unchanged too.
+   */
   async updateProduct(ctx: Ctx, id: string, patch: z.output<typeof updateProductBody>): Promise<Product> {
     requirePermission(ctx.actor, 'catalog:write');
+    const { skus, ...fields } = patch;
+    if (skus) duplicateCodeInBody(skus.map((s) => s.code));
     await this.deps.db.transaction().execute(async (trx) => {
       const before = await this.store.productById(trx, id);
       if (!before) throw notFound('Product');
-      if (patch.brandId !== undefined) await this.assertBrand(trx, patch.brandId);
       const now = this.deps.clock.now().toISOString();
-      const set = {
-        ...(patch.title !== undefined ? { title: patch.title } : {}),
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
-        ...(patch.brandId !== undefined ? { brand_id: patch.brandId } : {}),
-        ...(patch.category !== undefined ? { category: patch.category } : {}),
-        ...(patch.tags !== undefined ? { tags_json: JSON.stringify(patch.tags) } : {}),
-        ...(patch.images !== undefined ? { images_json: JSON.stringify(patch.images) } : {}),
-        ...(patch.archived !== undefined ? { archived_at: patch.archived ? (before.archived_at ?? now) : null } : {}),
-        updated_at: now,
-      };
-      await this.store.updateProduct(trx, id, set);
-      const after = (await this.store.productById(trx, id))!;
-      await this.deps.audit.record(
-        ctx,
-        {
-          action: patch.archived === true && !before.archived_at ? 'catalog.product_archived' : 'catalog.product_updated',
-          targetType: 'product',
-          targetId: id,
-          before: productAuditView(before),
-          after: productAuditView(after),
-        },
-        trx,
-      );
+      // A skus-only edit is audited as putSkus audits it, without a product_updated entry.
+      const hasFields = Object.values(fields).some((v) => v !== undefined);
+      if (hasFields || !skus) await this.writeFields(ctx, trx, before, fields, now);
+      if (skus) await this.writeSkus(ctx, trx, id, skus, now);
     });
     return this.getProduct(ctx, id);
   }
@@ -173,78 +161,110 @@ export class CatalogService {
     await this.deps.db.transaction().execute(async (trx) => {
       const product = await this.store.productById(trx, productId);
       if (!product) throw notFound('Product');
-      const existing = await this.store.skusOfIn(trx, [productId]);
-      const byId = new Map(existing.map((s) => [s.id, s]));
-      body.skus.forEach((s, i) => {
-        if (s.id !== undefined && !byId.has(s.id)) throw invalid(`body.skus.${i}.id`, 'no such SKU on this product');
-      });
-      const kept = new Set(body.skus.map((s) => s.id).filter((x): x is string => x !== undefined));
-      const dropped = existing.find((s) => !kept.has(s.id));
-      if (dropped) throw invalid('body.skus', `SKU ${dropped.code} cannot be removed (orders may refer to it); set its stock to 0 instead`);
-      await this.assertCodesFree(
-        trx,
-        body.skus.map((s) => s.code),
-        productId,
-      );
-      const now = this.deps.clock.now().toISOString();
-      // Two SKUs of this product trading codes would trip the unique index halfway: park the
-      // renamed ones on temporary codes first.
-      const ownCodes = new Set(existing.map((x) => x.code));
-      const renamed = body.skus.filter((x) => x.id !== undefined && byId.get(x.id)!.code !== x.code);
-      if (renamed.some((x) => ownCodes.has(x.code))) {
-        for (const x of renamed) await this.store.updateSku(trx, x.id!, null, { code: `~${x.id!}` });
-      }
-      const stockChanges: { skuId: string; code: string; before: number; after: number }[] = [];
-      const priceChanges: { skuId: string; code: string; before: number; after: number }[] = [];
-      const added: { code: string; priceFen: number; stock: number }[] = [];
-      for (const [i, s] of body.skus.entries()) {
-        const old = s.id ? byId.get(s.id) : undefined;
-        if (!old) {
-          const skuId = this.deps.ids();
-          const ok = await this.store.insertSkus(trx, [
-            { id: skuId, product_id: productId, code: s.code, name: s.name, attrs_json: JSON.stringify(s.attrs), price_fen: s.priceFen, currency: s.currency, stock: s.stock, created_at: now, updated_at: now },
-          ]);
-          if (!ok) throw duplicateCode(i);
-          await this.store.insertPriceHistory(trx, [{ id: this.deps.ids(), sku_id: skuId, price_fen: s.priceFen, currency: s.currency, from_at: now, kind: 'list', order_id: null }]);
-          added.push({ code: s.code, priceFen: s.priceFen, stock: s.stock });
-          continue;
-        }
-        // With expectedStock, the editor changed the stock only if it differs from what they saw;
-        // an untouched stock is left alone (a sale meanwhile must not block a price edit).
-        const touched = s.expectedStock === undefined ? s.stock !== old.stock : s.stock !== s.expectedStock;
-        const changedMeanwhile = () =>
-          new AppError('conflict', `skus.${i}.stock: the stock of ${old.code} changed meanwhile (now ${old.stock}); reload and try again`, {
-            code: 'STOCK_CHANGED',
-            issues: [{ path: `body.skus.${i}.stock`, message: `changed meanwhile (now ${old.stock})` }],
-          });
-        if (touched && s.expectedStock !== undefined && s.expectedStock !== old.stock) throw changedMeanwhile();
-        const ok = await this.store.updateSku(trx, old.id, touched ? old.stock : null, {
-          code: s.code,
-          name: s.name,
-          attrs_json: JSON.stringify(s.attrs),
-          price_fen: s.priceFen,
-          currency: s.currency,
-          ...(touched ? { stock: s.stock } : {}),
-          updated_at: now,
-        });
-        // A sale took a unit between our read and this write: refuse rather than overwrite it.
-        if (!ok) throw changedMeanwhile();
-        if (touched && s.stock !== old.stock) stockChanges.push({ skuId: old.id, code: s.code, before: old.stock, after: s.stock });
-        if (s.priceFen !== old.price_fen || s.currency !== old.currency) {
-          priceChanges.push({ skuId: old.id, code: s.code, before: old.price_fen, after: s.priceFen });
-          await this.store.insertPriceHistory(trx, [{ id: this.deps.ids(), sku_id: old.id, price_fen: s.priceFen, currency: s.currency, from_at: now, kind: 'list', order_id: null }]);
-        }
-      }
-      await this.store.updateProduct(trx, productId, { updated_at: now });
-      for (const c of stockChanges) {
-        await this.deps.audit.record(ctx, { action: 'catalog.stock_adjusted', targetType: 'sku', targetId: c.skuId, before: { code: c.code, stock: c.before }, after: { code: c.code, stock: c.after } }, trx);
-      }
-      for (const c of priceChanges) {
-        await this.deps.audit.record(ctx, { action: 'catalog.price_changed', targetType: 'sku', targetId: c.skuId, before: { code: c.code, priceFen: c.before }, after: { code: c.code, priceFen: c.after } }, trx);
-      }
-      if (added.length) await this.deps.audit.record(ctx, { action: 'catalog.skus_added', targetType: 'product', targetId: productId, after: { skus: added } }, trx);
+      await this.writeSkus(ctx, trx, productId, body.skus, this.deps.clock.now().toISOString());
     });
     return this.getProduct(ctx, productId);
+  }
+
+  /** The product-fields half of updateProduct, inside the caller's transaction. */
+  private async writeFields(ctx: Ctx, trx: Kysely<DB>, before: ProductsTable, patch: Omit<z.output<typeof updateProductBody>, 'skus'>, now: string): Promise<void> {
+    if (patch.brandId !== undefined) await this.assertBrand(trx, patch.brandId);
+    const set = {
+      ...(patch.title !== undefined ? { title: patch.title } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.brandId !== undefined ? { brand_id: patch.brandId } : {}),
+      ...(patch.category !== undefined ? { category: patch.category } : {}),
+      ...(patch.tags !== undefined ? { tags_json: JSON.stringify(patch.tags) } : {}),
+      ...(patch.images !== undefined ? { images_json: JSON.stringify(patch.images) } : {}),
+      ...(patch.archived !== undefined ? { archived_at: patch.archived ? (before.archived_at ?? now) : null } : {}),
+      updated_at: now,
+    };
+    await this.store.updateProduct(trx, before.id, set);
+    const after = (await this.store.productById(trx, before.id))!;
+    await this.deps.audit.record(
+      ctx,
+      {
+        action: patch.archived === true && !before.archived_at ? 'catalog.product_archived' : 'catalog.product_updated',
+        targetType: 'product',
+        targetId: before.id,
+        before: productAuditView(before),
+        after: productAuditView(after),
+      },
+      trx,
+    );
+  }
+
+  /** The SKU-list half (putSkus, and updateProduct with skus), inside the caller's transaction. */
+  private async writeSkus(ctx: Ctx, trx: Kysely<DB>, productId: string, list: SkuListItem[], now: string): Promise<void> {
+    const existing = await this.store.skusOfIn(trx, [productId]);
+    const byId = new Map(existing.map((s) => [s.id, s]));
+    list.forEach((s, i) => {
+      if (s.id !== undefined && !byId.has(s.id)) throw invalid(`body.skus.${i}.id`, 'no such SKU on this product');
+    });
+    const kept = new Set(list.map((s) => s.id).filter((x): x is string => x !== undefined));
+    const dropped = existing.find((s) => !kept.has(s.id));
+    if (dropped) throw invalid('body.skus', `SKU ${dropped.code} cannot be removed (orders may refer to it); set its stock to 0 instead`);
+    await this.assertCodesFree(
+      trx,
+      list.map((s) => s.code),
+      productId,
+    );
+    // Two SKUs of this product trading codes would trip the unique index halfway: park the
+    // renamed ones on temporary codes first.
+    const ownCodes = new Set(existing.map((x) => x.code));
+    const renamed = list.filter((x) => x.id !== undefined && byId.get(x.id)!.code !== x.code);
+    if (renamed.some((x) => ownCodes.has(x.code))) {
+      for (const x of renamed) await this.store.updateSku(trx, x.id!, null, { code: `~${x.id!}` });
+    }
+    const stockChanges: { skuId: string; code: string; before: number; after: number }[] = [];
+    const priceChanges: { skuId: string; code: string; before: number; after: number }[] = [];
+    const added: { code: string; priceFen: number; stock: number }[] = [];
+    for (const [i, s] of list.entries()) {
+      const old = s.id ? byId.get(s.id) : undefined;
+      if (!old) {
+        const skuId = this.deps.ids();
+        const ok = await this.store.insertSkus(trx, [
+          { id: skuId, product_id: productId, code: s.code, name: s.name, attrs_json: JSON.stringify(s.attrs), price_fen: s.priceFen, currency: s.currency, stock: s.stock, created_at: now, updated_at: now },
+        ]);
+        if (!ok) throw duplicateCode(i);
+        await this.store.insertPriceHistory(trx, [{ id: this.deps.ids(), sku_id: skuId, price_fen: s.priceFen, currency: s.currency, from_at: now, kind: 'list', order_id: null }]);
+        added.push({ code: s.code, priceFen: s.priceFen, stock: s.stock });
+        continue;
+      }
+      // With expectedStock, the editor changed the stock only if it differs from what they saw;
+      // an untouched stock is left alone (a sale meanwhile must not block a price edit).
+      const touched = s.expectedStock === undefined ? s.stock !== old.stock : s.stock !== s.expectedStock;
+      const changedMeanwhile = () =>
+        new AppError('conflict', `skus.${i}.stock: the stock of ${old.code} changed meanwhile (now ${old.stock}); reload and try again`, {
+          code: 'STOCK_CHANGED',
+          issues: [{ path: `body.skus.${i}.stock`, message: `changed meanwhile (now ${old.stock})` }],
+        });
+      if (touched && s.expectedStock !== undefined && s.expectedStock !== old.stock) throw changedMeanwhile();
+      const ok = await this.store.updateSku(trx, old.id, touched ? old.stock : null, {
+        code: s.code,
+        name: s.name,
+        attrs_json: JSON.stringify(s.attrs),
+        price_fen: s.priceFen,
+        currency: s.currency,
+        ...(touched ? { stock: s.stock } : {}),
+        updated_at: now,
+      });
+      // A sale took a unit between our read and this write: refuse rather than overwrite it.
+      if (!ok) throw changedMeanwhile();
+      if (touched && s.stock !== old.stock) stockChanges.push({ skuId: old.id, code: s.code, before: old.stock, after: s.stock });
+      if (s.priceFen !== old.price_fen || s.currency !== old.currency) {
+        priceChanges.push({ skuId: old.id, code: s.code, before: old.price_fen, after: s.priceFen });
+        await this.store.insertPriceHistory(trx, [{ id: this.deps.ids(), sku_id: old.id, price_fen: s.priceFen, currency: s.currency, from_at: now, kind: 'list', order_id: null }]);
+      }
+    }
+    await this.store.updateProduct(trx, productId, { updated_at: now });
+    for (const c of stockChanges) {
+      await this.deps.audit.record(ctx, { action: 'catalog.stock_adjusted', targetType: 'sku', targetId: c.skuId, before: { code: c.code, stock: c.before }, after: { code: c.code, stock: c.after } }, trx);
+    }
+    for (const c of priceChanges) {
+      await this.deps.audit.record(ctx, { action: 'catalog.price_changed', targetType: 'sku', targetId: c.skuId, before: { code: c.code, priceFen: c.before }, after: { code: c.code, priceFen: c.after } }, trx);
+    }
+    if (added.length) await this.deps.audit.record(ctx, { action: 'catalog.skus_added', targetType: 'product', targetId: productId, after: { skus: added } }, trx);
   }
 
   async listProducts(ctx: Ctx, q: { q?: string | undefined; status?: 'active' | 'archived' | 'all' } = {}): Promise<Product[]> {
