@@ -45,6 +45,25 @@ describe.skipIf(!need('chromium'))('live room in a real browser (onair start --d
     await page.getByTestId('reconnect-indicator').waitFor({ state: 'detached' });
   }
 
+  /**
+   * The cart button and the chat's Send button never cover each other: with the page at the top,
+   * and scrolled so the Send button sits at the bottom edge of the window (where a floating
+   * button would be).
+   */
+  async function expectCartClearOfSend(page: Page, label: string): Promise<void> {
+    for (const where of ['top', 'send at the bottom edge'] as const) {
+      if (where === 'top') await page.evaluate('window.scrollTo(0, 0)');
+      else await page.getByTestId('chat-send').evaluate((el) => { el.scrollIntoView({ block: 'end' }); });
+      const cart = await page.getByTestId('cart-button').boundingBox();
+      const send = await page.getByTestId('chat-send').boundingBox();
+      expect(cart, label).not.toBeNull();
+      expect(send, label).not.toBeNull();
+      const overlap = cart!.x < send!.x + send!.width && send!.x < cart!.x + cart!.width && cart!.y < send!.y + send!.height && send!.y < cart!.y + cart!.height;
+      expect(overlap, `${label}, ${where}: cart ${JSON.stringify(cart)} vs send ${JSON.stringify(send)}`).toBe(false);
+    }
+    await page.evaluate('window.scrollTo(0, 0)');
+  }
+
   /** The raw figure behind a live counter (its text may be shortened, e.g. "1.2万"). */
   const numberIn = async (page: Page, testId: string): Promise<number> => {
     const value = await page.getByTestId(testId).getAttribute('data-value', { timeout: 5_000 });
@@ -57,6 +76,19 @@ describe.skipIf(!need('chromium'))('live room in a real browser (onair start --d
     const b = await newPage(390);
     await signUpViewer(a, `alice ${suffix}`);
     await signUpViewer(b, `bob ${suffix}`);
+
+    // The cart button never sits on the Send button: desktop sizes in both languages, and a phone.
+    for (const [width, height] of [[1280, 800], [1440, 900]] as const) {
+      await a.setViewportSize({ width, height });
+      await expectCartClearOfSend(a, `en ${width}x${height}`);
+      await a.getByTestId('lang-switch').click();
+      await a.locator('html[lang="zh-CN"]').waitFor();
+      await expectCartClearOfSend(a, `zh-CN ${width}x${height}`);
+      await a.getByTestId('lang-switch').click();
+      await a.locator('html[lang="en"]').waitFor();
+    }
+    await a.setViewportSize({ width: 1280, height: 800 });
+    await expectCartClearOfSend(b, 'en 390 wide');
 
     // Real audience figures: two signed-in viewers, nobody padded in.
     await expect.poll(() => numberIn(a, 'online-count'), { timeout: 10_000, interval: 250 }).toBe(2);

@@ -30,6 +30,10 @@ export function ViewerPage() {
   const { t } = useTranslation();
   const session = useApiResource((signal) => viewerApi.getLiveSession(id, signal, invite), [id, invite]);
   const { identity, signIn, signUp, signOut } = useViewerIdentity();
+  // The cart opens from the top bar (it stays reachable there and covers nothing; a floating
+  // button sat on the chat's Send button), and its drawer belongs to the room below.
+  const [cartOpen, setCartOpen] = useState(false);
+  const closeCart = useCallback(() => { setCartOpen(false); }, []);
 
   const title = session.data?.title;
   useEffect(() => {
@@ -44,6 +48,7 @@ export function ViewerPage() {
         <Brand />
         <div className="header-spacer" />
         <ViewerModePill identity={identity} />
+        {session.data && <CartButton sessionId={session.data.id} onOpen={() => { setCartOpen(true); }} />}
         <LangSwitch />
       </header>
 
@@ -68,6 +73,8 @@ export function ViewerPage() {
           session={session.data}
           invite={invite}
           identity={identity}
+          cartOpen={cartOpen}
+          onCloseCart={closeCart}
           onSignIn={signIn}
           onSignUp={signUp}
           onSignOut={signOut}
@@ -81,6 +88,8 @@ function LiveRoom({
   session,
   invite,
   identity,
+  cartOpen,
+  onCloseCart,
   onSignIn,
   onSignUp,
   onSignOut,
@@ -88,6 +97,8 @@ function LiveRoom({
   session: PublicSession;
   invite: string | null;
   identity: ViewerIdentity;
+  cartOpen: boolean;
+  onCloseCart: () => void;
   onSignIn: (nickname: string, password: string) => Promise<void>;
   onSignUp: (nickname: string, password: string) => Promise<void>;
   onSignOut: () => Promise<void>;
@@ -101,8 +112,6 @@ function LiveRoom({
   });
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;
-  const [cartOpen, setCartOpen] = useState(false);
-  const closeCart = useCallback(() => { setCartOpen(false); }, []);
 
   const goToSignIn = useCallback(() => {
     const panel = authRef.current;
@@ -129,8 +138,7 @@ function LiveRoom({
         </div>
       </div>
       <SessionInfo session={session} status={status} />
-      <CartButton sessionId={session.id} onOpen={() => { setCartOpen(true); }} />
-      <CartDrawer sessionId={session.id} invite={invite} identity={identity} open={cartOpen} onClose={closeCart} onNeedSignIn={goToSignIn} />
+      <CartDrawer sessionId={session.id} invite={invite} identity={identity} open={cartOpen} onClose={onCloseCart} onNeedSignIn={goToSignIn} />
     </main>
   );
 }
