@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogApi, type ConsoleShelf } from '../api/catalog-api';
 import { describeError } from '../api/describe-error';
@@ -7,6 +7,7 @@ import { formatFen } from '../format/money-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import type { RoomSocket } from '../room/use-room-socket';
 import { formatSeconds, ProductThumb } from './shelf-bits';
+import { LatestPin } from './latest-pin';
 import '../styles/shelf.css';
 
 /** Seconds since `sinceIso`, ticking every second. */
@@ -29,7 +30,13 @@ export function ExplainControl({ sessionId, room, live }: { sessionId: string; r
   const lang = i18n.resolvedLanguage ?? 'en';
   const { can } = useAuth();
   const canPin = can('shelf:write');
-  const shelf = useApiResource((signal) => catalogApi.getShelf(sessionId, signal), [sessionId]);
+  // Pin events are newer than any reply asked for before them (latest-pin.ts).
+  const latest = useRef(new LatestPin<NonNullable<ConsoleShelf['pinned']>>()).current;
+  const shelf = useApiResource(async (signal) => {
+    const mark = latest.mark();
+    const next = await catalogApi.getShelf(sessionId, signal);
+    return { ...next, pinned: latest.settle(mark, next.pinned) };
+  }, [sessionId]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { setData, reload } = shelf;
@@ -44,9 +51,10 @@ export function ExplainControl({ sessionId, room, live }: { sessionId: string; r
         }
         if (e.t !== 'product.pin') return;
         const pinned = e.productId && e.since !== null ? { productId: e.productId, since: new Date(e.since).toISOString() } : null;
+        latest.heard(pinned);
         setData((prev) => (prev ? { ...prev, pinned } : prev));
       }),
-    [subscribeEvents, setData, reload],
+    [subscribeEvents, setData, reload, latest],
   );
 
   const pinned = shelf.data?.pinned ?? null;
@@ -56,8 +64,10 @@ export function ExplainControl({ sessionId, room, live }: { sessionId: string; r
     setBusy(productId ?? 'none');
     setError(null);
     try {
+      const mark = latest.mark();
       const r = await catalogApi.pin(sessionId, productId);
-      setData((prev: ConsoleShelf | null) => (prev ? { ...prev, pinned: r.pinned } : prev));
+      const pinned = latest.settle(mark, r.pinned);
+      setData((prev: ConsoleShelf | null) => (prev ? { ...prev, pinned } : prev));
     } catch (err) {
       setError(describeError(t, err));
     } finally {
