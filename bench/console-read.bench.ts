@@ -5,6 +5,7 @@
  * Load comes from autocannon in this process; the server is the real CLI in a child process,
  * so the two do not share an event loop. Rounds alternate to even out a noisy machine.
  */
+import { launcherNodeFlags } from '../src/server/cli/launcher-flags.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
   const password = `bench-${Date.now()}-pw`;
   const schema = `onair_bench_${process.pid}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/onair.ts', 'start', '--demo', '--port', '0'], {
+  const child = spawn(process.execPath, [...launcherNodeFlags(), '--import', 'tsx', 'src/server/cli/onair.ts', 'start', '--demo', '--port', '0'], {
     env: { ...process.env, ONAIR_DATA_DIR: dir, ONAIR_ADMIN_PASSWORD: password, ONAIR_LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl, ONAIR_PG_SCHEMA: schema } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

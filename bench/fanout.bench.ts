@@ -18,6 +18,7 @@
  * viewers for latency (50), FANOUT_TARGETS (ws,sio,onair,budget), FANOUT_QUICK=1 (500
  * viewers, 50/s, 5 s, 1000 idle).
  */
+import { launcherNodeFlags } from '../src/server/cli/launcher-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,7 +168,8 @@ async function startOnair(name: string, budget: boolean): Promise<Subject> {
     if (env.FANOUT_BUDGET) serverEnv.ONAIR_DANMAKU_RATE = env.FANOUT_BUDGET;
     else delete serverEnv.ONAIR_DANMAKU_RATE; // the default budget
   } else serverEnv.ONAIR_DANMAKU_RATE = '1000000'; // every comment to every viewer
-  const child = spawnPinned(0, ['--import', 'tsx', 'src/server/cli/onair.ts', 'start', '--demo', '--port', '0'], { env: serverEnv });
+  // With the onair launcher's own node flags (its shebang), as `npm start` runs it.
+  const child = spawnPinned(0, [...launcherNodeFlags(), '--import', 'tsx', 'src/server/cli/onair.ts', 'start', '--demo', '--port', '0'], { env: serverEnv });
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
     const m = await waitForLine(child, /running at http:\/\/localhost:(\d+)/, 60_000);

@@ -45,6 +45,7 @@
  * redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { launcherNodeFlags } from '../src/server/cli/launcher-flags.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -344,7 +345,8 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
     // From source through tsx (compiled once at load; the same code as the build, never a stale dist/).
     const built = env.FLASH_COMPILED === '1' && existsSync(join(root, 'dist/server/cli/onair.js'));
     // FLASH_SERVER_NODE_ARGS: extra node flags for the server under test (e.g. --cpu-prof --cpu-prof-dir=/tmp/p to profile it).
-    const nodeArgs = (env.FLASH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The server runs with the onair launcher's own node flags (its shebang), as `npm start` does.
+    const nodeArgs = [...launcherNodeFlags(), ...(env.FLASH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     const args = [...nodeArgs, ...(built ? [join(root, 'dist/server/cli/onair.js'), 'start', '--port', '0'] : ['--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'])];
     server = spawnPinned(0, args, serverEnv, dataDir);
     const origin = (await waitForLine(server, /Onair is running at (http:\/\/\S+)/, 60_000))[1]!;
@@ -554,7 +556,8 @@ async function runBaseline() {
     await c.query('create table naive_flash (id text primary key, stock_left integer not null check (stock_left >= 0))');
     await c.query('insert into naive_flash values ($1, $2)', ['naive-sale', cfg.units]);
     await c.end();
-    server = spawnPinned(0, ['--import', 'tsx', join(root, 'bench/flashsale/naive-server.ts')], { ...env, DATABASE_URL: cfg.pgUrl, PG_SCHEMA: schema, SALE_ID: 'naive-sale', POOL_MAX: '10' });
+    // The same node flags as Onair's server, so neither side gets a different garbage collector.
+    server = spawnPinned(0, [...launcherNodeFlags(), '--import', 'tsx', join(root, 'bench/flashsale/naive-server.ts')], { ...env, DATABASE_URL: cfg.pgUrl, PG_SCHEMA: schema, SALE_ID: 'naive-sale', POOL_MAX: '10' });
     const port = (await waitForLine(server, /listening on (\d+)/, 30_000))[1]!;
     const r = await runLoad({
       kind: 'single',
