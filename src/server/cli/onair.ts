@@ -1,8 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// V8's young generation raised from 16 to 64 MB per semi-space: under a storm of requests the
+#!/usr/bin/env -S node --max-semi-space-size=32
+// V8's young generation raised from 16 to 32 MB per semi-space. Under a storm of requests the
 // default one is scavenged so often that garbage collection took 5-17% of the server's core in the
-// flash-sale bench (2% with this flag). `npm start` and the benches start the server with the flags
-// of this line (launcher-flags.ts; a test keeps package.json's start script in step).
+// flash-sale bench. Two embedded runs each, the same hour: 16 MB (default) 5,700-6,200 grabs/s at
+// p99 64-73 ms; 32 MB 6,800 at 69-73 ms; 64 MB 6,200-7,000 at 90-92 ms (longer pauses). `npm start`
+// and the benches start the server with the flags of this line (launcher-flags.ts; a test keeps
+// package.json in step).
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, configTableMarkdown, loadConfig, type AppConfig } from '../config/config.js';
 import { buildApp } from '../app.js';
