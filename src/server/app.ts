@@ -21,6 +21,7 @@ import { AppError } from './platform/errors.js';
 import { installAccessGuard, type RouteAccessRecord } from './platform/http/access.js';
 import { CookiePolicy } from './platform/http/cookie-policy.js';
 import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
+import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
 import { installSecurityHeaders } from './platform/http/security-headers.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
@@ -300,6 +301,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     // onResponse hook below instead: at debug, and at info when slow or failed (5xx errors are
     // also logged with their cause by the error handler).
     logController: new LogController({ disableRequestLogging: true }),
+    // req.log is made on first use (most requests log nothing): lazy-logger.ts.
+    childLoggerFactory: lazyChildLoggerFactory,
     genReqId: () => randomUUID(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -310,22 +313,27 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   const debugRequests = opts.logger !== false && (config.logLevel === 'debug' || config.logLevel === 'trace');
-  app.addHook('onResponse', async (req, reply) => {
+  // Hooks on every request are synchronous (done callbacks): an async hook costs a promise and a
+  // turn of the microtask queue per request.
+  app.addHook('onResponse', (req, reply, done) => {
     const ms = reply.elapsedTime;
     const slowOrFailed = ms >= SLOW_REQUEST_MS || reply.statusCode >= 500;
-    if (!slowOrFailed && !debugRequests) return;
-    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTimeMs: Math.round(ms) };
-    if (slowOrFailed) req.log.info(line, 'request completed');
-    else req.log.debug(line, 'request completed');
+    if (slowOrFailed || debugRequests) {
+      const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTimeMs: Math.round(ms) };
+      if (slowOrFailed) req.log.info(line, 'request completed');
+      else req.log.debug(line, 'request completed');
+    }
+    done();
   });
   // The API speaks JSON only: without this, Fastify's built-in text/plain parser lets a
   // text body through to the handler (bodyless writes run; others fail as "expected object").
   app.removeContentTypeParser('text/plain');
   // PostgreSQL text cannot hold U+0000 (the driver fails with a 500); refuse it up front on
   // both dialects, naming the field.
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     const path = nulPath(req.body, 'body') ?? nulPath(req.query, 'query') ?? nulPath(req.params, 'params');
-    if (path) throw new AppError('validation', `${path}: must not contain the NUL character`, { code: 'VALIDATION', issues: [{ path, message: 'must not contain the NUL character' }] });
+    if (path) done(new AppError('validation', `${path}: must not contain the NUL character`, { code: 'VALIDATION', issues: [{ path, message: 'must not contain the NUL character' }] }));
+    else done();
   });
 
   await app.register(fastifySwagger, {

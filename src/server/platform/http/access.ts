@@ -62,41 +62,52 @@ export function installAccessGuard(app: FastifyInstance, auth: AuthService, rout
     }
   });
 
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const ip = req.ip ?? null;
-    req.ctx = { actor: { kind: 'anonymous' }, requestId: String(req.id), ip };
-    reply.header('x-request-id', String(req.id));
-    const access = req.routeOptions.config?.access;
-    // Public routes and static files act for nobody, so they cost no session lookup.
-    if (!access || access.kind === 'public') return;
-    if (access.kind === 'team') {
-      const token = req.cookies[cookieNames.team];
-      const found = token ? await auth.resolve('team', token) : null;
-      if (!found) throw new AppError('unauthenticated', 'Sign in to the console first', { code: 'UNAUTHENTICATED' });
-      req.ctx.actor = found.actor;
-      req.authSession = { sessionId: found.sessionId, csrfToken: found.csrfToken };
-      checkCsrf(req);
-      if (access.permission) requirePermission(found.actor, access.permission);
-      return;
-    }
-    if (access.kind === 'viewer-pass') {
-      const pass = req.headers[access.header];
-      if (typeof pass === 'string' && pass !== '') {
-        const scope = (req.params as Record<string, string | undefined>)[access.scopeParam];
-        const actor = scope ? auth.verifyPass(scope, pass) : null;
-        if (!actor) throw new AppError('unauthenticated', `The ${access.header} pass is invalid, for another sale, or expired; fetch a new one`, { code: 'PASS_INVALID' });
-        req.ctx.actor = actor;
-        return;
+  // Synchronous where it can be (public routes and static files, a flash pass): an async hook costs
+  // a promise and a microtask turn on every request. Session lookups go through `guard` (async).
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    try {
+      const ip = req.ip ?? null;
+      req.ctx = { actor: { kind: 'anonymous' }, requestId: String(req.id), ip };
+      reply.header('x-request-id', String(req.id));
+      const access = req.routeOptions.config?.access;
+      // Public routes and static files act for nobody, so they cost no session lookup.
+      if (!access || access.kind === 'public') return done();
+      if (access.kind === 'viewer-pass') {
+        const pass = req.headers[access.header];
+        if (typeof pass === 'string' && pass !== '') {
+          const scope = (req.params as Record<string, string | undefined>)[access.scopeParam];
+          const actor = scope ? auth.verifyPass(scope, pass) : null;
+          if (!actor) throw new AppError('unauthenticated', `The ${access.header} pass is invalid, for another sale, or expired; fetch a new one`, { code: 'PASS_INVALID' });
+          req.ctx.actor = actor;
+          return done();
+        }
       }
-    }
-    await tryViewer(req, auth);
-    if ((access.kind === 'viewer' || access.kind === 'viewer-pass') && req.ctx.actor.kind !== 'viewer') {
-      throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
-    }
-    if (access.kind === 'audience' && req.ctx.actor.kind !== 'viewer' && req.ctx.actor.kind !== 'guest') {
-      throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
+      guard(req, access, auth).then(() => done(), done);
+    } catch (err) {
+      done(err as Error);
     }
   });
+}
+
+/** The access rules that need a session lookup (team, viewer, audience). */
+async function guard(req: FastifyRequest, access: Access, auth: AuthService): Promise<void> {
+  if (access.kind === 'team') {
+    const token = req.cookies[cookieNames.team];
+    const found = token ? await auth.resolve('team', token) : null;
+    if (!found) throw new AppError('unauthenticated', 'Sign in to the console first', { code: 'UNAUTHENTICATED' });
+    req.ctx.actor = found.actor;
+    req.authSession = { sessionId: found.sessionId, csrfToken: found.csrfToken };
+    checkCsrf(req);
+    if (access.permission) requirePermission(found.actor, access.permission);
+    return;
+  }
+  await tryViewer(req, auth);
+  if ((access.kind === 'viewer' || access.kind === 'viewer-pass') && req.ctx.actor.kind !== 'viewer') {
+    throw new AppError('unauthenticated', 'Sign in as a viewer first', { code: 'UNAUTHENTICATED' });
+  }
+  if (access.kind === 'audience' && req.ctx.actor.kind !== 'viewer' && req.ctx.actor.kind !== 'guest') {
+    throw new AppError('unauthenticated', 'Sign in or continue as a guest first', { code: 'UNAUTHENTICATED' });
+  }
 }
 
 async function tryViewer(req: FastifyRequest, auth: AuthService): Promise<void> {

@@ -37,10 +37,11 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
     },
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     // Label by route pattern, never the raw URL, so cardinality stays bounded.
     const route = req.routeOptions.url ?? 'unmatched';
     http.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/metrics', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async (req, reply) => {
