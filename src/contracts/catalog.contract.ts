@@ -91,14 +91,8 @@ export const createProductBody = z.strictObject({
  */
 const skuList = z
   .array(
-    z.strictObject({
+    newSkuBody.extend({
       id: id.optional(),
-      code: skuCode,
-      name: text(80).min(1, 'required'),
-      attrs: skuAttrs.default({}),
-      priceFen: fen,
-      currency: currencySchema.default('CNY'),
-      stock: stockCount,
       expectedStock: stockCount.optional(),
     }),
   )

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogApi, type ConsoleShelf } from '../api/catalog-api';
 import { describeError } from '../api/describe-error';
@@ -31,7 +31,7 @@ export function ExplainControl({ sessionId, room, live }: { sessionId: string; r
   const { can } = useAuth();
   const canPin = can('shelf:write');
   // Pin events are newer than any reply asked for before them (latest-pin.ts).
-  const latest = useRef(new LatestPin<NonNullable<ConsoleShelf['pinned']>>()).current;
+  const [latest] = useState(() => new LatestPin<NonNullable<ConsoleShelf['pinned']>>());
   const shelf = useApiResource(async (signal) => {
     const mark = latest.mark();
     const next = await catalogApi.getShelf(sessionId, signal);

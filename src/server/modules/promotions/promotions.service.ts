@@ -235,37 +235,36 @@ export class PromotionsService {
 
   /**
    * Two exclusive promotions may not overlap in time on the same items. Run inside the write's
-   * transaction, after `lockExclusive`: two writers that both checked before either wrote would
-   * otherwise both pass.
+   * transaction (it takes `lockExclusive` first): two writers that both checked before either
+   * wrote would otherwise both pass.
    */
   private async checkExclusive(
     exec: Kysely<DB>,
     d: { id: string; name: string; sessionId: string | null; brandId: string | null; window: StoredWindow; scope: Scope; exclusive: boolean },
   ): Promise<void> {
     if (!d.exclusive) return;
-    {
-      const others = (await this.store.liveCandidates(exec, d.brandId)).filter(
-        (o) => o.id !== d.id && (d.sessionId === null || o.session_id === null || o.session_id === d.sessionId),
+    await this.lockExclusive(exec, d.brandId);
+    const others = (await this.store.liveCandidates(exec, d.brandId)).filter(
+      (o) => o.id !== d.id && (d.sessionId === null || o.session_id === null || o.session_id === d.sessionId),
+    );
+    const clashes: { id: string; name: string }[] = [];
+    for (const o of others) {
+      const anchorSession = d.sessionId ?? o.session_id;
+      const facts = anchorSession ? await this.deps.sessions.liveTimes(anchorSession, exec).catch(() => null) : null;
+      const anchor = facts?.wentLiveAt ?? facts?.scheduledStart ?? null;
+      const hit = exclusiveClashes(
+        { id: d.id, name: d.name, window: d.window, scope: d.scope },
+        [{ id: o.id, name: o.name, window: JSON.parse(o.window_json) as StoredWindow, scope: JSON.parse(o.scope_json) as Scope }],
+        anchor ? Date.parse(anchor) : null,
       );
-      const clashes: { id: string; name: string }[] = [];
-      for (const o of others) {
-        const anchorSession = d.sessionId ?? o.session_id;
-        const facts = anchorSession ? await this.deps.sessions.liveTimes(anchorSession, exec).catch(() => null) : null;
-        const anchor = facts?.wentLiveAt ?? facts?.scheduledStart ?? null;
-        const hit = exclusiveClashes(
-          { id: d.id, name: d.name, window: d.window, scope: d.scope },
-          [{ id: o.id, name: o.name, window: JSON.parse(o.window_json) as StoredWindow, scope: JSON.parse(o.scope_json) as Scope }],
-          anchor ? Date.parse(anchor) : null,
-        );
-        clashes.push(...hit);
-      }
-      if (clashes.length > 0) {
-        const names = clashes.map((c) => `"${c.name}" (${c.id})`).join(', ');
-        throw new AppError('conflict', `"${d.name}" and ${names} are both exclusive and their windows overlap on the same items; change one window or make one non-exclusive`, {
-          code: 'EXCLUSIVE_OVERLAP',
-          issues: [{ path: 'body.window', message: `overlaps exclusive ${names}` }],
-        });
-      }
+      clashes.push(...hit);
+    }
+    if (clashes.length > 0) {
+      const names = clashes.map((c) => `"${c.name}" (${c.id})`).join(', ');
+      throw new AppError('conflict', `"${d.name}" and ${names} are both exclusive and their windows overlap on the same items; change one window or make one non-exclusive`, {
+        code: 'EXCLUSIVE_OVERLAP',
+        issues: [{ path: 'body.window', message: `overlaps exclusive ${names}` }],
+      });
     }
   }
 
@@ -288,10 +287,7 @@ export class PromotionsService {
     const window = storedWindow(body.window);
     const args = await this.checkDefinition({ id, name: body.name, kind: body.kind, sessionId: body.sessionId, brandId, window, scope: body.scope, priority: body.priority, exclusive: body.exclusive, args: body.args });
     await this.deps.db.transaction().execute(async (trx) => {
-      if (body.exclusive) {
-        await this.lockExclusive(trx, brandId);
-        await this.checkExclusive(trx, { id, name: body.name, sessionId: body.sessionId, brandId, window, scope: body.scope, exclusive: true });
-      }
+      await this.checkExclusive(trx, { id, name: body.name, sessionId: body.sessionId, brandId, window, scope: body.scope, exclusive: body.exclusive });
       const row: PromotionsTable = {
         id,
         brand_id: brandId,
@@ -337,10 +333,7 @@ export class PromotionsService {
     };
     const args = await this.checkDefinition(next);
     await this.deps.db.transaction().execute(async (trx) => {
-      if (next.exclusive) {
-        await this.lockExclusive(trx, next.brandId);
-        await this.checkExclusive(trx, next);
-      }
+      await this.checkExclusive(trx, next);
       const current = await this.store.findPromotion(id, trx);
       if (!current) throw notFound('Promotion');
       if (current.status === 'ended') throw ended();
