@@ -405,7 +405,14 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(roomRoutes(services.room));
   await app.register(promotionRoutes(services.promotions, services.sessions));
   // SQLite runs a checkout without yielding: two at a time; PostgreSQL's wait on the pool: as many as its connections.
-  await app.register(orderRoutes(services.orders, checkoutDeps, sandbox, { checkoutConcurrency: database.dialect === 'postgres' ? 3 : 2, deferCheckouts: () => flashSales.recording }));
+  await app.register(
+    orderRoutes(services.orders, checkoutDeps, sandbox, {
+      checkoutConcurrency: database.dialect === 'postgres' ? 3 : 2,
+      deferCheckouts: () => flashSales.recording,
+      holdCheckouts: () => flashSales.storming,
+      maxCheckoutHoldMs: config.flashStormCheckoutWaitMs,
+    }),
+  );
   await app.register(flashSaleRoutes(flashSales, auth));
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();

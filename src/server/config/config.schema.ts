@@ -243,6 +243,13 @@ export const settings = {
     default: '5',
     doc: 'Minutes a unit grabbed in a flash sale stays reserved for its buyer to check out; then it goes back to the sale.',
   },
+  flashStormCheckoutWaitMs: {
+    env: 'ONAIR_FLASH_STORM_CHECKOUT_WAIT_MS',
+    key: 'flashStormCheckoutWaitMs',
+    schema: int(0, 60_000),
+    default: '10000',
+    doc: 'While a flash sale\'s grab storm is on (1,000 or more grabs a second on a node), checkouts wait for it to pass, at most this many milliseconds, so the grabs stay fast (a winner\'s units are held for minutes). 0: checkouts never wait.',
+  },
   dataKey: {
     env: 'ONAIR_DATA_KEY',
     key: 'dataKey',

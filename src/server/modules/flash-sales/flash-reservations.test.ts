@@ -79,6 +79,18 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
     expect(await (t.services.flashSales as unknown as { d: { gate: { inFlight(id: string): Promise<number> } } }).d.gate.inFlight(saleId)).toBe(0);
   });
 
+  it('a burst of grabs is a storm (checkouts wait for it) until it has passed', async () => {
+    const { saleId } = await sale(5);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(flash().storming).toBe(false);
+    const burst = Promise.all(Array.from({ length: 250 }, (_, i) => flash().grab(viewerCtx(`burst-${dialect}-${i}`), sessionId, saleId, { quantity: 1, idempotencyKey: key() })));
+    // 250 grabs arrived within a millisecond: well over 1,000 a second.
+    expect(flash().storming).toBe(true);
+    expect((await burst).filter((o) => o.ok)).toHaveLength(5);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(flash().storming).toBe(false);
+  });
+
   it('a retry with the same key gets the same reservation; another key hits the limit; giving back returns the unit', async () => {
     const { saleId } = await sale(5, 1);
     const k = key();
@@ -240,6 +252,28 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
       // Giving back an ordered reservation is refused: the order is cancelled instead.
       const giveBack = await inject('DELETE', `/api/live/${sessionId}/flash-sales/${saleId}/claims/${reservation.id}`, { who: buyer });
       expect(giveBack.statusCode).toBe(409);
+    });
+
+    it('during a grab storm a checkout waits for the storm to pass, then goes through', async () => {
+      const { saleId, skuId } = await sale(1, 1);
+      const won = await claim(saleId, (await passFor(buyer, saleId)).pass, { idempotencyKey: key() });
+      expect(won.statusCode, won.body).toBe(201);
+      const line = { skuId, quantity: 1, flashSaleId: saleId, reservationId: json<{ reservation: { id: string } }>(won).reservation.id };
+      const other = await sale(5);
+      await new Promise((r) => setTimeout(r, 250));
+      const burst = Promise.all(Array.from({ length: 250 }, (_, i) => flash().grab(viewerCtx(`storm-co-${dialect}-${i}`), sessionId, other.saleId, { quantity: 1, idempotencyKey: key() })));
+      expect(flash().storming).toBe(true);
+      let calmAt = Infinity;
+      const watch = setInterval(() => {
+        if (!flash().storming && calmAt === Infinity) calmAt = performance.now();
+      }, 2);
+      const order = await inject('POST', `/api/live/${sessionId}/orders`, { who: buyer, payload: { lines: [line], usePoints: false, expectedTotalFen: 4900, idempotencyKey: key(), address } });
+      const doneAt = performance.now();
+      clearInterval(watch);
+      await burst;
+      expect(order.statusCode, order.body).toBe(201);
+      // It went through only once the storm had passed.
+      expect(doneAt).toBeGreaterThanOrEqual(calmAt);
     });
 
     it('a pass is for one sale and one sign-in: forged, other-sale, or signed-out passes get 401 PASS_INVALID', async () => {

@@ -22,6 +22,7 @@ import type { FlashGate } from './flash-gate.port.js';
 import { HOLD_TTL_MS, RECORD_DEADLINE_MS } from './flash-gate.redis.js';
 import { FlashSalesStore } from './flash-sales.store.js';
 import { ReservationWriter } from './reservation-writer.js';
+import { RateMeter } from '../../platform/throttle/rate-meter.js';
 
 export interface FlashSalesDeps {
   db: Kysely<DB>;
@@ -66,6 +67,8 @@ interface LocalHold {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Grabs per second on one node from which checkouts wait for the storm to pass (see `storming`). */
+export const STORM_GRABS_PER_SECOND = 1000;
 const facts = (r: FlashSalesTable): FlashSaleFacts => ({ status: r.status, startsAtMs: Date.parse(r.starts_at), endsAtMs: Date.parse(r.ends_at), stockLeft: Number(r.stock_left) });
 
 /** A grab's answer: a reservation (201 new, 200 a retry of the same key) or the gate's refusal (409). */
@@ -122,6 +125,8 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
   private readonly writer: ReservationWriter;
   private readonly saleInfos = new Map<string, SaleInfo>();
   private readonly grabsInFlight = new Map<string, Promise<GrabOutcome>>();
+  /** Grabs arriving on this node: a storm is on at STORM_GRABS_PER_SECOND or more. */
+  private readonly grabMeter = new RateMeter(Math.round(STORM_GRABS_PER_SECOND / 5), 100);
 
   constructor(private readonly d: FlashSalesDeps) {
     this.store = new FlashSalesStore(d.db);
@@ -426,6 +431,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
   async grab(ctx: Ctx, sessionId: string, saleId: string, input: FlashClaimInput): Promise<GrabOutcome> {
     if (ctx.actor.kind !== 'viewer') throw new AppError('unauthenticated', 'Sign in (or create an account) to grab flash-sale units', { code: 'UNAUTHENTICATED' });
     const buyerId = ctx.actor.id;
+    this.grabMeter.hit(performance.now());
     const info = await this.saleInfo(saleId);
     if (!info || info.sessionId !== sessionId) throw notFound('Flash sale');
     const key = `${buyerId}\u0000${saleId}\u0000${input.idempotencyKey}`;
@@ -494,6 +500,16 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     this.d.gate.settle(saleId, r.token).catch((e: unknown) => this.err(e, 'settle'));
     this.markDirty(saleId);
     return { ok: true, replayed: false, reservation: reservationDto(row) };
+  }
+
+  /**
+   * A grab storm is on at this node (the first seconds of an on-the-hour sale): grabs are
+   * latency-critical (a buyer who waits loses), while a buyer holding a reservation has minutes to
+   * check out, so checkouts wait for the storm to pass (peak shaving, 削峰), for a bounded time.
+   */
+  get storming(): boolean {
+    // Real time, not the service clock: a storm is load on this machine, now.
+    return this.grabMeter.busy(performance.now());
   }
 
   /** Winners' reservations are being recorded right now (checkouts step aside meanwhile). */

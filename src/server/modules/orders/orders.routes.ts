@@ -63,12 +63,18 @@ function parseJsonSafely(text: string): unknown {
 }
 
 export const orderRoutes =
-  (orders: OrdersService, checkoutDeps: CheckoutDeps, sandbox: SandboxPaymentProvider | null, opts: { checkoutConcurrency?: number; deferCheckouts?: () => boolean } = {}): FastifyPluginAsyncZod =>
+  (orders: OrdersService, checkoutDeps: CheckoutDeps, sandbox: SandboxPaymentProvider | null, opts: { checkoutConcurrency?: number; deferCheckouts?: () => boolean; holdCheckouts?: () => boolean; maxCheckoutHoldMs?: number } = {}): FastifyPluginAsyncZod =>
   async (app) => {
-    // Checkouts are heavy (about a millisecond of CPU each); a few at a time, each on its own turn
-    // of the event loop, and they step aside while a flash sale's winners are being recorded, so
-    // the grabs stay fast while the winners check out.
-    const checkoutLane = new Lane(opts.checkoutConcurrency ?? 4, 10_000, opts.deferCheckouts);
+    // Checkouts are heavy (one to three milliseconds of CPU each); a few at a time, each on its own
+    // turn of the event loop. They step aside while a flash sale's winners are being recorded, and
+    // wait (at most maxCheckoutHoldMs) while a grab storm is on: the grabs stay fast, and a winner's
+    // reservation is held for minutes.
+    const checkoutLane = new Lane({
+      concurrency: opts.checkoutConcurrency ?? 4,
+      maxQueue: 10_000,
+      ...(opts.deferCheckouts ? { defer: opts.deferCheckouts } : {}),
+      ...(opts.holdCheckouts ? { hold: opts.holdCheckouts, maxHoldMs: opts.maxCheckoutHoldMs ?? 0 } : {}),
+    });
     // ---------- viewer ----------
     app.post(
       '/api/live/:id/orders',

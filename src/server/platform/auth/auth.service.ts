@@ -207,7 +207,10 @@ export class AuthService {
   issuePass(scope: string, actor: { id: string; nickname: string; sessionId: string }, ttlMs = AuthService.PASS_TTL_MS): { pass: string; expiresAt: Date } {
     const now = this.opts.clock.now().getTime();
     const expiresMs = now + Math.min(ttlMs, AuthService.PASS_TTL_MS);
-    const pass = signPass(this.opts.signingSecret, { scope, viewerId: actor.id, sid: actor.sessionId.slice(0, 16), issuedMs: now, expiresMs, nickname: actor.nickname.slice(0, 80) });
+    const claims: PassClaims = { scope, viewerId: actor.id, sid: actor.sessionId.slice(0, 16), issuedMs: now, expiresMs, nickname: actor.nickname.slice(0, 80) };
+    const pass = signPass(this.opts.signingSecret, claims);
+    // This node signed it: its first grab here need not check the MAC again.
+    this.rememberPass(pass, claims);
     return { pass, expiresAt: new Date(expiresMs) };
   }
 
@@ -222,8 +225,7 @@ export class AuthService {
       const fresh = verifyPass(this.opts.signingSecret, pass, now, this.passKey);
       if (!fresh) return null;
       c = fresh;
-      if (this.verifiedPasses.size >= AuthService.VERIFIED_PASSES_MAX) this.verifiedPasses.delete(this.verifiedPasses.keys().next().value!);
-      this.verifiedPasses.set(pass, c);
+      this.rememberPass(pass, c);
     } else if (c.expiresMs <= now) {
       this.verifiedPasses.delete(pass);
       return null;
@@ -234,6 +236,16 @@ export class AuthService {
     // Voided by anything that happened after (or just before: clocks of two nodes differ a little) it was issued.
     if ((sidAt !== undefined && sidAt >= c.issuedMs - 5_000) || (viewerAt !== undefined && viewerAt >= c.issuedMs - 5_000)) return null;
     return { kind: 'viewer', id: c.viewerId, nickname: c.nickname, sessionId: c.sid };
+  }
+
+  /** How many passes this node remembers as verified (signed here, or checked once). */
+  get passesRemembered(): number {
+    return this.verifiedPasses.size;
+  }
+
+  private rememberPass(pass: string, claims: PassClaims): void {
+    if (this.verifiedPasses.size >= AuthService.VERIFIED_PASSES_MAX) this.verifiedPasses.delete(this.verifiedPasses.keys().next().value!);
+    this.verifiedPasses.set(pass, claims);
   }
 
   issueGuest(): { guestToken: string; guestId: string; expiresAt: Date } {

@@ -37,6 +37,23 @@ describe('verified-pass memory', () => {
     expect(auth.verifyPass('sale-1', pass)).toBeNull();
   });
 
+  it('a pass signed here is remembered at once; one signed by another node is checked in full, then remembered', () => {
+    const before = auth.passesRemembered;
+    const { pass } = auth.issuePass('sale-4', viewer, 120_000);
+    expect(auth.passesRemembered).toBe(before + 1);
+    expect(auth.verifyPass('sale-4', pass)).toMatchObject({ kind: 'viewer', id: 'v1' });
+    expect(auth.passesRemembered).toBe(before + 1);
+    // Another node with the same secret (scale-out): its pass verifies here by its MAC.
+    const otherNode = new AuthService({ db: database.db, clock, ids, signingSecret: 's'.repeat(32), ttlMs: { team: 3600_000, viewer: 3600_000 } });
+    const { pass: fromThere } = otherNode.issuePass('sale-4', { ...viewer, id: 'v9', sessionId: 'd'.repeat(64) }, 120_000);
+    expect(auth.verifyPass('sale-4', fromThere)).toMatchObject({ kind: 'viewer', id: 'v9' });
+    expect(auth.passesRemembered).toBe(before + 2);
+    // A node with another secret: refused, and not remembered.
+    const stranger = new AuthService({ db: database.db, clock, ids, signingSecret: 't'.repeat(32), ttlMs: { team: 3600_000, viewer: 3600_000 } });
+    expect(auth.verifyPass('sale-4', stranger.issuePass('sale-4', viewer, 120_000).pass)).toBeNull();
+    expect(auth.passesRemembered).toBe(before + 2);
+  });
+
   it('a sign-out or a change of the viewer voids a remembered pass', async () => {
     const { pass } = auth.issuePass('sale-3', { ...viewer, sessionId: 'b'.repeat(64) }, 120_000);
     const { pass: other } = auth.issuePass('sale-3', { ...viewer, id: 'v2', sessionId: 'c'.repeat(64) }, 120_000);
