@@ -104,8 +104,16 @@ export function defaultWebDir(): string {
 function nulPath(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (depth > 32 || value === null || typeof value !== 'object') return null;
-  for (const [k, v] of Object.entries(value)) {
+  // for-in over own keys, without an entries array per object (this runs on every request).
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
     if (k.includes('\u0000')) return `${path}.${k.replaceAll('\u0000', '\\0')}`;
+    const v = (value as Record<string, unknown>)[k];
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return `${path}.${k}`;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
     const found = nulPath(v, `${path}.${k}`, depth + 1);
     if (found) return found;
   }

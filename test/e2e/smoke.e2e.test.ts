@@ -15,8 +15,12 @@ describe.each(dialects())('HTTP smoke on %s', (dialect) => {
     const spec = (await t.app.inject('/docs/json')).json() as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toContain('/api/console/sessions');
+    await t.app.inject('/healthz');
     const metrics = await t.app.inject('/metrics');
     expect(metrics.body).toContain('onair_http_request_duration_seconds');
+    // Counted by method, route pattern and status: /healthz twice by now, /readyz once.
+    expect(metrics.body).toContain('onair_http_request_duration_seconds_count{method="GET",route="/healthz",status_code="200"} 2');
+    expect(metrics.body).toContain('onair_http_request_duration_seconds_count{method="GET",route="/readyz",status_code="200"} 1');
     expect(metrics.body).toContain('nodejs_eventloop_lag_seconds');
     expect(metrics.body).toContain('onair_db_pool_connections');
   });
