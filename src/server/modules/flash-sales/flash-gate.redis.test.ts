@@ -47,6 +47,38 @@ describe.skipIf(!hasRedis)('Redis flash gate (real Redis)', () => {
     expect(await a.inFlight('sale-1')).toBe(100);
   });
 
+  it('claims of one turn share a script: in arrival order, the same buyer twice within the batch meets the limit, a batch over 256 splits, bad units refused alone', async () => {
+    const a = gate('node-batch');
+    await a.ready();
+    await a.load({ id: 'sale-b', open: true, left: 5, perBuyerLimit: 2, buyers: new Map([['old', 2]]) });
+    const first = await Promise.all([
+      a.claim('sale-b', 'x', 1),
+      a.claim('sale-b', 'x', 1),
+      a.claim('sale-b', 'x', 1),
+      a.claim('sale-b', 'old', 1),
+      a.claim('sale-b', 'y', 2),
+      a.claim('sale-b', 'z', 2),
+      a.claim('sale-b', 'w', 1),
+      a.claim('sale-b', 'q', 1),
+    ]);
+    expect(first.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'LIMIT_REACHED', 'LIMIT_REACHED', 'ok', 'SOLD_OUT', 'ok', 'SOLD_OUT']);
+    // The units left as each refusal saw them; the unknown buyer is told apart from a known one.
+    expect(first[5]).toEqual({ ok: false, code: 'SOLD_OUT', left: 1, known: false });
+    expect(first[7]).toEqual({ ok: false, code: 'SOLD_OUT', left: 0, known: false });
+    expect((await a.left(['sale-b'])).get('sale-b')).toBe(0);
+    expect(await a.buyerUnits('sale-b', 'x')).toBe(2);
+    expect(await a.inFlight('sale-b')).toBe(5);
+    // 700 claims in one turn (three scripts) on 300 units: exactly 300, each buyer once.
+    await a.load({ id: 'sale-c', open: true, left: 300, perBuyerLimit: 1, buyers: new Map() });
+    const many = await Promise.all(Array.from({ length: 700 }, (_, i) => a.claim('sale-c', `m${i % 350}`, 1)));
+    expect(many.filter((r) => r.ok)).toHaveLength(300);
+    expect(many.slice(0, 300).every((r) => r.ok)).toBe(true);
+    expect((await a.left(['sale-c'])).get('sale-c')).toBe(0);
+    await expect(a.claim('sale-c', 'm1', 0)).rejects.toThrow(RangeError);
+    // A sale the gate does not know: not open, and it cannot tell whether it knows the buyer.
+    expect(await a.claim('sale-unknown', 'x', 1)).toEqual({ ok: false, code: 'NOT_OPEN', left: 0, known: true });
+  });
+
   it('unclaim gives a hold back once; a part of a hold may be undone; a shut gate refuses', async () => {
     const a = gate('node-c');
     await a.ready();

@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import type { FlashGate, GateClaim, GateRefusal, GateSaleState } from './flash-gate.port.js';
 
 /**
- * Scale-out gate: each sale's counters live in Redis and every claim is ONE Lua script that
- * checks the gate is open, the pool and the buyer's count, then decrements and records a hold,
- * atomically (Redis runs one script at a time). PostgreSQL stays the record; see the README for
+ * Scale-out gate: each sale's counters live in Redis and every claim is decided in a Lua script
+ * that checks the gate is open, the pool and the buyer's count, then decrements and records a
+ * hold, atomically (Redis runs one script at a time); the claims of a turn share one script. PostgreSQL stays the record; see the README for
  * how holds, the reconciliation at start-up and a node dying mid-claim fit together.
  *
  * Keys (hash-tagged by sale id, so one sale's keys sit on one cluster slot):
@@ -23,22 +23,41 @@ export const RECORD_DEADLINE_MS = 20_000;
 const NODE_TTL_MS = 6_000;
 const LOCK_TTL_MS = 15_000;
 
-const CLAIM = `
+// The claims of one turn of the event loop for one sale, in arrival order, in one script: ARGV is
+// four per claim (buyer, units, token, hold). Each checks the gate is open, the pool and the
+// buyer's count, then decrements and records a hold, against the counters as the claims before it
+// left them. Returns four values per claim: ok (1/0), code, left, known (see GateClaim).
+const CLAIM_MANY = `
 local st = redis.call('HMGET', KEYS[1], 'open', 'left', 'limit')
-local n = tonumber(ARGV[2])
-local h = redis.call('HGET', KEYS[2], ARGV[1])
-local known = 1
-if st[1] ~= false and not h then known = 0 end
-if st[1] ~= '1' then return {0, 'NOT_OPEN', tonumber(st[2] or '0'), known} end
-local left = tonumber(st[2])
-if left < n then return {0, 'SOLD_OUT', left, known} end
-local had = tonumber(h or '0')
-if had + n > tonumber(st[3]) then return {0, 'LIMIT_REACHED', left, 1} end
-redis.call('HINCRBY', KEYS[1], 'left', -n)
-redis.call('HINCRBY', KEYS[2], ARGV[1], n)
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
-return {1, 'OK', left - n}
+local open = st[1]
+local left = tonumber(st[2] or '0')
+local limit = tonumber(st[3] or '0')
+local taken = 0
+local out = {}
+for i = 1, #ARGV, 4 do
+  local buyer, n = ARGV[i], tonumber(ARGV[i + 1])
+  local h = redis.call('HGET', KEYS[2], buyer)
+  local known = 1
+  if open ~= false and not h then known = 0 end
+  if open ~= '1' then
+    out[#out + 1] = 0; out[#out + 1] = 'NOT_OPEN'; out[#out + 1] = left; out[#out + 1] = known
+  elseif left < n then
+    out[#out + 1] = 0; out[#out + 1] = 'SOLD_OUT'; out[#out + 1] = left; out[#out + 1] = known
+  elseif tonumber(h or '0') + n > limit then
+    out[#out + 1] = 0; out[#out + 1] = 'LIMIT_REACHED'; out[#out + 1] = left; out[#out + 1] = 1
+  else
+    left = left - n
+    taken = taken + n
+    redis.call('HINCRBY', KEYS[2], buyer, n)
+    redis.call('HSET', KEYS[3], ARGV[i + 2], ARGV[i + 3])
+    out[#out + 1] = 1; out[#out + 1] = 'OK'; out[#out + 1] = left; out[#out + 1] = 1
+  end
+end
+if taken > 0 then redis.call('HINCRBY', KEYS[1], 'left', -taken) end
+return out
 `;
+/** Claims per script call at most (a longer batch is split): Redis runs one script at a time. */
+const CLAIM_BATCH_MAX = 256;
 
 // ARGV: buyer, units, token ('' = units given back after their order was cancelled)
 const UNCLAIM = `
@@ -104,12 +123,21 @@ return {left, inflight}
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 type RedisWithScripts = Redis & {
-  fsClaim(m: string, b: string, h: string, buyer: string, n: number, token: string, hold: string): Promise<[number, string, number, number]>;
+  fsClaimMany(m: string, b: string, h: string, ...argv: (string | number)[]): Promise<(number | string)[]>;
   fsUnclaim(m: string, b: string, h: string, buyer: string, n: number, token: string): Promise<number>;
   fsSettle(m: string, h: string, lock: string, ...tokens: string[]): Promise<number>;
   fsReconcile(m: string, b: string, h: string, ...argv: (string | number)[]): Promise<[number, number]>;
   fsReleaseLock(lock: string, owner: string): Promise<number>;
 };
+
+interface PendingClaim {
+  buyerId: string;
+  units: number;
+  token: string;
+  hold: string;
+  resolve: (c: GateClaim) => void;
+  reject: (err: unknown) => void;
+}
 
 export class RedisFlashGate implements FlashGate {
   readonly kind = 'redis' as const;
@@ -125,7 +153,7 @@ export class RedisFlashGate implements FlashGate {
     // Auto-pipelining: the claims of one turn of the event loop go to Redis in one write (one
     // syscall instead of one per claim) and come back in order; each is still its own script.
     const r = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
-    r.defineCommand('fsClaim', { numberOfKeys: 3, lua: CLAIM });
+    r.defineCommand('fsClaimMany', { numberOfKeys: 3, lua: CLAIM_MANY });
     r.defineCommand('fsUnclaim', { numberOfKeys: 3, lua: UNCLAIM });
     r.defineCommand('fsSettle', { numberOfKeys: 3, lua: SETTLE });
     r.defineCommand('fsReconcile', { numberOfKeys: 3, lua: RECONCILE });
@@ -200,13 +228,52 @@ export class RedisFlashGate implements FlashGate {
     await this.r.del(...this.keys(saleId));
   }
 
-  async claim(saleId: string, buyerId: string, units: number): Promise<GateClaim> {
-    if (!Number.isSafeInteger(units) || units <= 0) throw new RangeError('units must be a positive integer');
+  /**
+   * The claims of one turn of the event loop go to Redis together, one script per sale (CLAIM_MANY):
+   * in a storm that is one command for hundreds of claims instead of one each, on this node and in
+   * Redis. A claim's answer comes a turn later than alone; each is still decided atomically.
+   */
+  claim(saleId: string, buyerId: string, units: number): Promise<GateClaim> {
+    if (!Number.isSafeInteger(units) || units <= 0) return Promise.reject(new RangeError('units must be a positive integer'));
     const at = this.now();
     const token = `${this.o.nodeId}.${at}.${(++this.seq).toString(36)}`;
+    return new Promise<GateClaim>((resolve, reject) => {
+      let list = this.toClaim.get(saleId);
+      if (!list) this.toClaim.set(saleId, (list = []));
+      list.push({ buyerId, units, token, hold: `${this.o.nodeId}|${buyerId}|${units}|${at}`, resolve, reject });
+      if (!this.claimTurn) {
+        this.claimTurn = true;
+        setImmediate(() => this.sendClaims());
+      }
+    });
+  }
+  private readonly toClaim = new Map<string, PendingClaim[]>();
+  private claimTurn = false;
+
+  private sendClaims(): void {
+    this.claimTurn = false;
+    const all = [...this.toClaim];
+    this.toClaim.clear();
+    for (const [saleId, list] of all) {
+      for (let i = 0; i < list.length; i += CLAIM_BATCH_MAX) void this.sendBatch(saleId, list.slice(i, i + CLAIM_BATCH_MAX));
+    }
+  }
+
+  private async sendBatch(saleId: string, batch: PendingClaim[]): Promise<void> {
     const [m, b, h] = this.keys(saleId);
-    const [ok, code, left, known] = await this.r.fsClaim(m, b, h, buyerId, units, token, `${this.o.nodeId}|${buyerId}|${units}|${at}`);
-    return ok === 1 ? { ok: true, token } : { ok: false, code: code as GateRefusal, left: Number(left), known: known !== 0 };
+    const argv: (string | number)[] = [];
+    for (const c of batch) argv.push(c.buyerId, c.units, c.token, c.hold);
+    let out: (number | string)[];
+    try {
+      out = await this.r.fsClaimMany(m, b, h, ...argv);
+    } catch (err) {
+      for (const c of batch) c.reject(err);
+      return;
+    }
+    batch.forEach((c, i) => {
+      const ok = Number(out[i * 4]);
+      c.resolve(ok === 1 ? { ok: true, token: c.token } : { ok: false, code: out[i * 4 + 1] as GateRefusal, left: Number(out[i * 4 + 2]), known: Number(out[i * 4 + 3]) !== 0 });
+    });
   }
 
   async unclaim(saleId: string, buyerId: string, units: number, token: string | null): Promise<void> {
