@@ -40,14 +40,14 @@
  * default 5 s + 1.25 ms per buyer, plus the warm-up's time),
  * FLASH_CLAIM_COOKIE=1 (claims carry the cookie too, as a browser's would), FLASH_PG_POOL_MAX
  * (the scale-out server's ONAIR_PG_POOL_MAX; default 10), FLASH_MODES (embedded,scale-out,baseline),
- * FLASH_SERVER_NODE_ARGS, FLASH_COMPILED=1, FLASH_QUICK=1 (2,000 buyers, 100 units), DATABASE_URL /
+ * FLASH_SERVER_NODE_ARGS, FLASH_SERVER_LOG (a file for the server's output), FLASH_COMPILED=1, FLASH_QUICK=1 (2,000 buyers, 100 units), DATABASE_URL /
  * REDIS_URL of the scale-out and baseline (default postgres://postgres@127.0.0.1:5432/test,
  * redis://127.0.0.1:6379).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { launcherNodeFlags } from '../src/server/cli/launcher-flags.js';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -349,6 +349,13 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
     const nodeArgs = [...launcherNodeFlags(), ...(env.FLASH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     const args = [...nodeArgs, ...(built ? [join(root, 'dist/server/cli/onair.js'), 'start', '--port', '0'] : ['--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'])];
     server = spawnPinned(0, args, serverEnv, dataDir);
+    // FLASH_SERVER_LOG: a file the server's output is appended to (with --trace-gc in FLASH_SERVER_NODE_ARGS, its pauses).
+    if (env.FLASH_SERVER_LOG) {
+      const file = createWriteStream(env.FLASH_SERVER_LOG, { flags: 'a' });
+      file.write(`--- ${mode} ${new Date().toISOString()}\n`);
+      server.stdout!.pipe(file);
+      server.stderr!.pipe(file);
+    }
     const origin = (await waitForLine(server, /Onair is running at (http:\/\/\S+)/, 60_000))[1]!;
     log(`${mode}: server at ${origin} (${built ? 'compiled build' : 'from source'})`);
     const signin = await fetch(`${origin}/api/console/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@onair.local', password: adminPassword }) });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,8 @@ import { installAccessGuard, type RouteAccessRecord } from './platform/http/acce
 import { CookiePolicy } from './platform/http/cookie-policy.js';
 import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
 import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
-import { installSecurityHeaders } from './platform/http/security-headers.js';
+import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
+import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -39,7 +41,7 @@ import { ViewersService, viewerRoutes } from './modules/viewers/index.js';
 import { PromotionsService, SqlPointsLedger, promotionRoutes } from './modules/promotions/index.js';
 import { RoomHub, RoomService, installRoomGateway, loadChatFilter, noFollows, roomRoutes } from './modules/room/index.js';
 import { AddressCipher, OrdersService, SandboxPaymentProvider, orderRoutes, resolveDataKey, sandboxWebhookSecret } from './modules/orders/index.js';
-import { FlashSalesService, MemoryFlashGate, RedisFlashGate, flashSaleRoutes, type FlashGate } from './modules/flash-sales/index.js';
+import { FlashSalesService, GRABS_PER_SECOND, GrabFastPath, MemoryFlashGate, RedisFlashGate, flashSaleRoutes, type FlashGate } from './modules/flash-sales/index.js';
 import { checkout, type CheckoutDeps, type CheckoutOutcome } from './flows/checkout.flow.js';
 import type { CheckoutBody } from '../contracts/orders.contract.js';
 import type { Ctx } from './platform/context.js';
@@ -86,6 +88,8 @@ export interface OnairApp {
   clock: Clock;
   /** Every /api route with its access rule, as registered (the role-matrix test walks it). */
   routes: RouteAccessRecord[];
+  /** The flash-sale grab's fast path in front of Fastify (its counters show what it answered). */
+  grabFastPath: GrabFastPath;
   close(): Promise<void>;
 }
 
@@ -293,7 +297,22 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     checkout: (ctx, sessionId, body) => checkout(checkoutDeps, ctx, sessionId, body),
   };
 
+  // The flash-sale grab's fast path answers plain pass grabs before Fastify (grab-fast-path.ts); set
+  // once the routes are registered.
+  let grabFastPath: GrabFastPath | null = null;
   const app = Fastify({
+    // Fastify's own HTTP/1 server, with the fast path in front of its handler.
+    serverFactory: (handler, o) => {
+      const server = createServer(o.http ?? {}, (req: IncomingMessage, res: ServerResponse) => {
+        if (grabFastPath === null || !grabFastPath.handle(req, res)) handler(req, res);
+      });
+      // What Fastify sets on the server it makes itself (its defaults are filled in by now).
+      if (typeof o.keepAliveTimeout === 'number') server.keepAliveTimeout = o.keepAliveTimeout;
+      if (typeof o.requestTimeout === 'number') server.requestTimeout = o.requestTimeout;
+      if (typeof o.connectionTimeout === 'number') server.setTimeout(o.connectionTimeout);
+      if (typeof o.maxRequestsPerSocket === 'number' && o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
+      return server;
+    },
     logger:
       opts.logger === false
         ? false
@@ -361,7 +380,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   // Security headers (nosniff, frame-ancestors, referrer policy, HSTS behind https). The content
   // security policy is tuned with the video player and overlays; until then it stays off.
-  installSecurityHeaders(app, { hsts: config.publicUrl?.startsWith('https://') ?? false });
+  const hsts = config.publicUrl?.startsWith('https://') ?? false;
+  installSecurityHeaders(app, { hsts });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
@@ -376,7 +396,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const routes: RouteAccessRecord[] = [];
   installSchemaDefaults(app);
   installAccessGuard(app, auth, routes);
-  installMetrics(app, { poolStats: database.poolStats, dialect: database.dialect, token: config.metricsToken });
+  const metrics = installMetrics(app, { poolStats: database.poolStats, dialect: database.dialect, token: config.metricsToken });
 
   app.get(
     '/healthz',
@@ -421,7 +441,18 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       maxCheckoutHoldMs: config.flashStormCheckoutWaitMs,
     }),
   );
-  await app.register(flashSaleRoutes(flashSales, auth));
+  const grabs = new LocalRateLimiter(GRABS_PER_SECOND, 1000);
+  await app.register(flashSaleRoutes(flashSales, auth, grabs));
+  grabFastPath = new GrabFastPath({
+    flash: flashSales,
+    auth,
+    grabs,
+    trustProxy: config.trustProxy,
+    headers: securityHeaders({ hsts }),
+    observe: metrics.observeRequest,
+    log: app.log,
+    replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
+  });
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.
@@ -463,6 +494,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     database,
     clock,
     routes,
+    grabFastPath,
     close: async () => {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();

@@ -22,12 +22,13 @@ import type { FlashSalesService } from './flash-sales.service.js';
 /** A refused grab: the error body with the units left. */
 const refusalReply = apiErrorSchema.extend({ error: apiErrorSchema.shape.error.extend({ left: z.number().int().optional() }) });
 /** Grabs per viewer per second on one node: a finger on the button, not a script. */
-const GRABS_PER_SECOND = 10;
+export const GRABS_PER_SECOND = 10;
 
 const read = { access: { kind: 'team', permission: 'promotions:read' } } as const;
 const write = { access: { kind: 'team', permission: 'promotions:write' } } as const;
 
-export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService): FastifyPluginAsyncZod => async (app) => {
+/** `grabs`: the per-viewer grab limiter, shared with the grab fast path (grab-fast-path.ts). */
+export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService, grabs = new LocalRateLimiter(GRABS_PER_SECOND, 1000)): FastifyPluginAsyncZod => async (app) => {
   const base = '/api/console/sessions/:id/flash-sales';
   app.get(base, { config: read, schema: { tags: ['flash sales'], summary: "A session's flash sales (整点抢购), with live units left", params: idParam, response: { 200: flashSaleListReply } } }, async (req) =>
     flash.list(req.ctx, req.params.id),
@@ -94,7 +95,6 @@ export const flashSaleRoutes = (flash: FlashSalesService, auth: AuthService): Fa
       return { pass, expiresAt: expiresAt.toISOString(), now };
     },
   );
-  const grabs = new LocalRateLimiter(GRABS_PER_SECOND, 1000);
   app.post(
     '/api/live/:id/flash-sales/:saleId/claims',
     {

@@ -11,17 +11,30 @@ function pointerToPath(context: string | undefined, pointer: string): string {
   return [prefix, ...parts].join('.');
 }
 
-function send(reply: FastifyReply, req: FastifyRequest, status: number, code: string, message: string, extra: { issues?: FieldIssue[]; retryAfterSeconds?: number } = {}) {
-  if (extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(extra.retryAfterSeconds));
-  return reply.status(status).send({
+/** The error body every failure answers with (also written outside Fastify: the flash-sale grab fast path). */
+export function errorBody(code: string, message: string, requestId: string, extra: { issues?: FieldIssue[] | undefined; retryAfterSeconds?: number | undefined } = {}) {
+  return {
     error: {
       code,
       message,
       ...(extra.issues ? { issues: extra.issues } : {}),
-      requestId: String(req.id),
+      requestId,
       ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
     },
-  });
+  };
+}
+
+/** An AppError as the error handler answers it: status and body (a 5xx says no more than "Internal server error"). */
+export function appErrorReply(err: AppError, requestId: string): { status: number; body: ReturnType<typeof errorBody> } {
+  return {
+    status: err.status,
+    body: errorBody(err.code, err.status >= 500 ? 'Internal server error' : err.message, requestId, { issues: err.issues, retryAfterSeconds: err.retryAfterSeconds }),
+  };
+}
+
+function send(reply: FastifyReply, req: FastifyRequest, status: number, code: string, message: string, extra: { issues?: FieldIssue[] | undefined; retryAfterSeconds?: number | undefined } = {}) {
+  if (extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(extra.retryAfterSeconds));
+  return reply.status(status).send(errorBody(code, message, String(req.id), extra));
 }
 
 /**
@@ -53,10 +66,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.error({ err }, 'internal error');
-      return send(reply, req, err.status, err.code, err.status >= 500 ? 'Internal server error' : err.message, {
-        ...(err.issues ? { issues: err.issues } : {}),
-        ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
-      });
+      const { status, body } = appErrorReply(err, String(req.id));
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.status(status).send(body);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const context = (err as { validationContext?: string }).validationContext;
