@@ -263,17 +263,13 @@ describe.each(dialects())('flash reservations on %s', (dialect) => {
       await new Promise((r) => setTimeout(r, 250));
       const burst = Promise.all(Array.from({ length: 250 }, (_, i) => flash().grab(viewerCtx(`storm-co-${dialect}-${i}`), sessionId, other.saleId, { quantity: 1, idempotencyKey: key() })));
       expect(flash().storming).toBe(true);
-      let calmAt = Infinity;
-      const watch = setInterval(() => {
-        if (!flash().storming && calmAt === Infinity) calmAt = performance.now();
-      }, 2);
       const order = await inject('POST', `/api/live/${sessionId}/orders`, { who: buyer, payload: { lines: [line], usePoints: false, expectedTotalFen: 4900, idempotencyKey: key(), address } });
-      const doneAt = performance.now();
-      clearInterval(watch);
+      // It went through only once the storm had passed (no grab comes after the burst, so once
+      // over, the storm stays over; a checkout run at once would be answered well within it).
+      const stormingWhenAnswered = flash().storming;
       await burst;
       expect(order.statusCode, order.body).toBe(201);
-      // It went through only once the storm had passed.
-      expect(doneAt).toBeGreaterThanOrEqual(calmAt);
+      expect(stormingWhenAnswered).toBe(false);
     });
 
     it('a pass is for one sale and one sign-in: forged, other-sale, or signed-out passes get 401 PASS_INVALID', async () => {
