@@ -77,7 +77,7 @@ describe('Lane', () => {
     const lane = new Lane({ concurrency: 1, hold: () => true, maxHoldMs: 60, holdStepMs: 2 });
     const t0 = performance.now();
     const done: number[] = [];
-    await Promise.all([0, 1, 2, 3].map((i) => lane.run(async () => void done.push(performance.now() - t0))));
+    await Promise.all([0, 1, 2, 3].map(() => lane.run(async () => void done.push(performance.now() - t0))));
     // The first waits its 60 ms; the others arrived at the same time, so their holds are spent by then.
     expect(done[0]).toBeGreaterThanOrEqual(55);
     expect(done[3]! - done[0]!).toBeLessThan(50);
