@@ -28,7 +28,7 @@ async function main() {
   const password = `bench-${Date.now()}-pw`;
   const schema = `onair_bench_${process.pid}`;
   const child = spawn(process.execPath, [...launcherNodeFlags(), '--import', 'tsx', 'src/server/cli/onair.ts', 'start', '--demo', '--port', '0'], {
-    env: { ...process.env, ONAIR_DATA_DIR: dir, ONAIR_ADMIN_PASSWORD: password, ONAIR_LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl, ONAIR_PG_SCHEMA: schema } : {}) },
+    env: { ...process.env, ONAIR_DATA_DIR: dir, ONAIR_ADMIN_PASSWORD: password, ONAIR_LOG_LEVEL: 'warn', ONAIR_RTMP_PORT: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl, ONAIR_PG_SCHEMA: schema } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

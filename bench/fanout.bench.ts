@@ -156,6 +156,7 @@ async function startOnair(name: string, budget: boolean): Promise<Subject> {
   const serverEnv: NodeJS.ProcessEnv = {
     ...env,
     ONAIR_DATA_DIR: dir,
+    ONAIR_RTMP_PORT: '0',
     ONAIR_ADMIN_PASSWORD: password,
     ONAIR_SECRET: secret, // known here, so every viewer can be its own guest (see viewerQuery)
     ONAIR_LOG_LEVEL: 'warn',

@@ -334,7 +334,7 @@ async function runOnair(mode: 'embedded' | 'scale-out') {
   const serverEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') serverEnv[k] = v;
   const adminPassword = `bench-${randomBytes(8).toString('hex')}`;
-  Object.assign(serverEnv, { ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ONAIR_ADMIN_PASSWORD: adminPassword, ONAIR_WEB_DIR: join(dataDir, 'no-web') });
+  Object.assign(serverEnv, { ONAIR_DATA_DIR: dataDir, ONAIR_RTMP_PORT: '0', ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ONAIR_ADMIN_PASSWORD: adminPassword, ONAIR_WEB_DIR: join(dataDir, 'no-web') });
   if (mode === 'scale-out') Object.assign(serverEnv, { DATABASE_URL: cfg.pgUrl, ONAIR_PG_SCHEMA: schema, REDIS_URL: cfg.redisUrl, ONAIR_DATA_KEY: randomBytes(32).toString('base64'), ...(env.FLASH_PG_POOL_MAX ? { ONAIR_PG_POOL_MAX: env.FLASH_PG_POOL_MAX } : {}) });
   const database = await openDatabase(mode === 'scale-out' ? { databaseUrl: cfg.pgUrl, pgSchema: schema, pgPoolMax: 4 } : { sqliteFile: join(dataDir, 'onair.sqlite') });
   let server: ChildProcess | null = null;

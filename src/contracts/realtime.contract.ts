@@ -104,6 +104,14 @@ export const flashEventSchema = z.object({
   now: z.number(),
 });
 export type FlashEvent = z.infer<typeof flashEventSchema>;
+/**
+ * The picture: `live` (the encoder is publishing), `reconnecting` (it dropped; the session ends at
+ * graceEndsAt unless it comes back), `offline`. Times in ms since epoch; `now` is server time.
+ */
+export const streamStates = ['offline', 'live', 'reconnecting'] as const;
+export type StreamState = (typeof streamStates)[number];
+export const streamEventSchema = z.object({ t: z.literal('stream'), state: z.enum(streamStates), since: z.number(), graceEndsAt: z.number().nullable(), now: z.number() });
+export type StreamEvent = z.infer<typeof streamEventSchema>;
 export const roomEventSchema = z.discriminatedUnion('t', [
   chatEventSchema,
   chatDeletedEventSchema,
@@ -114,6 +122,7 @@ export const roomEventSchema = z.discriminatedUnion('t', [
   statusEventSchema,
   productPinEventSchema,
   flashEventSchema,
+  streamEventSchema,
 ]);
 export type RoomEventPayload = z.infer<typeof roomEventSchema>;
 

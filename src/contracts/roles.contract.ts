@@ -32,6 +32,8 @@ export const permissions = [
   'orders:read',
   'orders:write',
   'fulfilment:write',
+  /** See and rotate a session's stream key (OBS "Stream Key"). */
+  'stream:key',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -44,9 +46,9 @@ const all: readonly Permission[] = permissions;
 export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
   owner: all,
   admin: all,
-  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read'],
+  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key'],
   planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read'],
-  tech: ['sessions:read', 'sessions:golive'],
+  tech: ['sessions:read', 'sessions:golive', 'stream:key'],
   marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
   operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
   analyst: ['sessions:read', 'catalog:read', 'promotions:read', 'orders:read'],

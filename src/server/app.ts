@@ -25,6 +25,8 @@ import { frameworkErrors, installErrorHandler } from './platform/http/error-hand
 import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
+import { SecretBox } from './platform/crypto/secret-box.js';
+import { INGEST_APP, RtmpIngest, VideoService, videoRoutes } from './modules/video/index.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -77,6 +79,7 @@ export interface Services {
   promotions: PromotionsService;
   orders: OrdersService;
   flashSales: FlashSalesService;
+  video: VideoService;
   /** The checkout flow (POST /api/live/:id/orders) as a function: demo data and fixtures place orders through it. */
   checkout: (ctx: Ctx, sessionId: string, body: CheckoutBody) => Promise<CheckoutOutcome>;
 }
@@ -90,6 +93,8 @@ export interface OnairApp {
   routes: RouteAccessRecord[];
   /** The flash-sale grab's fast path in front of Fastify (its counters show what it answered). */
   grabFastPath: GrabFastPath;
+  /** The RTMP ingest (OBS publishes here); `port` is the one it listens on. */
+  ingest: RtmpIngest;
   close(): Promise<void>;
 }
 
@@ -122,6 +127,15 @@ function nulPath(value: unknown, path: string, depth = 0): string | null {
     if (found) return found;
   }
   return null;
+}
+
+/** OBS "Server": ONAIR_RTMP_PUBLIC_URL, else the public URL's host (or the bind host) and the ingest port, with /live. */
+export function ingestServerUrl(config: Pick<AppConfig, 'rtmpPublicUrl' | 'publicUrl' | 'rtmpHost' | 'host'>, port: number): string {
+  if (config.rtmpPublicUrl) return `${config.rtmpPublicUrl}/${INGEST_APP}`;
+  let host = config.publicUrl ? new URL(config.publicUrl).hostname : (config.rtmpHost ?? config.host);
+  if (host === '0.0.0.0' || host === '::') host = '127.0.0.1';
+  if (host.includes(':')) host = `[${host}]`;
+  return `rtmp://${host}:${port}/${INGEST_APP}`;
 }
 
 /** A request slower than this is logged at info (others at debug). */
@@ -281,6 +295,22 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     payMinutes: config.orderPayMinutes,
     transact: (fn) => orderWrites.run(fn),
   };
+  // Video: stream keys sealed with the data key; the RTMP ingest (started below) asks the video
+  // service at each publish; viewers play the session's relay.
+  let ingest: RtmpIngest | null = null;
+  const video = new VideoService({
+    db: database.db,
+    clock,
+    ids,
+    audit,
+    sessions,
+    box: new SecretBox(dataKey),
+    signingSecret,
+    ingestServer: () => ingestServerUrl(config, ingest?.port ?? config.rtmpPort),
+    graceMs: config.streamGraceSeconds * 1000,
+    publish: (sessionId, event) => hub.publishEvent(sessionId, event),
+    onError: (err, where) => logError(err, where),
+  });
   const services: Services = {
     audit,
     auth,
@@ -294,6 +324,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     promotions,
     orders,
     flashSales,
+    video,
     checkout: (ctx, sessionId, body) => checkout(checkoutDeps, ctx, sessionId, body),
   };
 
@@ -453,6 +484,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     log: app.log,
     replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
   });
+  await app.register(videoRoutes(video));
+  ingest = new RtmpIngest({ host: config.rtmpHost ?? config.host, port: config.rtmpPort, authorize: (req) => video.authorizePublish(req), log: app.log });
+  await ingest.start();
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.
@@ -495,9 +529,12 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     clock,
     routes,
     grabFastPath,
+    ingest,
     close: async () => {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();
+      await ingest.stop();
+      video.stopAll();
       await services.orders.stopSweeper();
       await flashSales.stop();
       await flashGate.close();

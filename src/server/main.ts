@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from './config/config.js';
-import { buildApp, type OnairApp } from './app.js';
+import { buildApp, ingestServerUrl, type OnairApp } from './app.js';
 import { seedDemo } from './flows/seed-demo.flow.js';
 import { systemCtx } from './platform/context.js';
 
@@ -28,6 +28,7 @@ export async function startServer(config: AppConfig, opts: StartOptions): Promis
   opts.print('');
   opts.print(`Onair is running at ${url.origin}  (database: ${onair.database.describe()})`);
   opts.print(`Console: ${url.origin}/console   API docs: ${url.origin}/docs`);
+  opts.print(`RTMP ingest (OBS "Server"): ${ingestServerUrl(config, onair.ingest.port)}   (each session's Stream Key is in its console page)`);
   if (opts.demo) {
     // The demo shop that is live (from the first start): where a newcomer can buy in the room.
     const live = await services.sessions.list(systemCtx('first-start'), { status: 'live', limit: 50 });

@@ -19,7 +19,7 @@ describe('the compiled build starts', () => {
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') env[k] = v;
     const child = spawn(process.execPath, [join(repoRoot, 'dist/server/cli/onair.js'), 'start', '--demo', '--port', '0'], {
       cwd: dataDir,
-      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_ADMIN_PASSWORD: 'built-start-password' },
+      env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_ADMIN_PASSWORD: 'built-start-password', ONAIR_RTMP_PORT: '0' },
     });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));

@@ -37,7 +37,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (k.startsWith('ONAIR_') || k === 'DATABASE_URL' || k === 'REDIS_URL') continue;
     env[k] = v;
   }
-  return { ...env, ONAIR_LOG_LEVEL: 'warn', ...extra };
+  // Tests run many servers at once: the RTMP ingest takes any free port.
+  return { ...env, ONAIR_LOG_LEVEL: 'warn', ONAIR_RTMP_PORT: '0', ...extra };
 }
 
 interface RunResult {

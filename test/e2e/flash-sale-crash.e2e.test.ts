@@ -37,7 +37,7 @@ async function startServer(dataDir: string, env: Record<string, string>, firstSt
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') clean[k] = v;
   const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--demo', '--port', '0'], {
     cwd: dataDir,
-    env: { ...clean, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ...env },
+    env: { ...clean, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ONAIR_RTMP_PORT: '0', ...env },
   });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));

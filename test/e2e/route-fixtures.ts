@@ -110,6 +110,24 @@ export const routeFixtures: Record<string, RouteFixture> = {
     });
     return { url: `/api/console/sessions/${s.id}/cover`, status: 200 };
   }),
+  // --- video ---------------------------------------------------------------------
+  'GET /api/console/sessions/:id/stream': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/stream`, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/stream/rotate-key': one(async ({ t }) => {
+    const s = await makeLiveSession(t, { title: 'Fixture key rotation' });
+    return { url: `/api/console/sessions/${s.id}/stream/rotate-key`, status: 200 };
+  }),
+  'GET /api/live/:id/stream': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
+    return { url: `/api/live/${s.id}/stream`, status: 200 };
+  }),
+  // Nobody publishes in these suites: the valid request is answered 404 STREAM_OFFLINE (playback itself is tested in video tests).
+  'GET /api/live/:id/video.flv': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
+    return { url: `/api/live/${s.id}/video.flv`, status: 404 };
+  }),
   'GET /api/live/:id/cover': one(async ({ t, shared }) => {
     const s = await shared('public-session-with-cover', async () => {
       const made = await makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture with cover' });

@@ -56,7 +56,7 @@ export async function startOnair(opts: StartOnairOptions = {}): Promise<OnairPro
     cwd: dataDir,
     // ONAIR_WEB_DIR: run from source, the server's default web folder resolves to src/web (the
     // Vite source root, whose index.html loads ./main.tsx), not the build in dist/web.
-    env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_WEB_DIR: webDir, ...opts.env },
+    env: { ...env, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_WEB_DIR: webDir, ONAIR_RTMP_PORT: '0', ...opts.env },
   });
   let output = '';
   let stderr = '';

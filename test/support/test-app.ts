@@ -61,7 +61,7 @@ export function liveClock(): ReturnType<typeof fixedClock> {
 
 export async function createTestApp(dialect: DialectName, overrides: Partial<Record<keyof AppConfig, string | number>> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const testDb = opts.database ?? (await openTestDatabase(dialect));
-  const config = loadConfig({ env: {}, file: '/nonexistent/onair.config.json', overrides: { ...testDb.overrides, logLevel: 'silent', ...overrides } });
+  const config = loadConfig({ env: {}, file: '/nonexistent/onair.config.json', overrides: { ...testDb.overrides, logLevel: 'silent', rtmpPort: 0, ...overrides } });
   const clock = opts.realClock ? liveClock() : fixedClock(new Date('2026-11-26T08:00:00.000Z'));
   const onair = await buildApp({ config, database: testDb.database, migrate: false, logger: false, clock, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) });
   await onair.app.ready();

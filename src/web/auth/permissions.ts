@@ -14,4 +14,5 @@ export const PERMISSIONS = {
   promotionsRead: 'promotions:read',
   promotionsWrite: 'promotions:write',
   fulfilmentWrite: 'fulfilment:write',
+  streamKey: 'stream:key',
 } as const satisfies Record<string, Permission>;

@@ -1,35 +1,23 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/config.js';
+import { SecretBox } from '../../platform/crypto/secret-box.js';
 import type { ShippingAddress } from './core/address-mask.js';
 
-/**
- * Shipping addresses at rest: AES-256-GCM (node:crypto), a fresh 12-byte IV per value, the
- * order id as associated data (a ciphertext copied onto another order does not decrypt).
- * Stored as "v1:" + base64(iv | tag | ciphertext).
- */
+/** Shipping addresses at rest, sealed with the order id as associated data (platform/crypto/secret-box.ts). */
 export class AddressCipher {
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new RangeError('the data key must be 32 bytes');
+  private readonly box: SecretBox;
+  constructor(key: Buffer) {
+    this.box = new SecretBox(key);
   }
 
   encrypt(orderId: string, address: ShippingAddress): string {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    c.setAAD(Buffer.from(orderId, 'utf8'));
-    const ct = Buffer.concat([c.update(JSON.stringify(address), 'utf8'), c.final()]);
-    return `v1:${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64')}`;
+    return this.box.seal(orderId, JSON.stringify(address));
   }
 
   decrypt(orderId: string, stored: string): ShippingAddress {
-    if (!stored.startsWith('v1:')) throw new Error('unknown address cipher version');
-    const raw = Buffer.from(stored.slice(3), 'base64');
-    const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-    d.setAAD(Buffer.from(orderId, 'utf8'));
-    d.setAuthTag(raw.subarray(12, 28));
-    const pt = Buffer.concat([d.update(raw.subarray(28)), d.final()]);
-    return JSON.parse(pt.toString('utf8')) as ShippingAddress;
+    return JSON.parse(this.box.open(orderId, stored)) as ShippingAddress;
   }
 }
 

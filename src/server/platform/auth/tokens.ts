@@ -42,6 +42,24 @@ export function verifyGuestToken(secret: string, token: string, nowMs: number): 
 }
 
 /**
+ * A play token: `v1.<sessionId>.<expiresAtMs>.<hmac>`, for a private session's video URLs (HTTP-FLV,
+ * HLS): handed to a viewer who may see the session, it expires, and it names the one session.
+ */
+export function signPlayToken(secret: string, sessionId: string, expiresAtMs: number): string {
+  const body = `v1.${sessionId}.${expiresAtMs}`;
+  return `${body}.${hmac(secret, body)}`;
+}
+
+export function verifyPlayToken(secret: string, token: string, sessionId: string, nowMs: number): boolean {
+  if (token.length > 200) return false;
+  const parts = token.split('.');
+  if (parts.length !== 4 || parts[0] !== 'v1' || parts[1] !== sessionId) return false;
+  const exp = parts[2]!;
+  if (!/^\d{1,15}$/.test(exp) || Number(exp) <= nowMs) return false;
+  return safeEqual(parts[3]!, hmac(secret, `v1.${sessionId}.${exp}`));
+}
+
+/**
  * A pass: `p1.<scope>.<viewerId>.<sid>.<issuedMs>.<expiresMs>.<nickname b64url>.<hmac>`, a short-lived
  * proof that a signed-in viewer (sign-in session `sid`, its first 16 hex) may act on one thing
  * (`scope`, e.g. a flash sale's id) without a session lookup. Revocation is checked by the caller.

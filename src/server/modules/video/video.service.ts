@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { StreamEvent, StreamState } from '../../../contracts/realtime.contract.js';
+import { safeEqual, sha256Hex, signPlayToken, verifyPlayToken } from '../../platform/auth/tokens.js';
+import type { Clock } from '../../platform/clock.js';
+import { systemCtx, type Ctx } from '../../platform/context.js';
+import type { SecretBox } from '../../platform/crypto/secret-box.js';
+import type { DB } from '../../platform/db/db.types.js';
+import type { PublishEndReason } from '../../platform/db/tables/video.tables.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { requirePermission } from '../../platform/http/access.js';
+import type { IdGenerator } from '../../platform/ids/id-generator.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { SessionsService } from '../sessions/sessions.service.js';
+import { FlvRelay, type ViewerSink } from './core/flv-relay.js';
+import { tagOf, type StreamMetadata } from './flv-tags.js';
+import type { PublishDecision, PublishHandle, PublishRequest } from './rtmp-ingest.js';
+
+/** The RTMP application in the ingest URL: rtmp://host:port/live + the session's key. */
+export const INGEST_APP = 'live';
+/** Play tokens of private sessions live this long; the room asks for a fresh one when it (re)starts the player. */
+const PLAY_TOKEN_TTL_MS = 6 * 3600_000;
+
+export interface VideoDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+  audit: AuditService;
+  sessions: SessionsService;
+  /** Seals stream keys at rest (the data key). */
+  box: SecretBox;
+  signingSecret: string;
+  /** The ingest URL OBS is given as "Server" (e.g. rtmp://live.example.com:1935/live); read when asked. */
+  ingestServer: () => string;
+  /** After the encoder disconnects, how long the session stays "reconnecting" before it ends (ms). */
+  graceMs: number;
+  /** Room broadcast of the stream's state. */
+  publish?: (sessionId: string, e: StreamEvent) => Promise<void>;
+  onError?: (err: unknown, where: string) => void;
+}
+
+interface Live {
+  state: StreamState;
+  since: number;
+  graceEndsAt: number | null;
+  publishId: string | null;
+  handle: PublishHandle | null;
+  grace: NodeJS.Timeout | null;
+  metadata: StreamMetadata | null;
+}
+
+/**
+ * Stream keys, the publish lifecycle and the relays: a session's encoder publishes with its key
+ * (OBS "Server" + "Stream Key"); publishing takes a scheduled or draft session live; a dropped
+ * encoder leaves it "reconnecting" for the grace period, then it ends unless the encoder comes
+ * back; ending the session from the console stops the ingest. Viewers read the stream from the
+ * session's FlvRelay (HTTP-FLV).
+ */
+export class VideoService {
+  private readonly streams = new Map<string, Live>();
+  private readonly relays = new Map<string, FlvRelay>();
+
+  constructor(private readonly d: VideoDeps) {
+    d.sessions.onTransition((sessionId, to) => {
+      if (to === 'ended' || to === 'archived') this.stopStream(sessionId, 'session_ended');
+    });
+  }
+
+  private now(): number {
+    return this.d.clock.now().getTime();
+  }
+  private err(e: unknown, where: string): void {
+    this.d.onError?.(e, where);
+  }
+
+  // ---------- stream keys (console) ----------
+
+  /** OBS settings for the session: Server and Stream Key (made on first ask), and the stream's state. */
+  async ingestSettings(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null }> {
+    requirePermission(ctx.actor, 'stream:key');
+    await this.d.sessions.getInternal(sessionId);
+    let row = await this.d.db.selectFrom('stream_keys').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+    if (!row) {
+      await this.writeKey(sessionId, false);
+      row = await this.d.db.selectFrom('stream_keys').selectAll().where('session_id', '=', sessionId).executeTakeFirstOrThrow();
+    }
+    const live = this.streams.get(sessionId);
+    return { server: this.d.ingestServer(), streamKey: this.d.box.open(sessionId, row.key_sealed), state: live?.state ?? 'offline', since: live?.since ?? null, rotatedAt: row.rotated_at };
+  }
+
+  /** A new key; the old one stops working at once, and an encoder publishing with it is cut off. */
+  async rotateKey(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null }> {
+    requirePermission(ctx.actor, 'stream:key');
+    await this.d.sessions.getInternal(sessionId);
+    await this.writeKey(sessionId, true);
+    await this.d.audit.record(ctx, { action: 'stream.key_rotated', targetType: 'live_session', targetId: sessionId, before: null, after: null });
+    this.kick(sessionId, 'key_rotated');
+    return this.ingestSettings(ctx, sessionId);
+  }
+
+  private async writeKey(sessionId: string, rotated: boolean): Promise<void> {
+    const key = randomBytes(24).toString('base64url');
+    const at = new Date(this.now()).toISOString();
+    const values = { session_id: sessionId, key_hash: sha256Hex(key), key_sealed: this.d.box.seal(sessionId, key), created_at: at, rotated_at: rotated ? at : null };
+    await this.d.db
+      .insertInto('stream_keys')
+      .values(values)
+      .onConflict((oc) => oc.column('session_id').doUpdateSet(rotated ? { key_hash: values.key_hash, key_sealed: values.key_sealed, rotated_at: at } : { session_id: sessionId }))
+      .execute();
+  }
+
+  // ---------- the ingest's side ----------
+
+  /** The ingest asks: may this encoder publish? Decided before NetStream.Publish.Start. */
+  async authorizePublish(req: PublishRequest): Promise<PublishDecision> {
+    if (req.app !== INGEST_APP) return { ok: false, reason: `unknown application: use the Server URL shown in the console (…/${INGEST_APP})` };
+    if (!/^[A-Za-z0-9_-]{20,64}$/.test(req.key)) return { ok: false, reason: 'unknown stream key' };
+    const row = await this.d.db.selectFrom('stream_keys').selectAll().where('key_hash', '=', sha256Hex(req.key)).executeTakeFirst();
+    // The lookup is by hash; the key itself is then compared in constant time.
+    if (!row || !safeEqual(this.d.box.open(row.session_id, row.key_sealed), req.key)) return { ok: false, reason: 'unknown stream key' };
+    const sessionId = row.session_id;
+    const session = await this.d.sessions.getInternal(sessionId).catch(() => null);
+    if (!session || session.status === 'ended' || session.status === 'archived') return { ok: false, reason: 'this session has ended' };
+    const live = this.streams.get(sessionId);
+    if (live?.handle) return { ok: false, reason: 'another encoder is already publishing to this session' };
+    return {
+      ok: true,
+      sink: (handle) => {
+        this.started(sessionId, handle, req);
+        const relay = this.relayOf(sessionId);
+        return {
+          packet: (p) => {
+            const t = tagOf(p);
+            if (!t) return;
+            if (t.metadata) {
+              const l = this.streams.get(sessionId);
+              if (l) l.metadata = t.metadata;
+            }
+            relay.push(t.tag);
+          },
+          ended: () => this.unpublished(sessionId, handle),
+        };
+      },
+    };
+  }
+
+  private relayOf(sessionId: string): FlvRelay {
+    let r = this.relays.get(sessionId);
+    if (!r) this.relays.set(sessionId, (r = new FlvRelay()));
+    return r;
+  }
+
+  private started(sessionId: string, handle: PublishHandle, req: PublishRequest): void {
+    const prev = this.streams.get(sessionId);
+    if (prev?.grace) clearTimeout(prev.grace);
+    const now = this.now();
+    const publishId = this.d.ids();
+    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null });
+    void (async () => {
+      await this.d.db.insertInto('stream_publishes').values({ id: publishId, session_id: sessionId, started_at: new Date(now).toISOString(), ended_at: null, end_reason: null, remote_address: req.remoteAddress, encoder: req.encoder }).execute();
+      const s = await this.d.sessions.getInternal(sessionId);
+      // Publishing takes the session live (from draft or scheduled); a live one just gets its picture back.
+      if (s.status === 'draft' || s.status === 'scheduled') await this.d.sessions.transition(systemCtx('video'), sessionId, 'live', 'the encoder started publishing');
+    })().catch((e: unknown) => this.err(e, 'publish start'));
+    this.announce(sessionId);
+  }
+
+  private unpublished(sessionId: string, handle: PublishHandle): void {
+    const live = this.streams.get(sessionId);
+    if (!live || live.handle !== handle) return;
+    const publishId = live.publishId;
+    live.handle = null;
+    if (publishId) void this.endPublish(publishId, 'unpublished');
+    if (live.state === 'offline') return;
+    const now = this.now();
+    live.state = 'reconnecting';
+    live.graceEndsAt = now + this.d.graceMs;
+    live.grace = setTimeout(() => this.graceOver(sessionId), this.d.graceMs);
+    live.grace.unref();
+    this.announce(sessionId);
+  }
+
+  private graceOver(sessionId: string): void {
+    const live = this.streams.get(sessionId);
+    if (!live || live.state !== 'reconnecting') return;
+    this.stopStream(sessionId, 'unpublished');
+    void (async () => {
+      const s = await this.d.sessions.getInternal(sessionId);
+      if (s.status === 'live') await this.d.sessions.transition(systemCtx('video'), sessionId, 'ended', 'the encoder did not come back within the grace period');
+    })().catch((e: unknown) => this.err(e, 'grace end'));
+  }
+
+  private async endPublish(publishId: string, reason: PublishEndReason): Promise<void> {
+    await this.d.db
+      .updateTable('stream_publishes')
+      .set({ ended_at: new Date(this.now()).toISOString(), end_reason: reason })
+      .where('id', '=', publishId)
+      .where('ended_at', 'is', null)
+      .execute()
+      .catch((e: unknown) => this.err(e, 'publish end'));
+  }
+
+  /** Cuts the encoder off (its socket closes); the stream then follows the usual path (reconnecting). */
+  private kick(sessionId: string, reason: PublishEndReason): void {
+    const live = this.streams.get(sessionId);
+    if (!live?.handle) return;
+    const { handle, publishId } = live;
+    live.handle = null;
+    if (publishId) void this.endPublish(publishId, reason);
+    handle.kick();
+    if (reason === 'key_rotated') {
+      live.state = 'reconnecting';
+      live.graceEndsAt = this.now() + this.d.graceMs;
+      if (live.grace) clearTimeout(live.grace);
+      live.grace = setTimeout(() => this.graceOver(sessionId), this.d.graceMs);
+      live.grace.unref();
+      this.announce(sessionId);
+    }
+  }
+
+  /** The stream is over: encoder cut off, viewers' players closed, state offline. */
+  private stopStream(sessionId: string, reason: PublishEndReason): void {
+    const live = this.streams.get(sessionId);
+    if (live?.handle) this.kick(sessionId, reason);
+    if (live?.grace) clearTimeout(live.grace);
+    this.relays.get(sessionId)?.end();
+    this.relays.delete(sessionId);
+    if (live && live.state !== 'offline') {
+      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null });
+      this.announce(sessionId);
+    }
+  }
+
+  private announce(sessionId: string): void {
+    const live = this.streams.get(sessionId);
+    if (!live || !this.d.publish) return;
+    this.d.publish(sessionId, { t: 'stream', state: live.state, since: live.since, graceEndsAt: live.graceEndsAt, now: this.now() }).catch((e: unknown) => this.err(e, 'stream announce'));
+  }
+
+  // ---------- viewers ----------
+
+  /** The stream's state and where to play it (a signed URL for a private session), for a viewer who may see the session. */
+  async playInfo(sessionId: string, invite?: string): Promise<{ state: StreamState; since: number | null; graceEndsAt: number | null; flvUrl: string; now: number }> {
+    const s = await this.d.sessions.getPublic(sessionId, invite);
+    const internal = await this.d.sessions.getInternal(s.id);
+    const live = this.streams.get(sessionId);
+    const now = this.now();
+    const token = internal.visibility === 'private' ? `?t=${encodeURIComponent(signPlayToken(this.d.signingSecret, sessionId, now + PLAY_TOKEN_TTL_MS))}` : '';
+    return { state: live?.state ?? 'offline', since: live?.since ?? null, graceEndsAt: live?.graceEndsAt ?? null, flvUrl: `/api/live/${sessionId}/video.flv${token}`, now };
+  }
+
+  /** May this request play the session's video? Public sessions: anyone who may see them; private: a valid play token. */
+  async checkPlay(sessionId: string, token: string | undefined): Promise<void> {
+    const s = await this.d.sessions.getInternal(sessionId).catch(() => null);
+    if (!s || s.status === 'draft') throw notFound('Session');
+    if (s.visibility === 'private' && !(token && verifyPlayToken(this.d.signingSecret, token, sessionId, this.now()))) {
+      throw new AppError('forbidden', 'This play link has expired or is not for this session; reload the page', { code: 'PLAY_TOKEN_INVALID' });
+    }
+    const live = this.streams.get(sessionId);
+    if (!live || live.state === 'offline') throw new AppError('not_found', 'The session is not streaming right now', { code: 'STREAM_OFFLINE' });
+  }
+
+  /** A viewer's player: FLV header, init tags, the GOP, then live; returns the unsubscribe. */
+  watch(sessionId: string, sink: ViewerSink): () => void {
+    return this.relayOf(sessionId).add(sink);
+  }
+
+  /** For health and tests: the relay's numbers and what the encoder declared. */
+  streamStats(sessionId: string): { state: StreamState; metadata: StreamMetadata | null; relay: ReturnType<FlvRelay['stats']> | null } {
+    const live = this.streams.get(sessionId);
+    return { state: live?.state ?? 'offline', metadata: live?.metadata ?? null, relay: this.relays.get(sessionId)?.stats() ?? null };
+  }
+
+  /** Shutting down: encoders cut off, players closed (no session transitions). */
+  stopAll(): void {
+    for (const live of this.streams.values()) {
+      if (live.grace) clearTimeout(live.grace);
+      if (live.publishId) void this.endPublish(live.publishId, 'server_stopped');
+      live.handle?.kick();
+      live.handle = null;
+    }
+    for (const r of this.relays.values()) r.end();
+    this.relays.clear();
+    this.streams.clear();
+  }
+}
