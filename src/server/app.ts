@@ -362,6 +362,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     // req.log is made on first use (most requests log nothing): lazy-logger.ts.
     childLoggerFactory: lazyChildLoggerFactory,
     genReqId: () => randomUUID(),
+    // Shutting down closes every connection, not only idle ones: a video viewer's response lasts
+    // as long as they watch (the room's sockets are told to reconnect first, see close()).
+    forceCloseConnections: true,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ajv: undefined,

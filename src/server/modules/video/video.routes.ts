@@ -32,8 +32,19 @@ export const videoRoutes = (video: VideoService): FastifyPluginAsyncZod => async
       schema: { tags: ['audience'], summary: 'The live picture as HTTP-FLV (starts on a keyframe; a slow player skips to the next one). Private sessions need the signed `t` from /stream', params: idParam, querystring: playQuery, response: { 200: z.any().describe('video/x-flv stream (H.264 + AAC), open while the viewer watches') } },
     },
     async (req, reply) => {
-      await video.checkPlay(req.params.id, req.query.t);
       const res = reply.raw;
+      // The viewer may leave while the play check runs: then there is nobody to stream to.
+      let stop: (() => void) | null = null;
+      let gone = false;
+      res.once('close', () => {
+        gone = true;
+        stop?.();
+      });
+      await video.checkPlay(req.params.id, req.query.t);
+      if (gone || res.destroyed) {
+        reply.hijack();
+        return;
+      }
       // The response stays open for as long as the viewer watches: written outside Fastify's reply.
       reply.hijack();
       res.writeHead(200, {
@@ -42,7 +53,7 @@ export const videoRoutes = (video: VideoService): FastifyPluginAsyncZod => async
         'cache-control': 'no-store',
       });
       res.flushHeaders();
-      const stop = video.watch(req.params.id, {
+      stop = video.watch(req.params.id, {
         get buffered() {
           return res.writableLength;
         },
@@ -55,7 +66,6 @@ export const videoRoutes = (video: VideoService): FastifyPluginAsyncZod => async
           else if (!res.writableEnded) res.end();
         },
       });
-      req.raw.on('close', stop);
     },
   );
 };
