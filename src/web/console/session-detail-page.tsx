@@ -20,9 +20,10 @@ import { SessionShelfPanel } from './session-shelf-panel';
 import { FlashSalesPanel } from './flash-sales-panel';
 import { InviteCard } from './session-invite';
 import { StaffCard } from './session-staff';
+import { StreamCard } from './session-stream';
 import { allowedTransitions, isEditable } from './session-transitions';
 
-/** `/console/sessions/:id`: one session's details, cover, invite link (private sessions) and staffing. */
+/** `/console/sessions/:id`: one session's details, OBS stream settings, cover, invite link (private sessions) and staffing. */
 export function SessionDetailPage() {
   const { id = '' } = useParams<{ id: string }>();
   const { t } = useTranslation();
@@ -134,6 +135,8 @@ export function SessionDetailPage() {
           <FlashSalesPanel sessionId={s.id} status={s.status} onChanged={showNotice} />
         </div>
         <div className="detail-side">
+          {/* OBS settings, for whoever runs the encoder (stream:key: owner, admin, host, tech). */}
+          {can(PERMISSIONS.streamKey) && <StreamCard sessionId={s.id} onChanged={showNotice} />}
           <CoverCard session={s} canWrite={canWrite} onChanged={changed} />
           {s.visibility === 'private' && <InviteCard session={s} canWrite={canWrite} onChanged={changed} />}
         </div>

@@ -22,6 +22,8 @@ import { ViewerAuthPanel } from './viewer-auth-panel';
 import { CartButton, CartDrawer } from './cart/cart-drawer';
 import { FlashSaleCards } from './flash/flash-card';
 import { ShelfOnStage } from './shelf/shelf-on-stage';
+import { LivePlayer } from './video/live-player';
+import { useLiveStream } from './video/use-live-stream';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -112,6 +114,11 @@ function LiveRoom({
   });
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;
+  const stream = useLiveStream(session.id, invite, room, identity);
+  // The latency readout is for the team: shown when the room says we are team, or on request
+  // (`?latency=1`, for a member checking the picture from a viewer's seat).
+  const latencyAsked = useSearchParams()[0].get('latency') === '1';
+  const showLatency = room.state.you?.kind === 'team' || latencyAsked;
 
   const goToSignIn = useCallback(() => {
     const panel = authRef.current;
@@ -125,6 +132,7 @@ function LiveRoom({
       <LiveStage
         status={status}
         poster={coverSrc(session.coverUrl, invite)}
+        video={<LivePlayer stream={stream} sessionStatus={status} showLatency={showLatency} />}
         room={room}
         canLike={identity.kind === 'viewer'}
         onNeedSignIn={goToSignIn}
@@ -158,20 +166,24 @@ function ViewerModePill({ identity }: { identity: ViewerIdentity }) {
 }
 
 /**
- * The video area. Playback lands in a later release, so the poster says so honestly; on top
- * of it run the danmaku, the audience count, the danmaku controls and the like button.
+ * The video area: the session's cover until there is a picture, the live player with the
+ * stream's state, and on top of it the danmaku, the audience count, the danmaku controls, the
+ * shelf and the like button.
  */
 function LiveStage({
   status,
   poster,
+  video,
   room,
   canLike,
   onNeedSignIn,
   overlay,
 }: {
   status: SessionStatus;
-  /** The session's cover, shown behind the placeholder until there is video. */
+  /** The session's cover, shown behind the player until there is a picture. */
   poster: string | null;
+  /** The player and the stream's state over it. */
+  video: ReactNode;
   room: RoomSocket;
   canLike: boolean;
   onNeedSignIn: () => void;
@@ -197,21 +209,13 @@ function LiveStage({
     storeDanmakuSettings(next);
   };
 
-  const message =
-    status === 'live' ? t('viewer.video.live') : status === 'ended' || status === 'archived' ? t('viewer.video.ended') : t('viewer.video.notLive');
-
   return (
     <section className={showPoster ? 'stage stage-with-poster' : 'stage'} aria-label={t('viewer.video.label')} data-status={status}>
       {showPoster && (
         // Decorative: the title is right below; the text over it says where the video will be.
         <img className="stage-poster" src={poster} alt="" data-testid="stage-poster" onError={() => { setPosterFailed(poster); }} />
       )}
-      <div className="video-placeholder" data-testid="video-placeholder">
-        <div className="video-placeholder-inner">
-          <StatusBadge status={status} />
-          <p>{message}</p>
-        </div>
-      </div>
+      {video}
       <DanmakuOverlay subscribe={subscribe} settings={danmaku} />
       <div className="stage-top">
         {state.presence && (

@@ -1,0 +1,185 @@
+import { useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionStatus } from '../../api/api-types';
+import { StatusBadge } from '../../components/badges';
+import { useNow } from '../../hooks/use-now';
+import '../../styles/video.css';
+import { formatHold } from '../flash/flash-time';
+import { formatLatency } from './player-health';
+import { graceLeftMs, stageMessage, stageState, wantsPlayer, type StageMessage } from './stream-view';
+import { useFlvPlayer, type Playback } from './use-flv-player';
+import type { LiveStreamState } from './use-live-stream';
+
+/**
+ * The live picture (HTTP-FLV through mpegts.js) and what stands over it: the stream's state
+ * (`stream-state`, `data-state` = loading | offline | reconnecting | live), the unmute button,
+ * and for the team a latency readout. The stage's other overlays (danmaku, shelf, like) sit above.
+ */
+export function LivePlayer({ stream, sessionStatus, showLatency }: { stream: LiveStreamState; sessionStatus: SessionStatus; showLatency: boolean }) {
+  const { t, i18n } = useTranslation();
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const { view } = stream;
+  const state = stageState(view, sessionStatus);
+  const withVideo = wantsPlayer(view, state);
+  const player = useFlvPlayer({
+    videoRef,
+    url: view?.flvUrl ?? null,
+    enabled: withVideo,
+    live: state === 'live',
+    liveEpoch: view?.liveEpoch ?? 0,
+    onTrouble: stream.reload,
+    measureLatency: showLatency,
+  });
+  const lang = i18n.resolvedLanguage ?? 'en';
+  const playing = state === 'live' && player.playback === 'playing';
+
+  return (
+    <div className={`live-player state-${state} playback-${player.playback}${playing ? ' is-playing' : ''}`} data-playback={player.playback}>
+      {withVideo && (
+        // Muted so that it may start by itself; the button below turns the sound on.
+        <video ref={videoRef} className="live-video" data-testid="live-video" muted playsInline aria-label={t('viewer.video.label')} />
+      )}
+      <div className={`stream-state stream-state-${state}`} data-testid="stream-state" data-state={state}>
+        <StateContent state={state} sessionStatus={sessionStatus} stream={stream} playback={player.playback} onPlay={player.play} />
+      </div>
+      {state === 'live' && (player.playback === 'playing' || player.playback === 'connecting' || (showLatency && player.latency !== null)) && (
+        <div className="player-controls">
+          {player.playback === 'playing' &&
+            (player.muted ? (
+              <button type="button" className="stage-chip player-unmute" data-testid="video-unmute" onClick={player.unmute}>
+                <SpeakerIcon muted />
+                {t('viewer.video.unmute')}
+              </button>
+            ) : (
+              <button type="button" className="stage-chip player-mute" data-testid="video-mute" aria-label={t('viewer.video.mute')} title={t('viewer.video.mute')} onClick={player.mute}>
+                <SpeakerIcon muted={false} />
+              </button>
+            ))}
+          {showLatency && player.latency !== null && (
+            <span className="stage-chip player-latency" data-testid="live-latency" data-value={player.latency.toFixed(2)} title={t('viewer.video.latencyTitle')}>
+              {t('viewer.video.latency', { value: formatLatency(player.latency, lang) })}
+            </span>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function StateContent({
+  state,
+  sessionStatus,
+  stream,
+  playback,
+  onPlay,
+}: {
+  state: ReturnType<typeof stageState>;
+  sessionStatus: SessionStatus;
+  stream: LiveStreamState;
+  playback: Playback;
+  onPlay: () => void;
+}) {
+  const { t } = useTranslation();
+  if (state === 'live') {
+    switch (playback) {
+      case 'playing':
+      case 'idle':
+        return null;
+      case 'blocked':
+        return (
+          <button type="button" className="player-play" data-testid="video-play" onClick={onPlay}>
+            <span className="player-play-icon" aria-hidden="true" />
+            {t('viewer.video.play')}
+          </button>
+        );
+      case 'unsupported':
+        return <MessageBox text={t('viewer.video.unsupported')} />;
+      case 'connecting':
+      case 'retrying':
+        return <MessageBox busy text={playback === 'retrying' ? t('viewer.video.retrying') : t('viewer.video.connecting')} />;
+    }
+  }
+  if (state === 'loading' && stream.loaded && stream.error !== null) {
+    return (
+      <MessageBox text={t('viewer.video.loadFailed')}>
+        <button type="button" className="btn btn-sm" onClick={stream.reload}>
+          {t('common.retry')}
+        </button>
+      </MessageBox>
+    );
+  }
+  const message = stageMessage(state, sessionStatus);
+  if (message === 'reconnecting') return <Reconnecting stream={stream} />;
+  return <OfflineMessage message={message} sessionStatus={sessionStatus} />;
+}
+
+function OfflineMessage({ message, sessionStatus }: { message: StageMessage; sessionStatus: SessionStatus }) {
+  const { t } = useTranslation();
+  if (message === 'loading' || message === null) return <MessageBox busy text={t('viewer.video.loading')} />;
+  return (
+    <MessageBox
+      text={message === 'ended' ? t('viewer.video.ended') : t('viewer.video.notLive')}
+      hint={message === 'notLive' ? t('viewer.video.notLiveHint') : null}
+      badge={sessionStatus !== 'live' ? <StatusBadge status={sessionStatus} /> : null}
+    />
+  );
+}
+
+function Reconnecting({ stream }: { stream: LiveStreamState }) {
+  const { t } = useTranslation();
+  const view = stream.view;
+  const now = useNow(true, 1000, view?.serverOffsetMs ?? 0);
+  const left = graceLeftMs(view, now);
+  return (
+    <MessageBox
+      busy
+      text={t('viewer.video.reconnecting')}
+      hint={
+        left === null ? null : left > 0 ? (
+          <span data-testid="stream-grace" data-ms={Math.round(left)}>
+            {t('viewer.video.reconnectingEndsIn', { time: formatHold(left) })}
+          </span>
+        ) : (
+          t('viewer.video.reconnectingOverdue')
+        )
+      }
+    />
+  );
+}
+
+function MessageBox({
+  text,
+  hint = null,
+  badge = null,
+  busy = false,
+  children,
+}: {
+  text: string;
+  hint?: ReactNode;
+  badge?: ReactNode;
+  busy?: boolean;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="video-placeholder-inner" data-testid="video-placeholder" role="status">
+      {badge}
+      {busy && <span className="player-spinner" aria-hidden="true" />}
+      <p className="stream-state-text">{text}</p>
+      {hint && <p className="stream-state-hint">{hint}</p>}
+      {children}
+    </div>
+  );
+}
+
+function SpeakerIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+      <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+      {muted ? (
+        <path d="M16 9l5 6M21 9l-5 6" stroke="currentColor" strokeWidth="2" strokeLinecap="round" fill="none" />
+      ) : (
+        <path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" stroke="currentColor" strokeWidth="2" strokeLinecap="round" fill="none" />
+      )}
+    </svg>
+  );
+}
