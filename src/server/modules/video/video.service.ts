@@ -153,6 +153,9 @@ export class VideoService {
   private started(sessionId: string, handle: PublishHandle, req: PublishRequest): void {
     const prev = this.streams.get(sessionId);
     if (prev?.grace) clearTimeout(prev.grace);
+    // A new publish starts its timestamps over: players still open from the last one are closed
+    // (they reconnect and start on this one's first keyframe).
+    if (prev?.state === 'reconnecting') this.relays.get(sessionId)?.end();
     const now = this.now();
     const publishId = this.d.ids();
     this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null });
