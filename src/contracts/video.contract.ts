@@ -1,13 +1,56 @@
 import { z } from 'zod';
 import { streamStates } from './realtime.contract.js';
 
-/** GET/POST …/console/sessions/:id/stream: what OBS asks for ("Server", "Stream Key") and the stream's state. */
+/** What the ingest measures of a publish (core/stream-health.ts), with warnings the console explains. */
+export const healthWarningSchema = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('KEYFRAME_INTERVAL'), seconds: z.number() }),
+  z.object({ code: z.literal('BITRATE_LOW'), kbps: z.number(), minKbps: z.number() }),
+  z.object({ code: z.literal('BITRATE_HIGH'), kbps: z.number(), maxKbps: z.number() }),
+  z.object({ code: z.literal('NO_AUDIO') }),
+  z.object({ code: z.literal('LOW_FPS'), fps: z.number() }),
+]);
+export const streamHealthSchema = z.object({
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  fps: z.number().nullable(),
+  videoBitrate: z.number(),
+  audioBitrate: z.number(),
+  keyframeInterval: z.number().nullable(),
+  videoCodec: z.string().nullable(),
+  audioCodec: z.string().nullable(),
+  audioPresent: z.boolean(),
+  lateFrames: z.number(),
+  warnings: z.array(healthWarningSchema),
+});
+export type StreamHealthDto = z.infer<typeof streamHealthSchema>;
+
+/** GET …/console/sessions/:id/stream/health: the samples kept every 10 s while publishing, oldest first. */
+export const healthSeriesReply = z.object({
+  items: z.array(
+    z.object({
+      at: z.string(),
+      publishId: z.string(),
+      width: z.number().nullable(),
+      height: z.number().nullable(),
+      fps: z.number().nullable(),
+      videoBps: z.number(),
+      audioBps: z.number(),
+      keyframeIntervalS: z.number().nullable(),
+      lateFrames: z.number(),
+      warnings: z.array(z.string()),
+    }),
+  ),
+});
+
+/** GET/POST …/console/sessions/:id/stream: what OBS asks for ("Server", "Stream Key"), the stream's state and live health. */
 export const ingestSettingsReply = z.object({
   server: z.string(),
   streamKey: z.string(),
   state: z.enum(streamStates),
   since: z.number().nullable(),
   rotatedAt: z.string().nullable(),
+  /** While an encoder publishes: what it sends (null otherwise). */
+  health: streamHealthSchema.nullable(),
 });
 export type IngestSettings = z.infer<typeof ingestSettingsReply>;
 

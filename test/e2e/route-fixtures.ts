@@ -119,6 +119,10 @@ export const routeFixtures: Record<string, RouteFixture> = {
     const s = await makeLiveSession(t, { title: 'Fixture key rotation' });
     return { url: `/api/console/sessions/${s.id}/stream/rotate-key`, status: 200 };
   }),
+  'GET /api/console/sessions/:id/stream/health': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/stream/health`, status: 200 };
+  }),
   'GET /api/live/:id/stream': one(async ({ t, shared }) => {
     const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
     return { url: `/api/live/${s.id}/stream`, status: 200 };

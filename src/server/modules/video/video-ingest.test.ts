@@ -147,6 +147,13 @@ describe.skipIf(!need('ffmpeg'))('video ingest with ffmpeg', () => {
       expect(flv.tags.some((x) => x.type === 8 && x.body[1] === 0)).toBe(true); // AAC config
       const meta = flv.tags.find((x) => x.type === 18);
       expect(meta?.body.subarray(3, 13).toString()).toBe('onMetaData');
+      // What the encoder sends, as the console shows it: 320x240, 15 fps, keyframes every 2 s, AAC.
+      await until('a health reading with two keyframes', async () => ((await settings(s.id)) as unknown as { health: { keyframeInterval: number | null } | null }).health?.keyframeInterval != null, 10_000);
+      const health = ((await settings(s.id)) as unknown as { health: Record<string, unknown> }).health;
+      expect(health).toMatchObject({ width: 320, height: 240, videoCodec: 'H.264', audioCodec: 'AAC', audioPresent: true, keyframeInterval: 2 });
+      expect(health.fps as number).toBeGreaterThan(13);
+      expect(health.fps as number).toBeLessThan(17);
+      expect(health.videoBitrate as number).toBeGreaterThan(0);
       // A second encoder with the same key: refused, the first keeps going.
       const second = enc(`${server}/${streamKey}`, 5);
       expect(await second.exited).not.toBe(0);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParam, noBody, publicSessionQuery } from '../../../contracts/api.contract.js';
-import { ingestSettingsReply, playInfoReply, playQuery } from '../../../contracts/video.contract.js';
+import { healthSeriesReply, ingestSettingsReply, playInfoReply, playQuery } from '../../../contracts/video.contract.js';
 import type { VideoService } from './video.service.js';
 
 const key = { access: { kind: 'team', permission: 'stream:key' } } as const;
@@ -16,6 +16,11 @@ export const videoRoutes = (video: VideoService): FastifyPluginAsyncZod => async
     '/api/console/sessions/:id/stream/rotate-key',
     { config: key, schema: { tags: ['video'], summary: 'A new stream key: the old one stops working and an encoder publishing with it is cut off', params: idParam, body: noBody, response: { 200: ingestSettingsReply } } },
     async (req) => video.rotateKey(req.ctx, req.params.id),
+  );
+  app.get(
+    '/api/console/sessions/:id/stream/health',
+    { config: { access: { kind: 'team', permission: 'sessions:read' } }, schema: { tags: ['video'], summary: 'Stream health samples (every 10 s while publishing: resolution, fps, bitrates, keyframe interval, warnings), oldest first', params: idParam, response: { 200: healthSeriesReply } } },
+    async (req) => ({ items: await video.healthSeries(req.ctx, req.params.id) }),
   );
   app.get(
     '/api/live/:id/stream',

@@ -13,6 +13,7 @@ import type { IdGenerator } from '../../platform/ids/id-generator.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
 import { FlvRelay, type ViewerSink } from './core/flv-relay.js';
+import { HealthMeter, type StreamHealth } from './core/stream-health.js';
 import { tagOf, type StreamMetadata } from './flv-tags.js';
 import type { PublishDecision, PublishHandle, PublishRequest } from './rtmp-ingest.js';
 
@@ -20,6 +21,8 @@ import type { PublishDecision, PublishHandle, PublishRequest } from './rtmp-inge
 export const INGEST_APP = 'live';
 /** Play tokens of private sessions live this long; the room asks for a fresh one when it (re)starts the player. */
 const PLAY_TOKEN_TTL_MS = 6 * 3600_000;
+/** How often a publishing stream's health is kept (stream_health). */
+const HEALTH_SAMPLE_MS = 10_000;
 
 export interface VideoDeps {
   db: Kysely<DB>;
@@ -40,6 +43,8 @@ export interface VideoDeps {
 }
 
 interface Live {
+  health: HealthMeter | null;
+  healthTimer: NodeJS.Timeout | null;
   state: StreamState;
   since: number;
   graceEndsAt: number | null;
@@ -76,7 +81,7 @@ export class VideoService {
   // ---------- stream keys (console) ----------
 
   /** OBS settings for the session: Server and Stream Key (made on first ask), and the stream's state. */
-  async ingestSettings(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null }> {
+  async ingestSettings(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null; health: StreamHealth | null }> {
     requirePermission(ctx.actor, 'stream:key');
     await this.d.sessions.getInternal(sessionId);
     let row = await this.d.db.selectFrom('stream_keys').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
@@ -85,11 +90,11 @@ export class VideoService {
       row = await this.d.db.selectFrom('stream_keys').selectAll().where('session_id', '=', sessionId).executeTakeFirstOrThrow();
     }
     const live = this.streams.get(sessionId);
-    return { server: this.d.ingestServer(), streamKey: this.d.box.open(sessionId, row.key_sealed), state: live?.state ?? 'offline', since: live?.since ?? null, rotatedAt: row.rotated_at };
+    return { server: this.d.ingestServer(), streamKey: this.d.box.open(sessionId, row.key_sealed), state: live?.state ?? 'offline', since: live?.since ?? null, rotatedAt: row.rotated_at, health: this.health(sessionId) };
   }
 
   /** A new key; the old one stops working at once, and an encoder publishing with it is cut off. */
-  async rotateKey(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null }> {
+  async rotateKey(ctx: Ctx, sessionId: string): Promise<Awaited<ReturnType<VideoService['ingestSettings']>>> {
     requirePermission(ctx.actor, 'stream:key');
     await this.d.sessions.getInternal(sessionId);
     await this.writeKey(sessionId, true);
@@ -132,10 +137,12 @@ export class VideoService {
           packet: (p) => {
             const t = tagOf(p);
             if (!t) return;
-            if (t.metadata) {
-              const l = this.streams.get(sessionId);
-              if (l) l.metadata = t.metadata;
+            const l = this.streams.get(sessionId);
+            if (t.metadata && l) {
+              l.metadata = t.metadata;
+              l.health?.metadata(t.metadata);
             }
+            l?.health?.tag(t.tag.kind, t.tag.dts, t.tag.bytes.length, performance.now());
             relay.push(t.tag);
           },
           ended: () => this.unpublished(sessionId, handle),
@@ -158,7 +165,11 @@ export class VideoService {
     if (prev?.state === 'reconnecting') this.relays.get(sessionId)?.end();
     const now = this.now();
     const publishId = this.d.ids();
-    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null });
+    if (prev?.healthTimer) clearInterval(prev.healthTimer);
+    const health = new HealthMeter();
+    const healthTimer = setInterval(() => void this.sampleHealth(sessionId, publishId, health), HEALTH_SAMPLE_MS);
+    healthTimer.unref();
+    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null, health, healthTimer });
     void (async () => {
       await this.d.db.insertInto('stream_publishes').values({ id: publishId, session_id: sessionId, started_at: new Date(now).toISOString(), ended_at: null, end_reason: null, remote_address: req.remoteAddress, encoder: req.encoder }).execute();
       const s = await this.d.sessions.getInternal(sessionId);
@@ -173,6 +184,7 @@ export class VideoService {
     if (!live || live.handle !== handle) return;
     const publishId = live.publishId;
     live.handle = null;
+    this.stopHealth(live);
     if (publishId) void this.endPublish(publishId, 'unpublished');
     if (live.state === 'offline') return;
     const now = this.now();
@@ -209,6 +221,7 @@ export class VideoService {
     if (!live?.handle) return;
     const { handle, publishId } = live;
     live.handle = null;
+    this.stopHealth(live);
     if (publishId) void this.endPublish(publishId, reason);
     handle.kick();
     if (reason === 'key_rotated') {
@@ -229,9 +242,51 @@ export class VideoService {
     this.relays.get(sessionId)?.end();
     this.relays.delete(sessionId);
     if (live && live.state !== 'offline') {
-      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null });
+      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null, health: null, healthTimer: null });
       this.announce(sessionId);
     }
+  }
+
+  private stopHealth(live: Live): void {
+    if (live.healthTimer) clearInterval(live.healthTimer);
+    live.healthTimer = null;
+  }
+
+  /** Every HEALTH_SAMPLE_MS while publishing: the meter's reading, kept for the post-live report. */
+  private async sampleHealth(sessionId: string, publishId: string, meter: HealthMeter): Promise<void> {
+    const h = meter.read(performance.now());
+    await this.d.db
+      .insertInto('stream_health')
+      .values({
+        id: this.d.ids(),
+        session_id: sessionId,
+        publish_id: publishId,
+        at: new Date(this.now()).toISOString(),
+        width: h.width,
+        height: h.height,
+        fps: h.fps,
+        video_bps: h.videoBitrate,
+        audio_bps: h.audioBitrate,
+        keyframe_interval_s: h.keyframeInterval,
+        late_frames: h.lateFrames,
+        warnings_json: JSON.stringify(h.warnings),
+      })
+      .execute()
+      .catch((e: unknown) => this.err(e, 'health sample'));
+  }
+
+  /** The live health of the session's publish (null when nobody publishes). */
+  health(sessionId: string): StreamHealth | null {
+    const live = this.streams.get(sessionId);
+    return live?.handle && live.health ? live.health.read(performance.now()) : null;
+  }
+
+  /** Health samples of a session, oldest first (the post-live report). */
+  async healthSeries(ctx: Ctx, sessionId: string): Promise<{ at: string; publishId: string; width: number | null; height: number | null; fps: number | null; videoBps: number; audioBps: number; keyframeIntervalS: number | null; lateFrames: number; warnings: string[] }[]> {
+    requirePermission(ctx.actor, 'sessions:read');
+    await this.d.sessions.getInternal(sessionId);
+    const rows = await this.d.db.selectFrom('stream_health').selectAll().where('session_id', '=', sessionId).orderBy('at').limit(5000).execute();
+    return rows.map((r) => ({ at: r.at, publishId: r.publish_id, width: r.width, height: r.height, fps: r.fps === null ? null : Number(r.fps), videoBps: Number(r.video_bps), audioBps: Number(r.audio_bps), keyframeIntervalS: r.keyframe_interval_s === null ? null : Number(r.keyframe_interval_s), lateFrames: Number(r.late_frames), warnings: (JSON.parse(r.warnings_json) as { code: string }[]).map((w) => w.code) }));
   }
 
   private announce(sessionId: string): void {
@@ -278,6 +333,7 @@ export class VideoService {
   stopAll(): void {
     for (const live of this.streams.values()) {
       if (live.grace) clearTimeout(live.grace);
+      this.stopHealth(live);
       if (live.publishId) void this.endPublish(live.publishId, 'server_stopped');
       live.handle?.kick();
       live.handle = null;

@@ -22,7 +22,25 @@ export interface StreamPublishesTable {
   encoder: string | null;
 }
 
+/** One health sample of a publish (every 10 s), for the console's live view and the post-live report. */
+export interface StreamHealthTable {
+  id: string;
+  session_id: string;
+  publish_id: string;
+  at: string;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  video_bps: number;
+  audio_bps: number;
+  keyframe_interval_s: number | null;
+  late_frames: number;
+  /** HealthWarning[] (core/stream-health.ts). */
+  warnings_json: string;
+}
+
 export interface VideoTables {
   stream_keys: StreamKeysTable;
   stream_publishes: StreamPublishesTable;
+  stream_health: StreamHealthTable;
 }
