@@ -7,6 +7,7 @@ import { ModalDialog } from '../components/modal-dialog';
 import { formatDateTime } from '../format/date-format';
 import { usePolledResource } from '../hooks/use-polled-resource';
 import '../styles/video.css';
+import { StreamHealthPanel } from './stream-health-panel';
 import { MASKED_KEY, streamBadgeClass, streamSinceKey } from './stream-settings';
 
 /** The badge follows the encoder without a page reload; the settings themselves only change on rotate. */
@@ -16,8 +17,8 @@ type CopyState = { field: 'server' | 'key'; outcome: 'copied' | 'manual' } | nul
 
 /**
  * "Stream / 推流" (members with stream:key): the two fields OBS asks for, "Server" and "Stream
- * Key" (hidden until shown), the stream's state, and a new key after a confirmation (the old key
- * stops working and a running encoder is cut off).
+ * Key" (hidden until shown), the stream's state, the encoder's health while it publishes, and a new
+ * key after a confirmation (the old key stops working and a running encoder is cut off).
  */
 export function StreamCard({ sessionId, onChanged }: { sessionId: string; onChanged: (message: string) => void }) {
   const { t, i18n } = useTranslation();
@@ -107,6 +108,8 @@ export function StreamCard({ sessionId, onChanged }: { sessionId: string; onChan
               {t(sinceKey, { time: since })}
             </p>
           )}
+          {/* While an encoder publishes: what it sends, and what to change in OBS. */}
+          {s.health && <StreamHealthPanel sessionId={sessionId} health={s.health} />}
           <div className="field">
             <label className="field-label" htmlFor={serverId}>
               {t('stream.server')}
