@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { streamStates } from './realtime.contract.js';
 
+/** Keyframes further apart than this hurt start-up and latency (OBS: Keyframe Interval 2 s). */
+export const MAX_KEYFRAME_INTERVAL_S = 2;
+
+/**
+ * Sensible video bitrates by picture height (kbps), after the usual live-streaming guidance
+ * (YouTube Live, Twitch, Douyin's OBS notes): below the minimum the picture breaks up, above the
+ * maximum viewers on mobile networks stall. The ingest warns outside them; the console names the range.
+ */
+export const BITRATE_RANGES: readonly { maxHeight: number; minKbps: number; maxKbps: number }[] = [
+  { maxHeight: 360, minKbps: 400, maxKbps: 2_000 },
+  { maxHeight: 480, minKbps: 800, maxKbps: 3_000 },
+  { maxHeight: 720, minKbps: 1_500, maxKbps: 6_000 },
+  { maxHeight: 1080, minKbps: 3_000, maxKbps: 9_000 },
+  { maxHeight: Infinity, minKbps: 6_000, maxKbps: 20_000 },
+];
+
 /** What the ingest measures of a publish (core/stream-health.ts), with warnings the console explains. */
 export const healthWarningSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('KEYFRAME_INTERVAL'), seconds: z.number() }),

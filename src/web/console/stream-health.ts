@@ -1,3 +1,4 @@
+import { BITRATE_RANGES, MAX_KEYFRAME_INTERVAL_S } from '../../contracts/video.contract.js';
 import type { HealthSample, HealthWarning, StreamHealth } from '../api/video-api';
 
 /**
@@ -12,22 +13,12 @@ export interface HealthMessage {
   values: Record<string, string>;
 }
 
-/** What OBS should be set to (the ingest warns above 2 s: server core/stream-health.ts MAX_KEYFRAME_INTERVAL_S). */
-export const KEYFRAME_TARGET_S = 2;
+/** What OBS should be set to (the ingest warns above it). */
+export const KEYFRAME_TARGET_S = MAX_KEYFRAME_INTERVAL_S;
 /** The frame rate to ask for when the picture is choppy. */
 export const FPS_TARGET = 30;
 
-/**
- * The ingest's recommended video bitrates by picture height (kbps), a copy of the server's
- * BITRATE_RANGES (core/stream-health.ts). A warning names one bound; its row gives the other.
- */
-export const BITRATE_RANGES: readonly { maxHeight: number; minKbps: number; maxKbps: number }[] = [
-  { maxHeight: 360, minKbps: 400, maxKbps: 2_000 },
-  { maxHeight: 480, minKbps: 800, maxKbps: 3_000 },
-  { maxHeight: 720, minKbps: 1_500, maxKbps: 6_000 },
-  { maxHeight: 1080, minKbps: 3_000, maxKbps: 9_000 },
-  { maxHeight: Infinity, minKbps: 6_000, maxKbps: 20_000 },
-];
+export { BITRATE_RANGES };
 
 const formatters = new Map<string, Intl.NumberFormat>();
 function formatNumber(n: number, lang: string, maxFractionDigits: number): string {

@@ -1,3 +1,4 @@
+import { BITRATE_RANGES, MAX_KEYFRAME_INTERVAL_S } from '../../../../contracts/video.contract.js';
 import type { TagKind } from './flv-relay.js';
 
 /** What the ingest measured over the last window, and what the encoder declared. */
@@ -25,22 +26,6 @@ export type HealthWarning =
   | { code: 'BITRATE_HIGH'; kbps: number; maxKbps: number }
   | { code: 'NO_AUDIO' }
   | { code: 'LOW_FPS'; fps: number };
-
-/** Keyframes further apart than this hurt start-up and latency (OBS: Keyframe Interval 2 s). */
-export const MAX_KEYFRAME_INTERVAL_S = 2;
-
-/**
- * Sensible video bitrates by picture height (kbps), after the usual live-streaming guidance
- * (YouTube Live, Twitch, Douyin's OBS notes): below the minimum the picture breaks up, above the
- * maximum viewers on mobile networks stall.
- */
-export const BITRATE_RANGES: readonly { maxHeight: number; minKbps: number; maxKbps: number }[] = [
-  { maxHeight: 360, minKbps: 400, maxKbps: 2_000 },
-  { maxHeight: 480, minKbps: 800, maxKbps: 3_000 },
-  { maxHeight: 720, minKbps: 1_500, maxKbps: 6_000 },
-  { maxHeight: 1080, minKbps: 3_000, maxKbps: 9_000 },
-  { maxHeight: Infinity, minKbps: 6_000, maxKbps: 20_000 },
-];
 
 const VIDEO_CODECS: Record<string, string> = { '7': 'H.264', '12': 'H.265', avc1: 'H.264', hvc1: 'H.265', av01: 'AV1', vp09: 'VP9' };
 const AUDIO_CODECS: Record<string, string> = { '10': 'AAC', '2': 'MP3', mp4a: 'AAC', Opus: 'Opus' };
