@@ -489,7 +489,13 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   });
   await app.register(videoRoutes(video));
   ingest = new RtmpIngest({ host: config.rtmpHost ?? config.host, port: config.rtmpPort, authorize: (req) => video.authorizePublish(req), log: app.log });
-  await ingest.start();
+  await ingest.start().catch((err: unknown) => {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new Error(`RTMP ingest cannot listen on ${config.rtmpHost ?? config.host}:${config.rtmpPort} (${code}): another Onair or RTMP server may be using it; set ONAIR_RTMP_PORT to another port (0 picks a free one) or ONAIR_RTMP_HOST`);
+    }
+    throw err;
+  });
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   hub.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.

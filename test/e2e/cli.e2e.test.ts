@@ -189,6 +189,22 @@ describe('onair CLI', { timeout: 60_000 }, () => {
     }
   });
 
+  it('start names ONAIR_RTMP_PORT when the RTMP port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', () => r()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const r = onair(['start', '--port', '0'], { cwd: freshDir(), env: { ONAIR_RTMP_PORT: String(port), ONAIR_ADMIN_PASSWORD: 'rtmp-port-taken-1234' } });
+      expect(r.status).not.toBe(0);
+      expect(r.stdout).not.toContain('Onair is running');
+      expect(r.stderr).toContain(`RTMP ingest cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      expect(r.stderr).toContain('ONAIR_RTMP_PORT');
+    } finally {
+      taken.close();
+    }
+  });
+
   it('config --check accepts the defaults; config prints every setting', () => {
     const dir = freshDir();
     const ok = onair(['config', '--check'], { cwd: dir });
