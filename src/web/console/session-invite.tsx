@@ -2,10 +2,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveSession } from '../api/api-types';
 import { consoleApi } from '../api/console-api';
-import { describeError } from '../api/describe-error';
 import { viewerPath } from '../api/session-links';
-import { FormError } from '../components/form-field';
-import { ModalDialog } from '../components/modal-dialog';
+import { ConfirmActionDialog } from '../components/confirm-action-dialog';
 
 type CopyState = 'idle' | 'copied' | 'manual';
 
@@ -100,64 +98,22 @@ export function InviteCard({
         </div>
       )}
       {confirming && (
-        <RotateInviteDialog
-          sessionId={session.id}
+        <ConfirmActionDialog
+          title={t('invite.rotateTitle')}
+          confirmLabel={t('invite.rotateConfirm')}
+          busyLabel={t('invite.rotating')}
+          testId="invite-rotate"
+          action={() => consoleApi.rotateInvite(session.id)}
           onClose={() => { setConfirming(false); }}
-          onRotated={(updated) => {
+          onDone={(updated) => {
             setConfirming(false);
             setCopy('idle');
             onChanged(updated, t('invite.rotated'));
           }}
-        />
+        >
+          <p>{t('invite.rotateBody')}</p>
+        </ConfirmActionDialog>
       )}
     </section>
-  );
-}
-
-function RotateInviteDialog({
-  sessionId,
-  onClose,
-  onRotated,
-}: {
-  sessionId: string;
-  onClose: () => void;
-  onRotated: (session: LiveSession) => void;
-}) {
-  const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const rotate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onRotated(await consoleApi.rotateInvite(sessionId));
-    } catch (err) {
-      setError(describeError(t, err));
-      setBusy(false);
-    }
-  };
-
-  return (
-    <ModalDialog title={t('invite.rotateTitle')} onClose={onClose} testId="invite-rotate-dialog">
-      <div className="stack">
-        <p>{t('invite.rotateBody')}</p>
-        <FormError message={error} testId="invite-rotate-error" />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            disabled={busy}
-            data-testid="invite-rotate-confirm"
-            onClick={() => void rotate()}
-          >
-            {busy ? t('invite.rotating') : t('invite.rotateConfirm')}
-          </button>
-        </div>
-      </div>
-    </ModalDialog>
   );
 }

@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../api/describe-error';
-import { videoApi, type IngestSettings } from '../api/video-api';
+import { videoApi } from '../api/video-api';
 import { FormError } from '../components/form-field';
-import { ModalDialog } from '../components/modal-dialog';
+import { ConfirmActionDialog } from '../components/confirm-action-dialog';
 import { formatDateTime } from '../format/date-format';
 import { usePolledResource } from '../hooks/use-polled-resource';
 import '../styles/video.css';
@@ -175,11 +175,14 @@ export function StreamCard({ sessionId, onChanged }: { sessionId: string; onChan
         </div>
       )}
       {confirming && s && (
-        <RotateKeyDialog
-          sessionId={sessionId}
-          streaming={s.state !== 'offline'}
+        <ConfirmActionDialog
+          title={t('stream.rotateTitle')}
+          confirmLabel={t('stream.rotateConfirm')}
+          busyLabel={t('stream.rotating')}
+          testId="stream-rotate"
+          action={() => videoApi.rotateKey(sessionId)}
           onClose={() => { setConfirming(false); }}
-          onRotated={(updated) => {
+          onDone={(updated) => {
             setConfirming(false);
             setCopy(null);
             // A poll that left before the rotation must not bring the old key back.
@@ -187,57 +190,15 @@ export function StreamCard({ sessionId, onChanged }: { sessionId: string; onChan
             settings.refresh();
             onChanged(t('stream.rotated'));
           }}
-        />
+        >
+          <p>{t('stream.rotateBody')}</p>
+          {s.state !== 'offline' && (
+            <p className="stream-warning" data-testid="stream-rotate-live">
+              {t('stream.rotateLiveWarning')}
+            </p>
+          )}
+        </ConfirmActionDialog>
       )}
     </section>
-  );
-}
-
-function RotateKeyDialog({
-  sessionId,
-  streaming,
-  onClose,
-  onRotated,
-}: {
-  sessionId: string;
-  streaming: boolean;
-  onClose: () => void;
-  onRotated: (settings: IngestSettings) => void;
-}) {
-  const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const rotate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onRotated(await videoApi.rotateKey(sessionId));
-    } catch (err) {
-      setError(describeError(t, err));
-      setBusy(false);
-    }
-  };
-
-  return (
-    <ModalDialog title={t('stream.rotateTitle')} onClose={onClose} testId="stream-rotate-dialog">
-      <div className="stack">
-        <p>{t('stream.rotateBody')}</p>
-        {streaming && (
-          <p className="stream-warning" data-testid="stream-rotate-live">
-            {t('stream.rotateLiveWarning')}
-          </p>
-        )}
-        <FormError message={error} testId="stream-rotate-error" />
-        <div className="form-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="btn btn-danger" disabled={busy} data-testid="stream-rotate-confirm" onClick={() => void rotate()}>
-            {busy ? t('stream.rotating') : t('stream.rotateConfirm')}
-          </button>
-        </div>
-      </div>
-    </ModalDialog>
   );
 }

@@ -187,9 +187,14 @@ export class VideoService {
     this.stopHealth(live);
     if (publishId) void this.endPublish(publishId, 'unpublished');
     if (live.state === 'offline') return;
-    const now = this.now();
+    this.reconnecting(sessionId, live);
+  }
+
+  /** The encoder is gone: viewers see "reconnecting" until the grace period ends the session. */
+  private reconnecting(sessionId: string, live: Live): void {
     live.state = 'reconnecting';
-    live.graceEndsAt = now + this.d.graceMs;
+    live.graceEndsAt = this.now() + this.d.graceMs;
+    if (live.grace) clearTimeout(live.grace);
     live.grace = setTimeout(() => this.graceOver(sessionId), this.d.graceMs);
     live.grace.unref();
     this.announce(sessionId);
@@ -224,14 +229,7 @@ export class VideoService {
     this.stopHealth(live);
     if (publishId) void this.endPublish(publishId, reason);
     handle.kick();
-    if (reason === 'key_rotated') {
-      live.state = 'reconnecting';
-      live.graceEndsAt = this.now() + this.d.graceMs;
-      if (live.grace) clearTimeout(live.grace);
-      live.grace = setTimeout(() => this.graceOver(sessionId), this.d.graceMs);
-      live.grace.unref();
-      this.announce(sessionId);
-    }
+    if (reason === 'key_rotated') this.reconnecting(sessionId, live);
   }
 
   /** The stream is over: encoder cut off, viewers' players closed, state offline. */
