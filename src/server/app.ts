@@ -26,7 +26,7 @@ import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
-import { INGEST_APP, RtmpIngest, VideoService, videoRoutes } from './modules/video/index.js';
+import { INGEST_APP, RtmpIngest, VideoService, probeFfmpeg, videoRoutes } from './modules/video/index.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -298,6 +298,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // Video: stream keys sealed with the data key; the RTMP ingest (started below) asks the video
   // service at each publish; viewers play the session's relay.
   let ingest: RtmpIngest | null = null;
+  // HLS, recording and restream run the system ffmpeg; without it Onair still serves HTTP-FLV.
+  const ffmpeg = await probeFfmpeg(config.ffmpegPath);
   const video = new VideoService({
     db: database.db,
     clock,
@@ -308,6 +310,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     signingSecret,
     ingestServer: () => ingestServerUrl(config, ingest?.port ?? config.rtmpPort),
     graceMs: config.streamGraceSeconds * 1000,
+    ffmpeg,
+    mediaDir: config.mediaDir ?? join(config.dataDir, 'media'),
     publish: (sessionId, event) => hub.publishEvent(sessionId, event),
     onError: (err, where) => logError(err, where),
   });
@@ -488,6 +492,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
   });
   await app.register(videoRoutes(video));
+  if (!ffmpeg.ok) app.log.warn({ ffmpeg: ffmpeg.bin, reason: ffmpeg.reason }, `ffmpeg is not available: HTTP-FLV playback works; HLS, recording and restream are off until it is (${video.capabilities().installHint})`);
   ingest = new RtmpIngest({ host: config.rtmpHost ?? config.host, port: config.rtmpPort, authorize: (req) => video.authorizePublish(req), log: app.log });
   await ingest.start().catch((err: unknown) => {
     const code = (err as { code?: string }).code;

@@ -67,6 +67,20 @@ export const settings = {
     default: '60',
     doc: 'After the encoder disconnects, viewers see "reconnecting" for this long; then the session ends unless the encoder comes back.',
   },
+  ffmpegPath: {
+    env: 'ONAIR_FFMPEG',
+    key: 'ffmpegPath',
+    schema: z.string().min(1),
+    default: 'ffmpeg',
+    doc: 'The ffmpeg program (Debian package ffmpeg) Onair starts for HLS, recording and restream. Without it Onair still runs: HTTP-FLV playback works; `onair doctor` says what is missing.',
+  },
+  mediaDir: {
+    env: 'ONAIR_MEDIA_DIR',
+    key: 'mediaDir',
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    doc: 'Folder for live HLS segments and recordings; when unset, media/ inside the data folder.',
+  },
   publicUrl: {
     env: 'ONAIR_PUBLIC_URL',
     key: 'publicUrl',

@@ -20,6 +20,26 @@ function scriptTag(dts: number, body: Buffer): Buffer {
   return tag;
 }
 
+/** The name of the script tag that opens every viewer's media with the stream clock (see `clockTag`). */
+export const CLOCK_TAG_NAME = 'onOnairClock';
+
+/**
+ * A script tag `onOnairClock {base, publish}` written to each viewer after the init tags, just
+ * before its first keyframe: `base` is that keyframe's timestamp (ms, the encoder's clock).
+ * mpegts.js starts the video element's clock at the first media tag it receives, so a player's
+ * position in the stream is `base + currentTime * 1000`, the timeline room events are stamped on
+ * (overlays in step with the picture). mpegts.js hands unknown script tags to SCRIPTDATA_ARRIVED.
+ */
+export function clockTag(base: number, publishId: string): Buffer {
+  const body = Buffer.concat([amf.amf0EncodeOne(CLOCK_TAG_NAME), amf.amf0EncodeOne({ base, publish: publishId })]);
+  return scriptTag(base, body);
+}
+
+/** The timestamp (ms) in a whole FLV tag's header. */
+export function tagTimestamp(tag: Buffer): number {
+  return ((tag[7]! << 24) >>> 0) + (tag[4]! << 16) + (tag[5]! << 8) + tag[6]!;
+}
+
 /**
  * One packet from the RTMP parser as an FLV tag for the relay, or null for what players do not
  * need. The packet's buffer is the parser's and is reused: the tag is a copy. Metadata arrives as

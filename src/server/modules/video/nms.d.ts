@@ -59,6 +59,7 @@ declare module 'node-media-server/src/protocol/amf.js' {
   const amf: {
     decodeAmf0Data(buf: Buffer): { cmd: string; dataObj?: Record<string, unknown>; [k: string]: unknown };
     encodeAmf0Data(opt: { cmd: string; dataObj: Record<string, unknown> }): Buffer;
+    amf0EncodeOne(value: unknown): Buffer;
   };
   export default amf;
 }

@@ -14,7 +14,8 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
 import { FlvRelay, type ViewerSink } from './core/flv-relay.js';
 import { HealthMeter, type StreamHealth } from './core/stream-health.js';
-import { tagOf, type StreamMetadata } from './flv-tags.js';
+import { FFMPEG_FEATURES, FFMPEG_INSTALL_HINT, type FfmpegAvailability } from './ffmpeg/ffmpeg-process.js';
+import { clockTag, tagOf, tagTimestamp, type StreamMetadata } from './flv-tags.js';
 import type { PublishDecision, PublishHandle, PublishRequest } from './rtmp-ingest.js';
 
 /** The RTMP application in the ingest URL: rtmp://host:port/live + the session's key. */
@@ -37,12 +38,48 @@ export interface VideoDeps {
   ingestServer: () => string;
   /** After the encoder disconnects, how long the session stays "reconnecting" before it ends (ms). */
   graceMs: number;
+  /** The system ffmpeg (HLS, recording, restream need it), probed at start. */
+  ffmpeg: FfmpegAvailability;
+  /** Folder for live HLS and recordings (ONAIR_MEDIA_DIR, else <data>/media). */
+  mediaDir: string;
   /** Room broadcast of the stream's state. */
   publish?: (sessionId: string, e: StreamEvent) => Promise<void>;
   onError?: (err: unknown, where: string) => void;
 }
 
+/** A publish, as the outputs (HLS, recording, restream) see it. */
+export interface PublishInfo {
+  sessionId: string;
+  publishId: string;
+  /** Wall-clock ms when the encoder was accepted. */
+  startedAt: number;
+}
+
+/**
+ * Told when an encoder starts and stops publishing. An output attaches to the stream with
+ * `VideoService.watch` in `started` (it then gets the FLV from the first keyframe, like a viewer);
+ * its sink is closed with 'ended' when the stream is over or a later publish restarts the relay.
+ * `ended` comes when the encoder is gone (dropped, cut off, or the server stops).
+ */
+export interface PublishListener {
+  started(p: PublishInfo): void;
+  ended?(p: PublishInfo, reason: PublishEndReason): void;
+}
+
+/** Where the picture is now: the publish and its timestamp (ms, the encoder's clock) the ingest has reached. */
+export interface StreamPosition {
+  publishId: string;
+  ts: number;
+}
+
+/** How far the stream clock is extrapolated past the last tag received (a stalled encoder does not run ahead). */
+const MAX_EXTRAPOLATE_MS = 1000;
+
 interface Live {
+  /** Latest media timestamp received and when (performance.now()), for the stream clock. */
+  lastTs: number;
+  lastAt: number;
+  startedAt: number;
   health: HealthMeter | null;
   healthTimer: NodeJS.Timeout | null;
   state: StreamState;
@@ -64,6 +101,7 @@ interface Live {
 export class VideoService {
   private readonly streams = new Map<string, Live>();
   private readonly relays = new Map<string, FlvRelay>();
+  private readonly listeners: PublishListener[] = [];
 
   constructor(private readonly d: VideoDeps) {
     d.sessions.onTransition((sessionId, to) => {
@@ -71,11 +109,51 @@ export class VideoService {
     });
   }
 
+  /** Outputs (HLS, recording, restream) register here; see {@link PublishListener}. */
+  onPublish(listener: PublishListener): void {
+    this.listeners.push(listener);
+  }
+
+  private tell(fn: (l: PublishListener) => void, where: string): void {
+    for (const l of this.listeners) {
+      try {
+        fn(l);
+      } catch (e) {
+        this.err(e, where);
+      }
+    }
+  }
+
+  /**
+   * The stream clock: the publish and the timestamp the ingest has reached now (the last media
+   * tag's, plus the time since it arrived, at most 1 s more). Room events that refer to the picture
+   * carry it, and each player shows them when its playback reaches that timestamp. Null when no
+   * encoder is publishing.
+   */
+  position(sessionId: string): StreamPosition | null {
+    const live = this.streams.get(sessionId);
+    if (!live?.handle || !live.publishId) return null;
+    const ahead = Math.min(MAX_EXTRAPOLATE_MS, Math.max(0, performance.now() - live.lastAt));
+    return { publishId: live.publishId, ts: Math.round(live.lastTs + ahead) };
+  }
+
   private now(): number {
     return this.d.clock.now().getTime();
   }
   private err(e: unknown, where: string): void {
     this.d.onError?.(e, where);
+  }
+
+  /** What this server can do with video: HTTP-FLV always; HLS, recording and restream need ffmpeg. */
+  capabilities(): { flv: true; ffmpeg: FfmpegAvailability; needsFfmpeg: readonly string[]; installHint: string | null } {
+    return { flv: true, ffmpeg: this.d.ffmpeg, needsFfmpeg: this.d.ffmpeg.ok ? [] : FFMPEG_FEATURES, installHint: this.d.ffmpeg.ok ? null : FFMPEG_INSTALL_HINT };
+  }
+
+  get ffmpeg(): FfmpegAvailability {
+    return this.d.ffmpeg;
+  }
+  get mediaDir(): string {
+    return this.d.mediaDir;
   }
 
   // ---------- stream keys (console) ----------
@@ -142,7 +220,12 @@ export class VideoService {
               l.metadata = t.metadata;
               l.health?.metadata(t.metadata);
             }
-            l?.health?.tag(t.tag.kind, t.tag.dts, t.tag.bytes.length, performance.now());
+            const at = performance.now();
+            if (l && (t.tag.kind === 'keyframe' || t.tag.kind === 'video' || t.tag.kind === 'audio') && (t.tag.dts >= l.lastTs || l.lastAt === 0)) {
+              l.lastTs = t.tag.dts;
+              l.lastAt = at;
+            }
+            l?.health?.tag(t.tag.kind, t.tag.dts, t.tag.bytes.length, at);
             relay.push(t.tag);
           },
           ended: () => this.unpublished(sessionId, handle),
@@ -153,7 +236,14 @@ export class VideoService {
 
   private relayOf(sessionId: string): FlvRelay {
     let r = this.relays.get(sessionId);
-    if (!r) this.relays.set(sessionId, (r = new FlvRelay()));
+    if (!r) {
+      // Each viewer's media opens with the stream clock (flv-tags.ts clockTag): its first keyframe's timestamp.
+      const startTag = (keyframe: Buffer): Buffer | null => {
+        const publishId = this.streams.get(sessionId)?.publishId;
+        return publishId ? clockTag(tagTimestamp(keyframe), publishId) : null;
+      };
+      this.relays.set(sessionId, (r = new FlvRelay({ startTag })));
+    }
     return r;
   }
 
@@ -169,7 +259,7 @@ export class VideoService {
     const health = new HealthMeter();
     const healthTimer = setInterval(() => void this.sampleHealth(sessionId, publishId, health), HEALTH_SAMPLE_MS);
     healthTimer.unref();
-    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null, health, healthTimer });
+    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null, health, healthTimer, lastTs: 0, lastAt: 0, startedAt: now });
     void (async () => {
       await this.d.db.insertInto('stream_publishes').values({ id: publishId, session_id: sessionId, started_at: new Date(now).toISOString(), ended_at: null, end_reason: null, remote_address: req.remoteAddress, encoder: req.encoder }).execute();
       const s = await this.d.sessions.getInternal(sessionId);
@@ -177,6 +267,14 @@ export class VideoService {
       if (s.status === 'draft' || s.status === 'scheduled') await this.d.sessions.transition(systemCtx('video'), sessionId, 'live', 'the encoder started publishing');
     })().catch((e: unknown) => this.err(e, 'publish start'));
     this.announce(sessionId);
+    const info: PublishInfo = { sessionId, publishId, startedAt: now };
+    this.tell((l) => l.started(info), 'publish listener (started)');
+  }
+
+  private ended(sessionId: string, live: Live, reason: PublishEndReason): void {
+    if (!live.publishId) return;
+    const info: PublishInfo = { sessionId, publishId: live.publishId, startedAt: live.startedAt };
+    this.tell((l) => l.ended?.(info, reason), 'publish listener (ended)');
   }
 
   private unpublished(sessionId: string, handle: PublishHandle): void {
@@ -186,6 +284,7 @@ export class VideoService {
     live.handle = null;
     this.stopHealth(live);
     if (publishId) void this.endPublish(publishId, 'unpublished');
+    this.ended(sessionId, live, 'unpublished');
     if (live.state === 'offline') return;
     this.reconnecting(sessionId, live);
   }
@@ -228,6 +327,7 @@ export class VideoService {
     live.handle = null;
     this.stopHealth(live);
     if (publishId) void this.endPublish(publishId, reason);
+    this.ended(sessionId, live, reason);
     handle.kick();
     if (reason === 'key_rotated') this.reconnecting(sessionId, live);
   }
@@ -240,7 +340,7 @@ export class VideoService {
     this.relays.get(sessionId)?.end();
     this.relays.delete(sessionId);
     if (live && live.state !== 'offline') {
-      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null, health: null, healthTimer: null });
+      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null, health: null, healthTimer: null, lastTs: 0, lastAt: 0, startedAt: 0 });
       this.announce(sessionId);
     }
   }
@@ -329,10 +429,11 @@ export class VideoService {
 
   /** Shutting down: encoders cut off, players closed (no session transitions). */
   stopAll(): void {
-    for (const live of this.streams.values()) {
+    for (const [sessionId, live] of this.streams) {
       if (live.grace) clearTimeout(live.grace);
       this.stopHealth(live);
       if (live.publishId) void this.endPublish(live.publishId, 'server_stopped');
+      if (live.handle) this.ended(sessionId, live, 'server_stopped');
       live.handle?.kick();
       live.handle = null;
     }

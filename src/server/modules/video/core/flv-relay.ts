@@ -38,6 +38,11 @@ export interface FlvRelayOptions {
   slowBytes?: number;
   /** A viewer lagging by more than this is closed with 'slow' (default 4 MiB). */
   dropBytes?: number;
+  /**
+   * A tag written to each viewer after the init tags, just before its first keyframe, made from
+   * that keyframe's whole tag (the video service writes the stream clock there); null writes none.
+   */
+  startTag?: (keyframe: Buffer) => Buffer | null;
 }
 
 export interface FlvRelayStats {
@@ -102,6 +107,7 @@ export class FlvRelay {
   private readonly maxGopBytes: number;
   private readonly slowBytes: number;
   private readonly dropBytes: number;
+  private readonly startTag: ((keyframe: Buffer) => Buffer | null) | null;
 
   private readonly viewers = new Map<ViewerSink, Viewer>();
   private readonly init = new Map<InitKind, Buffer>();
@@ -118,6 +124,7 @@ export class FlvRelay {
     this.maxGopBytes = option('maxGopBytes', opts.maxGopBytes, 8 * MiB);
     this.slowBytes = option('slowBytes', opts.slowBytes, 1 * MiB);
     this.dropBytes = option('dropBytes', opts.dropBytes, 4 * MiB);
+    this.startTag = opts.startTag ?? null;
   }
 
   /** Feed one tag from the publisher. Tags of unknown kind or without bytes are ignored. */
@@ -253,6 +260,8 @@ export class FlvRelay {
       const b = this.init.get(kind);
       if (b) this.write(v, b);
     }
+    const first = this.startTag && media[0] ? this.startTag(media[0]) : null;
+    if (first) this.write(v, first);
     for (const b of media) this.write(v, b);
   }
 
