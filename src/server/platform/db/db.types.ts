@@ -3,6 +3,7 @@ import type { CatalogShelfTables } from './tables/catalog-shelf.tables.js';
 import type { FlashSaleTables } from './tables/flash-sales.tables.js';
 import type { OrderTables } from './tables/orders.tables.js';
 import type { PromotionTables } from './tables/promotions.tables.js';
+import type { RecordingTables } from './tables/recordings.tables.js';
 import type { VideoTables } from './tables/video.tables.js';
 
 /**
@@ -221,7 +222,7 @@ export interface RoomStatsTable {
 }
 
 /** Commerce modules declare their tables in tables/*.tables.ts. */
-export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables {
+export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables {
   settings: SettingsTable;
   team_members: TeamMembersTable;
   team_member_roles: TeamMemberRolesTable;
