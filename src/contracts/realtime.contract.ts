@@ -79,14 +79,26 @@ export const likesEventSchema = z.object({ t: z.literal('likes'), total: z.numbe
 export type LikesEvent = z.infer<typeof likesEventSchema>;
 export const presenceEventSchema = z.object({ t: z.literal('presence'), online: z.number().int(), pcu: z.number().int(), uv: z.number().int() });
 export type PresenceEvent = z.infer<typeof presenceEventSchema>;
-export const pinEventSchema = z.object({ t: z.literal('pin'), text: z.string().nullable() });
+/**
+ * Where the picture was when an event that refers to it happened: the publish and the encoder
+ * timestamp (ms) the ingest had reached. Events carrying it (announcements, the product being
+ * explained, a flash sale's state) are shown by each player when its playback reaches `ts`, so the
+ * overlay appears when the viewer sees the host announce it. Absent or null: no picture to follow
+ * (nobody publishing, or stamped on a node without the ingest): shown on arrival.
+ */
+export const streamAtSchema = z.object({ publishId: z.string(), ts: z.number() });
+export type StreamAt = z.infer<typeof streamAtSchema>;
+/** The room events stamped with the stream position ({@link streamAtSchema}). */
+export const PICTURE_EVENTS = ['pin', 'product.pin', 'flash'] as const;
+
+export const pinEventSchema = z.object({ t: z.literal('pin'), text: z.string().nullable(), at: streamAtSchema.nullable().optional() });
 export type PinEvent = z.infer<typeof pinEventSchema>;
 export const settingsEventSchema = z.object({ t: z.literal('settings'), chatMode: z.enum(chatModes), slowModeSeconds: z.number().int(), holdForReview: z.boolean() });
 export type SettingsEvent = z.infer<typeof settingsEventSchema>;
 export const statusEventSchema = z.object({ t: z.literal('status'), status: sessionStatus });
 export type StatusEvent = z.infer<typeof statusEventSchema>;
 /** "Now explaining / 讲解中": the product the host is presenting (null: none), since when (ms since epoch). */
-export const productPinEventSchema = z.object({ t: z.literal('product.pin'), productId: z.string().nullable(), since: z.number().nullable() });
+export const productPinEventSchema = z.object({ t: z.literal('product.pin'), productId: z.string().nullable(), since: z.number().nullable(), at: streamAtSchema.nullable().optional() });
 export type ProductPinEvent = z.infer<typeof productPinEventSchema>;
 /**
  * A flash sale's state (on schedule, open, close, cancel, and when `left` changes, at most once
@@ -102,6 +114,7 @@ export const flashEventSchema = z.object({
   left: z.number().int(),
   total: z.number().int(),
   now: z.number(),
+  at: streamAtSchema.nullable().optional(),
 });
 export type FlashEvent = z.infer<typeof flashEventSchema>;
 /**

@@ -26,7 +26,7 @@ import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
-import { INGEST_APP, RtmpIngest, VideoService, probeFfmpeg, videoRoutes } from './modules/video/index.js';
+import { INGEST_APP, RtmpIngest, VideoService, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -176,7 +176,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await auth.attachBus(bus);
   const logError = (err: unknown, where: string) => app.log.error({ err }, where);
   // The hub and the room service need each other; the hub reaches the service through this holder.
-  const late: { room?: RoomService } = {};
+  const late: { room?: RoomService; video?: VideoService } = {};
   const hub = new RoomHub({
     bus,
     nodeId: opts.nodeId ?? randomBytes(4).toString('hex'),
@@ -188,6 +188,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     loadRoom: (id) => late.room!.loadRoom(id),
     persistStats: (id, delta) => late.room!.persistStats(id, delta),
     onError: (err, where) => logError(err, where),
+    // Events that refer to the picture carry where the stream is (overlays in step with the video).
+    stamp: (id, e) => (late.video ? stampPictureEvent((sid) => late.video!.position(sid), id, e) : e),
   });
   const roomService = new RoomService({
     db: database.db,
@@ -315,6 +317,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     publish: (sessionId, event) => hub.publishEvent(sessionId, event),
     onError: (err, where) => logError(err, where),
   });
+  late.video = video;
   const services: Services = {
     audit,
     auth,

@@ -64,6 +64,11 @@ export interface RoomHubOptions {
   heartbeatMs?: number;
   /** Rooms with no member on this node are dropped after this long. */
   idleRoomMs?: number;
+  /**
+   * Stamps an event before it is published (the video module adds where the picture is, `at`, to
+   * events that refer to it); runs on the node that publishes the event.
+   */
+  stamp?: (sessionId: string, e: RoomEventPayload) => RoomEventPayload;
 }
 
 /** Messages between nodes on `room:<id>`. */
@@ -250,7 +255,8 @@ export class RoomHub {
   publishChat(sessionId: string, e: RankedChat): Promise<void> {
     return this.o.bus.publish(`room:${sessionId}`, JSON.stringify({ k: 'chat', e } satisfies BusRoomMessage));
   }
-  publishEvent(sessionId: string, e: RoomEventPayload): Promise<void> {
+  publishEvent(sessionId: string, event: RoomEventPayload): Promise<void> {
+    const e = this.o.stamp ? this.o.stamp(sessionId, event) : event;
     return this.o.bus.publish(`room:${sessionId}`, JSON.stringify({ k: 'ev', e } satisfies BusRoomMessage));
   }
   publishUniqueVisitor(sessionId: string): Promise<void> {

@@ -1,0 +1,18 @@
+import type { RoomEventPayload, StreamAt } from '../../../contracts/realtime.contract.js';
+
+/**
+ * Room events that refer to the picture (an announcement, the product being explained, a flash
+ * sale's state: `PICTURE_EVENTS`) get `at`, where the stream was when they happened, so each
+ * player shows them when its playback reaches that moment. Others pass unchanged; an event
+ * already stamped keeps its stamp. `position` is `VideoService.position` (null when nobody publishes).
+ */
+export function stampPictureEvent(position: (sessionId: string) => StreamAt | null, sessionId: string, e: RoomEventPayload): RoomEventPayload {
+  switch (e.t) {
+    case 'pin':
+    case 'product.pin':
+    case 'flash':
+      return e.at ? e : { ...e, at: position(sessionId) };
+    default:
+      return e;
+  }
+}
