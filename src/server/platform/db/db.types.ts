@@ -4,6 +4,7 @@ import type { FlashSaleTables } from './tables/flash-sales.tables.js';
 import type { OrderTables } from './tables/orders.tables.js';
 import type { PromotionTables } from './tables/promotions.tables.js';
 import type { RecordingTables } from './tables/recordings.tables.js';
+import type { RestreamTables } from './tables/restream.tables.js';
 import type { VideoTables } from './tables/video.tables.js';
 
 /**
@@ -222,7 +223,7 @@ export interface RoomStatsTable {
 }
 
 /** Commerce modules declare their tables in tables/*.tables.ts. */
-export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables {
+export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables {
   settings: SettingsTable;
   team_members: TeamMembersTable;
   team_member_roles: TeamMemberRolesTable;
