@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { CatalogShelfTables } from './tables/catalog-shelf.tables.js';
 import type { FlashSaleTables } from './tables/flash-sales.tables.js';
 import type { OrderTables } from './tables/orders.tables.js';
+import type { PreflightTables } from './tables/preflight.tables.js';
 import type { PromotionTables } from './tables/promotions.tables.js';
 import type { RecordingTables } from './tables/recordings.tables.js';
 import type { RestreamTables } from './tables/restream.tables.js';
@@ -223,7 +224,7 @@ export interface RoomStatsTable {
 }
 
 /** Commerce modules declare their tables in tables/*.tables.ts. */
-export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables {
+export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables, PreflightTables {
   settings: SettingsTable;
   team_members: TeamMembersTable;
   team_member_roles: TeamMemberRolesTable;

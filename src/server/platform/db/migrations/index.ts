@@ -10,6 +10,7 @@ import * as m008 from './008-flash-reservations.migration.js';
 import * as m009 from './009-video.migration.js';
 import * as m010 from './010-recordings.migration.js';
 import * as m011 from './011-restream.migration.js';
+import * as m012 from './012-preflight.migration.js';
 
 /**
  * Migrations are listed in code (not read from a folder at run time) so the compiled
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '009-video': m009,
   '010-recordings': m010,
   '011-restream': m011,
+  '012-preflight': m012,
 };
 
 export const migrationProvider: MigrationProvider = {
