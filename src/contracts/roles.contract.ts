@@ -34,6 +34,8 @@ export const permissions = [
   'fulfilment:write',
   /** See and rotate a session's stream key (OBS "Stream Key"). */
   'stream:key',
+  /** Tick a session's pre-flight checklist (handbook 3.3) and run its test stream. */
+  'preflight:check',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -46,9 +48,9 @@ const all: readonly Permission[] = permissions;
 export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
   owner: all,
   admin: all,
-  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key'],
+  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key', 'preflight:check'],
   planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read'],
-  tech: ['sessions:read', 'sessions:golive', 'stream:key'],
+  tech: ['sessions:read', 'sessions:golive', 'stream:key', 'preflight:check'],
   marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
   operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
   analyst: ['sessions:read', 'catalog:read', 'promotions:read', 'orders:read'],

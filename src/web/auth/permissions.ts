@@ -15,4 +15,5 @@ export const PERMISSIONS = {
   promotionsWrite: 'promotions:write',
   fulfilmentWrite: 'fulfilment:write',
   streamKey: 'stream:key',
+  preflightCheck: 'preflight:check',
 } as const satisfies Record<string, Permission>;
