@@ -10,6 +10,8 @@ import {
   type RoomEventPayload,
   type ServerMessage,
 } from './room-protocol';
+import { playbackPosition } from '../viewer/video/playback-clock';
+import { PictureSync } from './picture-sync';
 import { initialRoomState, roomReducer, type RoomClosedReason, type RoomState } from './room-state';
 
 /** What the danmaku overlay (or anyone else) hears as it happens, history excluded. */
@@ -45,7 +47,16 @@ export interface RoomSocketOptions {
   guestToken?: () => Promise<string | null>;
   /** Invite code of a private session (`/live/:id?invite=…`). */
   invite?: string | null;
+  /**
+   * The viewer's room: events that refer to the picture are applied when this viewer's playback
+   * reaches the moment they happened (picture-sync.ts), not when they arrive. The console applies
+   * everything at once.
+   */
+  followPicture?: boolean;
 }
+
+/** How often held picture events are checked against the player (well inside the 250 ms budget). */
+const PICTURE_POLL_MS = 40;
 
 export interface RoomSocket {
   state: RoomState;
@@ -137,7 +148,7 @@ interface Pending {
  * acks and errors folded into one state; resume with `since` after a drop; reconnect with
  * backoff (or when the server says so); stop for good on ban, 4401 and 4404.
  */
-export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestToken, invite = null }: RoomSocketOptions): RoomSocket {
+export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestToken, invite = null, followPicture = false }: RoomSocketOptions): RoomSocket {
   const [state, dispatch] = useReducer(roomReducer, initialRoomState);
   const socketRef = useRef<WebSocket | null>(null);
   const pending = useRef(new Map<string, Pending>());
@@ -164,6 +175,28 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
       for (const listener of listeners.current) listener(signal);
     };
 
+    const apply = (events: RoomEventPayload[]) => {
+      if (events.length === 0) return;
+      dispatch({ type: 'events', events });
+      for (const e of events) {
+        if (e.t === 'chat') emit({ kind: 'chat', chat: e, mine: false });
+        else if (e.t === 'chat.del') emit({ kind: 'deleted', id: e.id });
+        for (const listener of eventListeners.current) listener(e);
+      }
+    };
+    const picture = followPicture ? new PictureSync({ position: playbackPosition, now: () => Date.now() }) : null;
+    let pictureTimer: number | undefined;
+    const pollPicture = () => {
+      if (!picture || pictureTimer !== undefined || picture.pending === 0) return;
+      pictureTimer = window.setInterval(() => {
+        apply(picture.release());
+        if (picture.pending === 0) {
+          window.clearInterval(pictureTimer);
+          pictureTimer = undefined;
+        }
+      }, PICTURE_POLL_MS);
+    };
+
     const failAll = (code: string, message: string) => {
       for (const [ref, p] of requests) {
         window.clearTimeout(p.timer);
@@ -179,6 +212,8 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           attempt = 0;
           epoch = msg.epoch;
           seq = msg.seq;
+          // The welcome's snapshot is the room now: events still held for the picture are superseded.
+          picture?.clear();
           dispatch({ type: 'welcome', welcome: msg });
           for (const listener of eventListeners.current) listener({ t: 'welcome' });
           break;
@@ -186,12 +221,10 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           // Replays after a resume may overlap what we already applied.
           if (epoch !== null && msg.seq <= seq) return;
           seq = msg.seq;
-          dispatch({ type: 'events', events: msg.ev });
-          for (const e of msg.ev) {
-            if (e.t === 'chat') emit({ kind: 'chat', chat: e, mine: false });
-            else if (e.t === 'chat.del') emit({ kind: 'deleted', id: e.id });
-            for (const listener of eventListeners.current) listener(e);
-          }
+          if (picture) {
+            apply(picture.push(msg.ev));
+            pollPicture();
+          } else apply(msg.ev);
           break;
         }
         case 'ack': {
@@ -300,6 +333,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
 
     return () => {
       stopped = true;
+      if (pictureTimer !== undefined) window.clearInterval(pictureTimer);
       window.removeEventListener('online', onOnline);
       if (timer !== undefined) window.clearTimeout(timer);
       failAll(CLIENT_ROOM_ERRORS.disconnected, 'disconnected');
@@ -309,7 +343,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
       }
       socketRef.current = null;
     };
-  }, [sessionId, identityKey, asTeam, invite]);
+  }, [sessionId, identityKey, asTeam, invite, followPicture]);
 
   const request = useCallback((build: (ref: string) => ClientMessage): Promise<AckMessage> => {
     const socket = socketRef.current;

@@ -111,6 +111,8 @@ function LiveRoom({
     // Signed-in viewers authenticate with their cookie; everyone else with a guest token.
     guestToken: identity.kind === 'viewer' ? undefined : freshGuestToken,
     invite,
+    // Announcements, the product being explained and flash sales appear when this viewer's picture gets there.
+    followPicture: true,
   });
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;
