@@ -36,6 +36,8 @@ export const permissions = [
   'stream:key',
   /** Tick a session's pre-flight checklist (handbook 3.3) and run its test stream. */
   'preflight:check',
+  /** Delete a session's recordings (the file goes; the row stays, audited): owner and admin only. */
+  'recordings:delete',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
