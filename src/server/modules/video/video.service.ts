@@ -22,6 +22,9 @@ import type { PublishDecision, PublishHandle, PublishRequest } from './rtmp-inge
 export const INGEST_APP = 'live';
 /** Play tokens of private sessions live this long; the room asks for a fresh one when it (re)starts the player. */
 const PLAY_TOKEN_TTL_MS = 6 * 3600_000;
+/** The team's play token (test-stream preview) is signed for this subject, so an audience token never passes for it. */
+const teamPlaySubject = (sessionId: string): string => `team-${sessionId}`;
+const TEAM_PLAY_TOKEN_TTL_MS = 2 * 3600_000;
 /** How often a publishing stream's health is kept (stream_health). */
 const HEALTH_SAMPLE_MS = 10_000;
 
@@ -112,6 +115,33 @@ export class VideoService {
   /** Outputs (HLS, recording, restream) register here; see {@link PublishListener}. */
   onPublish(listener: PublishListener): void {
     this.listeners.push(listener);
+  }
+
+  // ---------- test-stream mode (pre-flight) ----------
+
+  /**
+   * Sessions in test-stream mode (kept in stream_rehearsals by the pre-flight service, which tells
+   * us here): a publish does not take them live, the audience's /stream says offline, players need
+   * the team's token, and the room hears nothing of the stream.
+   */
+  private readonly rehearsals = new Map<string, { since: string; byName: string | null }>();
+
+  rehearsal(sessionId: string): { since: string; byName: string | null } | null {
+    return this.rehearsals.get(sessionId) ?? null;
+  }
+
+  /** Enters or leaves test mode; leaving tells the room the stream's real state (viewers join at once). */
+  setRehearsal(sessionId: string, on: { since: string; byName: string | null } | null): void {
+    const was = this.rehearsals.has(sessionId);
+    if (on) this.rehearsals.set(sessionId, on);
+    else this.rehearsals.delete(sessionId);
+    if (was && !on) this.announce(sessionId);
+  }
+
+  /** The team's private play address (the test-stream preview): plays in test mode, drafts and private sessions too. */
+  teamPlayUrl(sessionId: string): { flvUrl: string; expiresAt: number } {
+    const expiresAt = this.now() + TEAM_PLAY_TOKEN_TTL_MS;
+    return { flvUrl: `/api/live/${sessionId}/video.flv?t=${encodeURIComponent(signPlayToken(this.d.signingSecret, teamPlaySubject(sessionId), expiresAt))}`, expiresAt };
   }
 
   private tell(fn: (l: PublishListener) => void, where: string): void {
@@ -264,7 +294,8 @@ export class VideoService {
       await this.d.db.insertInto('stream_publishes').values({ id: publishId, session_id: sessionId, started_at: new Date(now).toISOString(), ended_at: null, end_reason: null, remote_address: req.remoteAddress, encoder: req.encoder }).execute();
       const s = await this.d.sessions.getInternal(sessionId);
       // Publishing takes the session live (from draft or scheduled); a live one just gets its picture back.
-      if (s.status === 'draft' || s.status === 'scheduled') await this.d.sessions.transition(systemCtx('video'), sessionId, 'live', 'the encoder started publishing');
+      // In test mode (pre-flight) the session stays where it is until the team goes public.
+      if ((s.status === 'draft' || s.status === 'scheduled') && !this.rehearsals.has(sessionId)) await this.d.sessions.transition(systemCtx('video'), sessionId, 'live', 'the encoder started publishing');
     })().catch((e: unknown) => this.err(e, 'publish start'));
     this.announce(sessionId);
     const info: PublishInfo = { sessionId, publishId, startedAt: now };
@@ -389,7 +420,8 @@ export class VideoService {
 
   private announce(sessionId: string): void {
     const live = this.streams.get(sessionId);
-    if (!live || !this.d.publish) return;
+    // In test mode the audience hears nothing of the stream (setRehearsal announces when it ends).
+    if (!live || !this.d.publish || this.rehearsals.has(sessionId)) return;
     this.d.publish(sessionId, { t: 'stream', state: live.state, since: live.since, graceEndsAt: live.graceEndsAt, now: this.now() }).catch((e: unknown) => this.err(e, 'stream announce'));
   }
 
@@ -399,7 +431,8 @@ export class VideoService {
   async playInfo(sessionId: string, invite?: string): Promise<{ state: StreamState; since: number | null; graceEndsAt: number | null; flvUrl: string; now: number }> {
     const s = await this.d.sessions.getPublic(sessionId, invite);
     const internal = await this.d.sessions.getInternal(s.id);
-    const live = this.streams.get(sessionId);
+    // In test mode the audience sees no stream (the team previews it with its own token).
+    const live = this.rehearsals.has(sessionId) ? undefined : this.streams.get(sessionId);
     const now = this.now();
     const token = internal.visibility === 'private' ? `?t=${encodeURIComponent(signPlayToken(this.d.signingSecret, sessionId, now + PLAY_TOKEN_TTL_MS))}` : '';
     return { state: live?.state ?? 'offline', since: live?.since ?? null, graceEndsAt: live?.graceEndsAt ?? null, flvUrl: `/api/live/${sessionId}/video.flv${token}`, now };
@@ -408,11 +441,13 @@ export class VideoService {
   /** May this request play the session's video? Public sessions: anyone who may see them; private: a valid play token. */
   async checkPlay(sessionId: string, token: string | undefined): Promise<void> {
     const s = await this.d.sessions.getInternal(sessionId).catch(() => null);
-    if (!s || s.status === 'draft') throw notFound('Session');
-    if (s.visibility === 'private' && !(token && verifyPlayToken(this.d.signingSecret, token, sessionId, this.now()))) {
+    // The team's token (test-stream preview) plays whatever streams: drafts, private sessions, test mode.
+    const team = Boolean(s && token && verifyPlayToken(this.d.signingSecret, token, teamPlaySubject(sessionId), this.now()));
+    if (!s || (s.status === 'draft' && !team)) throw notFound('Session');
+    if (!team && s.visibility === 'private' && !(token && verifyPlayToken(this.d.signingSecret, token, sessionId, this.now()))) {
       throw new AppError('forbidden', 'This play link has expired or is not for this session; reload the page', { code: 'PLAY_TOKEN_INVALID' });
     }
-    const live = this.streams.get(sessionId);
+    const live = team || !this.rehearsals.has(sessionId) ? this.streams.get(sessionId) : undefined;
     if (!live || live.state === 'offline') throw new AppError('not_found', 'The session is not streaming right now', { code: 'STREAM_OFFLINE' });
   }
 
