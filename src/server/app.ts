@@ -27,6 +27,8 @@ import { installSecurityHeaders, securityHeaders } from './platform/http/securit
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
 import { INGEST_APP, RtmpIngest, VideoService, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
+import { RestreamService } from './modules/video/restream.service.js';
+import { restreamRoutes } from './modules/video/restream.routes.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -80,6 +82,7 @@ export interface Services {
   orders: OrdersService;
   flashSales: FlashSalesService;
   video: VideoService;
+  restream: RestreamService;
   /** The checkout flow (POST /api/live/:id/orders) as a function: demo data and fixtures place orders through it. */
   checkout: (ctx: Ctx, sessionId: string, body: CheckoutBody) => Promise<CheckoutOutcome>;
 }
@@ -318,6 +321,17 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     onError: (err, where) => logError(err, where),
   });
   late.video = video;
+  // Restream: each enabled target of a publishing session gets an ffmpeg pushing the relay to it.
+  const restream = new RestreamService({
+    db: database.db,
+    clock,
+    ids,
+    audit,
+    sessions,
+    video,
+    box: new SecretBox(dataKey),
+    log: { info: (o, m) => app.log.info(o, m), warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
+  });
   const services: Services = {
     audit,
     auth,
@@ -332,6 +346,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     orders,
     flashSales,
     video,
+    restream,
     checkout: (ctx, sessionId, body) => checkout(checkoutDeps, ctx, sessionId, body),
   };
 
@@ -495,6 +510,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
   });
   await app.register(videoRoutes(video));
+  await app.register(restreamRoutes(restream));
   if (!ffmpeg.ok) app.log.warn({ ffmpeg: ffmpeg.bin, reason: ffmpeg.reason }, `ffmpeg is not available: HTTP-FLV playback works; HLS, recording and restream are off until it is (${video.capabilities().installHint})`);
   ingest = new RtmpIngest({ host: config.rtmpHost ?? config.host, port: config.rtmpPort, authorize: (req) => video.authorizePublish(req), log: app.log });
   await ingest.start().catch((err: unknown) => {
@@ -551,6 +567,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();
       await ingest.stop();
+      await restream.stopAll();
       video.stopAll();
       await services.orders.stopSweeper();
       await flashSales.stop();

@@ -24,6 +24,7 @@ export const RESTREAM_POLICY = {
    * the connection and the publish, so this cannot be met by a push stuck connecting. */
   liveAfterBytes: 128 * 1024,
 } as const;
+export type RestreamPolicy = { readonly [K in keyof typeof RESTREAM_POLICY]: number };
 
 /** Delay before retry number `attempt` (the first retry is attempt 1): 2 s, 4 s, 8 s … ≤ 60 s, ±jitter. `random` in [0, 1). */
 export function backoffMs(attempt: number, random: number, p: { baseMs: number; maxMs: number; jitter: number } = RESTREAM_POLICY): number {
@@ -54,7 +55,7 @@ export const IDLE: RestreamStatus = { state: 'idle', since: 0, attempt: 0, nextA
  * connecting …; too many attempts → failed; stop → idle from anywhere. Events that do not apply
  * in a state leave it unchanged (the caller may see stale timers fire).
  */
-export function nextStatus(s: RestreamStatus, e: RestreamEvent, p = RESTREAM_POLICY): RestreamStatus {
+export function nextStatus(s: RestreamStatus, e: RestreamEvent, p: RestreamPolicy = RESTREAM_POLICY): RestreamStatus {
   switch (e.type) {
     case 'start':
       if (s.state === 'connecting' || s.state === 'live') return s;
