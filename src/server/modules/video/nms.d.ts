@@ -60,6 +60,7 @@ declare module 'node-media-server/src/protocol/amf.js' {
     decodeAmf0Data(buf: Buffer): { cmd: string; dataObj?: Record<string, unknown>; [k: string]: unknown };
     encodeAmf0Data(opt: { cmd: string; dataObj: Record<string, unknown> }): Buffer;
     amf0EncodeOne(value: unknown): Buffer;
+    amf0DecodeOne(buf: Buffer): { len: number; value: unknown };
   };
   export default amf;
 }
