@@ -185,3 +185,13 @@ export const previewReply = z.object({
   expiresAt: z.number(),
 });
 export type PreviewReply = z.infer<typeof previewReply>;
+
+/** GET/POST/DELETE …/stream/rehearsal and POST …/stream/rehearsal/go-public: the test-stream mode. */
+export const rehearsalReply = z.object({
+  /** Since when (ISO) and who started it; null when not in test mode. */
+  rehearsal: z.object({ since: z.string(), byName: z.string().nullable() }).nullable(),
+  /** The encoder's side: offline, live (publishing) or reconnecting. */
+  state: z.enum(['offline', 'live', 'reconnecting']),
+  sessionStatus: z.enum(['draft', 'scheduled', 'live', 'ended', 'archived']),
+});
+export type RehearsalReply = z.infer<typeof rehearsalReply>;
