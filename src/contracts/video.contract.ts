@@ -58,6 +58,14 @@ export const healthSeriesReply = z.object({
   ),
 });
 
+export const videoCapabilitiesSchema = z.object({
+  flv: z.literal(true),
+  ffmpeg: z.union([z.object({ ok: z.literal(true), bin: z.string(), version: z.string() }), z.object({ ok: z.literal(false), bin: z.string(), reason: z.string() })]),
+  needsFfmpeg: z.array(z.string()).readonly(),
+  installHint: z.string().nullable(),
+});
+export type VideoCapabilities = z.infer<typeof videoCapabilitiesSchema>;
+
 /** GET/POST …/console/sessions/:id/stream: what OBS asks for ("Server", "Stream Key"), the stream's state and live health. */
 export const ingestSettingsReply = z.object({
   server: z.string(),
@@ -67,6 +75,8 @@ export const ingestSettingsReply = z.object({
   rotatedAt: z.string().nullable(),
   /** While an encoder publishes: what it sends (null otherwise). */
   health: streamHealthSchema.nullable(),
+  /** What this server can do with video: HTTP-FLV always; HLS, recording and restream need ffmpeg (what is off and how to install it). */
+  capabilities: videoCapabilitiesSchema,
 });
 export type IngestSettings = z.infer<typeof ingestSettingsReply>;
 
@@ -76,6 +86,10 @@ export const playInfoReply = z.object({
   since: z.number().nullable(),
   graceEndsAt: z.number().nullable(),
   flvUrl: z.string(),
+  /** Live HLS playlist (same origin; the token in its path for a private session); null when the server has no ffmpeg. */
+  hlsUrl: z.string().nullable(),
+  /** The stream clock when answered: the publish and the encoder timestamp (ms) the ingest has reached (null when nobody publishes). */
+  position: z.object({ publishId: z.string(), ts: z.number() }).nullable(),
   now: z.number(),
 });
 export type PlayInfo = z.infer<typeof playInfoReply>;

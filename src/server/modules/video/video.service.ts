@@ -13,6 +13,7 @@ import type { IdGenerator } from '../../platform/ids/id-generator.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
 import { FlvRelay, type ViewerSink } from './core/flv-relay.js';
+import { hlsPlaylistUrl } from './core/hls-names.js';
 import { HealthMeter, type StreamHealth } from './core/stream-health.js';
 import { FFMPEG_FEATURES, FFMPEG_INSTALL_HINT, type FfmpegAvailability } from './ffmpeg/ffmpeg-process.js';
 import { clockTag, tagOf, tagTimestamp, type StreamMetadata } from './flv-tags.js';
@@ -189,7 +190,7 @@ export class VideoService {
   // ---------- stream keys (console) ----------
 
   /** OBS settings for the session: Server and Stream Key (made on first ask), and the stream's state. */
-  async ingestSettings(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null; health: StreamHealth | null }> {
+  async ingestSettings(ctx: Ctx, sessionId: string): Promise<{ server: string; streamKey: string; state: StreamState; since: number | null; rotatedAt: string | null; health: StreamHealth | null; capabilities: ReturnType<VideoService['capabilities']> }> {
     requirePermission(ctx.actor, 'stream:key');
     await this.d.sessions.getInternal(sessionId);
     let row = await this.d.db.selectFrom('stream_keys').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
@@ -198,7 +199,7 @@ export class VideoService {
       row = await this.d.db.selectFrom('stream_keys').selectAll().where('session_id', '=', sessionId).executeTakeFirstOrThrow();
     }
     const live = this.streams.get(sessionId);
-    return { server: this.d.ingestServer(), streamKey: this.d.box.open(sessionId, row.key_sealed), state: live?.state ?? 'offline', since: live?.since ?? null, rotatedAt: row.rotated_at, health: this.health(sessionId) };
+    return { server: this.d.ingestServer(), streamKey: this.d.box.open(sessionId, row.key_sealed), state: live?.state ?? 'offline', since: live?.since ?? null, rotatedAt: row.rotated_at, health: this.health(sessionId), capabilities: this.capabilities() };
   }
 
   /** A new key; the old one stops working at once, and an encoder publishing with it is cut off. */
@@ -428,14 +429,17 @@ export class VideoService {
   // ---------- viewers ----------
 
   /** The stream's state and where to play it (a signed URL for a private session), for a viewer who may see the session. */
-  async playInfo(sessionId: string, invite?: string): Promise<{ state: StreamState; since: number | null; graceEndsAt: number | null; flvUrl: string; now: number }> {
+  async playInfo(sessionId: string, invite?: string): Promise<{ state: StreamState; since: number | null; graceEndsAt: number | null; flvUrl: string; hlsUrl: string | null; position: StreamPosition | null; now: number }> {
     const s = await this.d.sessions.getPublic(sessionId, invite);
     const internal = await this.d.sessions.getInternal(s.id);
     // In test mode the audience sees no stream (the team previews it with its own token).
     const live = this.rehearsals.has(sessionId) ? undefined : this.streams.get(sessionId);
     const now = this.now();
-    const token = internal.visibility === 'private' ? `?t=${encodeURIComponent(signPlayToken(this.d.signingSecret, sessionId, now + PLAY_TOKEN_TTL_MS))}` : '';
-    return { state: live?.state ?? 'offline', since: live?.since ?? null, graceEndsAt: live?.graceEndsAt ?? null, flvUrl: `/api/live/${sessionId}/video.flv${token}`, now };
+    const playToken = internal.visibility === 'private' ? signPlayToken(this.d.signingSecret, sessionId, now + PLAY_TOKEN_TTL_MS) : null;
+    const token = playToken ? `?t=${encodeURIComponent(playToken)}` : '';
+    // HLS (ffmpeg) carries the token in its path, so the playlist's relative segment URLs carry it too.
+    const hlsUrl = this.d.ffmpeg.ok ? hlsPlaylistUrl(sessionId, playToken) : null;
+    return { state: live?.state ?? 'offline', since: live?.since ?? null, graceEndsAt: live?.graceEndsAt ?? null, flvUrl: `/api/live/${sessionId}/video.flv${token}`, hlsUrl, position: live ? this.position(sessionId) : null, now };
   }
 
   /** May this request play the session's video? Public sessions: anyone who may see them; private: a valid play token. */
