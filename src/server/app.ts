@@ -26,7 +26,7 @@ import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
-import { INGEST_APP, RtmpIngest, VideoService, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
+import { HlsOutput, INGEST_APP, RtmpIngest, VideoService, hlsRoutes, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
 import { RestreamService } from './modules/video/restream.service.js';
 import { restreamRoutes } from './modules/video/restream.routes.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
@@ -511,6 +511,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   });
   await app.register(videoRoutes(video));
   await app.register(restreamRoutes(restream));
+  // Live HLS: an ffmpeg per publish remuxes the relay into <mediaDir>/hls (only with ffmpeg).
+  const hls = new HlsOutput({ ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), log: app.log });
+  await hls.init();
+  if (ffmpeg.ok) video.onPublish(hls);
+  await app.register(hlsRoutes(video, hls));
   if (!ffmpeg.ok) app.log.warn({ ffmpeg: ffmpeg.bin, reason: ffmpeg.reason }, `ffmpeg is not available: HTTP-FLV playback works; HLS, recording and restream are off until it is (${video.capabilities().installHint})`);
   ingest = new RtmpIngest({ host: config.rtmpHost ?? config.host, port: config.rtmpPort, authorize: (req) => video.authorizePublish(req), log: app.log });
   await ingest.start().catch((err: unknown) => {
@@ -569,6 +574,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       await ingest.stop();
       await restream.stopAll();
       video.stopAll();
+      await hls.stopAll();
       await services.orders.stopSweeper();
       await flashSales.stop();
       await flashGate.close();

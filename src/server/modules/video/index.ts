@@ -1,6 +1,8 @@
 export { INGEST_APP, VideoService } from './video.service.js';
 export { RtmpIngest } from './rtmp-ingest.js';
 export { videoRoutes } from './video.routes.js';
+export { HlsOutput } from './hls-output.js';
+export { hlsRoutes } from './hls.routes.js';
 export { PreflightService } from './preflight.service.js';
 export { preflightRoutes } from './preflight.routes.js';
 export { probeFfmpeg, FfmpegProcess, type FfmpegAvailability } from './ffmpeg/ffmpeg-process.js';
