@@ -29,6 +29,7 @@ import { SecretBox } from './platform/crypto/secret-box.js';
 import { HlsOutput, INGEST_APP, RtmpIngest, VideoService, hlsRoutes, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
 import { RestreamService } from './modules/video/restream.service.js';
 import { restreamRoutes } from './modules/video/restream.routes.js';
+import { PreflightService, preflightRoutes } from './modules/video/index.js';
 import { installMetrics } from './platform/http/metrics.plugin.js';
 import { installSchemaDefaults } from './platform/http/schema-defaults.js';
 import { timeOrderedIds, type IdGenerator } from './platform/ids/id-generator.js';
@@ -82,6 +83,8 @@ export interface Services {
   orders: OrdersService;
   flashSales: FlashSalesService;
   video: VideoService;
+  /** Pre-flight checklist and test-stream mode (video module). */
+  preflight: PreflightService;
   restream: RestreamService;
   /** The checkout flow (POST /api/live/:id/orders) as a function: demo data and fixtures place orders through it. */
   checkout: (ctx: Ctx, sessionId: string, body: CheckoutBody) => Promise<CheckoutOutcome>;
@@ -332,6 +335,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     box: new SecretBox(dataKey),
     log: { info: (o, m) => app.log.info(o, m), warn: (o, m) => app.log.warn(o, m), error: (o, m) => app.log.error(o, m) },
   });
+  // Pre-flight (handbook 3.3): the checklist, the upload-speed test and the test-stream mode.
+  const preflight = new PreflightService({ db: database.db, clock, audit, sessions, video, onError: (err, where) => logError(err, where) });
+  await preflight.loadRehearsals();
   const services: Services = {
     audit,
     auth,
@@ -346,6 +352,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     orders,
     flashSales,
     video,
+    preflight,
     restream,
     checkout: (ctx, sessionId, body) => checkout(checkoutDeps, ctx, sessionId, body),
   };
@@ -510,6 +517,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
   });
   await app.register(videoRoutes(video));
+  await app.register(preflightRoutes(preflight));
   await app.register(restreamRoutes(restream));
   // Live HLS: an ffmpeg per publish remuxes the relay into <mediaDir>/hls (only with ffmpeg).
   const hls = new HlsOutput({ ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), log: app.log });
