@@ -26,6 +26,8 @@ import { lazyChildLoggerFactory } from './platform/http/lazy-logger.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
+import { recordingRoutes } from './modules/video/recording.routes.js';
+import { RecordingService } from './modules/video/recording.service.js';
 import { HlsOutput, INGEST_APP, RtmpIngest, VideoService, hlsRoutes, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
 import { RestreamService } from './modules/video/restream.service.js';
 import { restreamRoutes } from './modules/video/restream.routes.js';
@@ -517,6 +519,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
   });
   await app.register(videoRoutes(video));
+  // Recording: every publish is recorded (with ffmpeg); after the live, the session page is its replay.
+  const recordings = new RecordingService({ db: database.db, clock, ids, audit, sessions, room: roomService, shelf, ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), signingSecret, log: app.log, onError: (err, where) => logError(err, where) });
+  if (ffmpeg.ok) video.onPublish(recordings);
+  await app.register(recordingRoutes(recordings));
+  void recordings.recover().catch((err: unknown) => logError(err, 'recordings recover'));
   await app.register(preflightRoutes(preflight));
   await app.register(restreamRoutes(restream));
   // Live HLS: an ffmpeg per publish remuxes the relay into <mediaDir>/hls (only with ffmpeg).
@@ -582,6 +589,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       await ingest.stop();
       await restream.stopAll();
       video.stopAll();
+      await recordings.stopAll();
       await hls.stopAll();
       await services.orders.stopSweeper();
       await flashSales.stop();

@@ -123,6 +123,42 @@ export const routeFixtures: Record<string, RouteFixture> = {
     const s = await shared('draft-session', () => makeLiveSession(t));
     return { url: `/api/console/sessions/${s.id}/stream/health`, status: 200 };
   }),
+  // --- pre-flight and test-stream mode ----------------------------------------------
+  'GET /api/console/sessions/:id/preflight': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/preflight`, status: 200 };
+  }),
+  // hardware.camera: tech and host may both tick it (owner and admin anything).
+  'PUT /api/console/sessions/:id/preflight/:item': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/preflight/hardware.camera`, body: { checked: true, note: 'fixture' }, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/preflight/upload-test': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/preflight/upload-test`, status: 200 };
+  }),
+  'GET /api/console/sessions/:id/stream/preview': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/stream/preview`, status: 200 };
+  }),
+  'GET /api/console/sessions/:id/stream/rehearsal': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/stream/rehearsal`, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/stream/rehearsal': one(async ({ t }) => {
+    const s = await makeLiveSession(t, { status: 'scheduled', title: 'Fixture test stream' });
+    return { url: `/api/console/sessions/${s.id}/stream/rehearsal`, status: 200 };
+  }),
+  'DELETE /api/console/sessions/:id/stream/rehearsal': one(async ({ t }) => {
+    const s = await makeLiveSession(t, { status: 'scheduled', title: 'Fixture test stop' });
+    await t.services.preflight.startRehearsal(systemCtx('fixture'), s.id);
+    return { url: `/api/console/sessions/${s.id}/stream/rehearsal`, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/stream/rehearsal/go-public': one(async ({ t }) => {
+    const s = await makeLiveSession(t, { status: 'scheduled', title: 'Fixture go public' });
+    await t.services.preflight.startRehearsal(systemCtx('fixture'), s.id);
+    return { url: `/api/console/sessions/${s.id}/stream/rehearsal/go-public`, status: 200 };
+  }),
   'GET /api/live/:id/stream': one(async ({ t, shared }) => {
     const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
     return { url: `/api/live/${s.id}/stream`, status: 200 };
