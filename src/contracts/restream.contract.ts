@@ -77,7 +77,7 @@ export const updateRestreamTargetBody = z.strictObject({
   name: name.optional(),
   platform: z.enum(restreamPlatforms).optional(),
   serverUrl: serverUrl.optional(),
-  streamKey: z.union([z.literal(''), streamKey]).optional(),
+  streamKey: z.string().max(500).regex(/^[\x21-\x7e]*$/, 'no spaces or control characters').optional(),
   enabled: z.boolean().optional(),
 });
 export type UpdateRestreamTargetBody = z.infer<typeof updateRestreamTargetBody>;

@@ -123,6 +123,24 @@ export const routeFixtures: Record<string, RouteFixture> = {
     const s = await shared('draft-session', () => makeLiveSession(t));
     return { url: `/api/console/sessions/${s.id}/stream/health`, status: 200 };
   }),
+  'GET /api/console/sessions/:id/restream-targets': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/restream-targets`, status: 200 };
+  }),
+  'POST /api/console/sessions/:id/restream-targets': one(async ({ t, unique }) => {
+    const s = await makeLiveSession(t, { title: 'Fixture restream add' });
+    return { url: `/api/console/sessions/${s.id}/restream-targets`, body: { name: `Target ${unique()}`, platform: 'youtube', serverUrl: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'fixture-key-0000' }, status: 201 };
+  }),
+  'PATCH /api/console/sessions/:id/restream-targets/:targetId': one(async ({ t, unique }) => {
+    const s = await makeLiveSession(t, { title: 'Fixture restream edit' });
+    const target = await t.services.restream.create(systemCtx('fixture'), s.id, { name: 'Bilibili', platform: 'bilibili', serverUrl: 'rtmp://live-push.bilivideo.com/live-bvc', streamKey: 'fixture-key-1111' });
+    return { url: `/api/console/sessions/${s.id}/restream-targets/${target.id}`, body: { name: `Edited ${unique()}`, enabled: false }, status: 200 };
+  }),
+  'DELETE /api/console/sessions/:id/restream-targets/:targetId': one(async ({ t }) => {
+    const s = await makeLiveSession(t, { title: 'Fixture restream remove' });
+    const target = await t.services.restream.create(systemCtx('fixture'), s.id, { name: 'Twitch', platform: 'twitch', serverUrl: 'rtmp://live.twitch.tv/app', streamKey: 'fixture-key-2222' });
+    return { url: `/api/console/sessions/${s.id}/restream-targets/${target.id}`, status: 200 };
+  }),
   // --- pre-flight and test-stream mode ----------------------------------------------
   'GET /api/console/sessions/:id/preflight': one(async ({ t, shared }) => {
     const s = await shared('draft-session', () => makeLiveSession(t));
