@@ -163,14 +163,16 @@ export class PreflightService {
     return this.rehearsalState(ctx, sessionId);
   }
 
-  /** Test mode off and the session live: the running stream goes public, viewers join at once. */
+  /**
+   * Test mode off and the session live: a running stream goes public and viewers join at once.
+   * Without an encoder it is the console's "Go live": the picture comes when OBS publishes.
+   */
   async goPublic(ctx: Ctx, sessionId: string): Promise<RehearsalReply> {
     requirePermission(ctx.actor, 'preflight:check');
     requirePermission(ctx.actor, 'sessions:golive');
     const s = await this.d.sessions.getInternal(sessionId);
     const rehearsal = this.d.video.rehearsal(sessionId);
     if (!rehearsal) throw new AppError('conflict', 'This session is not in test mode', { code: 'NOT_REHEARSING' });
-    if (this.d.video.streamStats(sessionId).state !== 'live') throw new AppError('conflict', 'No encoder is publishing: start streaming in OBS, check the preview, then go public', { code: 'STREAM_NOT_PUBLISHING' });
     if (s.status !== 'draft' && s.status !== 'scheduled') throw new AppError('conflict', `A ${s.status} session cannot go live`, { code: 'REHEARSAL_NOT_ALLOWED' });
     await this.end(ctx, sessionId, 'stream.went_public');
     try {
