@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam } from './api.contract.js';
 import type { TeamRole } from './roles.contract.js';
 import { BITRATE_RANGES, MAX_KEYFRAME_INTERVAL_S } from './video.contract.js';
 
@@ -119,8 +120,7 @@ export const UPLOAD_TEST_MAX_BYTES = 8 * 1024 * 1024;
 
 // ---------- wire ----------
 
-export const preflightItemParams = z.strictObject({
-  id: z.string().min(1).max(64),
+export const preflightItemParams = idParam.extend({
   item: z.enum(preflightItemKeys, { message: `expected one of ${preflightItemKeys.join(', ')}` }),
 });
 
