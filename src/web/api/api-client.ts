@@ -168,6 +168,11 @@ async function toApiError(response: Response): Promise<ApiError> {
   });
 }
 
+/** The CSRF token a write to `path` must carry (for requests made outside apiRequest, e.g. a raw upload). */
+export function csrfTokenFor(path: string): string | null {
+  return csrfTokens[csrfScopeFor(path)] ?? readCookie(CSRF_COOKIE);
+}
+
 export async function apiRequest<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
