@@ -21,6 +21,7 @@ import { FlashSalesPanel } from './flash-sales-panel';
 import { InviteCard } from './session-invite';
 import { StaffCard } from './session-staff';
 import { StreamCard } from './session-stream';
+import { RestreamCard } from './session-restream';
 import { allowedTransitions, isEditable } from './session-transitions';
 
 /** `/console/sessions/:id`: one session's details, OBS stream settings, cover, invite link (private sessions) and staffing. */
@@ -137,6 +138,7 @@ export function SessionDetailPage() {
         <div className="detail-side">
           {/* OBS settings, for whoever runs the encoder (stream:key: owner, admin, host, tech). */}
           {can(PERMISSIONS.streamKey) && <StreamCard sessionId={s.id} onChanged={showNotice} />}
+          {can(PERMISSIONS.streamKey) && <RestreamCard sessionId={s.id} onChanged={showNotice} />}
           <CoverCard session={s} canWrite={canWrite} onChanged={changed} />
           {s.visibility === 'private' && <InviteCard session={s} canWrite={canWrite} onChanged={changed} />}
         </div>
