@@ -70,13 +70,59 @@ const cores = (() => {
 const pinned = Boolean(taskset) && cores >= 2;
 const WRAP = 'ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
 
-function spawnPinned(core: number, cmd: string[], opts: { env?: NodeJS.ProcessEnv; ipc?: boolean; stdout?: 'pipe' | 'ignore' } = {}): ChildProcess {
+function spawnPinned(core: number, cmd: string[], opts: { env?: NodeJS.ProcessEnv; ipc?: boolean; stdout?: 'pipe' | 'ignore'; stdin?: 'pipe' } = {}): ChildProcess {
   const full = [...(pinned ? [taskset!, '-c', String(core)] : []), ...cmd];
   return spawn('sh', ['-c', WRAP, 'sh', ...full], {
     cwd: root,
     env: opts.env ?? env,
-    stdio: opts.ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', opts.stdout ?? 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : [opts.stdin ?? 'ignore', opts.stdout ?? 'pipe', 'pipe'],
   });
+}
+
+const python = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p)) ?? (spawnSync('python3', ['-c', '1']).status === 0 ? 'python3' : null);
+/** Kernel receive buffer of a stalled viewer (stall.py sets SO_RCVBUF; Linux doubles it). */
+const STALL_RCVBUF = 16384;
+
+/**
+ * Stalled viewers (bench/video/stall.py, small receive buffers: see there why not Node). Falls
+ * back to the load generator's paused sockets without python3 (then the kernel absorbs the
+ * stream for a long time and the server hardly notices them; `stalledWith` says which).
+ */
+function startStalled(url: string, count: number): { ready: Promise<ConnectResult>; resume: (ms: number) => Promise<ResumeResult>; child: ChildProcess } | null {
+  if (!python) return null;
+  const u = new URL(url);
+  const child = spawnPinned(1, [python, here('./video/stall.py'), u.hostname, u.port, `${u.pathname}${u.search}`, String(count), String(STALL_RCVBUF), '50000'], { stdin: 'pipe' });
+  const lines: string[] = [];
+  const waiters: ((l: string) => void)[] = [];
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) !== -1) {
+      const l = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const w = waiters.shift();
+      if (w) w(l);
+      else lines.push(l);
+    }
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const l = lines.shift();
+      if (l !== undefined) return resolve(l);
+      waiters.push(resolve);
+      child.once('exit', (c) => reject(new Error(`stall.py exited ${c}: ${err.slice(-300)}`)));
+    });
+  return {
+    child,
+    ready: next().then((l) => JSON.parse(l) as ConnectResult),
+    resume: async (ms) => {
+      child.stdin!.write(`resume ${ms}\n`);
+      return JSON.parse(await next()) as ResumeResult;
+    },
+  };
 }
 
 /** The load generator, steered by request/reply messages over IPC. */
@@ -191,10 +237,13 @@ interface Subject {
   cleanup: () => void;
 }
 
-async function startOnair(): Promise<Subject> {
+async function startOnair(opts: { ffmpeg: boolean }): Promise<Subject> {
   const dir = mkdtempSync(join(tmpdir(), 'onair-video-'));
   const password = `video-${Date.now()}-pw`;
   const serverEnv: NodeJS.ProcessEnv = { ...env, ONAIR_DATA_DIR: dir, ONAIR_RTMP_PORT: String(await freePort()), ONAIR_ADMIN_PASSWORD: password, ONAIR_LOG_LEVEL: 'warn' };
+  // Without ffmpeg Onair serves HTTP-FLV only (no live HLS, no recording): the CPU part compares
+  // the relay alone with node-media-server's, which transcodes and records nothing either.
+  if (!opts.ffmpeg) serverEnv.ONAIR_FFMPEG = join(dir, 'no-ffmpeg');
   const child = spawnPinned(0, [process.execPath, ...launcherNodeFlags(), '--import', 'tsx', 'src/server/cli/onair.ts', 'start', '--demo', '--host', '127.0.0.1', '--port', '0'], { env: serverEnv });
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
@@ -253,8 +302,8 @@ async function waitForPicture(s: Subject): Promise<void> {
   }
 }
 
-async function withSubject<T>(name: Subject['name'], fn: (s: Subject) => Promise<T>): Promise<T> {
-  const s = name === 'onair' ? await startOnair() : await startNms();
+async function withSubject<T>(name: Subject['name'], fn: (s: Subject) => Promise<T>, opts = { ffmpeg: false }): Promise<T> {
+  const s = name === 'onair' ? await startOnair(opts) : await startNms();
   try {
     return await fn(s);
   } finally {
@@ -331,7 +380,8 @@ async function cpuRound(name: Subject['name'], load: Load, fx: { file: string; b
         await sleep(2000);
         const rss0 = rssBytes(pid);
         const readers = await load.call<ConnectResult>({ cmd: 'connect', group: 'slow', url, count: cfg.slow, mode: 'read', timeoutMs: 20_000 });
-        const stalled = await load.call<ConnectResult>({ cmd: 'connect', group: 'slow', url, count: cfg.slow, mode: 'stall', timeoutMs: 20_000 });
+        const py = startStalled(url, cfg.slow);
+        const stalled = py ? await py.ready : await load.call<ConnectResult>({ cmd: 'connect', group: 'slow', url, count: cfg.slow, mode: 'stall', timeoutMs: 20_000 });
         await load.call({ cmd: 'mark' });
         const series: number[] = [];
         for (let i = 0; i < cfg.slowSeconds; i++) {
@@ -341,18 +391,23 @@ async function cpuRound(name: Subject['name'], load: Load, fx: { file: string; b
         const sw = await load.call<WindowResult>({ cmd: 'window' });
         const half = series[Math.floor(series.length / 2) - 1] ?? rss0;
         const end = series[series.length - 1] ?? rss0;
-        const resumed = await load.call<ResumeResult>({ cmd: 'resumeStalled', group: 'slow', waitMs: 3000 });
+        const resumed = py ? await py.resume(3000) : await load.call<ResumeResult>({ cmd: 'resumeStalled', group: 'slow', waitMs: 3000 });
+        if (py) await stopProcess(py.child);
         slow = {
           readers: readers.ready,
           stalled: stalled.ready,
+          stalledWith: py ? `stall.py, SO_RCVBUF ${STALL_RCVBUF}` : 'paused Node sockets (no python3: kernel buffers absorb the stream)',
           seconds: cfg.slowSeconds,
           rssBefore_MB: round(rss0 / MiB, 1),
           rssAfter_MB: round(end / MiB, 1),
           rssGrowth_MB: round((end - rss0) / MiB, 1),
           rssGrowthSecondHalf_MB: round((end - half) / MiB, 1),
+          // Over the second half (after the join bursts): how fast memory still grows.
+          rssGrowthRate_MBperMinute: round(((end - half) / MiB / Math.max(1, series.length - Math.floor(series.length / 2))) * 60, 1),
           rssSeries_MB: series.map((x) => round(x / MiB, 0)),
           stalledClosedByServer: resumed.closedByServer,
-          stalledBytesQueuedWhenResumed_MB: round(resumed.bytesAfterResume / MiB, 1),
+          // What the stalled viewers read in the 3 s after they resumed (kernel buffers + the server's queue + new media).
+          stalledReadIn3sAfterResume_MB: round(resumed.bytesAfterResume / MiB, 1),
           readersKbpsMin: round((sw.rates[0] ?? 0) / 1000),
           readersBelow95Percent: sw.rates.filter((r) => r < 0.95 * fx.bitsPerSecond).length,
         };
@@ -415,7 +470,7 @@ async function g2gPart() {
       await browser.close();
       await stopProcess(pub);
     }
-  });
+  }, { ffmpeg: true });
 }
 
 // --- main -------------------------------------------------------------------------------------
@@ -488,6 +543,7 @@ async function main() {
           loadGeneratorCpuPercent: med(xs, (x) => x.loadGeneratorCpuPercent),
           slowRssGrowth_MB: med(xs, (x) => x.slow?.rssGrowth_MB),
           slowRssGrowthSecondHalf_MB: med(xs, (x) => x.slow?.rssGrowthSecondHalf_MB),
+          slowRssGrowthRate_MBperMinute: med(xs, (x) => x.slow?.rssGrowthRate_MBperMinute),
           slowStalledClosedByServer: med(xs, (x) => x.slow?.stalledClosedByServer, 0),
           slowReadersBelow95Percent: Math.max(...xs.map((x) => x.slow?.readersBelow95Percent ?? 0)),
           perRound: xs,

@@ -17,11 +17,11 @@
  * (E/1000 + stream ts): capture to the moment the frame is shown. Browser, server and encoder run
  * on one machine, so they read one clock.
  *
- * HLS (once the server has `GET /api/live/:id/hls/open/index.m3u8` and hls.js is installed): the
- * same page with hls.js; mediaTime maps to the segment PTS through hls.js's INIT_PTS_FOUND
- * (stream ts = (mediaTime·timescale + initPTS)/timescale·1000), which equals the FLV timestamp if
- * the segmenter keeps the timestamps (`-copyts`); a mapping that comes out implausible is reported
- * as such, not as a figure.
+ * HLS (`GET /api/live/:id/hls/open/index.m3u8`): the same page with hls.js and the viewer page's
+ * hls.js settings (use-hls-player.ts); mediaTime maps to the segment PTS through hls.js's
+ * INIT_PTS_FOUND (stream ts = initPTS/timescale·1000 + mediaTime·1000, as player-choice.ts
+ * `hlsPosition`), which is the FLV timestamp because the server's segmenter keeps the timestamps
+ * (`-copyts -muxdelay 0`); a mapping that comes out implausible is reported as such, not as a figure.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,8 +83,9 @@ if ('${kind}' === 'flv') {
   p.load();
   v.play().catch((e) => st.errors.push('play: ' + e));
 } else {
-  const h = new Hls({ lowLatencyMode: true });
-  h.on(Hls.Events.INIT_PTS_FOUND, (_e, d) => { if (st.initPTS === null) { st.initPTS = d.initPTS; st.timescale = d.timescale; } });
+  // The viewer page's settings (src/web/viewer/video/use-hls-player.ts HLS_CONFIG).
+  const h = new Hls({ liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 5, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
+  h.on(Hls.Events.INIT_PTS_FOUND, (_e, d) => { if (d.id === 'main') { st.initPTS = d.initPTS; st.timescale = d.timescale; } });
   h.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) st.errors.push(d.type + ' ' + d.details); });
   h.loadSource(${JSON.stringify(src)});
   h.attachMedia(v);
@@ -143,7 +144,7 @@ export async function measureGlass(
   const lib =
     opts.kind === 'flv'
       ? join(root, 'node_modules/mpegts.js/dist/mpegts.js')
-      : ['node_modules/hls.js/dist/hls.min.js', 'node_modules/hls.js/dist/hls.js'].map((p) => join(root, p)).find((p) => existsSync(p));
+      : ['node_modules/hls.js/dist/hls.light.min.js', 'node_modules/hls.js/dist/hls.min.js', 'node_modules/hls.js/dist/hls.js'].map((p) => join(root, p)).find((p) => existsSync(p));
   if (!lib || !existsSync(lib)) throw new Error(`${opts.kind === 'flv' ? 'mpegts.js' : 'hls.js'} is not in node_modules`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
