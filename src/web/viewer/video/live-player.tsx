@@ -1,19 +1,22 @@
-import { useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionStatus } from '../../api/api-types';
 import { StatusBadge } from '../../components/badges';
 import { useNow } from '../../hooks/use-now';
 import '../../styles/video.css';
 import { formatHold } from '../flash/flash-time';
+import { latencyRefreshMs } from './player-choice';
 import { formatLatency } from './player-health';
 import { graceLeftMs, stageMessage, stageState, wantsPlayer, type StageMessage } from './stream-view';
-import { useFlvPlayer, type Playback } from './use-flv-player';
+import { useLivePlayer, type Playback } from './use-live-player';
 import type { LiveStreamState } from './use-live-stream';
 
 /**
- * The live picture (HTTP-FLV through mpegts.js) and what stands over it: the stream's state
- * (`stream-state`, `data-state` = loading | offline | reconnecting | live), the unmute button,
- * and for the team a latency readout. The stage's other overlays (danmaku, shelf, like) sit above.
+ * The live picture (HTTP-FLV through mpegts.js, or HLS: use-live-player.ts picks) and what stands
+ * over it: the stream's state (`stream-state`, `data-state` = loading | offline | reconnecting |
+ * live), the unmute button, and for the team a latency readout: the server's stream clock (asked
+ * again every 12-18 s while live) against the picture's. The stage's other overlays (danmaku,
+ * shelf, like) sit above.
  */
 export function LivePlayer({ stream, sessionStatus, showLatency }: { stream: LiveStreamState; sessionStatus: SessionStatus; showLatency: boolean }) {
   const { t, i18n } = useTranslation();
@@ -21,26 +24,41 @@ export function LivePlayer({ stream, sessionStatus, showLatency }: { stream: Liv
   const { view } = stream;
   const state = stageState(view, sessionStatus);
   const withVideo = wantsPlayer(view, state);
-  const player = useFlvPlayer({
+  const player = useLivePlayer({
     videoRef,
-    url: view?.flvUrl ?? null,
+    urls: { flv: view?.flvUrl ?? null, hls: view?.hlsUrl ?? null },
     enabled: withVideo,
     live: state === 'live',
     liveEpoch: view?.liveEpoch ?? 0,
     onTrouble: stream.reload,
     measureLatency: showLatency,
+    serverClock: view?.clock ?? null,
   });
+  // The team's readout needs the server's clock now and then (the audience endpoint is rate-limited).
+  const reload = stream.reload;
+  useEffect(() => {
+    if (!showLatency || state !== 'live') return;
+    let timer = 0;
+    const next = () => {
+      timer = window.setTimeout(() => {
+        reload();
+        next();
+      }, latencyRefreshMs());
+    };
+    next();
+    return () => window.clearTimeout(timer);
+  }, [showLatency, state, reload]);
   const lang = i18n.resolvedLanguage ?? 'en';
   const playing = state === 'live' && player.playback === 'playing';
 
   return (
-    <div className={`live-player state-${state} playback-${player.playback}${playing ? ' is-playing' : ''}`} data-playback={player.playback}>
+    <div className={`live-player state-${state} playback-${player.playback}${playing ? ' is-playing' : ''}`} data-playback={player.playback} data-protocol={player.protocol ?? undefined}>
       {withVideo && (
         // Muted so that it may start by itself; the button below turns the sound on.
         <video ref={videoRef} className="live-video" data-testid="live-video" muted playsInline aria-label={t('viewer.video.label')} />
       )}
       <div className={`stream-state stream-state-${state}`} data-testid="stream-state" data-state={state}>
-        <StateContent state={state} sessionStatus={sessionStatus} stream={stream} playback={player.playback} onPlay={player.play} />
+        <StateContent state={state} sessionStatus={sessionStatus} stream={stream} playback={player.playback} onPlay={player.play} hasHls={!!view?.hlsUrl} />
       </div>
       {state === 'live' && (player.playback === 'playing' || player.playback === 'connecting' || (showLatency && player.latency !== null)) && (
         <div className="player-controls">
@@ -56,8 +74,15 @@ export function LivePlayer({ stream, sessionStatus, showLatency }: { stream: Liv
               </button>
             ))}
           {showLatency && player.latency !== null && (
-            <span className="stage-chip player-latency" data-testid="live-latency" data-value={player.latency.toFixed(2)} title={t('viewer.video.latencyTitle')}>
-              {t('viewer.video.latency', { value: formatLatency(player.latency, lang) })}
+            <span
+              className={`stage-chip player-latency latency-${player.latency.kind}`}
+              data-testid="live-latency"
+              data-kind={player.latency.kind}
+              data-value={player.latency.seconds.toFixed(2)}
+              title={t(player.latency.kind === 'stream' ? 'player.latency.streamTitle' : 'player.latency.bufferTitle', { protocol: t(`player.protocol.${player.protocol ?? 'flv'}`) })}
+            >
+              {t(player.latency.kind === 'stream' ? 'player.latency.stream' : 'player.latency.buffer', { value: formatLatency(player.latency.seconds, lang) })}
+              {player.protocol && <span className="player-protocol"> · {t(`player.protocol.${player.protocol}`)}</span>}
             </span>
           )}
         </div>
@@ -72,12 +97,14 @@ function StateContent({
   stream,
   playback,
   onPlay,
+  hasHls,
 }: {
   state: ReturnType<typeof stageState>;
   sessionStatus: SessionStatus;
   stream: LiveStreamState;
   playback: Playback;
   onPlay: () => void;
+  hasHls: boolean;
 }) {
   const { t } = useTranslation();
   if (state === 'live') {
@@ -93,7 +120,7 @@ function StateContent({
           </button>
         );
       case 'unsupported':
-        return <MessageBox text={t('viewer.video.unsupported')} />;
+        return <MessageBox text={hasHls ? t('viewer.video.unsupported') : t('player.unsupportedNoHls')} />;
       case 'connecting':
       case 'retrying':
         return <MessageBox busy text={playback === 'retrying' ? t('viewer.video.retrying') : t('viewer.video.connecting')} />;

@@ -59,7 +59,7 @@ describe('stream news', () => {
 
 describe('what the stage shows', () => {
   const view = (state: 'offline' | 'live' | 'reconnecting', flvUrl: string | null = URL_A): StreamView => ({
-    state, since: 1, graceEndsAt: state === 'reconnecting' ? 61_000 : null, at: 1, flvUrl, serverOffsetMs: 0, liveEpoch: 1,
+    state, since: 1, graceEndsAt: state === 'reconnecting' ? 61_000 : null, at: 1, flvUrl, hlsUrl: null, clock: null, serverOffsetMs: 0, liveEpoch: 1,
   });
 
   it('waits for the answer only when the session is live', () => {

@@ -1,5 +1,6 @@
 import type { SessionStatus } from '../../api/api-types';
 import type { StreamState } from '../../api/video-api';
+import type { ServerClockSample } from './player-choice';
 
 /**
  * What the viewer page knows of the stream: the newest of the `/stream` answers and the room's
@@ -13,6 +14,10 @@ export interface StreamView {
   at: number;
   /** Where to play, from the latest `/stream` answer (events carry no address). */
   flvUrl: string | null;
+  /** The live HLS playlist, from the same answer (null when the server has no ffmpeg). */
+  hlsUrl: string | null;
+  /** The server's stream clock from the latest `/stream` answer, stamped with this browser's clock (the team's latency readout). */
+  clock: ServerClockSample | null;
   /** Server clock − this browser's clock when the news arrived, for the grace countdown. */
   serverOffsetMs: number;
   /**
@@ -29,6 +34,8 @@ export interface StreamNews {
   graceEndsAt: number | null;
   now: number;
   flvUrl?: string;
+  hlsUrl?: string | null;
+  position?: { publishId: string; ts: number } | null;
 }
 
 /**
@@ -37,7 +44,9 @@ export interface StreamNews {
  */
 export function mergeStreamNews(prev: StreamView | null, news: StreamNews, localNowMs: number): StreamView {
   const flvUrl = news.flvUrl ?? prev?.flvUrl ?? null;
-  if (prev && news.now < prev.at) return flvUrl === prev.flvUrl ? prev : { ...prev, flvUrl };
+  const hlsUrl = news.hlsUrl !== undefined ? news.hlsUrl : (prev?.hlsUrl ?? null);
+  const clock = news.position !== undefined ? (news.position ? { ...news.position, atLocalMs: localNowMs } : null) : (prev?.clock ?? null);
+  if (prev && news.now < prev.at) return flvUrl === prev.flvUrl && hlsUrl === prev.hlsUrl && clock === prev.clock ? prev : { ...prev, flvUrl, hlsUrl, clock };
   // The first news is no "again": the player it brings is a new one anyway.
   const liveAgain = prev !== null && news.state === 'live' && (prev.state !== 'live' || prev.since !== news.since);
   return {
@@ -46,6 +55,8 @@ export function mergeStreamNews(prev: StreamView | null, news: StreamNews, local
     graceEndsAt: news.state === 'reconnecting' ? news.graceEndsAt : null,
     at: news.now,
     flvUrl,
+    hlsUrl,
+    clock,
     serverOffsetMs: news.now - localNowMs,
     liveEpoch: (prev?.liveEpoch ?? 0) + (liveAgain ? 1 : 0),
   };
@@ -80,7 +91,7 @@ export function stageMessage(state: StageState, sessionStatus: SessionStatus): S
 
 /** Whether a player should exist: while live, and while reconnecting (it keeps the last frame). */
 export function wantsPlayer(view: StreamView | null, state: StageState): boolean {
-  return view !== null && view.flvUrl !== null && (state === 'live' || state === 'reconnecting');
+  return view !== null && (view.flvUrl ?? view.hlsUrl ?? null) !== null && (state === 'live' || state === 'reconnecting');
 }
 
 /** Milliseconds of grace left at `serverNowMs`, never negative; null when not reconnecting. */
