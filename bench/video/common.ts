@@ -32,7 +32,7 @@ export const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b)
  * tag after the 13-byte file header. Timestamps are the tag header's (24 bits + extension byte).
  */
 export class FlvReader {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private headerDone = false;
   constructor(private readonly onTag: (type: number, ts: number, body: Buffer) => void) {}
   push(chunk: Buffer): void {

@@ -160,13 +160,13 @@ export async function measureGlass(
     await page.waitForTimeout(opts.warmupSeconds * 1000);
     const t0 = Date.now();
     await page.evaluate(() => {
-      const st = (window as unknown as { __bench: { recording: boolean; samples: unknown[] } }).__bench;
+      const st = (globalThis as unknown as { __bench: { recording: boolean; samples: unknown[] } }).__bench;
       st.samples = [];
       st.recording = true;
     });
     await page.waitForTimeout(opts.seconds * 1000);
     const st = await page.evaluate(() => {
-      const s = (window as unknown as { __bench: { recording: boolean } }).__bench;
+      const s = (globalThis as unknown as { __bench: { recording: boolean } }).__bench;
       s.recording = false;
       return { ...s, timeOrigin: performance.timeOrigin };
     }) as unknown as { base: number | null; initPTS: number | null; timescale: number | null; samples: [number, number, number][]; errors: string[]; frames: number; first: number | null; timeOrigin: number };

@@ -7,10 +7,11 @@
  *
  * Usage: node --import tsx bench/video/nms-server.ts RTMP_PORT HTTP_PORT DATA_DIR
  */
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const NodeMediaServer = require('node-media-server') as new (config: object, configPath?: string) => { run(): Promise<void>; httpServer: { httpServer?: import('node:http').Server } };
+const NodeMediaServer = require('node-media-server') as new (config: object, configPath?: string) => { run(): Promise<void>; httpServer: { httpServer?: Server } };
 const logger = require('node-media-server/src/core/logger.js') as { level: string };
 
 const [rtmpPort, httpPort, dir] = process.argv.slice(2);
