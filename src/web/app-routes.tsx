@@ -13,6 +13,7 @@ import { PromotionsPage } from './console/promotions-page';
 import { CouponsPage } from './console/coupons-page';
 import { ConsoleHome, ConsoleLayout, NAV_ITEMS, type ConsolePageKey } from './console/console-layout';
 import { LiveControlPage } from './console/live-control-page';
+import { PreflightPage } from './console/preflight-page';
 import { ProductsPage } from './console/products-page';
 import { SessionDetailPage } from './console/session-detail-page';
 import { SessionsPage } from './console/sessions-page';
@@ -92,6 +93,7 @@ function ConsoleRoutes() {
                 </RequirePermission>
               }
             />
+            <Route path="sessions/:id/preflight" element={<RequirePermission permission={PERMISSIONS.sessionsRead}><PreflightPage /></RequirePermission>} />
             <Route path="*" element={<NotFoundPage inConsole />} />
           </Route>
         </Route>

@@ -104,6 +104,7 @@ export function SessionDetailPage() {
         <div className="row-actions detail-header-actions">
           <SessionTransitionButtons transitions={transitions} busy={busy} onTransition={(to) => void transition(s, to)} />
           <SessionRoomLinks session={s} liveControl />
+          <Link className="btn btn-sm" to={`/console/sessions/${s.id}/preflight`} data-testid="session-preflight-link">{t('preflight.open')}</Link>
         </div>
       </header>
 

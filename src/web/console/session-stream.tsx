@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { describeError } from '../api/describe-error';
 import { videoApi } from '../api/video-api';
 import { FormError } from '../components/form-field';
@@ -8,6 +9,7 @@ import { formatDateTime } from '../format/date-format';
 import { usePolledResource } from '../hooks/use-polled-resource';
 import '../styles/video.css';
 import { StreamHealthPanel } from './stream-health-panel';
+import { StreamTestMode } from './stream-test-mode';
 import { MASKED_KEY, streamBadgeClass, streamSinceKey } from './stream-settings';
 
 /** The badge follows the encoder without a page reload; the settings themselves only change on rotate. */
@@ -167,6 +169,8 @@ export function StreamCard({ sessionId, onChanged }: { sessionId: string; onChan
             {t('stream.obsHint')}
           </p>
           {rotatedAt && <p className="muted small">{t('stream.rotatedAt', { time: rotatedAt })}</p>}
+          <StreamTestMode sessionId={sessionId} onChanged={onChanged} withPreview={false} />
+          <Link className="small" to={`/console/sessions/${sessionId}/preflight`} data-testid="stream-preflight-link">{t('preflight.open')} →</Link>
           <div className="detail-actions">
             <button type="button" className="btn btn-sm" data-testid="stream-rotate" onClick={() => { setConfirming(true); }}>
               {t('stream.rotate')}
