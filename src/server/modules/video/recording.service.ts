@@ -92,8 +92,9 @@ export class RecordingService implements PublishListener {
     const dir = this.dirOf(p.sessionId);
     mkdirSync(dir, { recursive: true });
     const part = `${p.publishId}.part.mp4`;
-    // Fragmented: every keyframe closes a fragment, so a crash loses at most the last GOP.
-    const proc = new FfmpegProcess({ bin: this.d.ffmpeg.bin, name: 'record', cwd: dir, log: this.d.log, output: ['-map', '0', '-c', 'copy', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-y', part] });
+    // Video and audio only: the stream clock's script tags (onOnairClock) come out as a data
+    // stream MP4 cannot hold. Fragmented: every keyframe closes a fragment, so a crash loses at most the last GOP.
+    const proc = new FfmpegProcess({ bin: this.d.ffmpeg.bin, name: 'record', cwd: dir, log: this.d.log, output: ['-map', '0:v', '-map', '0:a?', '-c', 'copy', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-y', part] });
     const rowId = this.d.ids();
     const inserted = this.d.db
       .insertInto('recordings')

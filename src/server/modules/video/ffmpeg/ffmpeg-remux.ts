@@ -21,7 +21,7 @@ function run(bin: string, args: string[], timeoutMs: number): Promise<{ code: nu
  * whole file. Codecs are copied. Rejects with ffmpeg's last lines when it fails.
  */
 export async function remuxFaststart(bin: string, from: string, to: string, timeoutMs = 10 * 60_000): Promise<void> {
-  const r = await run(bin, ['-loglevel', 'error', '-y', '-i', from, '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', to], timeoutMs);
+  const r = await run(bin, ['-loglevel', 'error', '-y', '-i', from, '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', to], timeoutMs);
   if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').slice(-4).join('\n') || `ffmpeg exited with ${r.code}`);
 }
 
