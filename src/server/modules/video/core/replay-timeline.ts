@@ -137,4 +137,4 @@ export function buildReplayTimeline(input: { recordings: readonly TimelineRecord
   return { durationMs, segments, messages, pins, chapters };
 }
 
-export { locate, messagesShownAt, pinnedAt } from '../../../../contracts/replay.contract.js';
+export { locate, messagesShownAt, pinnedAt } from '../../../../contracts/replay-clock.contract.js';
