@@ -142,6 +142,8 @@ function ItemRow({ item, sessionId, onSaved }: { item: PreflightItemState; sessi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState(item.note ?? '');
+  // The box follows the click at once; the server's answer then confirms (or a failure puts it back).
+  const [pending, setPending] = useState<boolean | null>(null);
   const [g, n] = item.key.split('.') as [string, string];
   const roles = item.roles.map((r) => t(`preflight.roleNames.${r}`)).join(' / ');
   const canTick = can(PERMISSIONS.preflightCheck);
@@ -149,11 +151,13 @@ function ItemRow({ item, sessionId, onSaved }: { item: PreflightItemState; sessi
   const save = async (body: { checked: boolean; note?: string | null }) => {
     setBusy(true);
     setError(null);
+    setPending(body.checked);
     try {
       onSaved(await preflightApi.tick(sessionId, item.key, body));
     } catch (err) {
       setError(t('preflight.saveFailed', { error: describeError(t, err) }));
     } finally {
+      setPending(null);
       setBusy(false);
     }
   };
@@ -164,7 +168,7 @@ function ItemRow({ item, sessionId, onSaved }: { item: PreflightItemState; sessi
         id={boxId}
         type="checkbox"
         className="preflight-check"
-        checked={item.checked}
+        checked={pending ?? item.checked}
         disabled={busy || !item.mayTick}
         data-testid={`preflight-check-${item.key}`}
         onChange={(e) => void save({ checked: e.currentTarget.checked })}
