@@ -117,7 +117,7 @@ export function RestreamCard({ sessionId, onChanged }: { sessionId: string; onCh
               </dl>
               {target.status.lastError && (target.status.state === 'retrying' || target.status.state === 'failed') && (
                 <p className="restream-error small" data-testid="restream-last-error" title={target.status.lastError}>
-                  {t('restream.lastError')}: {lastLine(target.status.lastError)}
+                  {t('restream.lastError', { error: lastLine(target.status.lastError) })}
                 </p>
               )}
               <div className="restream-actions">
