@@ -183,8 +183,10 @@ function ItemRow({ item, sessionId, onSaved }: { item: PreflightItemState; sessi
         <p className="muted small preflight-who">
           {item.byName && item.at ? (
             <span data-testid={`preflight-by-${item.key}`}>✓ {item.checked ? t('preflight.tickedBy', { name: item.byName, time: formatDateTime(item.at, lang) }) : t('preflight.untickedBy', { name: item.byName, time: formatDateTime(item.at, lang) })}</span>
-          ) : (
+          ) : item.mayTick || !canTick ? (
             t('preflight.roles', { roles })
+          ) : (
+            t('preflight.notYours', { roles })
           )}
         </p>
         {item.note && <p className="small preflight-note">“{item.note}”</p>}
@@ -198,9 +200,7 @@ function ItemRow({ item, sessionId, onSaved }: { item: PreflightItemState; sessi
               </button>
             </div>
           </details>
-        ) : (
-          canTick && <p className="muted small">{t('preflight.notYours', { roles })}</p>
-        )}
+        ) : null}
         <FormError message={error} />
       </div>
     </li>
