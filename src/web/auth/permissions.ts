@@ -16,4 +16,5 @@ export const PERMISSIONS = {
   fulfilmentWrite: 'fulfilment:write',
   streamKey: 'stream:key',
   preflightCheck: 'preflight:check',
+  recordingsDelete: 'recordings:delete',
 } as const satisfies Record<string, Permission>;

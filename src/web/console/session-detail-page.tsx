@@ -22,6 +22,7 @@ import { InviteCard } from './session-invite';
 import { StaffCard } from './session-staff';
 import { StreamCard } from './session-stream';
 import { RestreamCard } from './session-restream';
+import { RecordingsCard } from './session-recordings';
 import { allowedTransitions, isEditable } from './session-transitions';
 
 /** `/console/sessions/:id`: one session's details, OBS stream settings, cover, invite link (private sessions) and staffing. */
@@ -140,6 +141,7 @@ export function SessionDetailPage() {
           {/* OBS settings, for whoever runs the encoder (stream:key: owner, admin, host, tech). */}
           {can(PERMISSIONS.streamKey) && <StreamCard sessionId={s.id} onChanged={showNotice} />}
           {can(PERMISSIONS.streamKey) && <RestreamCard sessionId={s.id} onChanged={showNotice} />}
+          <RecordingsCard sessionId={s.id} onChanged={showNotice} />
           <CoverCard session={s} canWrite={canWrite} onChanged={changed} />
           {s.visibility === 'private' && <InviteCard session={s} canWrite={canWrite} onChanged={changed} />}
         </div>

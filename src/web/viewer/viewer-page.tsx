@@ -24,6 +24,7 @@ import { FlashSaleCards } from './flash/flash-card';
 import { ShelfOnStage } from './shelf/shelf-on-stage';
 import { LivePlayer } from './video/live-player';
 import { useLiveStream } from './video/use-live-stream';
+import { ReplayGate } from './replay/replay-room';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -69,7 +70,8 @@ export function ViewerPage() {
           <ErrorState error={session.error} audience="viewer" onRetry={session.reload} />
         </main>
       ) : (
-        // Keyed by session: another room starts from a clean socket state.
+        // Keyed by session: another room starts from a clean socket state. An ended session with a recording is its replay.
+        <ReplayGate key={session.data.id} session={session.data} invite={invite}>
         <LiveRoom
           key={session.data.id}
           session={session.data}
@@ -81,6 +83,7 @@ export function ViewerPage() {
           onSignUp={signUp}
           onSignOut={signOut}
         />
+        </ReplayGate>
       )}
     </div>
   );
