@@ -9,6 +9,7 @@ import { latencyRefreshMs } from './player-choice';
 import { formatLatency } from './player-health';
 import { graceLeftMs, stageMessage, stageState, wantsPlayer, type StageMessage } from './stream-view';
 import { useLivePlayer, type Playback } from './use-live-player';
+import { useTeamMember } from './use-team-member';
 import type { LiveStreamState } from './use-live-stream';
 
 /**
@@ -18,8 +19,10 @@ import type { LiveStreamState } from './use-live-stream';
  * again every 12-18 s while live) against the picture's. The stage's other overlays (danmaku,
  * shelf, like) sit above.
  */
-export function LivePlayer({ stream, sessionStatus, showLatency }: { stream: LiveStreamState; sessionStatus: SessionStatus; showLatency: boolean }) {
+export function LivePlayer({ stream, sessionStatus, showLatency: asked }: { stream: LiveStreamState; sessionStatus: SessionStatus; showLatency: boolean }) {
   const { t, i18n } = useTranslation();
+  // The team sees it too when also signed in to the console in this browser.
+  const showLatency = useTeamMember() || asked;
   const videoRef = useRef<HTMLVideoElement>(null);
   const { view } = stream;
   const state = stageState(view, sessionStatus);
