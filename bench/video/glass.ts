@@ -58,7 +58,7 @@ const PAGE = (kind: 'flv' | 'hls', src: string) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>video bench</title>
 <script src="/__video_bench__/${kind === 'flv' ? 'mpegts.js' : 'hls.js'}"></script></head>
 <body style="margin:0;background:#000">
-<video id="v" muted autoplay playsinline width="1280" height="720"></video>
+<video id="v" muted autoplay playsinline width="640" height="360"></video>
 <script>
 const v = document.getElementById('v');
 const st = window.__bench = { kind: '${kind}', base: null, initPTS: null, timescale: null, samples: [], errors: [], recording: false, frames: 0, first: null };
@@ -146,7 +146,7 @@ export async function measureGlass(
       ? join(root, 'node_modules/mpegts.js/dist/mpegts.js')
       : ['node_modules/hls.js/dist/hls.light.min.js', 'node_modules/hls.js/dist/hls.min.js', 'node_modules/hls.js/dist/hls.js'].map((p) => join(root, p)).find((p) => existsSync(p));
   if (!lib || !existsSync(lib)) throw new Error(`${opts.kind === 'flv' ? 'mpegts.js' : 'hls.js'} is not in node_modules`);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
