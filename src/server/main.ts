@@ -29,6 +29,8 @@ export async function startServer(config: AppConfig, opts: StartOptions): Promis
   opts.print(`Onair is running at ${url.origin}  (database: ${onair.database.describe()})`);
   opts.print(`Console: ${url.origin}/console   API docs: ${url.origin}/docs`);
   opts.print(`RTMP ingest (OBS "Server"): ${ingestServerUrl(config, onair.ingest.port)}   (each session's Stream Key is in its console page)`);
+  const ff = services.video.ffmpeg;
+  opts.print(ff.ok ? `Playback: HTTP-FLV and HLS (ffmpeg ${ff.version}); recording and restream on` : `Playback: HTTP-FLV only. ffmpeg is missing, so HLS, recording and restream are off (${services.video.capabilities().installHint}; \`onair doctor\` checks)`);
   if (opts.demo) {
     // The demo shop that is live (from the first start): where a newcomer can buy in the room.
     const live = await services.sessions.list(systemCtx('first-start'), { status: 'live', limit: 50 });

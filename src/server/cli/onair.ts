@@ -12,6 +12,7 @@ import { seedDemo } from '../flows/seed-demo.flow.js';
 import { migrateToLatest, openDatabase } from '../platform/db/database.js';
 import { join } from 'node:path';
 import { startServer } from '../main.js';
+import { formatDoctor, runDoctor } from './doctor.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -89,6 +90,15 @@ program
     } finally {
       await onair.close();
     }
+  });
+
+program
+  .command('doctor')
+  .description('Check what Onair needs: ffmpeg (HLS, recording, restream; optional), the database, the HTTP and RTMP ports, the data and media folders. Exits non-zero when something required is wrong')
+  .action(async () => {
+    const checks = await runDoctor(config());
+    for (const line of formatDoctor(checks)) print(line);
+    if (checks.some((c) => c.level === 'fail')) process.exitCode = 1;
   });
 
 program
