@@ -29,8 +29,23 @@ interface Sample {
 async function samplePositions(page: Page, ms: number): Promise<Sample[]> {
   return page.evaluate(
     async ({ bits, block, ms }) => {
-      const video = document.querySelector('[data-testid="live-video"]') as HTMLVideoElement & { onairPosition?: () => { publishId: string; ts: number } | null };
-      const canvas = document.createElement('canvas');
+      // The few DOM types used here (this file is type-checked with Node's, not the DOM's).
+      interface VideoEl {
+        onairPosition?: () => { publishId: string; ts: number } | null;
+        requestVideoFrameCallback(cb: () => void): number;
+      }
+      interface Ctx2d {
+        drawImage(v: VideoEl, sx: number, sy: number, sw: number, sh: number, dx: number, dy: number, dw: number, dh: number): void;
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      }
+      interface Canvas {
+        width: number;
+        height: number;
+        getContext(kind: '2d', o: { willReadFrequently: boolean }): Ctx2d | null;
+      }
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown; createElement(t: 'canvas'): Canvas } }).document;
+      const video = doc.querySelector('[data-testid="live-video"]') as VideoEl;
+      const canvas = doc.createElement('canvas');
       canvas.width = bits * block;
       canvas.height = block;
       const g = canvas.getContext('2d', { willReadFrequently: true })!;
