@@ -105,7 +105,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('restream card in the cons
       signedIn = page;
     }
     await page.setViewportSize({ width, height: 900 });
-    await page.evaluate((l) => localStorage.setItem('onair.lang', l), lang);
+    await page.evaluate(`localStorage.setItem('onair.lang', ${JSON.stringify(lang)})`);
     await page.goto(`${origin}/console/sessions/${sessionId}`);
     const card = page.getByTestId('restream-card');
     await card.locator('[data-testid="restream-status"][data-state="live"]').waitFor();
@@ -150,7 +150,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('restream card in the cons
 
   it('fits a 390 px phone, and reads in Chinese', async () => {
     const phone = await open(390, 'en');
-    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    const width = await phone.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await phone.getByTestId('restream-card').scrollIntoViewIfNeeded();
     await shoot(phone, 'console-restream-card-en-390');
