@@ -55,7 +55,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('pre-flight in a real brow
   const openAs = async (width: number, lang: 'en' | 'zh-CN'): Promise<Page> => {
     const page = await app.newPage({ width, height: 900 });
     await page.goto(`${origin}/console/signin`);
-    await page.evaluate((l) => { localStorage.setItem('onair.lang', l); }, lang);
+    await page.evaluate(`localStorage.setItem('onair.lang', '${lang}')`);
     await page.goto(`${origin}/console/signin`);
     await signInForm(page, host.email, host.password);
     await page.waitForURL(/\/console(\/sessions)?$/);
