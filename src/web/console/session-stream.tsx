@@ -110,6 +110,12 @@ export function StreamCard({ sessionId, onChanged }: { sessionId: string; onChan
               {t(sinceKey, { time: since })}
             </p>
           )}
+          {s.capabilities.needsFfmpeg.length > 0 && (
+            <div className="stream-warning" role="note" data-testid="stream-ffmpeg-missing">
+              <p>{t('player.console.ffmpegMissing', { features: new Intl.ListFormat(i18n.resolvedLanguage ?? 'en', { type: 'conjunction' }).format(s.capabilities.needsFfmpeg.map((f) => t(`player.console.feature.${f}`))) })}</p>
+              <p className="small">{t('player.console.ffmpegInstall')}</p>
+            </div>
+          )}
           {/* While an encoder publishes: what it sends, and what to change in OBS. */}
           {s.health && <StreamHealthPanel sessionId={sessionId} health={s.health} />}
           <div className="field">
