@@ -96,6 +96,8 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('replay in a real browser 
     return page;
   };
   const docShot = async (page: Page, name: string, testId?: string) => {
+    // A chapter click may have scrolled: a full-page picture from the top (the sticky header stays on top).
+    if (!testId) await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, name);
     if (!docShots) return;
     mkdirSync(join(repoRoot, 'docs/screenshots'), { recursive: true });
