@@ -519,12 +519,12 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     replay: (req, body) => app.inject({ method: 'POST', url: req.url ?? '/', headers: req.headers, payload: body, remoteAddress: req.socket.remoteAddress ?? '127.0.0.1' }),
   });
   await app.register(videoRoutes(video));
+  await app.register(preflightRoutes(preflight));
   // Recording: every publish is recorded (with ffmpeg); after the live, the session page is its replay.
   const recordings = new RecordingService({ db: database.db, clock, ids, audit, sessions, room: roomService, shelf, ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), signingSecret, log: app.log, onError: (err, where) => logError(err, where) });
   if (ffmpeg.ok) video.onPublish(recordings);
   await app.register(recordingRoutes(recordings));
   void recordings.recover().catch((err: unknown) => logError(err, 'recordings recover'));
-  await app.register(preflightRoutes(preflight));
   await app.register(restreamRoutes(restream));
   // Live HLS: an ffmpeg per publish remuxes the relay into <mediaDir>/hls (only with ffmpeg).
   const hls = new HlsOutput({ ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), log: app.log });
