@@ -136,6 +136,8 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('live HLS in a real browse
       await video.waitFor();
       await page.waitForFunction('(document.querySelector(\'[data-testid="live-video"]\')?.currentTime ?? 0) > 1', undefined, { timeout: 30_000 });
       expect(await page.locator('.live-player').getAttribute('data-protocol')).toBe(player);
+      // The player knows its stream position (FLV: the clock tag arrived; HLS: the first PTS).
+      await page.waitForFunction('typeof document.querySelector(\'[data-testid="live-video"]\')?.onairPosition?.()?.ts === "number"', undefined, { timeout: 15_000 });
       type VideoLike = { currentTime: number; error: { code: number } | null; paused: boolean };
       const t0 = await video.evaluate((v) => (v as unknown as VideoLike).currentTime);
       const samples = await samplePositions(page, 3000);
