@@ -14,6 +14,12 @@ export const recordingIdParam = z.object({
   recordingId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id'),
 });
 
+/** The recording's file in the URL: `<recordingId>.mp4` (one segment, so the id and the extension are checked together). */
+export const recordingFileParam = z.object({
+  id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id'),
+  file: z.string().max(68).regex(/^[A-Za-z0-9_-]{1,64}\.mp4$/, 'expected <recordingId>.mp4'),
+});
+
 export const recordingSchema = z.object({
   id: z.string(),
   publishId: z.string(),

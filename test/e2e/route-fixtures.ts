@@ -186,6 +186,28 @@ export const routeFixtures: Record<string, RouteFixture> = {
     const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
     return { url: `/api/live/${s.id}/video.flv`, status: 404 };
   }),
+  // --- recordings and replay -------------------------------------------------------
+  'GET /api/console/sessions/:id/recordings': one(async ({ t, shared }) => {
+    const s = await shared('draft-session', () => makeLiveSession(t));
+    return { url: `/api/console/sessions/${s.id}/recordings`, status: 200 };
+  }),
+  'DELETE /api/console/sessions/:id/recordings/:recordingId': one(async ({ t, unique }) => {
+    const s = await makeLiveSession(t, { status: 'ended', visibility: 'public', title: 'Fixture recording delete' });
+    return { url: `/api/console/sessions/${s.id}/recordings/${await insertRecording(t, s.id, unique())}`, status: 200 };
+  }),
+  'GET /api/live/:id/replay': one(async ({ t, shared }) => {
+    const s = await shared('ended-session-with-recording', async () => {
+      const made = await makeLiveSession(t, { status: 'ended', visibility: 'public', title: 'Fixture replay' });
+      await insertRecording(t, made.id, 'replay');
+      return made;
+    });
+    return { url: `/api/live/${s.id}/replay`, status: 200 };
+  }),
+  // A fixture recording has a row but no file: the valid request is answered 404 (files are tested in recording.test.ts).
+  'GET /api/live/:id/recordings/:file': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
+    return { url: `/api/live/${s.id}/recordings/nosuch.mp4`, status: 404 };
+  }),
   'GET /api/live/:id/cover': one(async ({ t, shared }) => {
     const s = await shared('public-session-with-cover', async () => {
       const made = await makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture with cover' });
@@ -296,6 +318,14 @@ export async function insertChatMessage(t: TestApp, sessionId: string, token: st
       moderated_at: null,
     })
     .execute();
+  return id;
+}
+
+/** A ready recording row (no file), as the recorder leaves one, returning its id. */
+export async function insertRecording(t: TestApp, sessionId: string, token: string): Promise<string> {
+  const id = `fixture-rec-${token}`;
+  const at = t.clock.now().toISOString();
+  await t.database.db.insertInto('recordings').values({ id, session_id: sessionId, publish_id: `fixture-pub-${token}`, status: 'ready', file_name: `fixture-pub-${token}.mp4`, bytes: 1000, duration_ms: 5000, started_at: at, ended_at: at, error: null, deleted_at: null, deleted_by: null }).execute();
   return id;
 }
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParam, publicSessionQuery } from '../../../contracts/api.contract.js';
-import { recordingIdParam, recordingsReply, replayReply } from '../../../contracts/replay.contract.js';
+import { recordingFileParam, recordingIdParam, recordingsReply, replayReply } from '../../../contracts/replay.contract.js';
 import { playQuery } from '../../../contracts/video.contract.js';
 import { decideRange } from './core/byte-range.js';
 import type { RecordingService } from './recording.service.js';
@@ -33,13 +33,13 @@ export const recordingRoutes = (recordings: RecordingService): FastifyPluginAsyn
     async (req) => recordings.replay(req.params.id, req.query.invite),
   );
   app.get(
-    '/api/live/:id/recordings/:recordingId.mp4',
+    '/api/live/:id/recordings/:file',
     {
       config: { access: { kind: 'public' }, rateLimit: { max: 600, timeWindow: '1 minute' } },
-      schema: { tags: ['audience'], summary: 'A recording as MP4 (index first), with Range requests (206) for seeking. Private sessions need the signed `t` from /replay', params: recordingIdParam, querystring: playQuery, response: { 200: z.any().describe('video/mp4'), 206: z.any().describe('video/mp4, the requested bytes'), 416: z.any().describe('the range is past the end (Content-Range: bytes */size)') } },
+      schema: { tags: ['audience'], summary: 'A recording as MP4 (index first), with Range requests (206) for seeking. Private sessions need the signed `t` from /replay', params: recordingFileParam, querystring: playQuery, response: { 200: z.any().describe('video/mp4'), 206: z.any().describe('video/mp4, the requested bytes'), 416: z.any().describe('the range is past the end (Content-Range: bytes */size)') } },
     },
     async (req, reply) => {
-      const f = await recordings.file(req.params.id, req.params.recordingId, req.query.t);
+      const f = await recordings.file(req.params.id, req.params.file.slice(0, -'.mp4'.length), req.query.t);
       const range = decideRange(req.headers.range, f.size);
       reply.header('accept-ranges', 'bytes').header('content-type', 'video/mp4').header('cache-control', f.isPrivate ? 'private, max-age=3600' : 'public, max-age=3600');
       if (range.kind === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${f.size}`).send();

@@ -149,7 +149,7 @@ describe.skipIf(!need('ffmpeg'))('recording and replay with ffmpeg', () => {
       await past.body?.cancel();
       const bad = await t.app.inject({ url: `/api/live/${s.id}/recordings/no$such.mp4` });
       expect(bad.statusCode).toBe(400);
-      expect(bad.body).toContain('recordingId');
+      expect(bad.body).toContain('params.file');
       expect((await t.app.inject({ url: `/api/live/${s.id}/recordings/nosuch.mp4` })).statusCode).toBe(404);
 
       // The replay: chat at its time on the recording (not the removed or banned), pins and chapters.
