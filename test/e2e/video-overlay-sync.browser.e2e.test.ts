@@ -82,13 +82,32 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('overlays in step with the
     await page.getByTestId('live-video').waitFor();
     await page.waitForFunction('(document.querySelector(\'[data-testid="live-video"]\')?.currentTime ?? 0) > 1', undefined, { timeout: 20_000 });
 
-    // In the page: every animation frame, the timestamp burned into the frame on screen; and the
-    // frame on screen when the announcement appears.
+    // In the page: for every frame presented, the timestamp burned into it; and the frame on
+    // screen when the announcement appears.
     await page.evaluate(
       ({ bits, block, text }) => {
-        const w = window as unknown as { __frames: [number, number][]; __shown: Promise<{ wall: number; ts: number }> };
-        const video = document.querySelector('[data-testid="live-video"]') as HTMLVideoElement;
-        const canvas = document.createElement('canvas');
+        // The few DOM types used here (this file is type-checked with Node's, not the DOM's).
+        interface VideoEl {
+          requestVideoFrameCallback(cb: () => void): number;
+        }
+        interface Ctx2d {
+          drawImage(v: VideoEl, sx: number, sy: number, sw: number, sh: number, dx: number, dy: number, dw: number, dh: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        }
+        interface Canvas {
+          width: number;
+          height: number;
+          getContext(kind: '2d', o: { willReadFrequently: boolean }): Ctx2d | null;
+        }
+        interface El {
+          textContent: string | null;
+        }
+        type Doc = { querySelector(s: string): unknown; createElement(t: 'canvas'): Canvas; body: unknown };
+        type Observer = new (cb: () => void) => { observe(target: unknown, o: object): void; disconnect(): void };
+        const g0 = globalThis as unknown as { document: Doc; MutationObserver: Observer; __frames: [number, number][]; __shown: Promise<{ wall: number; ts: number }> };
+        const doc = g0.document;
+        const video = doc.querySelector('[data-testid="live-video"]') as VideoEl;
+        const canvas = doc.createElement('canvas');
         canvas.width = bits * block;
         canvas.height = block;
         const g = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -102,46 +121,46 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('overlays in step with the
           }
           return ts;
         };
-        w.__frames = [];
-        const loop = () => {
-          w.__frames.push([Date.now(), read()]);
-          if (w.__frames.length > 4000) w.__frames.splice(0, 1000);
-          requestAnimationFrame(loop);
+        g0.__frames = [];
+        const step = () => {
+          g0.__frames.push([Date.now(), read()]);
+          if (g0.__frames.length > 4000) g0.__frames.splice(0, 1000);
+          video.requestVideoFrameCallback(step);
         };
-        requestAnimationFrame(loop);
-        w.__shown = new Promise((resolve) => {
-          const check = () => {
-            const el = document.querySelector('[data-testid="pinned-announcement"]');
+        video.requestVideoFrameCallback(step);
+        g0.__shown = new Promise((resolve) => {
+          const observer = new g0.MutationObserver(() => {
+            const el = doc.querySelector('[data-testid="pinned-announcement"]') as El | null;
             if (el?.textContent?.includes(text)) {
               observer.disconnect();
               resolve({ wall: Date.now(), ts: read() });
             }
-          };
-          const observer = new MutationObserver(check);
-          observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+          });
+          observer.observe(doc.body, { subtree: true, childList: true, characterData: true });
         });
       },
       { bits: BITS, block: BLOCK, text: TEXT },
     );
-    await page.waitForTimeout(1500);
+    type PageState = { __frames: [number, number][]; __shown: Promise<{ wall: number; ts: number }> };
+    // Wait until the player knows where it is on the stream clock and frames keep coming.
+    await page.waitForFunction('(globalThis.__frames?.length ?? 0) > 25', undefined, { timeout: 20_000 });
 
     // The burned-in clock reads as a plausible, advancing timestamp (the decoder works).
-    const frames0 = await page.evaluate(() => (window as unknown as { __frames: [number, number][] }).__frames.slice(-30));
-    const last = frames0[frames0.length - 1]!;
-    expect(last[1]).toBeGreaterThan(1000);
-    expect(last[1] - frames0[0]![1]).toBeGreaterThan(0);
+    const frames0 = await page.evaluate(() => (globalThis as unknown as PageState).__frames.slice(-25));
+    expect(frames0[frames0.length - 1]![1]).toBeGreaterThan(1000);
+    expect(frames0[frames0.length - 1]![1]).toBeGreaterThan(frames0[0]![1]);
 
     // A room client hears the event when the browser does; it carries where the picture was.
     room = await connect(`${origin.replace(/^http/, 'ws')}/ws?session=${encodeURIComponent(sessionId)}`, { guest });
     const heard = room.waitForEvent((e) => e.t === 'pin' && e.text === TEXT, 10_000, 'the announcement');
-    await api('POST', `/api/console/sessions/${sessionId}/room/pin`, { text: TEXT });
+    await api('PUT', `/api/console/sessions/${sessionId}/room/pin`, { text: TEXT });
     const event = (await heard) as Extract<RoomEventPayload, { t: 'pin' }>;
     const arrivedAt = Date.now();
     expect(event.at, 'the announcement carries the stream position').toBeTruthy();
     const at = event.at!;
 
-    const shown = await page.evaluate(() => (window as unknown as { __shown: Promise<{ wall: number; ts: number }> }).__shown);
-    const frames = await page.evaluate(() => (window as unknown as { __frames: [number, number][] }).__frames);
+    const shown = await page.evaluate(() => (globalThis as unknown as PageState).__shown);
+    const frames = await page.evaluate(() => (globalThis as unknown as PageState).__frames);
     // The frame on screen when the event arrived: how far behind live this viewer was.
     const atArrival = frames.filter(([wall]) => wall <= arrivedAt).pop()!;
     const behindMs = at.ts - atArrival[1];
