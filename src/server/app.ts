@@ -27,7 +27,7 @@ import { installSecurityHeaders, securityHeaders } from './platform/http/securit
 import { LocalRateLimiter } from './platform/throttle/local-rate.js';
 import { SecretBox } from './platform/crypto/secret-box.js';
 import { recordingRoutes } from './modules/video/recording.routes.js';
-import { RecordingService } from './modules/video/recording.service.js';
+import { RecordingService } from './modules/video/index.js';
 import { HlsOutput, INGEST_APP, RtmpIngest, VideoService, hlsRoutes, probeFfmpeg, stampPictureEvent, videoRoutes } from './modules/video/index.js';
 import { RestreamService } from './modules/video/restream.service.js';
 import { restreamRoutes } from './modules/video/restream.routes.js';
