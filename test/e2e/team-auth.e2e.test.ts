@@ -66,6 +66,10 @@ describe.each(dialects())('team auth on %s', (dialect) => {
     expect(line).toMatch(/;\s*Path=\//i);
     expect(line, 'not Secure without an https public URL').not.toMatch(/;\s*Secure/i);
     const cookie = res.cookies.find((c) => c.name === 'onair_team');
+    // The hint the audience pages read (team latency readout): readable by scripts, no secret in it.
+    const hint = setCookieLine(res, 'onair_team_hint');
+    expect(hint).toMatch(/^onair_team_hint=1;/);
+    expect(hint).not.toMatch(/;\s*HttpOnly/i);
     expect(cookie?.expires?.getTime()).toBe(t.clock.now().getTime() + t.config.teamSessionHours * 3600_000);
     const body = res.json<{ member: { id: string; email: string; roles: string[]; permissions: string[] }; csrfToken: string }>();
     expect(body.member).toMatchObject({ id: m.id, email: m.email, roles: ['planner'], permissions: permissionsOf(['planner']) });

@@ -10,7 +10,7 @@ import {
   signinBody,
   updateMemberBody,
 } from '../../../contracts/api.contract.js';
-import { cookieNames } from '../../platform/http/access.js';
+import { cookieNames, teamHintCookie } from '../../platform/http/access.js';
 import type { CookiePolicy } from '../../platform/http/cookie-policy.js';
 import type { TeamService } from './team.service.js';
 
@@ -24,6 +24,7 @@ export const teamRoutes = (team: TeamService, cookies: CookiePolicy): FastifyPlu
     async (req, reply) => {
       const { member, session } = await team.signIn(req.ctx, req.body.email, req.body.password, req.headers['user-agent'] ?? null);
       reply.setCookie(cookieNames.team, session.token, cookies.options(session.expiresAt));
+      reply.setCookie(teamHintCookie, '1', { ...cookies.options(session.expiresAt), httpOnly: false });
       return { member, csrfToken: session.csrfToken };
     },
   );
@@ -34,6 +35,7 @@ export const teamRoutes = (team: TeamService, cookies: CookiePolicy): FastifyPlu
     async (req, reply) => {
       await team.signOut(req.ctx);
       reply.clearCookie(cookieNames.team, cookies.clearOptions());
+      reply.clearCookie(teamHintCookie, { ...cookies.clearOptions(), httpOnly: false });
       return reply.status(204).send(null);
     },
   );

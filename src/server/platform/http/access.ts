@@ -35,6 +35,11 @@ declare module 'fastify' {
 }
 
 export const cookieNames = { team: 'onair_team', viewer: 'onair_viewer' } as const;
+/**
+ * Set (not httpOnly, no secret in it) next to the team cookie, so the audience pages know this
+ * browser may also be signed in to the console before asking (the team's latency readout).
+ */
+export const teamHintCookie = 'onair_team_hint';
 export const guestHeader = 'x-guest-token';
 export const csrfHeader = 'x-csrf-token';
 
