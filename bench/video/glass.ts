@@ -84,7 +84,7 @@ if ('${kind}' === 'flv') {
   v.play().catch((e) => st.errors.push('play: ' + e));
 } else {
   // The viewer page's settings (src/web/viewer/video/use-hls-player.ts HLS_CONFIG).
-  const h = new Hls({ liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 5, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
+  const h = new Hls({ liveSyncDuration: 3, liveMaxLatencyDuration: 8, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
   h.on(Hls.Events.INIT_PTS_FOUND, (_e, d) => { if (d.id === 'main') { st.initPTS = d.initPTS; st.timescale = d.timescale; } });
   h.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) st.errors.push(d.type + ' ' + d.details); });
   h.loadSource(${JSON.stringify(src)});

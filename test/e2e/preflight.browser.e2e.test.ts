@@ -10,8 +10,8 @@ import { DEMO_OWNER as OWNER, repoRoot, signInForm, signInOwnerApi, useOnairBrow
  * Issue 5, item 5 (handbook 3.3): a host opens the session's pre-flight page, ticks the scene and
  * content items, runs the upload-speed test against Onair, starts test mode; ffmpeg publishes as
  * OBS would and the private preview plays while the audience's /stream still says offline; "Go
- * public" takes the session live. Screenshots (desktop and 390 px phone, en and zh-CN) go to
- * docs/screenshots/.
+ * public" takes the session live. With ONAIR_UPDATE_DOC_SHOTS=1, screenshots (desktop and 390 px
+ * phone, en and zh-CN) go to docs/screenshots/.
  */
 describe.skipIf(!need('chromium') || !need('ffmpeg'))('pre-flight in a real browser (onair start --demo)', () => {
   const app = useOnairBrowser({ dataDirPrefix: 'onair-preflight-browser-' });
@@ -49,8 +49,9 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('pre-flight in a real brow
     const guest = ((await (await fetch(`${origin}/api/viewer/guest`, { method: 'POST' })).json()) as { guestToken: string }).guestToken;
     return ((await (await fetch(`${origin}/api/live/${sessionId}/stream`, { headers: { 'x-guest-token': guest } })).json()) as { state: string }).state;
   };
+  // The committed screenshots are rewritten only on request (a test run leaves the checkout clean).
   const shoot = async (page: Page, name: string) => {
-    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    if (process.env.ONAIR_UPDATE_DOC_SHOTS === '1') await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   };
   const openAs = async (width: number, lang: 'en' | 'zh-CN'): Promise<Page> => {
     const page = await app.newPage({ width, height: 900 });

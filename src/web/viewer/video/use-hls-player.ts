@@ -27,12 +27,14 @@ export function hlsJsSupported(): boolean {
 }
 
 /**
- * Close to live with 1 s segments: start two segments from the end, catch up a little faster
- * (up to 1.2×) when behind, and seek forward when more than five behind.
+ * Close to live. ffmpeg cuts segments at keyframes, so with the recommended 2 s keyframe interval
+ * they are 2 s long: start 3 s from the playlist's end (a segment and a half: the next one lands
+ * with a second to spare), catch up a little faster (up to 1.2×) when behind, and seek forward when
+ * more than 8 s behind. In seconds rather than segments, so a 1 s keyframe interval gets no slower.
  */
 const HLS_CONFIG: Partial<HlsConfig> = {
-  liveSyncDurationCount: 2,
-  liveMaxLatencyDurationCount: 5,
+  liveSyncDuration: 3,
+  liveMaxLatencyDuration: 8,
   maxLiveSyncPlaybackRate: 1.2,
   backBufferLength: 30,
   // Our own backoff restarts the player; hls.js only retries briefly before saying it is fatal.
