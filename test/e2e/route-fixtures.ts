@@ -186,6 +186,16 @@ export const routeFixtures: Record<string, RouteFixture> = {
     const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
     return { url: `/api/live/${s.id}/video.flv`, status: 404 };
   }),
+  // Live HLS: nobody publishes in these suites, so a valid request is answered 404 STREAM_OFFLINE
+  // (the playlist and segments themselves are tested in hls-output.test.ts and the HLS browser test).
+  'GET /api/live/:id/hls/:token/index.m3u8': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
+    return { url: `/api/live/${s.id}/hls/open/index.m3u8`, status: 404 };
+  }),
+  'GET /api/live/:id/hls/:token/:segment': one(async ({ t, shared }) => {
+    const s = await shared('public-scheduled-session', () => makeLiveSession(t, { status: 'scheduled', visibility: 'public', title: 'Fixture stream' }));
+    return { url: `/api/live/${s.id}/hls/open/00mwyia5up0000af45a73b179a-3.ts`, status: 404 };
+  }),
   // --- recordings and replay -------------------------------------------------------
   'GET /api/console/sessions/:id/recordings': one(async ({ t, shared }) => {
     const s = await shared('draft-session', () => makeLiveSession(t));

@@ -145,6 +145,10 @@ describe.each(dialects())('pre-flight on %s', (dialect) => {
     expect(start.statusCode, start.body).toBe(200);
     expect(start.json()).toMatchObject({ rehearsal: { byName: 'Test tech' }, state: 'offline', sessionStatus: 'scheduled' });
     const settings = (await t.app.inject({ url: `/api/console/sessions/${s.id}/stream`, headers: as(tech) })).json<{ server: string; streamKey: string }>();
+    // The outputs (HLS, recording, restream) hear of the publish only once it is public: a test
+    // stream is never pushed to other platforms or recorded.
+    const outputsTold: string[] = [];
+    t.services.video.onPublish({ started: (p) => p.sessionId === s.id && outputsTold.push(p.publishId) });
     encoder = spawn(
       'ffmpeg',
       ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '90', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', `${settings.server}/${settings.streamKey}`],
@@ -154,6 +158,7 @@ describe.each(dialects())('pre-flight on %s', (dialect) => {
     await until('a keyframe in the relay', () => (t.services.video.streamStats(s.id).relay?.gopTags ?? 0) > 0);
     await new Promise((r) => setTimeout(r, 500));
     expect((await t.services.sessions.getInternal(s.id)).status).toBe('scheduled');
+    expect(outputsTold).toEqual([]);
 
     // The audience: offline, and video.flv is refused without the team's token.
     const guest = (await t.app.inject({ method: 'POST', url: '/api/viewer/guest' })).json<{ guestToken: string }>().guestToken;
@@ -189,6 +194,7 @@ describe.each(dialects())('pre-flight on %s', (dialect) => {
     const pub = await t.app.inject({ method: 'POST', url: `/api/console/sessions/${s.id}/stream/rehearsal/go-public`, headers: as(host) });
     expect(pub.statusCode, pub.body).toBe(200);
     expect(pub.json()).toMatchObject({ rehearsal: null, state: 'live', sessionStatus: 'live' });
+    expect(outputsTold).toHaveLength(1);
     expect((await t.services.sessions.getInternal(s.id)).status).toBe('live');
     const after = await t.app.inject({ url: `/api/live/${s.id}/stream`, headers: { 'x-guest-token': guest } });
     expect(after.json()).toMatchObject({ state: 'live' });

@@ -60,7 +60,9 @@ export interface PublishInfo {
 }
 
 /**
- * Told when an encoder starts and stops publishing. An output attaches to the stream with
+ * Told when a publish becomes public (an encoder starts publishing, or the team ends test mode
+ * while it publishes: a test stream is never recorded, served as HLS or pushed elsewhere) and when
+ * it stops. An output attaches to the stream with
  * `VideoService.watch` in `started` (it then gets the FLV from the first keyframe, like a viewer);
  * its sink is closed with 'ended' when the stream is over or a later publish restarts the relay.
  * `ended` comes when the encoder is gone (dropped, cut off, or the server stops).
@@ -84,6 +86,8 @@ interface Live {
   lastTs: number;
   lastAt: number;
   startedAt: number;
+  /** The publish listeners were told it started (it is public: not a test stream). */
+  told: boolean;
   health: HealthMeter | null;
   healthTimer: NodeJS.Timeout | null;
   state: StreamState;
@@ -136,7 +140,10 @@ export class VideoService {
     const was = this.rehearsals.has(sessionId);
     if (on) this.rehearsals.set(sessionId, on);
     else this.rehearsals.delete(sessionId);
-    if (was && !on) this.announce(sessionId);
+    if (was && !on) {
+      this.announce(sessionId);
+      this.goPublic(sessionId);
+    }
   }
 
   /** The team's private play address (the test-stream preview): plays in test mode, drafts and private sessions too. */
@@ -290,7 +297,7 @@ export class VideoService {
     const health = new HealthMeter();
     const healthTimer = setInterval(() => void this.sampleHealth(sessionId, publishId, health), HEALTH_SAMPLE_MS);
     healthTimer.unref();
-    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null, health, healthTimer, lastTs: 0, lastAt: 0, startedAt: now });
+    this.streams.set(sessionId, { state: 'live', since: prev?.state === 'reconnecting' ? prev.since : now, graceEndsAt: null, publishId, handle, grace: null, metadata: null, health, healthTimer, lastTs: 0, lastAt: 0, startedAt: now, told: false });
     void (async () => {
       await this.d.db.insertInto('stream_publishes').values({ id: publishId, session_id: sessionId, started_at: new Date(now).toISOString(), ended_at: null, end_reason: null, remote_address: req.remoteAddress, encoder: req.encoder }).execute();
       const s = await this.d.sessions.getInternal(sessionId);
@@ -299,12 +306,24 @@ export class VideoService {
       if ((s.status === 'draft' || s.status === 'scheduled') && !this.rehearsals.has(sessionId)) await this.d.sessions.transition(systemCtx('video'), sessionId, 'live', 'the encoder started publishing');
     })().catch((e: unknown) => this.err(e, 'publish start'));
     this.announce(sessionId);
-    const info: PublishInfo = { sessionId, publishId, startedAt: now };
+    this.goPublic(sessionId);
+  }
+
+  /**
+   * The outputs (HLS, recording, restream) hear of a publish once it is public: at once, or when
+   * the team ends test mode with the encoder still publishing. A test stream is never pushed to
+   * other platforms, recorded or served as HLS.
+   */
+  private goPublic(sessionId: string): void {
+    const live = this.streams.get(sessionId);
+    if (!live?.handle || !live.publishId || live.told || this.rehearsals.has(sessionId)) return;
+    live.told = true;
+    const info: PublishInfo = { sessionId, publishId: live.publishId, startedAt: live.startedAt };
     this.tell((l) => l.started(info), 'publish listener (started)');
   }
 
   private ended(sessionId: string, live: Live, reason: PublishEndReason): void {
-    if (!live.publishId) return;
+    if (!live.publishId || !live.told) return;
     const info: PublishInfo = { sessionId, publishId: live.publishId, startedAt: live.startedAt };
     this.tell((l) => l.ended?.(info, reason), 'publish listener (ended)');
   }
@@ -372,7 +391,7 @@ export class VideoService {
     this.relays.get(sessionId)?.end();
     this.relays.delete(sessionId);
     if (live && live.state !== 'offline') {
-      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null, health: null, healthTimer: null, lastTs: 0, lastAt: 0, startedAt: 0 });
+      this.streams.set(sessionId, { state: 'offline', since: this.now(), graceEndsAt: null, publishId: null, handle: null, grace: null, metadata: null, health: null, healthTimer: null, lastTs: 0, lastAt: 0, startedAt: 0, told: false });
       this.announce(sessionId);
     }
   }

@@ -14,7 +14,10 @@ import { formatClock } from './replay-format';
 import '../../styles/shelf.css';
 import '../../styles/replay.css';
 
-/** How finely the replay clock moves the page (ms): the chat and shelf need no more. */
+/**
+ * How finely the replay clock moves the page (ms): the chat and shelf need no more. Rounded up, so
+ * a seek to a chapter's start (any ms) already shows that chapter's product.
+ */
 const TICK_MS = 100;
 const ROLES: readonly SenderRole[] = ['host', 'team', 'viewer'];
 
@@ -60,7 +63,7 @@ export function ReplayRoom({ replay, session }: { replay: ReplayDto; session: Pu
     const v = videoRef.current;
     if (!v) return;
     let raf = 0;
-    const read = () => { setNow(Math.floor((seg.offsetMs + v.currentTime * 1000) / TICK_MS) * TICK_MS); };
+    const read = () => { setNow(Math.ceil((seg.offsetMs + v.currentTime * 1000) / TICK_MS) * TICK_MS); };
     const loop = () => {
       read();
       raf = requestAnimationFrame(loop);
@@ -114,7 +117,7 @@ export function ReplayRoom({ replay, session }: { replay: ReplayDto; session: Pu
       const at = locate(segments, ms);
       const v = videoRef.current;
       if (!at || !v) return;
-      setNow(Math.floor(ms / TICK_MS) * TICK_MS);
+      setNow(Math.ceil(ms / TICK_MS) * TICK_MS);
       if (at.index === index) {
         v.currentTime = at.positionMs / 1000;
         void v.play().catch(() => undefined);
