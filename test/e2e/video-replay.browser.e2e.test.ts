@@ -63,6 +63,10 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('replay in a real browser 
       }
     };
     await until('the recording to start', async () => (await api<RecordingsReply>('GET', `/api/console/sessions/${sessionId}/recordings`)).items.some((r) => r.status === 'recording' && r.bytes > 0));
+    // A viewer watching the live: when it ends, the stage offers the replay once it is ready.
+    const watcher = await app.newPage();
+    await watcher.goto(`${origin}/live/${sessionId}`);
+    await watcher.getByTestId('live-video').waitFor({ timeout: 30_000 });
     // The team in the room: chat and pin during the live.
     const team = await connect(roomUrl(`${origin.replace(/^http/, 'ws')}/ws`, sessionId), { cookie, asTeam: true, timeoutMs: 15_000 });
     sockets.push(team);
@@ -76,6 +80,11 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('replay in a real browser 
     encoder = null;
     await until('the recording to be ready', async () => (await api<RecordingsReply>('GET', `/api/console/sessions/${sessionId}/recordings`)).items.some((r) => r.status === 'ready'));
     await until('the session to end', async () => (await fetch(`${origin}/api/live/${sessionId}`)).ok && ((await (await fetch(`${origin}/api/live/${sessionId}`)).json()) as { status: string }).status === 'ended');
+    await watcher.getByTestId('replay-ready').waitFor({ timeout: 30_000 });
+    await docShot(watcher, 'video-replay-ready-en');
+    await watcher.getByTestId('replay-ready').getByRole('button').click();
+    await watcher.getByTestId('replay').waitFor({ timeout: 30_000 });
+    await watcher.close();
     const guest = ((await (await fetch(`${origin}/api/viewer/guest`, { method: 'POST' })).json()) as { guestToken: string }).guestToken;
     replay = (await (await fetch(`${origin}/api/live/${sessionId}/replay`, { headers: { 'x-guest-token': guest } })).json()) as ReplayDto;
     expect(replay.messages.map((m) => m.text)).toEqual(['Welcome! 欢迎来到直播间', 'Now the second product']);

@@ -25,6 +25,7 @@ import { ShelfOnStage } from './shelf/shelf-on-stage';
 import { LivePlayer } from './video/live-player';
 import { useLiveStream } from './video/use-live-stream';
 import { ReplayGate } from './replay/replay-room';
+import { replayApi } from '../api/replay-api';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -120,6 +121,11 @@ function LiveRoom({
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;
   const stream = useLiveStream(session.id, invite, room, identity);
+  // After the live ends, the stage offers the replay once the recording is ready.
+  const replayReady = useCallback(async () => {
+    const r = await replayApi.replay(session.id, { guestToken: identity.kind === 'viewer' ? null : await freshGuestToken(), invite });
+    return r.segments.length > 0;
+  }, [session.id, invite, identity.kind]);
   // The latency readout is for the team: shown when the room says we are team, or on request
   // (`?latency=1`, for a member checking the picture from a viewer's seat).
   const latencyAsked = useSearchParams()[0].get('latency') === '1';
@@ -137,7 +143,7 @@ function LiveRoom({
       <LiveStage
         status={status}
         poster={coverSrc(session.coverUrl, invite)}
-        video={<LivePlayer stream={stream} sessionStatus={status} showLatency={showLatency} />}
+        video={<LivePlayer stream={stream} sessionStatus={status} showLatency={showLatency} replayReady={replayReady} />}
         room={room}
         canLike={identity.kind === 'viewer'}
         onNeedSignIn={goToSignIn}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionStatus } from '../../api/api-types';
 import { StatusBadge } from '../../components/badges';
@@ -19,7 +19,7 @@ import type { LiveStreamState } from './use-live-stream';
  * again every 12-18 s while live) against the picture's. The stage's other overlays (danmaku,
  * shelf, like) sit above.
  */
-export function LivePlayer({ stream, sessionStatus, showLatency: asked }: { stream: LiveStreamState; sessionStatus: SessionStatus; showLatency: boolean }) {
+export function LivePlayer({ stream, sessionStatus, showLatency: asked, replayReady }: { stream: LiveStreamState; sessionStatus: SessionStatus; showLatency: boolean; replayReady?: (() => Promise<boolean>) | undefined }) {
   const { t, i18n } = useTranslation();
   // The team sees it too when also signed in to the console in this browser.
   const showLatency = useTeamMember() || asked;
@@ -61,7 +61,7 @@ export function LivePlayer({ stream, sessionStatus, showLatency: asked }: { stre
         <video ref={videoRef} className="live-video" data-testid="live-video" muted playsInline aria-label={t('viewer.video.label')} />
       )}
       <div className={`stream-state stream-state-${state}`} data-testid="stream-state" data-state={state}>
-        <StateContent state={state} sessionStatus={sessionStatus} stream={stream} playback={player.playback} onPlay={player.play} hasHls={!!view?.hlsUrl} />
+        <StateContent state={state} sessionStatus={sessionStatus} stream={stream} playback={player.playback} onPlay={player.play} hasHls={!!view?.hlsUrl} replayReady={replayReady} />
       </div>
       {state === 'live' && (player.playback === 'playing' || player.playback === 'connecting' || (showLatency && player.latency !== null)) && (
         <div className="player-controls">
@@ -101,6 +101,7 @@ function StateContent({
   playback,
   onPlay,
   hasHls,
+  replayReady,
 }: {
   state: ReturnType<typeof stageState>;
   sessionStatus: SessionStatus;
@@ -108,6 +109,7 @@ function StateContent({
   playback: Playback;
   onPlay: () => void;
   hasHls: boolean;
+  replayReady?: (() => Promise<boolean>) | undefined;
 }) {
   const { t } = useTranslation();
   if (state === 'live') {
@@ -140,10 +142,10 @@ function StateContent({
   }
   const message = stageMessage(state, sessionStatus);
   if (message === 'reconnecting') return <Reconnecting stream={stream} />;
-  return <OfflineMessage message={message} sessionStatus={sessionStatus} />;
+  return <OfflineMessage message={message} sessionStatus={sessionStatus} replayReady={replayReady} />;
 }
 
-function OfflineMessage({ message, sessionStatus }: { message: StageMessage; sessionStatus: SessionStatus }) {
+function OfflineMessage({ message, sessionStatus, replayReady }: { message: StageMessage; sessionStatus: SessionStatus; replayReady?: (() => Promise<boolean>) | undefined }) {
   const { t } = useTranslation();
   if (message === 'loading' || message === null) return <MessageBox busy text={t('viewer.video.loading')} />;
   return (
@@ -151,7 +153,44 @@ function OfflineMessage({ message, sessionStatus }: { message: StageMessage; ses
       text={message === 'ended' ? t('viewer.video.ended') : t('viewer.video.notLive')}
       hint={message === 'notLive' ? t('viewer.video.notLiveHint') : null}
       badge={sessionStatus !== 'live' ? <StatusBadge status={sessionStatus} /> : null}
-    />
+    >
+      {message === 'ended' && replayReady ? <ReplaySoon ready={replayReady} /> : null}
+    </MessageBox>
+  );
+}
+
+/** How often and how long a room that has just ended asks whether its replay is ready (the recording is finished a few seconds after the end). */
+const REPLAY_POLL_MS = 5000;
+const REPLAY_POLL_FOR_MS = 5 * 60_000;
+
+/** The live ended while the viewer watched: once the recording is ready, offer the replay (the page becomes it on reload). */
+function ReplaySoon({ ready }: { ready: () => Promise<boolean> }) {
+  const { t } = useTranslation();
+  const [available, setAvailable] = useState(false);
+  useEffect(() => {
+    let stopped = false;
+    let timer: number | undefined;
+    const until = Date.now() + REPLAY_POLL_FOR_MS;
+    const ask = async () => {
+      const ok = await ready().catch(() => false);
+      if (stopped) return;
+      if (ok) setAvailable(true);
+      else if (Date.now() < until) timer = window.setTimeout(() => void ask(), REPLAY_POLL_MS);
+    };
+    timer = window.setTimeout(() => void ask(), REPLAY_POLL_MS / 2);
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [ready]);
+  if (!available) return null;
+  return (
+    <div className="replay-soon" data-testid="replay-ready">
+      <span>{t('replay.readyNow')}</span>{' '}
+      <button type="button" className="btn btn-sm btn-primary" onClick={() => { window.location.reload(); }}>
+        {t('replay.watchNow')}
+      </button>
+    </div>
   );
 }
 
