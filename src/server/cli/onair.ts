@@ -13,6 +13,7 @@ import { migrateToLatest, openDatabase } from '../platform/db/database.js';
 import { join } from 'node:path';
 import { startServer } from '../main.js';
 import { formatDoctor, runDoctor } from './doctor.js';
+import { runVerifyDraw } from './verify-draw.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -99,6 +100,14 @@ program
     const checks = await runDoctor(config());
     for (const line of formatDoctor(checks)) print(line);
     if (checks.some((c) => c.level === 'fail')) process.exitCode = 1;
+  });
+
+program
+  .command('verify-draw')
+  .description('Check a published draw record (JSON file or http(s) URL): recompute the commitment, entrants hash and winners. Exits 0 when it matches, 1 when not, 2 on bad input')
+  .argument('<file-or-url>', 'the draw record: a file path or an http(s) URL')
+  .action(async (source: string) => {
+    process.exitCode = await runVerifyDraw(source, { print });
   });
 
 program
