@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { need } from '../support/need.js';
-import { DEMO_OWNER as OWNER, repoRoot, signInForm, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { repoRoot, signInForm, ownerApi, useOnairBrowser } from '../support/onair-process.js';
 
 /**
  * Issue 5, item 5 (handbook 3.3): a host opens the session's pre-flight page, ticks the scene and
@@ -25,15 +25,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('pre-flight in a real brow
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     origin = app.onair.origin;
-    const { signin, cookie } = await signInOwnerApi(origin, OWNER, app.onair.ownerPassword);
-    expect(signin.status).toBe(200);
-    const { csrfToken } = (await signin.json()) as { csrfToken: string };
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
-      return JSON.parse(text) as T;
-    };
+    const { api } = await ownerApi(origin, app.onair.ownerPassword);
     await api('POST', '/api/console/team/members', { email: host.email, displayName: 'Lin (host)', roles: ['host'], password: host.password });
     const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'Pre-flight 新品发布', theme: 'launch', visibility: 'public', scheduledStart: new Date(Date.now() + 3600_000).toISOString(), plannedMinutes: 60 });
     sessionId = session.id;

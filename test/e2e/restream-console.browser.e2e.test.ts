@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { need } from '../support/need.js';
-import { DEMO_OWNER as OWNER, repoRoot, signInForm, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { DEMO_OWNER as OWNER, repoRoot, signInForm, ownerApi, useOnairBrowser } from '../support/onair-process.js';
 import { useScreenshots } from '../support/screenshots.js';
 
 /**
@@ -43,15 +43,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('restream card in the cons
   beforeAll(async () => {
     origin = app.onair.origin;
     dir = mkdtempSync(join(tmpdir(), 'onair-restream-recv-'));
-    const { signin, cookie } = await signInOwnerApi(origin, OWNER, app.onair.ownerPassword);
-    expect(signin.status).toBe(200);
-    const { csrfToken } = (await signin.json()) as { csrfToken: string };
-    api = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
-      return JSON.parse(text) as T;
-    };
+    ({ api } = await ownerApi(origin, app.onair.ownerPassword));
     const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'Restream 多平台转推', theme: 'launch', visibility: 'public', scheduledStart: new Date(Date.now() + 3600_000).toISOString(), plannedMinutes: 60 });
     sessionId = session.id;
     await api('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'scheduled' });

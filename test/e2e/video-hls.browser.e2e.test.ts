@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { need } from '../support/need.js';
-import { DEMO_OWNER as OWNER, repoRoot, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { repoRoot, ownerApi, useOnairBrowser } from '../support/onair-process.js';
 
 /**
  * Issue 5, item 3: the live picture over HLS (ffmpeg remuxes the relay; hls.js in Chromium), and
@@ -89,16 +89,9 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('live HLS in a real browse
 
   beforeAll(async () => {
     origin = app.onair.origin;
-    const signed = await signInOwnerApi(origin, OWNER, app.onair.ownerPassword);
-    expect(signed.signin.status).toBe(200);
+    const signed = await ownerApi(origin, app.onair.ownerPassword);
+    const api = signed.api;
     cookie = signed.cookie;
-    const { csrfToken } = (await signed.signin.json()) as { csrfToken: string };
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
-      return JSON.parse(text) as T;
-    };
     const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'HLS e2e 直播测试', theme: 'launch', visibility: 'public', scheduledStart: new Date(Date.now() + 3600_000).toISOString(), plannedMinutes: 60 });
     sessionId = session.id;
     await api('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'scheduled' });

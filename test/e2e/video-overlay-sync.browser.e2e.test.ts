@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoomEventPayload } from '../../src/contracts/realtime.contract.js';
 import { need } from '../support/need.js';
-import { DEMO_OWNER as OWNER, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { ownerApi, useOnairBrowser } from '../support/onair-process.js';
 import { useScreenshots } from '../support/screenshots.js';
 import { connect, type WsClient } from '../support/ws-client.js';
 
@@ -35,15 +35,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('overlays in step with the
 
   beforeAll(async () => {
     origin = app.onair.origin;
-    const { signin, cookie } = await signInOwnerApi(origin, OWNER, app.onair.ownerPassword);
-    expect(signin.status).toBe(200);
-    const { csrfToken } = (await signin.json()) as { csrfToken: string };
-    api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
-      return JSON.parse(text) as T;
-    };
+    ({ api } = await ownerApi(origin, app.onair.ownerPassword));
     const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'Overlay sync e2e', theme: 'launch', visibility: 'public', scheduledStart: new Date(Date.now() + 3600_000).toISOString(), plannedMinutes: 60 });
     sessionId = session.id;
     await api('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'scheduled' });

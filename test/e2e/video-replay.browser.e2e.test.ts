@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingsReply, ReplayDto } from '../../src/contracts/replay.contract.js';
 import { need } from '../support/need.js';
-import { DEMO_OWNER as OWNER, repoRoot, signInForm, signInOwnerApi, useOnairBrowser } from '../support/onair-process.js';
+import { DEMO_OWNER as OWNER, repoRoot, signInForm, ownerApi, useOnairBrowser } from '../support/onair-process.js';
 import { useScreenshots } from '../support/screenshots.js';
 import { closeAll, connect, roomUrl, type WsClient } from '../support/ws-client.js';
 
@@ -32,15 +32,7 @@ describe.skipIf(!need('chromium') || !need('ffmpeg'))('replay in a real browser 
 
   beforeAll(async () => {
     origin = app.onair.origin;
-    const { signin, cookie } = await signInOwnerApi(origin, OWNER, app.onair.ownerPassword);
-    expect(signin.status).toBe(200);
-    const { csrfToken } = (await signin.json()) as { csrfToken: string };
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
-      return JSON.parse(text) as T;
-    };
+    const { api, cookie } = await ownerApi(origin, app.onair.ownerPassword);
     const session = await api<{ id: string }>('POST', '/api/console/sessions', { title: 'Replay e2e 回放测试', theme: 'launch', visibility: 'public', scheduledStart: new Date(Date.now() + 3600_000).toISOString(), plannedMinutes: 60 });
     sessionId = session.id;
     await api('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'scheduled' });

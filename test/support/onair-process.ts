@@ -119,6 +119,23 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A signed-in console API: `api(method, path, body?)` sends the cookie and CSRF token and returns the parsed JSON (throws on a non-2xx). */
+export type ConsoleApi = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** Signs the owner in (throws unless 200) and returns a console API client with its cookie. */
+export async function ownerApi(origin: string, password: string): Promise<{ api: ConsoleApi; cookie: string }> {
+  const { signin, cookie } = await signInOwnerApi(origin, DEMO_OWNER, password);
+  if (signin.status !== 200) throw new Error(`owner sign-in -> ${signin.status}: ${await signin.text()}`);
+  const { csrfToken } = (await signin.json()) as { csrfToken: string };
+  const api: ConsoleApi = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${origin}${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+  return { api, cookie };
+}
+
 /** Signs the owner in through the console API; `cookie` is the session cookie to send back. */
 export async function signInOwnerApi(origin: string, email: string, password: string): Promise<{ signin: Response; cookie: string }> {
   const signin = await fetch(`${origin}/api/console/auth/signin`, {
