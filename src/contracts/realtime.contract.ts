@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { TOOL_PICTURE_EVENTS, roomToolsSchema, streamAtSchema, toolEventSchemas } from './room-tools.contract.js';
+
+export { streamAtSchema, type StreamAt } from './room-tools.contract.js';
 
 /**
  * The realtime protocol (WebSocket at /ws). Versioned; documented in docs/realtime-protocol.md.
@@ -11,6 +14,12 @@ export const ClientEvent = {
   chat: 'chat',
   like: 'like',
   report: 'report',
+  /** Interactive tools (issue 6). */
+  vote: 'vote',
+  enter: 'enter',
+  answer: 'answer',
+  ask: 'ask',
+  upvote: 'upvote',
 } as const;
 
 export const ServerEvent = {
@@ -43,10 +52,18 @@ export const MAX_CHAT_LENGTH = 200;
 
 // --- client -> server --------------------------------------------------------------
 const ref = z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'expected a short client reference');
+const toolId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'expected an id');
 export const clientMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('chat'), ref, text: z.string().min(1, 'empty comment').max(1000) }),
   z.strictObject({ t: z.literal('like'), ref: ref.optional(), n: z.number().int().min(1).max(20).default(1) }),
   z.strictObject({ t: z.literal('report'), ref, messageId: z.string().min(1).max(64), reason: z.enum(['spam', 'abuse', 'illegal', 'misleading', 'other']) }),
+  // Interactive tools (issue 6). The tool's own rules (option count, window, one per account) are
+  // checked by the service; these only bound the shape.
+  z.strictObject({ t: z.literal('vote'), ref, pollId: toolId, choices: z.array(z.number().int().min(0).max(5)).min(1, 'choose at least one option').max(6) }),
+  z.strictObject({ t: z.literal('enter'), ref, drawId: toolId }),
+  z.strictObject({ t: z.literal('answer'), ref, quizId: toolId, questionIndex: z.number().int().min(0).max(49), choice: z.number().int().min(0).max(5) }),
+  z.strictObject({ t: z.literal('ask'), ref, text: z.string().trim().min(3, 'at least 3 characters').max(300, 'at most 300 characters') }),
+  z.strictObject({ t: z.literal('upvote'), ref, questionId: toolId }),
 ]);
 export type ClientMessage = z.output<typeof clientMessageSchema>;
 
@@ -86,10 +103,8 @@ export type PresenceEvent = z.infer<typeof presenceEventSchema>;
  * overlay appears when the viewer sees the host announce it. Absent or null: no picture to follow
  * (nobody publishing, or stamped on a node without the ingest): shown on arrival.
  */
-export const streamAtSchema = z.object({ publishId: z.string(), ts: z.number() });
-export type StreamAt = z.infer<typeof streamAtSchema>;
 /** The room events stamped with the stream position ({@link streamAtSchema}). */
-export const PICTURE_EVENTS = ['pin', 'product.pin', 'flash'] as const;
+export const PICTURE_EVENTS = ['pin', 'product.pin', 'flash', ...TOOL_PICTURE_EVENTS] as const;
 
 export const pinEventSchema = z.object({ t: z.literal('pin'), text: z.string().nullable(), at: streamAtSchema.nullable().optional() });
 export type PinEvent = z.infer<typeof pinEventSchema>;
@@ -136,6 +151,7 @@ export const roomEventSchema = z.discriminatedUnion('t', [
   productPinEventSchema,
   flashEventSchema,
   streamEventSchema,
+  ...toolEventSchemas,
 ]);
 export type RoomEventPayload = z.infer<typeof roomEventSchema>;
 
@@ -149,6 +165,8 @@ export const roomSnapshotSchema = z.object({
   settings: settingsEventSchema.omit({ t: true }),
   /** The latest comments, oldest first. */
   recent: z.array(chatEventSchema),
+  /** Polls, draws, quiz, Q&A, topic and countdowns (room-tools.contract.ts). */
+  tools: roomToolsSchema,
 });
 export type RoomSnapshot = z.infer<typeof roomSnapshotSchema>;
 export const welcomeMessageSchema = z.object({

@@ -16,9 +16,9 @@ describe('permission table', () => {
   });
   it('keeps read-only roles read-only', () => {
     expect(rolePermissions.analyst.every((p) => p.endsWith(':read'))).toBe(true);
-    // Logistics only ships orders; customer service moderates chat and handles orders (returns, refunds).
+    // Logistics only ships orders; customer service moderates chat, handles orders (returns, refunds) and answers questions.
     expect(rolePermissions.logistics.filter((p) => !p.endsWith(':read'))).toEqual(['fulfilment:write']);
-    expect(rolePermissions.cs.filter((p) => !p.endsWith(':read'))).toEqual(['room:moderate', 'orders:write']);
+    expect(rolePermissions.cs.filter((p) => !p.endsWith(':read'))).toEqual(['room:moderate', 'orders:write', 'qna:answer']);
   });
   it('unions roles', () => {
     expect(permissionsOf(['host', 'planner'])).toEqual(expect.arrayContaining(['sessions:golive', 'sessions:write']));

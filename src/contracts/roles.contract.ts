@@ -38,6 +38,10 @@ export const permissions = [
   'preflight:check',
   /** Delete a session's recordings (the file goes; the row stays, audited): owner and admin only. */
   'recordings:delete',
+  /** Prepare, fire and end the room's interactive tools (polls, draws, quizzes, topics, countdowns) and steer the Q&A queue. */
+  'interact:run',
+  /** Answer viewers' questions in text (Q&A). */
+  'qna:answer',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -50,13 +54,13 @@ const all: readonly Permission[] = permissions;
 export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
   owner: all,
   admin: all,
-  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key', 'preflight:check'],
-  planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read'],
+  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key', 'preflight:check', 'interact:run', 'qna:answer'],
+  planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read', 'interact:run'],
   tech: ['sessions:read', 'sessions:golive', 'stream:key', 'preflight:check'],
-  marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
-  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read'],
+  marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read', 'interact:run'],
+  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read', 'interact:run', 'qna:answer'],
   analyst: ['sessions:read', 'catalog:read', 'promotions:read', 'orders:read'],
-  cs: ['sessions:read', 'catalog:read', 'room:moderate', 'orders:read', 'orders:write'],
+  cs: ['sessions:read', 'catalog:read', 'room:moderate', 'orders:read', 'orders:write', 'qna:answer'],
   logistics: ['catalog:read', 'orders:read', 'fulfilment:write'],
 };
 

@@ -51,9 +51,10 @@ import { AddressCipher, OrdersService, SandboxPaymentProvider, orderRoutes, reso
 import { FlashSalesService, GRABS_PER_SECOND, GrabFastPath, MemoryFlashGate, RedisFlashGate, flashSaleRoutes, type FlashGate } from './modules/flash-sales/index.js';
 import { checkout, type CheckoutDeps, type CheckoutOutcome } from './flows/checkout.flow.js';
 import type { CheckoutBody } from '../contracts/orders.contract.js';
-import type { Ctx } from './platform/context.js';
+import { systemCtx, type Ctx } from './platform/context.js';
 import type { FlashClaims } from './modules/promotions/flash-claims.port.js';
 import type { Bus } from './platform/bus/bus.port.js';
+import { InteractService, interactRoutes } from './modules/interact/index.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
 import { RedisBus } from './platform/bus/bus.redis.js';
 
@@ -88,6 +89,8 @@ export interface Services {
   /** Pre-flight checklist and test-stream mode (video module). */
   preflight: PreflightService;
   restream: RestreamService;
+  /** Interactive tools: polls, draws, quizzes, Q&A, topics, countdowns (issue 6). */
+  interact: InteractService;
   /** The checkout flow (POST /api/live/:id/orders) as a function: demo data and fixtures place orders through it. */
   checkout: (ctx: Ctx, sessionId: string, body: CheckoutBody) => Promise<CheckoutOutcome>;
 }
@@ -184,7 +187,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await auth.attachBus(bus);
   const logError = (err: unknown, where: string) => app.log.error({ err }, where);
   // The hub and the room service need each other; the hub reaches the service through this holder.
-  const late: { room?: RoomService; video?: VideoService } = {};
+  const late: { room?: RoomService; video?: VideoService; interact?: InteractService } = {};
   const hub = new RoomHub({
     bus,
     nodeId: opts.nodeId ?? randomBytes(4).toString('hex'),
@@ -198,7 +201,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     onError: (err, where) => logError(err, where),
     // Events that refer to the picture carry where the stream is (overlays in step with the video).
     stamp: (id, e) => (late.video ? stampPictureEvent((sid) => late.video!.position(sid), id, e) : e),
+    // Watch time (draw eligibility) counts from each audience principal's presence.
+    onPresence: (id, principalKey, present, at) => late.interact?.onPresence(id, principalKey, present, at),
   });
+  // One chat keyword filter for comments and Q&A questions.
+  const filter = loadChatFilter(config.chatFilterFile);
   const roomService = new RoomService({
     db: database.db,
     clock,
@@ -207,7 +214,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     audit,
     sessions,
     hub,
-    filter: loadChatFilter(config.chatFilterFile),
+    filter,
     follows: noFollows,
     limits: { chatRatePerSecond: config.chatRatePerSecond, chatBurst: config.chatBurst, duplicateWindowMs: 30_000 },
     ipKeySecret: signingSecret,
@@ -340,7 +347,55 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // Pre-flight (handbook 3.3): the checklist, the upload-speed test and the test-stream mode.
   const preflight = new PreflightService({ db: database.db, clock, audit, sessions, video, onError: (err, where) => logError(err, where) });
   await preflight.loadRehearsals();
+  // Interactive tools (issue 6): polls, draws, quizzes, Q&A, topics, countdowns.
+  const toolBox = new SecretBox(dataKey);
+  const interact = new InteractService(
+    {
+      db: database.db,
+      clock,
+      ids,
+      random: (n) => randomBytes(n),
+      audit,
+      sessions,
+      publish: (sessionId, event) => hub.publishEvent(sessionId, event),
+      seal: { seal: (plain) => toolBox.seal('interact', plain), open: (sealed) => toolBox.open('interact', sealed) },
+      viewers: {
+        names: async (viewerIds) => {
+          const out = new Map<string, string>();
+          const unique = [...new Set(viewerIds)];
+          for (let i = 0; i < unique.length; i += 1000) for (const v of await viewers.findViewers({ ids: unique.slice(i, i + 1000) })) out.set(v.id, v.nickname);
+          return out;
+        },
+        createdAt: (viewerIds) => viewers.createdAtOf(viewerIds),
+      },
+      buyers: (sessionId, viewerIds) => orders.buyersInSession(sessionId, viewerIds),
+      fans: { follows: async () => new Set(), reserved: async () => new Set(), fanLevels: async () => new Map() },
+      rewards: {
+        issueCoupon: async (templateId, viewerId, ref) => {
+          try {
+            const r = await promotions.issueToWinners(systemCtx('interact'), templateId, [viewerId], ref);
+            if (r.issued === 1) return { ok: true, couponId: r.couponIds[0] ?? null };
+            return { ok: false, reason: r.skipped[0]?.reason ?? 'NOT_ISSUED' };
+          } catch (err) {
+            if (err instanceof AppError) return { ok: false, reason: err.code };
+            throw err;
+          }
+        },
+        grantPoints: (viewerId, points, reason, ref) => orderPoints.grant(viewerId, points, reason, ref),
+        couponLabel: (templateId) => promotions.templateName(templateId),
+        productLabel: (productId) => catalog.productName(productId),
+      },
+      inRoom: (sessionId, viewerId) => hub.isPresent(sessionId, `viewer:${viewerId}`),
+      filterText: (text) => filter.check(text),
+      onError: (err, where) => logError(err, where),
+    },
+    config.roomTickMs,
+  );
+  late.interact = interact;
+  roomService.setToolsSource((id) => interact.roomTools(id));
+  roomService.onComment((c) => interact.onComment(c));
   const services: Services = {
+    interact,
     audit,
     auth,
     catalog,
@@ -526,6 +581,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   await app.register(recordingRoutes(recordings));
   void recordings.recover().catch((err: unknown) => logError(err, 'recordings recover'));
   await app.register(restreamRoutes(restream));
+  await app.register(interactRoutes(interact));
   // Live HLS: an ffmpeg per publish remuxes the relay into <mediaDir>/hls (only with ffmpeg).
   const hls = new HlsOutput({ ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), log: app.log });
   await hls.init();
@@ -540,10 +596,12 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     }
     throw err;
   });
-  const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
+  const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy, tools: interact });
   hub.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.
   await flashSales.start();
+  // Interactive tools: what ran before a restart resumes (open polls and draws keep every vote and entry).
+  await interact.start();
   // Unpaid orders past pay_by are cancelled (stock, coupons, points back): now, then every 30 s.
   orders.startSweeper(30_000);
 
@@ -586,6 +644,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     close: async () => {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();
+      await interact.stop();
       await ingest.stop();
       await restream.stopAll();
       video.stopAll();

@@ -18,9 +18,11 @@ import { cookieFrom, createTestApp, TEST_PASSWORD, type Session, type TestApp } 
 export * from './fixtures/fixture-kit.js';
 import { inADay, makeLiveSession, one, TINY_PNG, transitionCase, VIEWER_PASSWORD, type RouteFixture, type ValidRequest } from './fixtures/fixture-kit.js';
 import { commerceFixtures } from './fixtures/commerce.fixtures.js';
+import { interactFixtures } from './fixtures/interact.fixtures.js';
 
 export const routeFixtures: Record<string, RouteFixture> = {
   ...commerceFixtures,
+  ...interactFixtures,
   'GET /metrics': one(async () => ({ url: '/metrics', status: 200 })),
   'GET /healthz': one(async () => ({ url: '/healthz', status: 200 })),
   'GET /readyz': one(async () => ({ url: '/readyz', status: 200 })),

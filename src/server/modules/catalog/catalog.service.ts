@@ -273,6 +273,11 @@ export class CatalogService {
     return this.toDtos(products);
   }
 
+  /** A product's title (prize labels of draws); null when there is none. */
+  async productName(id: string): Promise<string | null> {
+    return (await this.store.productById(this.deps.db, id))?.title ?? null;
+  }
+
   async getProduct(ctx: Ctx, id: string): Promise<Product> {
     requirePermission(ctx.actor, 'catalog:read');
     const row = await this.store.productById(this.deps.db, id);

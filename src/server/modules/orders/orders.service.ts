@@ -73,10 +73,34 @@ type Unclaim = { flashSaleId: string; buyerId: string; units: number };
  * refund, returns (七天无理由) and fulfilment. Creation itself is the checkout flow's
  * (src/server/flows/checkout.flow.ts), which calls `insertNew` inside its transaction.
  */
+/** Orders that count as a purchase (paid, possibly shipped or delivered). */
+const PAID_STATUSES = ['paid', 'shipped', 'delivered'] as const;
+
 export class OrdersService {
   readonly store: OrdersStore;
   private sweeper: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
+
+  /**
+   * Which of these viewers bought in the session: an order placed there that was paid (not merely
+   * placed, not cancelled unpaid). Draw eligibility ("bought in this session") asks this.
+   */
+  async buyersInSession(sessionId: string, viewerIds: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const unique = [...new Set(viewerIds)];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const rows = await this.d.db
+        .selectFrom('orders')
+        .select('buyer_id')
+        .distinct()
+        .where('session_id', '=', sessionId)
+        .where('buyer_id', 'in', unique.slice(i, i + 1000))
+        .where('status', 'in', PAID_STATUSES)
+        .execute();
+      for (const r of rows) out.add(r.buyer_id);
+    }
+    return out;
+  }
 
   constructor(private readonly d: OrdersDeps) {
     this.store = new OrdersStore(d.db);

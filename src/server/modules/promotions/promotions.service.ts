@@ -371,6 +371,11 @@ export class PromotionsService {
 
   // ======================= coupons =======================
 
+  /** A coupon template's name (prize labels of draws and quizzes); null when there is none. */
+  async templateName(id: string): Promise<string | null> {
+    return (await this.store.findTemplate(id))?.name ?? null;
+  }
+
   async listTemplates(ctx: Ctx): Promise<CouponTemplateDto[]> {
     requirePermission(ctx.actor, 'promotions:read');
     const rows = await this.store.listTemplates();

@@ -4,7 +4,7 @@ import { KeywordChatFilter } from './core/keyword-filter.js';
 import { defaultChatFilter } from './default-chat-filter.js';
 
 export { RoomHub } from './room-hub.js';
-export { RoomService, noFollows } from './room.service.js';
+export { RoomService, noFollows, type CommentSeen, type CommentListener } from './room.service.js';
 export { roomRoutes } from './room.routes.js';
 export { installRoomGateway } from './room.ws.js';
 

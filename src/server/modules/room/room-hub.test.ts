@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { serverMessageSchema, type ChatEvent, type ServerMessage } from '../../../contracts/realtime.contract.js';
 import { MemoryBus } from '../../platform/bus/bus.memory.js';
 import { RoomHub, type HubMember, type RoomInit } from './room-hub.js';
+import { emptyRoomTools } from '../../../contracts/room-tools.contract.js';
 
 /** A stand-in socket that records what the hub writes, with a settable backlog. */
 class FakeSocket {
@@ -53,7 +54,7 @@ class FakeSocket {
 }
 
 const init = (sessionId: string): RoomInit => ({
-  snapshot: { sessionId, status: 'live', likes: 0, pcu: 0, uv: 0, pin: null, settings: { chatMode: 'everyone', slowModeSeconds: 0, holdForReview: false }, recent: [] },
+  snapshot: { sessionId, status: 'live', likes: 0, pcu: 0, uv: 0, pin: null, settings: { chatMode: 'everyone', slowModeSeconds: 0, holdForReview: false }, recent: [], tools: emptyRoomTools() },
 });
 
 function setup(danmakuRate = 1000, slowBytes = 1024) {

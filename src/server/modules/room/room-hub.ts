@@ -11,6 +11,7 @@ import type {
   WelcomeMessage,
 } from '../../../contracts/realtime.contract.js';
 import { PROTOCOL_VERSION, CloseCode } from '../../../contracts/realtime.contract.js';
+import { TOOL_EVENT_TYPES, applyToolEvent, type ToolEvent } from '../../../contracts/room-tools.contract.js';
 import type { Bus } from '../../platform/bus/bus.port.js';
 import { applyBudget, BudgetClock } from './core/danmaku-budget.js';
 import { globalOnline, nextPeak, type NodeReport } from './core/presence.js';
@@ -69,6 +70,11 @@ export interface RoomHubOptions {
    * events that refer to it); runs on the node that publishes the event.
    */
   stamp?: (sessionId: string, e: RoomEventPayload) => RoomEventPayload;
+  /**
+   * An audience principal's first connection to a room on this node opened (`true`) or its last
+   * one closed (`false`): watch time (draw eligibility, analytics) is counted from these.
+   */
+  onPresence?: (sessionId: string, principalKey: string, present: boolean, at: number) => void;
 }
 
 /** Messages between nodes on `room:<id>`. */
@@ -201,7 +207,10 @@ export class RoomHub {
     if (member.audience) {
       const n = room.principals.get(member.principalKey) ?? 0;
       room.principals.set(member.principalKey, n + 1);
-      if (n === 0) room.entries++;
+      if (n === 0) {
+        room.entries++;
+        this.o.onPresence?.(room.id, member.principalKey, true, this.o.now());
+      }
     }
     let replay: Buffer[][] | null = null;
     if (since) {
@@ -233,6 +242,7 @@ export class RoomHub {
       if (n <= 0) {
         room.principals.delete(member.principalKey);
         room.exits++;
+        this.o.onPresence?.(room.id, member.principalKey, false, this.o.now());
       } else room.principals.set(member.principalKey, n);
     }
     if (room.members.size === 0) room.emptySince = this.o.now();
@@ -248,6 +258,7 @@ export class RoomHub {
       pin: s.pin,
       settings: s.settings,
       recent: s.recent,
+      tools: s.tools,
     };
   }
 
@@ -304,10 +315,18 @@ export class RoomHub {
           }
         }
         break;
-      case 'ev':
+      case 'ev': {
+        // Tool counters arrive as deltas; the hub keeps the totals and sends them.
+        if (TOOL_EVENT_TYPES.has(m.e.t)) {
+          const r = applyToolEvent(room.snapshot.tools, m.e as ToolEvent);
+          room.snapshot.tools = r.tools;
+          room.events.push(r.out);
+          break;
+        }
         this.applyToSnapshot(room, m.e);
         room.events.push(m.e);
         break;
+      }
     }
   }
 
@@ -494,6 +513,16 @@ export class RoomHub {
   /** Number of rooms active on this node (tests, metrics). */
   get activeRooms(): number {
     return this.rooms.size;
+  }
+
+  /** Whether an audience principal has a connection to the room on this node. */
+  isPresent(sessionId: string, principalKey: string): boolean {
+    return this.rooms.get(sessionId)?.principals.has(principalKey) ?? false;
+  }
+
+  /** Audience principals connected to the room on this node. */
+  presentPrincipals(sessionId: string): string[] {
+    return [...(this.rooms.get(sessionId)?.principals.keys() ?? [])];
   }
 
   onlineOf(sessionId: string): { online: number; pcu: number; uv: number; likes: number } | null {

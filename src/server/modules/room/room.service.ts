@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AckMessage, ChatEvent, ChatMode, ErrorMessage, SenderRole, WelcomeMessage } from '../../../contracts/realtime.contract.js';
 import { CloseCode, MAX_CHAT_LENGTH } from '../../../contracts/realtime.contract.js';
+import { emptyRoomTools, type RoomTools } from '../../../contracts/room-tools.contract.js';
 import type { Bus } from '../../platform/bus/bus.port.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Actor, Ctx } from '../../platform/context.js';
@@ -16,6 +17,19 @@ import type { ChatFilter } from './core/keyword-filter.js';
 import type { BucketState } from './core/token-bucket.js';
 import type { HubMember, HubStatsDelta, RankedChat, RoomHub, RoomInit } from './room-hub.js';
 import { RoomStore } from './room.store.js';
+
+/** A comment shown to the room, as the interactive tools see it. */
+export interface CommentSeen {
+  sessionId: string;
+  messageId: string;
+  senderKind: 'viewer' | 'guest' | 'team';
+  /** Viewer or team member id ('' for guests). */
+  senderId: string;
+  senderName: string;
+  text: string;
+  at: number;
+}
+export type CommentListener = (c: CommentSeen) => void;
 
 /** Whether a viewer follows a brand. The fans module provides the real one; until then nobody does. */
 export interface FollowChecker {
@@ -81,6 +95,8 @@ export class RoomService {
   private queue: ChatMessagesTable[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout;
+  private readonly commentListeners: CommentListener[] = [];
+  private toolsSource: (sessionId: string) => Promise<RoomTools> = async () => emptyRoomTools();
 
   constructor(private readonly d: RoomServiceDeps) {
     this.store = new RoomStore(d.db);
@@ -91,6 +107,24 @@ export class RoomService {
       void d.hub.publishEvent(sessionId, { t: 'status', status: to }).catch((err: unknown) => d.onError(err, 'status publish'));
       if (to === 'ended') void this.flush();
     });
+  }
+
+  /**
+   * Told of every comment shown to the room (not held ones), after it was accepted: the
+   * interactive tools read draw phrases (口令) and topic hashtags from here.
+   */
+  onComment(listener: CommentListener): void {
+    this.commentListeners.push(listener);
+  }
+
+  /** Where the welcome snapshot's tools (polls, draws, ...) come from (the interact module). */
+  setToolsSource(source: (sessionId: string) => Promise<RoomTools>): void {
+    this.toolsSource = source;
+  }
+
+  /** The chat keyword filter's verdict on a text (Q&A questions are filtered like comments). */
+  checkText(text: string): ReturnType<ChatFilter['check']> {
+    return this.d.filter.check(text);
   }
 
   ipKey(ip: string | null): string | null {
@@ -157,12 +191,13 @@ export class RoomService {
 
   /** For the hub, when the first member joins on this node. */
   async loadRoom(sessionId: string): Promise<RoomInit> {
-    const [session, cache, stats, uv, recent] = await Promise.all([
+    const [session, cache, stats, uv, recent, tools] = await Promise.all([
       this.d.sessions.getInternal(sessionId),
       this.cache(sessionId),
       this.store.getStats(sessionId),
       this.store.countVisits(sessionId),
       this.store.recentVisible(sessionId, 50),
+      this.toolsSource(sessionId),
     ]);
     return {
       snapshot: {
@@ -174,6 +209,7 @@ export class RoomService {
         pin: cache.settings.pin,
         settings: { chatMode: cache.settings.chatMode, slowModeSeconds: cache.settings.slowModeSeconds, holdForReview: cache.settings.holdForReview },
         recent: recent.reverse().map((r) => this.toEvent(r)),
+        tools,
       },
     };
   }
@@ -308,6 +344,13 @@ export class RoomService {
     if (!decision.held) {
       const ranked: RankedChat = { ...event, tier: joined.role === 'viewer' ? 2 : 0 };
       await this.d.hub.publishChat(sessionId, ranked);
+      for (const l of this.commentListeners) {
+        try {
+          l({ sessionId, messageId: id, senderKind: kind, senderId, senderName: joined.name, text: decision.text, at: now });
+        } catch (err) {
+          this.d.onError(err, 'comment listener');
+        }
+      }
     }
     return { t: 'ack', ref, msg: event, ...(decision.held ? { held: true } : {}) };
   }

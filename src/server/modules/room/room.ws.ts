@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode, clientMessageSchema, type ErrorMessage } from '../../../contracts/realtime.contract.js';
+import { CloseCode, clientMessageSchema, type ClientMessage, type ErrorMessage } from '../../../contracts/realtime.contract.js';
 import type { AuthService } from '../../platform/auth/auth.service.js';
 import type { Actor } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -18,6 +18,18 @@ export interface GatewayOptions {
   /** Origins allowed to open a cookie-authenticated socket, besides the request's own host. */
   publicUrl?: string | undefined;
   trustProxy: boolean;
+  /** The interactive tools (votes, draw entries, quiz answers, questions, upvotes). */
+  tools?: RoomToolsGateway;
+}
+
+/** Audience actions of the interactive tools, as the gateway hands them on. */
+export type ToolClientMessage = Extract<ClientMessage, { t: 'vote' | 'enter' | 'answer' | 'ask' | 'upvote' }>;
+export interface RoomToolsGateway {
+  handle(
+    p: { kind: 'viewer'; id: string; name: string } | { kind: 'guest' } | { kind: 'team'; id: string; name: string },
+    sessionId: string,
+    msg: ToolClientMessage,
+  ): Promise<{ ok: true } | { ok: false; code: string; message: string; retryAfterMs?: number }>;
 }
 
 const BAD_MESSAGES_BEFORE_CLOSE = 10;
@@ -133,6 +145,22 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
           case 'report':
             o.hub.send(member, await o.room.report(actor, sessionId, msg.ref, msg.messageId, msg.reason));
             break;
+          case 'vote':
+          case 'enter':
+          case 'answer':
+          case 'ask':
+          case 'upvote': {
+            if (!o.tools) return o.hub.send(member, { t: 'error', ref: msg.ref, code: 'UNAVAILABLE', message: 'Interactive tools are not available here.' });
+            const p =
+              actor.kind === 'viewer'
+                ? { kind: 'viewer' as const, id: actor.id, name: actor.nickname }
+                : actor.kind === 'team'
+                  ? { kind: 'team' as const, id: actor.id, name: actor.displayName }
+                  : { kind: 'guest' as const };
+            const r = await o.tools.handle(p, sessionId, msg);
+            o.hub.send(member, r.ok ? { t: 'ack', ref: msg.ref } : { t: 'error', ref: msg.ref, code: r.code, message: r.message, ...(r.retryAfterMs !== undefined ? { retryAfterMs: r.retryAfterMs } : {}) });
+            break;
+          }
         }
       };
       run().catch((err: unknown) => {

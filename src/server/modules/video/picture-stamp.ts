@@ -1,4 +1,6 @@
-import type { RoomEventPayload, StreamAt } from '../../../contracts/realtime.contract.js';
+import { PICTURE_EVENTS, type RoomEventPayload, type StreamAt } from '../../../contracts/realtime.contract.js';
+
+const PICTURE: ReadonlySet<string> = new Set(PICTURE_EVENTS);
 
 /**
  * Room events that refer to the picture (an announcement, the product being explained, a flash
@@ -7,12 +9,7 @@ import type { RoomEventPayload, StreamAt } from '../../../contracts/realtime.con
  * already stamped keeps its stamp. `position` is `VideoService.position` (null when nobody publishes).
  */
 export function stampPictureEvent(position: (sessionId: string) => StreamAt | null, sessionId: string, e: RoomEventPayload): RoomEventPayload {
-  switch (e.t) {
-    case 'pin':
-    case 'product.pin':
-    case 'flash':
-      return e.at ? e : { ...e, at: position(sessionId) };
-    default:
-      return e;
-  }
+  if (!PICTURE.has(e.t)) return e;
+  const stamped = e as RoomEventPayload & { at?: StreamAt | null };
+  return stamped.at ? e : ({ ...e, at: position(sessionId) } as RoomEventPayload);
 }

@@ -40,6 +40,16 @@ export class ViewersService {
     return rows.filter((r) => r.status === 'active').map((r) => ({ id: r.id, nickname: r.nickname }));
   }
 
+  /** When each active account was created (ms since epoch); ids asked in chunks (SQL parameter limits). */
+  async createdAtOf(ids: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 1000) {
+      for (const r of await this.store.findMany(unique.slice(i, i + 1000), [])) if (r.status === 'active') out.set(r.id, Date.parse(r.created_at));
+    }
+    return out;
+  }
+
   async signUp(ctx: Ctx, nickname: string, password: string, userAgent: string | null, opts: { isDemo?: boolean } = {}): Promise<{ viewer: Viewer; session: IssuedSession }> {
     const id = this.deps.ids();
     const hash = await hashPassword(password);

@@ -7,6 +7,7 @@ import type { PromotionTables } from './tables/promotions.tables.js';
 import type { RecordingTables } from './tables/recordings.tables.js';
 import type { RestreamTables } from './tables/restream.tables.js';
 import type { VideoTables } from './tables/video.tables.js';
+import type { InteractTables } from './tables/interact.tables.js';
 
 /**
  * Typed schema of every table. Portable column types only: text ids, ISO-8601 UTC text
@@ -224,7 +225,7 @@ export interface RoomStatsTable {
 }
 
 /** Commerce modules declare their tables in tables/*.tables.ts. */
-export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables, PreflightTables {
+export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables, PreflightTables, InteractTables {
   settings: SettingsTable;
   team_members: TeamMembersTable;
   team_member_roles: TeamMemberRolesTable;

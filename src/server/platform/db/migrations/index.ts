@@ -11,6 +11,7 @@ import * as m009 from './009-video.migration.js';
 import * as m010 from './010-recordings.migration.js';
 import * as m011 from './011-restream.migration.js';
 import * as m012 from './012-preflight.migration.js';
+import * as m013 from './013-interact.migration.js';
 
 /**
  * Migrations are listed in code (not read from a folder at run time) so the compiled
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '010-recordings': m010,
   '011-restream': m011,
   '012-preflight': m012,
+  '013-interact': m013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,252 @@
+import { z } from 'zod';
+
+/**
+ * The room's interactive tools on the wire (issue 6): polls, draws, quizzes, Q&A, topics and
+ * countdowns as room events inside a batch, the tools part of the welcome snapshot, and the one
+ * reducer that applies an event to that snapshot. The server's hub and the web client run the
+ * same reducer, so a client that joined from a snapshot and one that followed every batch agree.
+ *
+ * Counters that change per vote or entry travel as per-tick deltas from each node (`poll.tally`,
+ * `draw.entries`, `quiz.answers`, `topic.stats`): the hub sums them into its snapshot and fills
+ * in the totals before the event goes out, so the client just takes the totals. With several
+ * nodes each publishes its own deltas and every hub sums the same stream.
+ */
+
+/** Where the picture was (see realtime.contract.ts `streamAtSchema`). */
+export const streamAtSchema = z.object({ publishId: z.string(), ts: z.number() });
+export type StreamAt = z.infer<typeof streamAtSchema>;
+const at = streamAtSchema.nullable().optional();
+
+// --- polls ------------------------------------------------------------------------------
+export const pollViewSchema = z.object({
+  id: z.string(),
+  question: z.string(),
+  kind: z.enum(['single', 'multiple']),
+  options: z.array(z.string()),
+  status: z.enum(['draft', 'open', 'closed']),
+  /** ms since epoch; null until opened. */
+  closesAt: z.number().nullable(),
+  tally: z.array(z.number().int()),
+  voters: z.number().int(),
+});
+export type PollView = z.infer<typeof pollViewSchema>;
+/** A poll opened or closed (the whole view). */
+export const pollEventSchema = z.object({ t: z.literal('poll'), poll: pollViewSchema, now: z.number(), at });
+/** Votes since the previous tick of the publishing node; the hub fills `tally` and `voters`. */
+export const pollTallyEventSchema = z.object({
+  t: z.literal('poll.tally'),
+  id: z.string(),
+  delta: z.array(z.number().int()),
+  dv: z.number().int(),
+  tally: z.array(z.number().int()).optional(),
+  voters: z.number().int().optional(),
+});
+
+// --- draws ------------------------------------------------------------------------------
+export const drawPrizeKinds = ['product', 'coupon', 'points', 'text'] as const;
+export type DrawPrizeKind = (typeof drawPrizeKinds)[number];
+export const drawStatuses = ['draft', 'open', 'closed', 'drawn', 'cancelled'] as const;
+export type DrawStatus = (typeof drawStatuses)[number];
+export const drawWinnerViewSchema = z.object({ id: z.string(), name: z.string() });
+/** Winners shown in the room (the full list is on the verification page). */
+export const ROOM_WINNERS_SHOWN = 100;
+export const drawViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  prize: z.object({ kind: z.enum(drawPrizeKinds), label: z.string() }),
+  winnerCount: z.number().int(),
+  status: z.enum(drawStatuses),
+  /** 口令 to comment; null when entering is a button. */
+  phrase: z.string().nullable(),
+  /** Rule codes in force (for "who may enter" in the room). */
+  rules: z.array(z.string()),
+  /** When entries close (ms since epoch); null until opened. */
+  closesAt: z.number().nullable(),
+  commitment: z.string().nullable(),
+  entrantsHash: z.string().nullable(),
+  seed: z.string().nullable(),
+  entrants: z.number().int(),
+  winners: z.array(drawWinnerViewSchema),
+  winnersTotal: z.number().int(),
+});
+export type DrawView = z.infer<typeof drawViewSchema>;
+export const drawEventSchema = z.object({ t: z.literal('draw'), draw: drawViewSchema, now: z.number(), at });
+export const drawEntriesEventSchema = z.object({ t: z.literal('draw.entries'), id: z.string(), dn: z.number().int(), entrants: z.number().int().optional() });
+
+// --- quizzes ----------------------------------------------------------------------------
+export const quizLeaderSchema = z.object({ rank: z.number().int(), name: z.string(), points: z.number().int(), correct: z.number().int() });
+export const quizViewSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.enum(['draft', 'asking', 'revealed', 'finished']),
+  questionCount: z.number().int(),
+  current: z
+    .object({
+      index: z.number().int(),
+      prompt: z.string(),
+      options: z.array(z.string()),
+      closesAt: z.number(),
+      answerCount: z.number().int(),
+      /** Only once the answer window has closed. */
+      correctIndex: z.number().int().optional(),
+    })
+    .nullable(),
+  leaderboard: z.array(quizLeaderSchema),
+});
+export type QuizView = z.infer<typeof quizViewSchema>;
+export const quizEventSchema = z.object({ t: z.literal('quiz'), quiz: quizViewSchema, now: z.number(), at });
+export const quizAnswersEventSchema = z.object({ t: z.literal('quiz.answers'), id: z.string(), index: z.number().int(), dn: z.number().int(), answerCount: z.number().int().optional() });
+
+// --- Q&A --------------------------------------------------------------------------------
+export const questionViewSchema = z.object({
+  id: z.string(),
+  /** Asker's viewer id and nickname. */
+  uid: z.string(),
+  name: z.string(),
+  text: z.string(),
+  status: z.enum(['submitted', 'answering', 'answered', 'dismissed']),
+  upvotes: z.number().int(),
+  answerText: z.string().nullable(),
+  /** ms since epoch. */
+  askedAt: z.number(),
+  answeredAt: z.number().nullable(),
+});
+export type QuestionView = z.infer<typeof questionViewSchema>;
+/** A question added or changed (status, upvotes, answer). Dismissed ones leave the room's list. */
+export const qnaEventSchema = z.object({ t: z.literal('qna'), question: questionViewSchema, at });
+/** Questions the room keeps in its snapshot. */
+export const ROOM_QUESTIONS_KEPT = 50;
+
+// --- topics and countdowns -----------------------------------------------------------------
+export const topicViewSchema = z.object({ id: z.string(), tag: z.string(), title: z.string(), comments: z.number().int(), participants: z.number().int() });
+export type TopicView = z.infer<typeof topicViewSchema>;
+/** The pinned topic (话题) changed; null: unpinned. */
+export const topicEventSchema = z.object({ t: z.literal('topic'), topic: topicViewSchema.nullable(), at });
+/** Comments and new participants of the pinned topic since the previous tick; the hub fills the totals. */
+export const topicStatsEventSchema = z.object({
+  t: z.literal('topic.stats'),
+  id: z.string(),
+  dc: z.number().int(),
+  dp: z.number().int(),
+  comments: z.number().int().optional(),
+  participants: z.number().int().optional(),
+});
+export const countdownViewSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** ms since epoch. */
+  endsAt: z.number(),
+  status: z.enum(['running', 'done', 'cancelled']),
+});
+export type CountdownView = z.infer<typeof countdownViewSchema>;
+export const countdownEventSchema = z.object({ t: z.literal('countdown'), countdown: countdownViewSchema, now: z.number(), at });
+
+export const toolEventSchemas = [
+  pollEventSchema,
+  pollTallyEventSchema,
+  drawEventSchema,
+  drawEntriesEventSchema,
+  quizEventSchema,
+  quizAnswersEventSchema,
+  qnaEventSchema,
+  topicEventSchema,
+  topicStatsEventSchema,
+  countdownEventSchema,
+] as const;
+export const toolEventSchema = z.discriminatedUnion('t', [...toolEventSchemas]);
+export type ToolEvent = z.infer<typeof toolEventSchema>;
+export const TOOL_EVENT_TYPES: ReadonlySet<string> = new Set(toolEventSchemas.map((s) => s.shape.t.value));
+/** Tool events shown when the viewer's picture reaches them (the host announcing them). */
+export const TOOL_PICTURE_EVENTS = ['poll', 'draw', 'quiz', 'topic', 'countdown'] as const;
+
+// --- the snapshot ----------------------------------------------------------------------------
+export const roomToolsSchema = z.object({
+  /** Open polls and the latest closed ones, newest last. */
+  polls: z.array(pollViewSchema),
+  /** Draws that are open, closed or recently drawn, newest last. */
+  draws: z.array(drawViewSchema),
+  quiz: quizViewSchema.nullable(),
+  /** Answering now, waiting (by votes) and recently answered. */
+  questions: z.array(questionViewSchema),
+  topic: topicViewSchema.nullable(),
+  countdowns: z.array(countdownViewSchema),
+});
+export type RoomTools = z.infer<typeof roomToolsSchema>;
+export const emptyRoomTools = (): RoomTools => ({ polls: [], draws: [], quiz: null, questions: [], topic: null, countdowns: [] });
+
+/** How many finished polls / draws / countdowns the room keeps showing. */
+export const ROOM_TOOLS_KEPT = 5;
+
+const upsert = <T extends { id: string }>(list: T[], item: T): T[] => {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i < 0) return [...list, item];
+  const next = list.slice();
+  next[i] = item;
+  return next;
+};
+const trim = <T extends { status: string }>(list: T[], live: (x: T) => boolean): T[] => {
+  const ended = list.filter((x) => !live(x));
+  if (ended.length <= ROOM_TOOLS_KEPT) return list;
+  const drop = new Set(ended.slice(0, ended.length - ROOM_TOOLS_KEPT));
+  return list.filter((x) => !drop.has(x));
+};
+const rankQuestion = (q: QuestionView): number => (q.status === 'answering' ? 0 : q.status === 'submitted' ? 1 : 2);
+export function orderQuestions(list: readonly QuestionView[]): QuestionView[] {
+  return [...list]
+    .sort(
+      (a, b) =>
+        rankQuestion(a) - rankQuestion(b) ||
+        (a.status === 'answered' && b.status === 'answered' ? (b.answeredAt ?? 0) - (a.answeredAt ?? 0) : b.upvotes - a.upvotes || a.askedAt - b.askedAt || (a.id < b.id ? -1 : 1)),
+    )
+    .slice(0, ROOM_QUESTIONS_KEPT);
+}
+
+/**
+ * Applies a tool event to the room's tools. Returns the next tools and the event as it goes to
+ * clients (counter deltas get their totals filled in). Pure; unknown ids of counter events leave
+ * the tools as they are (the totals are still filled in when known).
+ */
+export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomTools; out: ToolEvent } {
+  switch (e.t) {
+    case 'poll':
+      return { tools: { ...tools, polls: trim(upsert(tools.polls, e.poll), (p) => p.status !== 'closed') }, out: e };
+    case 'poll.tally': {
+      const p = tools.polls.find((x) => x.id === e.id);
+      if (!p) return { tools, out: e };
+      const tally = p.tally.map((n, i) => n + (e.delta[i] ?? 0));
+      const voters = p.voters + e.dv;
+      return { tools: { ...tools, polls: upsert(tools.polls, { ...p, tally, voters }) }, out: { ...e, tally, voters } };
+    }
+    case 'draw':
+      return { tools: { ...tools, draws: trim(upsert(tools.draws, e.draw), (d) => d.status === 'open' || d.status === 'closed') }, out: e };
+    case 'draw.entries': {
+      const d = tools.draws.find((x) => x.id === e.id);
+      if (!d) return { tools, out: e };
+      const entrants = d.entrants + e.dn;
+      return { tools: { ...tools, draws: upsert(tools.draws, { ...d, entrants }) }, out: { ...e, entrants } };
+    }
+    case 'quiz':
+      return { tools: { ...tools, quiz: e.quiz }, out: e };
+    case 'quiz.answers': {
+      const q = tools.quiz;
+      if (!q || q.id !== e.id || !q.current || q.current.index !== e.index) return { tools, out: e };
+      const answerCount = q.current.answerCount + e.dn;
+      return { tools: { ...tools, quiz: { ...q, current: { ...q.current, answerCount } } }, out: { ...e, answerCount } };
+    }
+    case 'qna': {
+      const rest = tools.questions.filter((q) => q.id !== e.question.id);
+      const questions = e.question.status === 'dismissed' ? rest : orderQuestions([...rest, e.question]);
+      return { tools: { ...tools, questions }, out: e };
+    }
+    case 'topic':
+      return { tools: { ...tools, topic: e.topic }, out: e };
+    case 'topic.stats': {
+      const tp = tools.topic;
+      if (!tp || tp.id !== e.id) return { tools, out: e };
+      const next = { ...tp, comments: tp.comments + e.dc, participants: tp.participants + e.dp };
+      return { tools: { ...tools, topic: next }, out: { ...e, comments: next.comments, participants: next.participants } };
+    }
+    case 'countdown':
+      return { tools: { ...tools, countdowns: trim(upsert(tools.countdowns, e.countdown), (c) => c.status === 'running') }, out: e };
+  }
+}
