@@ -4,7 +4,8 @@ import { z } from 'zod';
  * The room's interactive tools on the wire (issue 6): polls, draws, quizzes, Q&A, topics and
  * countdowns as room events inside a batch, the tools part of the welcome snapshot, and the one
  * reducer that applies an event to that snapshot. The server's hub and the web client run the
- * same reducer, so a client that joined from a snapshot and one that followed every batch agree.
+ * same reducer (room-tools.reducer.ts, free of zod so the browser bundle can take it), so a client
+ * that joined from a snapshot and one that followed every batch agree.
  *
  * Counters that change per vote or entry travel as per-tick deltas from each node (`poll.tally`,
  * `draw.entries`, `quiz.answers`, `topic.stats`): the hub sums them into its snapshot and fills
@@ -114,8 +115,6 @@ export const questionViewSchema = z.object({
 export type QuestionView = z.infer<typeof questionViewSchema>;
 /** A question added or changed (status, upvotes, answer). Dismissed ones leave the room's list. */
 export const qnaEventSchema = z.object({ t: z.literal('qna'), question: questionViewSchema, at });
-/** Questions the room keeps in its snapshot. */
-export const ROOM_QUESTIONS_KEPT = 50;
 
 // --- topics and countdowns -----------------------------------------------------------------
 export const topicViewSchema = z.object({ id: z.string(), tag: z.string(), title: z.string(), comments: z.number().int(), participants: z.number().int() });
@@ -172,81 +171,3 @@ export const roomToolsSchema = z.object({
   countdowns: z.array(countdownViewSchema),
 });
 export type RoomTools = z.infer<typeof roomToolsSchema>;
-export const emptyRoomTools = (): RoomTools => ({ polls: [], draws: [], quiz: null, questions: [], topic: null, countdowns: [] });
-
-/** How many finished polls / draws / countdowns the room keeps showing. */
-export const ROOM_TOOLS_KEPT = 5;
-
-const upsert = <T extends { id: string }>(list: T[], item: T): T[] => {
-  const i = list.findIndex((x) => x.id === item.id);
-  if (i < 0) return [...list, item];
-  const next = list.slice();
-  next[i] = item;
-  return next;
-};
-const trim = <T extends { status: string }>(list: T[], live: (x: T) => boolean): T[] => {
-  const ended = list.filter((x) => !live(x));
-  if (ended.length <= ROOM_TOOLS_KEPT) return list;
-  const drop = new Set(ended.slice(0, ended.length - ROOM_TOOLS_KEPT));
-  return list.filter((x) => !drop.has(x));
-};
-const rankQuestion = (q: QuestionView): number => (q.status === 'answering' ? 0 : q.status === 'submitted' ? 1 : 2);
-export function orderQuestions(list: readonly QuestionView[]): QuestionView[] {
-  return [...list]
-    .sort(
-      (a, b) =>
-        rankQuestion(a) - rankQuestion(b) ||
-        (a.status === 'answered' && b.status === 'answered' ? (b.answeredAt ?? 0) - (a.answeredAt ?? 0) : b.upvotes - a.upvotes || a.askedAt - b.askedAt || (a.id < b.id ? -1 : 1)),
-    )
-    .slice(0, ROOM_QUESTIONS_KEPT);
-}
-
-/**
- * Applies a tool event to the room's tools. Returns the next tools and the event as it goes to
- * clients (counter deltas get their totals filled in). Pure; unknown ids of counter events leave
- * the tools as they are (the totals are still filled in when known).
- */
-export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomTools; out: ToolEvent } {
-  switch (e.t) {
-    case 'poll':
-      return { tools: { ...tools, polls: trim(upsert(tools.polls, e.poll), (p) => p.status !== 'closed') }, out: e };
-    case 'poll.tally': {
-      const p = tools.polls.find((x) => x.id === e.id);
-      if (!p) return { tools, out: e };
-      const tally = p.tally.map((n, i) => n + (e.delta[i] ?? 0));
-      const voters = p.voters + e.dv;
-      return { tools: { ...tools, polls: upsert(tools.polls, { ...p, tally, voters }) }, out: { ...e, tally, voters } };
-    }
-    case 'draw':
-      return { tools: { ...tools, draws: trim(upsert(tools.draws, e.draw), (d) => d.status === 'open' || d.status === 'closed') }, out: e };
-    case 'draw.entries': {
-      const d = tools.draws.find((x) => x.id === e.id);
-      if (!d) return { tools, out: e };
-      const entrants = d.entrants + e.dn;
-      return { tools: { ...tools, draws: upsert(tools.draws, { ...d, entrants }) }, out: { ...e, entrants } };
-    }
-    case 'quiz':
-      return { tools: { ...tools, quiz: e.quiz }, out: e };
-    case 'quiz.answers': {
-      const q = tools.quiz;
-      if (!q || q.id !== e.id || !q.current || q.current.index !== e.index) return { tools, out: e };
-      const answerCount = q.current.answerCount + e.dn;
-      return { tools: { ...tools, quiz: { ...q, current: { ...q.current, answerCount } } }, out: { ...e, answerCount } };
-    }
-    case 'qna': {
-      const rest = tools.questions.filter((q) => q.id !== e.question.id);
-      const questions = e.question.status === 'dismissed' ? rest : orderQuestions([...rest, e.question]);
-      return { tools: { ...tools, questions }, out: e };
-    }
-    case 'topic':
-      return { tools: { ...tools, topic: e.topic }, out: e };
-    case 'topic.stats': {
-      const tp = tools.topic;
-      if (!tp || tp.id !== e.id) return { tools, out: e };
-      const next = { ...tp, comments: tp.comments + e.dc, participants: tp.participants + e.dp };
-      return { tools: { ...tools, topic: next }, out: { ...e, comments: next.comments, participants: next.participants } };
-    }
-    case 'countdown':
-      return { tools: { ...tools, countdowns: trim(upsert(tools.countdowns, e.countdown), (c) => c.status === 'running') }, out: e };
-  }
-}

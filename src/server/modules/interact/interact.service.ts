@@ -1,5 +1,6 @@
 import type { ClientMessage } from '../../../contracts/realtime.contract.js';
-import { emptyRoomTools, type RoomTools } from '../../../contracts/room-tools.contract.js';
+import type { RoomTools } from '../../../contracts/room-tools.contract.js';
+import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import type { MyInteract, InteractOverview } from '../../../contracts/interact.contract.js';
 import type { Ctx } from '../../platform/context.js';
 import { requirePermission } from '../../platform/http/access.js';

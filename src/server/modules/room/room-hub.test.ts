@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { serverMessageSchema, type ChatEvent, type ServerMessage } from '../../../contracts/realtime.contract.js';
 import { MemoryBus } from '../../platform/bus/bus.memory.js';
 import { RoomHub, type HubMember, type RoomInit } from './room-hub.js';
-import { emptyRoomTools } from '../../../contracts/room-tools.contract.js';
+import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 
 /** A stand-in socket that records what the hub writes, with a settable backlog. */
 class FakeSocket {

@@ -11,7 +11,8 @@ import type {
   WelcomeMessage,
 } from '../../../contracts/realtime.contract.js';
 import { PROTOCOL_VERSION, CloseCode } from '../../../contracts/realtime.contract.js';
-import { TOOL_EVENT_TYPES, applyToolEvent, type ToolEvent } from '../../../contracts/room-tools.contract.js';
+import { TOOL_EVENT_TYPES, type ToolEvent } from '../../../contracts/room-tools.contract.js';
+import { applyToolEvent } from '../../../contracts/room-tools.reducer.js';
 import type { Bus } from '../../platform/bus/bus.port.js';
 import { applyBudget, BudgetClock } from './core/danmaku-budget.js';
 import { globalOnline, nextPeak, type NodeReport } from './core/presence.js';
