@@ -622,7 +622,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     if (!isApi && isRead && hasWeb && /^\/[A-Za-z0-9._-]+\.(svg|png|ico|txt|webmanifest)$/.test(path) && existsSync(join(webDir, path.slice(1)))) {
       return reply.sendFile(path.slice(1));
     }
-    if (!isApi && isRead && (path === '/' || path.startsWith('/console') || path.startsWith('/live/') || path.startsWith('/pay/') || path === '/orders' || path.startsWith('/orders/'))) {
+    if (!isApi && isRead && (path === '/' || path.startsWith('/console') || path.startsWith('/live/') || path.startsWith('/pay/') || path === '/orders' || path.startsWith('/orders/') || path.startsWith('/draws/') || path === '/prizes')) {
       if (path === '/') return reply.redirect('/console');
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
       return reply
