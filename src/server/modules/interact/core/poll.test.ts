@@ -202,3 +202,46 @@ describe('poll properties', () => {
     );
   });
 });
+
+describe('poll retract and held-back drains', () => {
+  it('a held-back vote stays out of the drained mark; retracting it leaves the room untold', () => {
+    const c = clockAt();
+    const p = Poll.create(def(), c.clock);
+    p.open();
+    p.vote(acct('a'), [0]);
+    p.vote(acct('b'), [1]);
+    // b's write is still in flight: only a is drained.
+    expect(p.drain([0, 1, 0])).toMatchObject({ delta: [1, 0, 0], tally: [1, 0, 0] });
+    expect(p.retract('b')).toBe(true);
+    expect(p.retract('b')).toBe(false);
+    expect(p.tallies()).toEqual([1, 0, 0]);
+    expect(p.hasVoted('b')).toBe(false);
+    expect(p.drain()).toBeNull();
+    // b may vote again (the database decides between nodes).
+    expect(p.vote(acct('b'), [2]).ok).toBe(true);
+    expect(p.drain()).toMatchObject({ delta: [0, 0, 1] });
+  });
+
+  it('drained deltas sum to the tally of the votes that stay, whatever is retracted and held back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 6 }), fc.nat({ max: 2 }), fc.boolean(), fc.boolean()), { maxLength: 40 }), (steps) => {
+        const c = clockAt();
+        const p = Poll.create(def(), c.clock);
+        p.open();
+        const told = [0, 0, 0];
+        const add = (t: { delta: number[] } | null) => t?.delta.forEach((d, i) => (told[i] = (told[i] ?? 0) + d));
+        for (const [who, ch, retract, drainNow] of steps) {
+          const r = p.vote(acct(`u${who}`), [ch]);
+          // A vote is held back in the drain that runs while it is pending, then kept or retracted.
+          if (drainNow && r.ok) add(p.drain(p.tallies().map((_, i) => (i === ch ? 1 : 0))));
+          if (retract && r.ok) p.retract(`u${who}`);
+          expect(told.every((n, i) => n <= (p.tallies()[i] ?? 0))).toBe(true);
+        }
+        add(p.drain());
+        expect(told).toEqual(p.tallies());
+        expect(p.voterCount()).toBe(new Set(p.toState().votes.map((v) => v.accountId)).size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -212,12 +212,32 @@ export class Poll {
     return this.votes.size;
   }
 
-  /** The change since the last drain, or null when nothing changed (no broadcast this tick). */
-  drain(): PollTick | null {
-    const delta = this.tally.map((t, i) => t - (this.drained[i] ?? 0));
+  /**
+   * The change since the last drain, or null when nothing changed (no broadcast this tick).
+   * `heldBack`: per option, votes recorded here that are not yet durable (a writer still has
+   * them); they stay out of the drained mark until a later drain, so a vote retracted because
+   * its write lost never reaches the room.
+   */
+  drain(heldBack: readonly number[] = []): PollTick | null {
+    const target = this.tally.map((t, i) => Math.max(0, t - (heldBack[i] ?? 0)));
+    const delta = target.map((t, i) => t - (this.drained[i] ?? 0));
     if (delta.every((d) => d === 0)) return null;
-    this.drained = [...this.tally];
-    return { delta, tally: [...this.tally], voters: this.votes.size };
+    this.drained = target;
+    return { delta, tally: [...target], voters: this.votes.size };
+  }
+
+  /**
+   * Undoes an account's vote that was accepted here but not recorded (another node's vote of
+   * the same account reached the database first, or the write failed). True when there was one.
+   * The drained mark never exceeds the tally afterwards.
+   */
+  retract(accountId: string): boolean {
+    const v = this.votes.get(accountId);
+    if (!v) return false;
+    this.votes.delete(accountId);
+    for (const c of v.choices) this.tally[c] = Math.max(0, (this.tally[c] ?? 0) - 1);
+    this.drained = this.drained.map((d, i) => Math.min(d, this.tally[i] ?? 0));
+    return true;
   }
 
   private record(v: PollVote): void {

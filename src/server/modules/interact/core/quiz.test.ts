@@ -198,3 +198,18 @@ describe('quiz properties', () => {
     expect(() => Quiz.fromState({ ...s, answers: [[...s.answers[0]!, ...s.answers[0]!]] }, () => T0)).toThrow(/twice/);
   });
 });
+
+describe('quiz retractAnswer', () => {
+  it('undoes an answer so the account may answer again', () => {
+    let now = 0;
+    const q = Quiz.create({ id: 'q', title: 'T', rewardTopN: 1, questions: [{ prompt: 'p', options: ['a', 'b'], correctIndex: 0, windowMs: 10_000 }] }, () => now);
+    q.ask();
+    now = 100;
+    expect(q.answer({ kind: 'account', accountId: 'x' }, 0, 1)).toEqual({ ok: true });
+    expect(q.retractAnswer('x', 0)).toBe(true);
+    expect(q.retractAnswer('x', 0)).toBe(false);
+    expect(q.retractAnswer('x', 5)).toBe(false);
+    expect(q.publicView().current?.answerCount).toBe(0);
+    expect(q.answer({ kind: 'account', accountId: 'x' }, 0, 0)).toEqual({ ok: true });
+  });
+});

@@ -223,6 +223,14 @@ export class Quiz {
     return { ok: true };
   }
 
+  /**
+   * Undoes an answer accepted here but not recorded (the same account's answer on another node
+   * reached the database first, or the write failed). True when there was one.
+   */
+  retractAnswer(accountId: string, questionIndex: number): boolean {
+    return this.answers[questionIndex]?.delete(accountId) ?? false;
+  }
+
   /** What any client may see now; the correct answer only after the window closes. */
   publicView(): QuizPublicView {
     const status = this.currentStatus();
