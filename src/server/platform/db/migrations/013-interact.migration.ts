@@ -144,8 +144,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('answering_at', 'text')
     .addColumn('answered_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
+    // 1: the chat filter held it for review; kept out of the room until a moderator takes it up.
+    .addColumn('held', 'integer', (c) => c.notNull().defaultTo(0))
+    // 1 while answering, else null: the unique index below allows one answering question per
+    // session on every node (nulls never collide), the way product_explanations.open_flag does.
+    .addColumn('answering_flag', 'integer')
     .execute();
   await db.schema.createIndex('questions_session_idx').on('questions').columns(['session_id', 'status']).execute();
+  await db.schema.createIndex('questions_answering_uq').on('questions').columns(['session_id', 'answering_flag']).unique().execute();
+  // The per-account rate limit reads an account's recent questions.
+  await db.schema.createIndex('questions_viewer_idx').on('questions').columns(['viewer_id', 'asked_at']).execute();
   await db.schema
     .createTable('question_upvotes')
     .addColumn('question_id', 'text', (c) => c.notNull())

@@ -130,6 +130,10 @@ export interface QuestionsTable {
   answering_at: string | null;
   answered_at: string | null;
   updated_at: string;
+  /** 1: held by the chat filter, not shown to the room until taken up (answered or approved). */
+  held: number;
+  /** 1 while answering, else null (unique per session: one answering question at a time). */
+  answering_flag: number | null;
 }
 
 export interface QuestionUpvotesTable {
