@@ -111,6 +111,8 @@ export const questionViewSchema = z.object({
   /** ms since epoch. */
   askedAt: z.number(),
   answeredAt: z.number().nullable(),
+  /** Console only: the chat filter held it for review (the room does not see it until it is taken up). */
+  held: z.boolean().optional(),
 });
 export type QuestionView = z.infer<typeof questionViewSchema>;
 /** A question added or changed (status, upvotes, answer). Dismissed ones leave the room's list. */
