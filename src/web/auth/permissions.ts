@@ -17,4 +17,6 @@ export const PERMISSIONS = {
   streamKey: 'stream:key',
   preflightCheck: 'preflight:check',
   recordingsDelete: 'recordings:delete',
+  interactRun: 'interact:run',
+  qnaAnswer: 'qna:answer',
 } as const satisfies Record<string, Permission>;
