@@ -41,13 +41,43 @@ export function subjectOf(e: RoomEventPayload): string | null {
       return 'product.pin';
     case 'flash':
       return `flash:${e.id}`;
+    // A tool's counters wait behind its own announcement still held for the picture.
+    case 'poll':
+      return `poll:${e.poll.id}`;
+    case 'poll.tally':
+      return `poll:${e.id}`;
+    case 'draw':
+      return `draw:${e.draw.id}`;
+    case 'draw.entries':
+      return `draw:${e.id}`;
+    case 'quiz':
+      return `quiz:${e.quiz.id}`;
+    case 'quiz.answers':
+      return `quiz:${e.id}`;
+    case 'topic':
+    case 'topic.stats':
+      return 'topic';
+    case 'countdown':
+      return `countdown:${e.countdown.id}`;
     default:
       return null;
   }
 }
 
 function stampOf(e: RoomEventPayload): StreamAt | null {
-  return (e.t === 'pin' || e.t === 'product.pin' || e.t === 'flash') && e.at ? e.at : null;
+  switch (e.t) {
+    case 'pin':
+    case 'product.pin':
+    case 'flash':
+    case 'poll':
+    case 'draw':
+    case 'quiz':
+    case 'topic':
+    case 'countdown':
+      return e.at ?? null;
+    default:
+      return null;
+  }
 }
 
 export const DEFAULT_MAX_HOLD_MS = 15_000;

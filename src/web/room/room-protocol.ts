@@ -13,7 +13,26 @@ import type {
   WelcomeMessage,
 } from '../../contracts/realtime.contract.js';
 
+import type {
+  CountdownView,
+  DrawView,
+  PollView,
+  QuestionView,
+  QuizView,
+  RoomTools,
+  ToolEvent,
+  TopicView,
+} from '../../contracts/room-tools.contract.js';
+
 export type { AckMessage, ChatEvent, ChatMode, ErrorMessage, RoomEventPayload, RoomSnapshot, ServerMessage, WelcomeMessage };
+export type { CountdownView, DrawView, PollView, QuestionView, QuizView, RoomTools, ToolEvent, TopicView };
+
+/** The contract's TOOL_EVENT_TYPES (copied: the contract's values sit next to zod). */
+export const TOOL_EVENT_TYPES = ['poll', 'poll.tally', 'draw', 'draw.entries', 'quiz', 'quiz.answers', 'qna', 'topic', 'topic.stats', 'countdown'] as const satisfies readonly ToolEvent['t'][];
+const TOOL_TYPES: ReadonlySet<string> = new Set(TOOL_EVENT_TYPES);
+export function isToolEvent(e: RoomEventPayload): e is ToolEvent {
+  return TOOL_TYPES.has(e.t);
+}
 
 export type RoomStatus = RoomSnapshot['status'];
 export type RoomPresence = RoomSnapshot['presence'];
@@ -41,7 +60,12 @@ export const CloseCode = {
 export type ClientMessage =
   | { t: 'chat'; ref: string; text: string }
   | { t: 'like'; n: number; ref?: string }
-  | { t: 'report'; ref: string; messageId: string; reason: ReportReason };
+  | { t: 'report'; ref: string; messageId: string; reason: ReportReason }
+  | { t: 'vote'; ref: string; pollId: string; choices: number[] }
+  | { t: 'enter'; ref: string; drawId: string }
+  | { t: 'answer'; ref: string; quizId: string; questionIndex: number; choice: number }
+  | { t: 'ask'; ref: string; text: string }
+  | { t: 'upvote'; ref: string; questionId: string };
 
 /** Length as the server counts it: code points, not UTF-16 units. */
 export function codePointLength(text: string): number {

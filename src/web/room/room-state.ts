@@ -1,11 +1,15 @@
-import type {
-  ChatEvent,
-  RoomChatSettings,
-  RoomEventPayload,
-  RoomPresence,
-  RoomStatus,
-  RoomYou,
-  WelcomeMessage,
+import { applyToolEvent, emptyRoomTools } from '../../contracts/room-tools.reducer';
+import {
+  isToolEvent,
+  type ChatEvent,
+  type RoomTools,
+  type ToolEvent,
+  type RoomChatSettings,
+  type RoomEventPayload,
+  type RoomPresence,
+  type RoomStatus,
+  type RoomYou,
+  type WelcomeMessage,
 } from './room-protocol';
 
 /** A comment as the client keeps it: the wire event plus what only this client knows. */
@@ -54,6 +58,13 @@ export interface RoomState {
   notice: RoomNotice | null;
   /** The latest error the server sent outside a request (or for a request nobody awaits). */
   error: RoomErrorInfo | null;
+  /** Polls, draws, quiz, Q&A, topic and countdowns (issue 6). */
+  tools: RoomTools;
+  /**
+   * Server clock minus ours (ms), from the `now` of the latest event that carried one: the
+   * countdowns of polls, draws and quizzes count against the server's clock, not the device's.
+   */
+  clockOffsetMs: number;
 }
 
 /** How many comments the client keeps; older ones scroll away. */
@@ -74,6 +85,8 @@ export const initialRoomState: RoomState = {
   chats: [],
   notice: null,
   error: null,
+  tools: emptyRoomTools(),
+  clockOffsetMs: 0,
 };
 
 export type RoomAction =
@@ -85,6 +98,7 @@ export type RoomAction =
   | { type: 'missed'; count: number }
   | { type: 'disconnected'; retryInMs: number }
   | { type: 'closed'; reason: RoomClosedReason; detail: string | null }
+  | { type: 'clock'; offsetMs: number }
   | { type: 'dismiss-error' }
   | { type: 'dismiss-notice' };
 
@@ -121,11 +135,60 @@ function mergeChats(current: RoomChat[], incoming: RoomChat[]): RoomChat[] {
   return next ? capped(next) : current;
 }
 
+/**
+ * The shared reducer, except that a counter event carrying its totals (the hub fills them in)
+ * sets them rather than adding the delta: a counter released before its poll was shown (the poll
+ * was held for the picture) is dropped by the reducer, and the next one must still land on the
+ * true total, not on a total short of the dropped delta.
+ */
+export function applyClientToolEvent(tools: RoomTools, e: ToolEvent): RoomTools {
+  switch (e.t) {
+    case 'poll.tally':
+      if (e.tally && e.voters !== undefined) {
+        const { tally, voters } = e;
+        if (!tools.polls.some((p) => p.id === e.id)) return tools;
+        return { ...tools, polls: tools.polls.map((p) => (p.id === e.id ? { ...p, tally, voters } : p)) };
+      }
+      break;
+    case 'draw.entries':
+      if (e.entrants !== undefined) {
+        const entrants = e.entrants;
+        if (!tools.draws.some((d) => d.id === e.id)) return tools;
+        return { ...tools, draws: tools.draws.map((d) => (d.id === e.id ? { ...d, entrants } : d)) };
+      }
+      break;
+    case 'quiz.answers': {
+      const q = tools.quiz;
+      if (e.answerCount !== undefined) {
+        if (!q || q.id !== e.id || !q.current || q.current.index !== e.index) return tools;
+        return { ...tools, quiz: { ...q, current: { ...q.current, answerCount: e.answerCount } } };
+      }
+      break;
+    }
+    case 'topic.stats': {
+      const tp = tools.topic;
+      if (e.comments !== undefined && e.participants !== undefined) {
+        if (!tp || tp.id !== e.id) return tools;
+        return { ...tools, topic: { ...tp, comments: e.comments, participants: e.participants } };
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return applyToolEvent(tools, e).tools;
+}
+
 function applyEvents(state: RoomState, events: RoomEventPayload[]): RoomState {
   let next = state;
   const incoming: RoomChat[] = [];
   let deleted: Set<string> | null = null;
   for (const e of events) {
+    if (isToolEvent(e)) {
+      const tools = applyClientToolEvent(next.tools, e);
+      if (tools !== next.tools) next = { ...next, tools };
+      continue;
+    }
     switch (e.t) {
       case 'chat':
         incoming.push(toChat(e, state.you));
@@ -186,6 +249,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         pin: room.pin,
         settings: room.settings,
         chats,
+        // The snapshot's tools are the room now, resumed or not (missed batches apply on top).
+        tools: room.tools,
       };
     }
     case 'events':
@@ -208,6 +273,8 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
       return state.phase === 'closed' ? state : { ...state, phase: 'reconnecting', retryInMs: action.retryInMs };
     case 'closed':
       return { ...state, phase: 'closed', closedReason: action.reason, closedDetail: action.detail, retryInMs: null };
+    case 'clock':
+      return Math.abs(action.offsetMs - state.clockOffsetMs) < 50 ? state : { ...state, clockOffsetMs: action.offsetMs };
     case 'dismiss-error':
       return state.error ? { ...state, error: null } : state;
     case 'dismiss-notice':

@@ -65,6 +65,12 @@ export interface RoomSocket {
   /** Fire and forget; false when not connected. */
   sendLike: (n: number) => boolean;
   report: (messageId: string, reason: ReportReason) => Promise<AckMessage>;
+  /** Interactive tools (issue 6): each resolves with the ack, or rejects with a RoomRequestError naming the server's code. */
+  vote: (pollId: string, choices: number[]) => Promise<AckMessage>;
+  enter: (drawId: string) => Promise<AckMessage>;
+  answer: (quizId: string, questionIndex: number, choice: number) => Promise<AckMessage>;
+  ask: (text: string) => Promise<AckMessage>;
+  upvote: (questionId: string) => Promise<AckMessage>;
   /** Live comments and deletions, as they arrive. Returns the unsubscribe function. */
   subscribe: (listener: (signal: LiveChatSignal) => void) => () => void;
   /** Every room event as it arrives in a batch (e.g. commerce events such as `flash`), plus `welcome` on each (re)connect. */
@@ -81,6 +87,15 @@ const BACKOFF_MAX_MS = 15_000;
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 10));
   return Math.min(BACKOFF_MAX_MS, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+/** The latest server clock (`now`, ms) any event of a batch carries, or null. */
+export function latestServerNow(events: readonly RoomEventPayload[]): number | null {
+  let latest: number | null = null;
+  for (const e of events) {
+    if ('now' in e && typeof e.now === 'number' && (latest === null || e.now > latest)) latest = e.now;
+  }
+  return latest;
 }
 
 function terminalReason(code: number): RoomClosedReason | null {
@@ -221,6 +236,9 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           // Replays after a resume may overlap what we already applied.
           if (epoch !== null && msg.seq <= seq) return;
           seq = msg.seq;
+          // Server time as of arrival (not of release from the picture hold): countdowns use it.
+          const stamped = latestServerNow(msg.ev);
+          if (stamped !== null) dispatch({ type: 'clock', offsetMs: stamped - Date.now() });
           if (picture) {
             apply(picture.push(msg.ev));
             pollPicture();
@@ -368,6 +386,15 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
     [request],
   );
 
+  const vote = useCallback((pollId: string, choices: number[]) => request((ref) => ({ t: 'vote', ref, pollId, choices })), [request]);
+  const enter = useCallback((drawId: string) => request((ref) => ({ t: 'enter', ref, drawId })), [request]);
+  const answer = useCallback(
+    (quizId: string, questionIndex: number, choice: number) => request((ref) => ({ t: 'answer', ref, quizId, questionIndex, choice })),
+    [request],
+  );
+  const ask = useCallback((text: string) => request((ref) => ({ t: 'ask', ref, text })), [request]);
+  const upvote = useCallback((questionId: string) => request((ref) => ({ t: 'upvote', ref, questionId })), [request]);
+
   const sendLike = useCallback((n: number) => {
     const socket = socketRef.current;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
@@ -397,5 +424,5 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
   const dismissError = useCallback(() => { dispatch({ type: 'dismiss-error' }); }, []);
   const dismissNotice = useCallback(() => { dispatch({ type: 'dismiss-notice' }); }, []);
 
-  return { state, sendChat, sendLike, report, subscribe, subscribeEvents, dismissError, dismissNotice };
+  return { state, sendChat, sendLike, report, vote, enter, answer, ask, upvote, subscribe, subscribeEvents, dismissError, dismissNotice };
 }
