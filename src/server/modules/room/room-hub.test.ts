@@ -106,6 +106,23 @@ describe('RoomHub', () => {
     expect(batch.ev.filter((e) => e.t === 'chat').map((e) => e.text)).toEqual(['hello', 'world']);
   });
 
+  it('sums tool counter deltas (from any node) into totals, in the batch and in a late joiner\'s snapshot', async () => {
+    const { hub, join, tick } = setup();
+    const a = await join('viewer:a');
+    const poll = { id: 'p1', question: 'q', kind: 'single' as const, options: ['x', 'y'], status: 'open' as const, closesAt: 9, tally: [0, 0], voters: 0 };
+    await hub.publishEvent('s1', { t: 'poll', poll, now: 1 });
+    await tick();
+    // Two nodes each drained their own votes this tick.
+    await hub.publishEvent('s1', { t: 'poll.tally', id: 'p1', delta: [2, 1], dv: 3 });
+    await hub.publishEvent('s1', { t: 'poll.tally', id: 'p1', delta: [0, 4], dv: 4 });
+    await tick();
+    const tallies = a.ws.batches().flatMap((b) => b.ev).filter((e) => e.t === 'poll.tally');
+    expect(tallies.at(-1)).toMatchObject({ tally: [2, 5], voters: 7 });
+    const late = await join('viewer:late');
+    const welcome = late.ws.direct.find((m) => m.t === 'welcome');
+    expect(welcome?.t === 'welcome' && welcome.room.tools.polls[0]).toMatchObject({ id: 'p1', tally: [2, 5], voters: 7 });
+  });
+
   it('aggregates likes into one counter event per tick', async () => {
     const { hub, join, tick } = setup();
     const a = await join('viewer:a');
