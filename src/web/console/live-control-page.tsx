@@ -25,6 +25,7 @@ import { HeldQueue, ReportQueue, SanctionsCard } from './live-queues';
 import { PinEditorCard, RoomSettingsCard } from './live-room-settings';
 import { ExplainControl } from './explain-control';
 import { FlashSalesPanel } from './flash-sales-panel';
+import { InteractPanel } from './interact/interact-panel';
 
 export const MUTE_MINUTES = [5, 30, 60] as const;
 
@@ -187,6 +188,7 @@ export function LiveControlPage() {
 
         <div className="live-side">
           <ExplainControl sessionId={id} room={room} live={status === 'live'} />
+          <InteractPanel sessionId={id} />
           <FlashSalesPanel sessionId={id} status={status} />
           {canModerate && <HeldQueue sessionId={id} run={run} />}
           {canModerate && <ReportQueue sessionId={id} run={run} />}

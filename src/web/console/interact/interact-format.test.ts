@@ -7,6 +7,7 @@ import {
   emptyQuizQuestion,
   pollFormToBody,
   pollShares,
+  questionQueue,
   quizFormToBody,
   timeLeft,
   wholeNumber,
@@ -125,6 +126,10 @@ describe('quizFormToBody', () => {
       body: { title: 'Warm-up', questions: [{ prompt: '1+1?', options: ['1', '2', '3'], correctIndex: 1, windowSeconds: 15 }], rewardTopN: 3, reward: { kind: 'points', points: 50 } },
     });
   });
+  it('rewards nobody without a reward', () => {
+    const r = quizFormToBody({ title: 'Q', questions: [question], rewardTopN: '3', rewardKind: 'none', rewardPoints: '', rewardTemplateId: '' });
+    expect(r.ok && r.body.rewardTopN).toBe(0);
+  });
   it('refuses an unfinished question or a missing coupon', () => {
     const r = quizFormToBody({ title: 'Q', questions: [{ ...question, options: ['1', ''] }], rewardTopN: '0', rewardKind: 'coupon', rewardPoints: '', rewardTemplateId: '' });
     expect(r).toEqual({ ok: false, problems: { questions: 'questionIncomplete', templateId: 'chooseCoupon' } });
@@ -149,5 +154,15 @@ describe('answerMinutes', () => {
     expect(answerMinutes(0, 10_000)).toBe(1);
     expect(answerMinutes(0, 150_000)).toBe(3);
     expect(answerMinutes(0, null)).toBeNull();
+  });
+});
+
+describe('questionQueue', () => {
+  const q = (id: string, status: 'submitted' | 'answering' | 'answered' | 'dismissed', upvotes: number, askedAt: number, answeredAt: number | null = null) => ({ id, uid: 'u', name: 'n', text: 't', status, upvotes, answerText: null, askedAt, answeredAt });
+  it('puts the one being answered first, then waiting by votes then age, answered latest first; dismissed ones out', () => {
+    const r = questionQueue([q('a', 'submitted', 1, 10), q('b', 'submitted', 5, 20), q('c', 'submitted', 1, 5), q('d', 'answering', 0, 1), q('e', 'answered', 9, 1, 100), q('f', 'answered', 0, 2, 200), q('g', 'dismissed', 50, 1)]);
+    expect(r.answering.map((x) => x.id)).toEqual(['d']);
+    expect(r.waiting.map((x) => x.id)).toEqual(['b', 'c', 'a']);
+    expect(r.answered.map((x) => x.id)).toEqual(['f', 'e']);
   });
 });

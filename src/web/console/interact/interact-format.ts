@@ -1,6 +1,6 @@
 // Pure helpers of the console's interactive-tools panel: figures people compare, clocks, and
 // the mapping from what an operator typed to the request bodies of the interact API.
-import type { CreateDrawBody, CreatePollBody, CreateQuizWithRewardBody } from '../../api/interact-console-api';
+import type { CreateDrawBody, CreatePollBody, CreateQuizWithRewardBody, QuestionView } from '../../api/interact-console-api';
 
 /** mm:ss, or h:mm:ss from an hour, of the time left until `endsAt` (never negative). */
 export function timeLeft(endsAt: number | null, now: number): string {
@@ -250,7 +250,8 @@ export function quizFormToBody(f: QuizForm): Mapped<CreateQuizWithRewardBody, Qu
     else reward = { kind: 'coupon', templateId: f.rewardTemplateId };
   }
   if (Object.keys(problems).length > 0 || topN === null) return { ok: false, problems };
-  return { ok: true, body: { title: f.title.trim(), questions, rewardTopN: topN, reward } };
+  // No reward: nobody is "top N", whatever the hidden field still holds.
+  return { ok: true, body: { title: f.title.trim(), questions, rewardTopN: reward.kind === 'none' ? 0 : topN, reward } };
 }
 
 export type CountdownField = 'label' | 'seconds' | 'endsAt';
@@ -282,4 +283,27 @@ export function countdownFormToBody(f: CountdownForm, now: number): Mapped<{ lab
 export function answerMinutes(askedAt: number, answeredAt: number | null): number | null {
   if (answeredAt === null) return null;
   return Math.max(1, Math.round((answeredAt - askedAt) / 60_000));
+}
+
+export interface QuestionQueue {
+  answering: QuestionView[];
+  /** Most upvoted first, then the longest waiting. */
+  waiting: QuestionView[];
+  /** Latest answered first. */
+  answered: QuestionView[];
+}
+
+/** The console's Q&A queue: every question (the room's list keeps only the first 50). */
+export function questionQueue(list: readonly QuestionView[]): QuestionQueue {
+  const byVotesThenAge = (a: QuestionView, b: QuestionView) => b.upvotes - a.upvotes || a.askedAt - b.askedAt || (a.id < b.id ? -1 : 1);
+  return {
+    answering: list.filter((q) => q.status === 'answering').sort(byVotesThenAge),
+    waiting: list.filter((q) => q.status === 'submitted').sort(byVotesThenAge),
+    answered: list.filter((q) => q.status === 'answered').sort((a, b) => (b.answeredAt ?? 0) - (a.answeredAt ?? 0)),
+  };
+}
+
+/** The wall-clock time (hh:mm) of a ms timestamp, in the reader's language. */
+export function formatTime(ms: number, lang: string): string {
+  return new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
 }
