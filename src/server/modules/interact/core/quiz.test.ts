@@ -206,7 +206,12 @@ describe('quiz retractAnswer', () => {
     q.ask();
     now = 100;
     expect(q.answer({ kind: 'account', accountId: 'x' }, 0, 1)).toEqual({ ok: true });
+    expect(q.answerOf('x', 0)).toEqual({ accountId: 'x', choice: 1, elapsedMs: 100 });
+    expect(q.answerOf('y', 0)).toBeNull();
+    expect(q.answerCount(0)).toBe(1);
+    expect(q.answerCount(3)).toBe(0);
     expect(q.retractAnswer('x', 0)).toBe(true);
+    expect(q.answerOf('x', 0)).toBeNull();
     expect(q.retractAnswer('x', 0)).toBe(false);
     expect(q.retractAnswer('x', 5)).toBe(false);
     expect(q.publicView().current?.answerCount).toBe(0);

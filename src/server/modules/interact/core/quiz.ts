@@ -223,6 +223,17 @@ export class Quiz {
     return { ok: true };
   }
 
+  /** How many accounts answered a question. */
+  answerCount(questionIndex: number): number {
+    return this.answers[questionIndex]?.size ?? 0;
+  }
+
+  /** The account's answer to a question, if any (its elapsed time is what gets stored). */
+  answerOf(accountId: string, questionIndex: number): QuizAnswer | null {
+    const a = this.answers[questionIndex]?.get(accountId);
+    return a ? { ...a } : null;
+  }
+
   /**
    * Undoes an answer accepted here but not recorded (the same account's answer on another node
    * reached the database first, or the write failed). True when there was one.
