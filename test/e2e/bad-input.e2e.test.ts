@@ -81,6 +81,9 @@ function withParam(pattern: string, concrete: string, name: string, rawValue: st
 
 /** Wrong-typed values for a schema, each labelled. */
 function wrongTypes(s: JsonSchema): { label: string; value: unknown }[] | null {
+  // A union of objects (a discriminated union such as a draw's prize) is broken as an object.
+  const members = s.oneOf ?? s.anyOf;
+  if (s.type === undefined && members?.length && members.every((m) => m.type === 'object')) return wrongTypes({ type: 'object', ...(s.nullable ? { nullable: true } : {}) });
   const out: { label: string; value: unknown }[] = [];
   switch (s.type) {
     case 'string':
