@@ -24,6 +24,8 @@ import { CheckoutPage } from './viewer/checkout/checkout-page';
 import { OrderDetailPage } from './orders/order-detail-page';
 import { OrdersPage } from './orders/orders-page';
 import { SandboxPayPage } from './orders/sandbox-pay-page';
+import { DrawVerifyPage } from './draws/draw-verify-page';
+import { PrizesPage } from './prizes/prizes-page';
 
 // The route and the permission of each console page come from its nav item.
 const CONSOLE_PAGES: Record<ConsolePageKey, ComponentType> = {
@@ -47,6 +49,8 @@ export function AppRoutes() {
       <Route path="/pay/sandbox/:ref" element={<SandboxPayPage />} />
       <Route path="/orders" element={<OrdersPage />} />
       <Route path="/orders/:id" element={<OrderDetailPage />} />
+      <Route path="/draws/:id" element={<DrawVerifyPage />} />
+      <Route path="/prizes" element={<PrizesPage />} />
       <Route path="/console/*" element={<ConsoleRoutes />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

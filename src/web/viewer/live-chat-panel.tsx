@@ -38,10 +38,13 @@ export function LiveChatPanel({
   room,
   identity,
   onSignIn,
+  topicFilter = null,
 }: {
   room: RoomSocket;
   identity: ViewerIdentity;
   onSignIn: () => void;
+  /** The pinned topic the chat is narrowed to (issue 6): its comments only, its tag in the input. */
+  topicFilter?: { tag: string; matches: (text: string) => boolean; onClear: () => void } | null;
 }) {
   const { t, i18n } = useTranslation();
   const { state, sendChat, report, dismissError, dismissNotice } = room;
@@ -55,6 +58,13 @@ export function LiveChatPanel({
   const canChat = isViewer && connected && state.you?.canChat === true;
   const length = codePointLength(text.trim());
   const tooLong = length > MAX_CHAT_LENGTH;
+
+  // Tapping the topic puts its tag in the input (once per tap), unless the draft already has it.
+  const filterTag = topicFilter?.tag ?? null;
+  useEffect(() => {
+    if (filterTag === null) return;
+    setText((draft) => (draft.includes(`#${filterTag}`) ? draft : `#${filterTag} ${draft}`.trimEnd() + ' '));
+  }, [filterTag]);
 
   useEffect(() => {
     if (!flash) return;
@@ -124,8 +134,17 @@ export function LiveChatPanel({
 
       {state.phase === 'closed' && state.closedReason && <RoomClosedNotice reason={state.closedReason} detail={state.closedDetail} />}
 
+      {topicFilter && (
+        <div className="chat-topic-filter" data-testid="chat-topic-filter">
+          <span>{t('interactViewer.topic.filterOn', { tag: topicFilter.tag })}</span>
+          <button type="button" className="btn btn-ghost btn-sm" data-testid="chat-topic-clear" onClick={topicFilter.onClear}>
+            {t('interactViewer.topic.showAll')}
+          </button>
+        </div>
+      )}
+
       <ChatFeed
-        chats={state.chats}
+        chats={topicFilter ? state.chats.filter((c) => topicFilter.matches(c.text)) : state.chats}
         label={t('viewer.chat.title')}
         emptyText={state.ready ? t('live.chat.empty') : t('viewer.chat.empty')}
         testId="chat-list"

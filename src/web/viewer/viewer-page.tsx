@@ -26,6 +26,11 @@ import { LivePlayer } from './video/live-player';
 import { useLiveStream } from './video/use-live-stream';
 import { ReplayGate } from './replay/replay-room';
 import { replayApi } from '../api/replay-api';
+import { Link } from 'react-router-dom';
+import { RoomToolsDock } from './tools/room-tools-dock';
+import { AnsweringBanner } from './tools/qna-sheet';
+import { carriesTag } from './tools/tool-format';
+import { usePrizeBadge } from './tools/use-prize-badge';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -38,6 +43,7 @@ export function ViewerPage() {
   // button sat on the chat's Send button), and its drawer belongs to the room below.
   const [cartOpen, setCartOpen] = useState(false);
   const closeCart = useCallback(() => { setCartOpen(false); }, []);
+  const prizes = usePrizeBadge(identity);
 
   const title = session.data?.title;
   useEffect(() => {
@@ -52,6 +58,17 @@ export function ViewerPage() {
         <Brand />
         <div className="header-spacer" />
         <ViewerModePill identity={identity} />
+        {identity.kind === 'viewer' && (
+          <Link className="btn btn-ghost btn-sm prize-badge" to="/prizes" data-testid="prizes-badge" data-unseen={prizes.unseen}>
+            <span aria-hidden="true">🎁</span>
+            <span className="prize-badge-label">{t('interactViewer.prizes.badge')}</span>
+            {prizes.unseen > 0 && (
+              <span className="tool-count" aria-label={t('interactViewer.prizes.badgeUnseen', { count: prizes.unseen })}>
+                {prizes.unseen}
+              </span>
+            )}
+          </Link>
+        )}
         {session.data && <CartButton sessionId={session.data.id} onOpen={() => { setCartOpen(true); }} />}
         <LangSwitch />
       </header>
@@ -83,6 +100,7 @@ export function ViewerPage() {
           onSignIn={signIn}
           onSignUp={signUp}
           onSignOut={signOut}
+          onPrizeNews={prizes.refresh}
         />
         </ReplayGate>
       )}
@@ -99,6 +117,7 @@ function LiveRoom({
   onSignIn,
   onSignUp,
   onSignOut,
+  onPrizeNews,
 }: {
   session: PublicSession;
   invite: string | null;
@@ -108,7 +127,9 @@ function LiveRoom({
   onSignIn: (nickname: string, password: string) => Promise<void>;
   onSignUp: (nickname: string, password: string) => Promise<void>;
   onSignOut: () => Promise<void>;
+  onPrizeNews: () => void;
 }) {
+  const [topicFilter, setTopicFilter] = useState<string | null>(null);
   const room = useRoomSocket({
     sessionId: session.id,
     identityKey: identityKeyOf(identity),
@@ -147,11 +168,35 @@ function LiveRoom({
         room={room}
         canLike={identity.kind === 'viewer'}
         onNeedSignIn={goToSignIn}
-        overlay={<ShelfOnStage sessionId={session.id} invite={invite} room={room} identity={identity} />}
+        overlay={
+          <>
+            <AnsweringBanner question={room.state.tools.questions.find((q) => q.status === 'answering')} />
+            <ShelfOnStage sessionId={session.id} invite={invite} room={room} identity={identity} />
+          </>
+        }
       />
       <div className="viewer-side">
         <FlashSaleCards sessionId={session.id} invite={invite} room={room} identity={identity} onNeedSignIn={goToSignIn} />
-        <LiveChatPanel room={room} identity={identity} onSignIn={goToSignIn} />
+        <RoomToolsDock
+          room={room}
+          sessionId={session.id}
+          invite={invite}
+          identity={identity}
+          topicFilter={topicFilter}
+          onTopicFilter={setTopicFilter}
+          onNeedSignIn={goToSignIn}
+          onPrizeNews={onPrizeNews}
+        />
+        <LiveChatPanel
+          room={room}
+          identity={identity}
+          onSignIn={goToSignIn}
+          topicFilter={
+            topicFilter !== null && room.state.tools.topic?.tag === topicFilter
+              ? { tag: topicFilter, matches: (text) => carriesTag(text, topicFilter), onClear: () => { setTopicFilter(null); } }
+              : null
+          }
+        />
         <div ref={authRef} className="viewer-auth-anchor">
           <ViewerAuthPanel identity={identity} onSignIn={onSignIn} onSignUp={onSignUp} onSignOut={onSignOut} />
         </div>
