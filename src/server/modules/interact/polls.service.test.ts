@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { dialects } from '../../../../test/support/test-databases.js';
+import { dialects, openTestDatabase } from '../../../../test/support/test-databases.js';
 import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
 import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
@@ -259,4 +259,52 @@ describe.each(dialects())('poll routes on %s', (dialect) => {
     const missing = await t.app.inject({ method: 'POST', url: `${base}/nope/open`, headers });
     expect(missing.statusCode).toBe(404);
   });
+});
+
+describe.each(dialects())('a restart of the whole app mid-poll and mid-question (issue 6 item 10) on %s', (dialect) => {
+  it('the new app has every vote and answer, the poll still open and the question still asking, and the clock ends both', async () => {
+    const db = await openTestDatabase(dialect);
+    try {
+      const first = await createTestApp(dialect, {}, { database: db });
+      const s = await first.services.sessions.create(systemCtx('test'), { title: 'Restart', theme: 'other', visibility: 'public', scheduledStart: new Date(first.clock.now().getTime() + 86_400_000).toISOString(), plannedMinutes: 60 });
+      await first.services.sessions.transition(systemCtx('test'), s.id, 'scheduled');
+      await first.services.sessions.transition(systemCtx('test'), s.id, 'live');
+      const { polls, quizzes } = first.services.interact;
+      const p = await polls.create(host, s.id, body);
+      await polls.open(host, s.id, p.id);
+      const q = await quizzes.create(host, s.id, { title: 'Q', questions: [{ prompt: 'Which?', options: ['a', 'b'], correctIndex: 1, windowSeconds: 30 }], rewardTopN: 0 });
+      await quizzes.ask(host, s.id, q.id);
+      first.clock.advance(5_000);
+      const acks = await Promise.all([
+        ...Array.from({ length: 30 }, (_, i) => polls.vote(viewer(`v${i}`), s.id, p.id, [i % 3])),
+        ...Array.from({ length: 30 }, (_, i) => quizzes.answer(viewer(`v${i}`), s.id, q.id, 0, i % 2)),
+      ]);
+      expect(acks.every((r) => r.ok)).toBe(true);
+      const stoppedAt = first.clock.now();
+      await first.close();
+
+      const second = await createTestApp(dialect, {}, { database: db });
+      try {
+        second.clock.set(stoppedAt);
+        const tools = await second.services.interact.roomTools(s.id);
+        expect(tools.polls).toEqual([expect.objectContaining({ id: p.id, status: 'open', tally: [10, 10, 10], voters: 30 })]);
+        expect(tools.quiz).toMatchObject({ id: q.id, status: 'asking', current: { index: 0, answerCount: 30 } });
+        expect(tools.quiz?.current).not.toHaveProperty('correctIndex');
+        expect(await second.services.interact.polls.vote(viewer('v1'), s.id, p.id, [0])).toMatchObject({ ok: false, code: 'ALREADY_VOTED' });
+        expect(await second.services.interact.quizzes.answer(viewer('v1'), s.id, q.id, 0, 0)).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
+        second.clock.advance(60_000);
+        await second.services.interact.tick();
+        expect((await db.database.db.selectFrom('polls').select('status').where('id', '=', p.id).executeTakeFirstOrThrow()).status).toBe('closed');
+        expect((await db.database.db.selectFrom('quizzes').select('status').where('id', '=', q.id).executeTakeFirstOrThrow()).status).toBe('revealed');
+        const after = await second.services.interact.roomTools(s.id);
+        expect(after.polls[0]).toMatchObject({ status: 'closed', tally: [10, 10, 10], voters: 30 });
+        expect(after.quiz).toMatchObject({ status: 'revealed', current: { correctIndex: 1, answerCount: 30 } });
+        expect(after.quiz?.leaderboard).toHaveLength(10);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 30_000);
 });
