@@ -50,14 +50,18 @@ describe('qna transitions', () => {
 });
 
 describe('qna upvotes and queue order', () => {
-  it('one upvote per account, none on your own question, none once taken', () => {
+  it('one upvote per account, none on your own question, none once answered', () => {
     const b = board();
     expect(b.upvote('q1', 'alice')).toMatchObject({ ok: false, code: 'OWN_QUESTION' });
     expect(b.upvote('q1', 'bob')).toEqual({ ok: true, upvotes: 1 });
     expect(b.upvote('q1', 'bob')).toMatchObject({ ok: false, code: 'ALREADY_UPVOTED' });
     expect(b.upvote('zz', 'bob')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     b.startAnswering('q1', T0);
-    expect(b.upvote('q1', 'carol')).toMatchObject({ ok: false, code: 'NOT_WAITING' });
+    expect(b.upvote('q1', 'carol')).toEqual({ ok: true, upvotes: 2 });
+    b.markAnswered('q1', T0 + 1_000);
+    expect(b.upvote('q1', 'dave')).toMatchObject({ ok: false, code: 'NOT_WAITING' });
+    b.dismiss('q2');
+    expect(b.upvote('q2', 'dave')).toMatchObject({ ok: false, code: 'NOT_WAITING' });
   });
 
   it('orders by upvotes, then older first', () => {

@@ -6,7 +6,8 @@
  * Rules:
  * - at most one question is "answering now" in a room at a time (shown to the room);
  * - upvotes: one per account per question, never on one's own question, only while the
- *   question is still waiting (submitted);
+ *   question is waiting or being answered (the room still shows it on top; once answered or
+ *   dismissed the count is final);
  * - queue order (the host's list): upvotes desc, then submittedAt asc (older first, so a
  *   question does not starve behind newer ones with equal votes), then id for a total order;
  * - time to answer (answeredAt − submittedAt) is kept for analytics;
@@ -109,7 +110,7 @@ export class QnaBoard {
     const q = this.questions.get(id);
     if (!q) return { ok: false, code: 'NOT_FOUND', reason: 'no such question' };
     if (q.authorId === accountId) return { ok: false, code: 'OWN_QUESTION', reason: 'you cannot upvote your own question' };
-    if (q.status !== 'submitted') return { ok: false, code: 'NOT_WAITING', reason: `the question is ${q.status}` };
+    if (q.status !== 'submitted' && q.status !== 'answering') return { ok: false, code: 'NOT_WAITING', reason: `the question is ${q.status}` };
     if (q.upvoters.includes(accountId)) return { ok: false, code: 'ALREADY_UPVOTED', reason: 'this account has already upvoted' };
     q.upvoters.push(accountId);
     return { ok: true, upvotes: q.upvoters.length };
