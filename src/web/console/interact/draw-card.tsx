@@ -55,9 +55,8 @@ function DrawCard({ draw, sessionId, now, canRun, act, busy }: ToolTabProps & { 
         <h4 className="ic-card-title">{draw.title}</h4>
       </header>
       <p className="ic-meta">
-        <span className="ic-prize">🎁 {draw.prize.label}</span> × {formatCount(draw.winnerCount, lang)}
-        {' · '}
-        {t(`interactConsole.draws.prize.${draw.prize.kind}`)}
+        {(draw.prize.kind === 'product' || draw.prize.kind === 'coupon') && <>{t(`interactConsole.draws.prize.${draw.prize.kind}`)}: </>}
+        <span className="ic-prize">{draw.prize.label}</span> × {formatCount(draw.winnerCount, lang)}
       </p>
       {draw.phrase && (
         <p className="ic-phrase" data-testid="ic-draw-phrase">
@@ -199,7 +198,7 @@ function Winners({ draw, sessionId, lang }: { draw: DrawDetail; sessionId: strin
           <ol className="ic-winner-list">
             {winners.data.items.slice(0, WINNERS_SHOWN).map((w) => (
               <li key={w.id} data-testid="ic-draw-winner" data-status={w.status}>
-                <span className="ic-place">{w.place}</span>
+                <span className="ic-place">{w.place + 1}</span>
                 <span className="ic-winner-name">{w.name}</span>
                 <span className={`badge ${CLAIM_TONE[w.status] ?? ''}`}>{t(`interactConsole.draws.claim.${w.status}`)}</span>
                 <span className="muted small ic-winner-when">

@@ -82,6 +82,11 @@ function QuestionItem({ q, sessionId, canRun, canAnswer, act, busy }: ToolTabPro
           )}
         </div>
       </div>
+      {open && canRun && (
+        <button type="button" className="ic-q-dismiss" data-testid="ic-q-dismiss" aria-label={t('interactConsole.qna.dismiss')} title={t('interactConsole.qna.dismiss')} disabled={busy === key} onClick={() => { steer('dismiss'); }}>
+          ×
+        </button>
+      )}
       {open && (canRun || canAnswer) && (
         <div className="ic-actions">
           {canRun && q.status === 'submitted' && (
@@ -102,11 +107,6 @@ function QuestionItem({ q, sessionId, canRun, canAnswer, act, busy }: ToolTabPro
           {canAnswer && !writing && (
             <button type="button" className="btn btn-sm" data-testid="ic-q-write" onClick={() => { setWriting(true); }}>
               {t('interactConsole.qna.answerInText')}
-            </button>
-          )}
-          {canRun && (
-            <button type="button" className="btn btn-sm btn-ghost" data-testid="ic-q-dismiss" disabled={busy === key} onClick={() => { steer('dismiss'); }}>
-              {t('interactConsole.qna.dismiss')}
             </button>
           )}
         </div>

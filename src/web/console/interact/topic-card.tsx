@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { interactConsoleApi, type TopicDetail } from '../../api/interact-console-api';
 import { FormError, InputField } from '../../components/form-field';
-import { formatDateTime } from '../../format/date-format';
 import { formatCount } from '../../format/money-format';
 import { useFormErrors } from '../../hooks/use-form-errors';
+import { formatTime } from './interact-format';
 import { ToolSection } from './tool-section';
 import type { ToolTabProps } from './tool-props';
 
@@ -57,7 +57,7 @@ function TopicCard({ topic, sessionId, canRun, act, busy }: ToolTabProps & { top
           <ul className="ic-recent" aria-label={t('interactConsole.topic.latest')}>
             {topic.recent.map((c, i) => (
               <li key={i}>
-                <strong>{c.name}</strong> {c.text} <span className="muted small">{formatDateTime(c.at, lang)}</span>
+                <span className="muted small">{formatTime(Date.parse(c.at), lang)}</span> <strong>{c.name}</strong> {c.text}
               </li>
             ))}
           </ul>
