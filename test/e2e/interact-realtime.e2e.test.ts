@@ -78,7 +78,8 @@ describe.each(dialects())('interactive tools over real WebSockets on %s', (diale
     expect(await send(c2, { t: 'upvote', questionId: id })).toMatchObject({ t: 'ack' });
     for (const c of everyone) await c.waitForEvent(isQna(id, (q) => q.upvotes === 2), 4000, 'two upvotes');
 
-    const answering = await api('POST', `/api/console/sessions/${sessionId}/interact/questions/${id}/answering`);
+    // The console sends {} with its actions.
+    const answering = await api('POST', `/api/console/sessions/${sessionId}/interact/questions/${id}/answering`, {});
     expect(answering).toMatchObject({ status: 200, body: { id, status: 'answering', upvotes: 2, held: false } });
     for (const c of everyone) await c.waitForEvent(isQna(id, (q) => q.status === 'answering'), 4000, 'answering now');
 

@@ -45,8 +45,8 @@ const isUniqueViolation = (e: unknown): boolean => {
 };
 
 const refuse = (code: string, message: string, retryAfterMs?: number): ToolOutcome => ({ ok: false, code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-const wrongState = (q: QuestionRow, what: string): AppError =>
-  new AppError('conflict', `This question is ${q.status === 'submitted' ? 'waiting' : q.status}; it cannot ${what}`, { code: 'INVALID_TRANSITION' });
+const STATE_WORDS: Record<QuestionRow['status'], string> = { submitted: 'waiting', answering: 'being answered', answered: 'answered', dismissed: 'dismissed' };
+const wrongState = (q: QuestionRow, what: string): AppError => new AppError('conflict', `This question is ${STATE_WORDS[q.status]}; it cannot ${what}`, { code: 'INVALID_TRANSITION' });
 
 /**
  * Q&A (issue 6 item 1). Signed-in viewers ask over the socket (rate-limited per account,
