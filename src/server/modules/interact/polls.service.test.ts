@@ -163,6 +163,32 @@ describe.each(dialects())('PollsService on %s', (dialect) => {
     expect(tools.polls[0]).toMatchObject({ tally: [1, 0, 1], voters: 2 });
   });
 
+  it('two nodes: one vote per account across them; a close on one stops votes on the other at its tick', async () => {
+    const na = toolDeps(t);
+    const nb = toolDeps(t);
+    const a = new PollsService(na.deps);
+    const b = new PollsService(nb.deps);
+    const sessionId = await liveSession();
+    const p = await a.create(host, sessionId, body);
+    await a.open(host, sessionId, p.id);
+    expect(await b.vote(viewer('x'), sessionId, p.id, [0])).toEqual({ ok: true });
+    expect(await a.vote(viewer('x'), sessionId, p.id, [1])).toMatchObject({ ok: false, code: 'ALREADY_VOTED' });
+    expect(await a.vote(viewer('y'), sessionId, p.id, [1])).toEqual({ ok: true });
+    await Promise.all([a.tick(t.clock.now().getTime()), b.tick(t.clock.now().getTime())]);
+    // Each node tells its own votes; together they make the database count.
+    const told = [sumTold(na.events, p.id), sumTold(nb.events, p.id)];
+    expect(told).toEqual([
+      { tally: [0, 1, 0], voters: 1 },
+      { tally: [1, 0, 0], voters: 1 },
+    ]);
+    await a.close(host, sessionId, p.id);
+    await b.tick(t.clock.now().getTime());
+    expect(await b.vote(viewer('z'), sessionId, p.id, [2])).toMatchObject({ ok: false, code: 'CLOSED' });
+    expect(await voteRows(p.id)).toHaveLength(2);
+    // Only node A announced the close.
+    expect(nb.events.filter((x) => x.e.t === 'poll')).toHaveLength(0);
+  });
+
   it('the clock closes a poll at its end: persisted once, announced, later votes refused', async () => {
     const { deps, events } = toolDeps(t);
     const polls = new PollsService(deps);

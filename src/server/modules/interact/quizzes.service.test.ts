@@ -178,6 +178,24 @@ describe.each(dialects())('QuizzesService on %s', (dialect) => {
     expect(coupons.map((c) => c.viewer_id)).toEqual([ann.id]);
   });
 
+  it('two nodes: one answer per account across them; a reveal or next question on one reaches the other at its tick', async () => {
+    const a = new QuizzesService(toolDeps(t).deps);
+    const b = new QuizzesService(toolDeps(t).deps);
+    const sessionId = await liveSession();
+    const q = await a.create(host, sessionId, quizBody({ kind: 'none' }, 0));
+    await a.ask(host, sessionId, q.id);
+    expect(await b.answer(viewer('x'), sessionId, q.id, 0, 1)).toEqual({ ok: true });
+    expect(await a.answer(viewer('x'), sessionId, q.id, 0, 0)).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
+    expect(await a.answer(viewer('y'), sessionId, q.id, 0, 0)).toEqual({ ok: true });
+    await a.reveal(host, sessionId, q.id);
+    await b.tick(t.clock.now().getTime());
+    expect(await b.answer(viewer('z'), sessionId, q.id, 0, 1)).toMatchObject({ ok: false, code: 'NOT_OPEN' });
+    await a.ask(host, sessionId, q.id);
+    expect(await b.answer(viewer('z'), sessionId, q.id, 1, 0)).toEqual({ ok: true });
+    const rows = await t.database.db.selectFrom('quiz_answers').select(['viewer_id', 'question_index']).where('quiz_id', '=', q.id).execute();
+    expect(rows.map((r) => `${r.viewer_id}@${Number(r.question_index)}`).sort()).toEqual(['x@0', 'y@0', 'z@1']);
+  });
+
   it('answers are durable before the ack: after a restart mid-question every answer counts and the clock still reveals', async () => {
     const a = toolDeps(t);
     const first = new QuizzesService(a.deps);

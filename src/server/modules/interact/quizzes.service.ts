@@ -55,6 +55,14 @@ export class QuizzesService implements RoomTool {
   }
 
   async tick(_now: number): Promise<void> {
+    if (this.live.size === 0) return;
+    // Moved on elsewhere (an operator's reveal or next question on another node): forget this
+    // copy once told, and load the database's state at the next answer.
+    const asking = [...this.live.values()].filter((l) => l.row.status === 'asking');
+    for (const s of await this.store.statusOf(asking.map((l) => l.row.id))) {
+      const l = this.live.get(s.id);
+      if (l && (s.status !== l.row.status || Number(s.current) !== l.row.current)) l.row = { ...l.row, status: s.status === 'asking' ? 'revealed' : s.status };
+    }
     for (const l of [...this.live.values()]) {
       try {
         this.drainInto(l);
@@ -84,7 +92,8 @@ export class QuizzesService implements RoomTool {
     const l = await this.ensureLive(quizId);
     const rowSession = l && ('quiz' in l ? l.row.session_id : l.session_id);
     if (!l || rowSession !== sessionId) return { ok: false, code: 'NOT_FOUND', message: 'No such quiz in this room' };
-    if (!('quiz' in l)) return { ok: false, code: 'NOT_OPEN', message: 'this question is not open for answers' };
+    // Not asking here: a row that is not asking, or a copy another node has moved on from.
+    if (!('quiz' in l) || l.row.status !== 'asking') return { ok: false, code: 'NOT_OPEN', message: 'this question is not open for answers' };
     // From here to the submit nothing awaits: one account's two answers cannot both pass on this node.
     const r = l.quiz.answer({ kind: 'account', accountId: p.id }, index, choice);
     if (!r.ok) return { ok: false, code: r.code, message: r.reason };

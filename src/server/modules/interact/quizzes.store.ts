@@ -25,6 +25,11 @@ export class QuizzesStore {
     return q.execute();
   }
 
+  statusOf(ids: readonly string[]): Promise<{ id: string; status: QuizRow['status']; current: number }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('quizzes').select(['id', 'status', 'current']).where('id', 'in', [...ids]).execute();
+  }
+
   async insert(exec: Kysely<DB>, row: QuizRow): Promise<void> {
     await exec.insertInto('quizzes').values(row).execute();
   }
