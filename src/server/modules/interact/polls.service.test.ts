@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { dialects, openTestDatabase } from '../../../../test/support/test-databases.js';
 import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
@@ -319,9 +319,15 @@ describe.each(dialects())('a restart of the whole app mid-poll and mid-question 
         expect(await second.services.interact.polls.vote(viewer('v1'), s.id, p.id, [0])).toMatchObject({ ok: false, code: 'ALREADY_VOTED' });
         expect(await second.services.interact.quizzes.answer(viewer('v1'), s.id, q.id, 0, 0)).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
         second.clock.advance(60_000);
-        await second.services.interact.tick();
-        expect((await db.database.db.selectFrom('polls').select('status').where('id', '=', p.id).executeTakeFirstOrThrow()).status).toBe('closed');
-        expect((await db.database.db.selectFrom('quizzes').select('status').where('id', '=', q.id).executeTakeFirstOrThrow()).status).toBe('revealed');
+        // The app's own tick timer runs too (a pass in progress makes tick() return at once): wait for the pass.
+        await vi.waitFor(
+          async () => {
+            await second.services.interact.tick();
+            expect((await db.database.db.selectFrom('polls').select('status').where('id', '=', p.id).executeTakeFirstOrThrow()).status).toBe('closed');
+            expect((await db.database.db.selectFrom('quizzes').select('status').where('id', '=', q.id).executeTakeFirstOrThrow()).status).toBe('revealed');
+          },
+          { timeout: 5_000, interval: 50 },
+        );
         const after = await second.services.interact.roomTools(s.id);
         expect(after.polls[0]).toMatchObject({ status: 'closed', tally: [10, 10, 10], voters: 30 });
         expect(after.quiz).toMatchObject({ status: 'revealed', current: { correctIndex: 1, answerCount: 30 } });
