@@ -59,19 +59,21 @@ function DrawVerifyBody({ data }: { data: PublicDrawReply }) {
     { key: 'closed', at: data.closedAt, hashLabel: t('interactViewer.verify.entrantsHash'), hash: draw.entrantsHash ?? record?.entrantsHash ?? null },
     { key: 'drawn', at: data.drawnAt, hashLabel: t('interactViewer.verify.seed'), hash: record?.seed ?? draw.seed ?? null },
   ] as const;
-  const winners = showAll ? data.winners : data.winners.slice(0, WINNERS_SHOWN);
+  // Draw order (place), numbered from 1 whatever base the server counts places from.
+  const ordered = [...data.winners].sort((a, b) => a.place - b.place);
+  const winners = showAll ? ordered : ordered.slice(0, WINNERS_SHOWN);
 
   return (
     <>
       <section className="card" data-testid="draw-facts">
         <h1 data-testid="draw-title">{draw.title}</h1>
-        <dl className="verify-facts">
-          <dd>{t('interactViewer.verify.session', { title: data.sessionTitle })}</dd>
-          <dd>
+        <div className="verify-facts">
+          <p>{t('interactViewer.verify.session', { title: data.sessionTitle })}</p>
+          <p>
             {t('interactViewer.verify.prize', { label: draw.prize.label })} · {t('interactViewer.verify.winnerCount', { count: draw.winnerCount })} ·{' '}
             {t('interactViewer.verify.entrants', { count: record?.entrants.length ?? draw.entrants })}
-          </dd>
-        </dl>
+          </p>
+        </div>
         <h2 className="card-title">{t('interactViewer.verify.rules')}</h2>
         <ul data-testid="draw-rules">
           {rules.length === 0 ? <li>{t('interactViewer.verify.anyone')}</li> : rules.map((r) => <li key={r.key}>{t(r.key, r.values)}</li>)}
@@ -121,9 +123,9 @@ function DrawVerifyBody({ data }: { data: PublicDrawReply }) {
         ) : (
           <>
             <ol className="verify-winners" data-testid="verify-winners">
-              {winners.map((w) => (
+              {winners.map((w, i) => (
                 <li key={`${String(w.place)}-${w.id}`}>
-                  <span className="muted">{t('interactViewer.verify.place', { place: w.place })}</span> {w.name}
+                  <span className="muted">{t('interactViewer.verify.place', { place: i + 1 })}</span> {w.name}
                 </li>
               ))}
             </ol>

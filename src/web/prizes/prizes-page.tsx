@@ -14,6 +14,7 @@ import { useNow } from '../hooks/use-now';
 import { ViewerShell } from '../orders/viewer-shell';
 import { ADDRESS_FIELDS, validateAddress, type AddressField } from '../viewer/checkout/address-rules';
 import { formatClock, toolErrorKey } from '../viewer/tools/tool-format';
+import { GiftIcon } from '../viewer/tools/tool-icons';
 import '../styles/room-tools.css';
 
 /** `/prizes`: what this viewer won, the claim form for prizes that ship, and their status. */
@@ -77,8 +78,8 @@ function PrizeCard({ prize, onClaimed }: { prize: PrizeItem; onClaimed: (p: Priz
   return (
     <section className="card prize-item" data-testid="prize-item" data-status={prize.status}>
       <div className="prize-head">
-        <span className="draw-gift" aria-hidden="true">
-          🎁
+        <span className="draw-gift">
+          <GiftIcon size={22} />
         </span>
         <h2 data-testid="prize-label">{prize.prize.label}</h2>
         {!prize.seen && <span className="prize-new">{t('interactViewer.prizes.new')}</span>}
@@ -88,7 +89,8 @@ function PrizeCard({ prize, onClaimed }: { prize: PrizeItem; onClaimed: (p: Priz
       </div>
       <p className="small muted">
         {t('interactViewer.prizes.from', { draw: prize.drawTitle })} · {t('interactViewer.prizes.wonAt', { time: formatDateTime(prize.wonAt, lang) ?? '' })} ·{' '}
-        <Link to={`/draws/${encodeURIComponent(prize.drawId)}`}>{t('interactViewer.draw.verify')}</Link>
+        <Link to={`/draws/${encodeURIComponent(prize.drawId)}`}>{t('interactViewer.draw.verify')}</Link> ·{' '}
+        <Link to={`/live/${encodeURIComponent(prize.sessionId)}`}>{t('interactViewer.prizes.toLive')}</Link>
       </p>
       {prize.status === 'issued' && <p className="tool-ok small">{t(`interactViewer.prizes.issuedHint.${prize.prize.kind}`)}</p>}
       {claimable && left !== null && left > 0 && (
@@ -159,7 +161,7 @@ function ClaimForm({ prizeId, onClaimed }: { prizeId: string; onClaimed: (p: Pri
         testId="claim-phone"
         label={t('orders.viewer.checkout.phone')}
         hint={t('orders.viewer.checkout.phoneHint')}
-        type="tel"
+        type="text"
         inputMode="tel"
         value={address.phone}
         onValueChange={set('phone')}

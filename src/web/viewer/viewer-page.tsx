@@ -31,6 +31,7 @@ import { RoomToolsDock } from './tools/room-tools-dock';
 import { AnsweringBanner } from './tools/qna-sheet';
 import { carriesTag } from './tools/tool-format';
 import { usePrizeBadge } from './tools/use-prize-badge';
+import { GiftIcon } from './tools/tool-icons';
 
 export function ViewerPage() {
   const { id = '' } = useParams<{ id: string }>();
@@ -60,7 +61,7 @@ export function ViewerPage() {
         <ViewerModePill identity={identity} />
         {identity.kind === 'viewer' && (
           <Link className="btn btn-ghost btn-sm prize-badge" to="/prizes" data-testid="prizes-badge" data-unseen={prizes.unseen}>
-            <span aria-hidden="true">🎁</span>
+            <GiftIcon size={18} />
             <span className="prize-badge-label">{t('interactViewer.prizes.badge')}</span>
             {prizes.unseen > 0 && (
               <span className="tool-count" aria-label={t('interactViewer.prizes.badgeUnseen', { count: prizes.unseen })}>

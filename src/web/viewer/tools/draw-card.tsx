@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { DrawView } from '../../room/room-protocol';
 import { describeToolError } from './tool-error';
+import { GiftIcon } from './tool-icons';
 import { ToolCard, ToolError } from './tool-card';
 import { drawOutcome, formatClock, msLeft, ruleKeys, shortHash } from './tool-format';
 
@@ -67,7 +68,9 @@ export function DrawCard({
   return (
     <ToolCard kind="draw" tag={t('interactViewer.draw.label')} title={draw.title} ended={draw.status === 'drawn' || draw.status === 'cancelled'} onDismiss={draw.status === 'drawn' || draw.status === 'cancelled' ? onDismiss : undefined} testId="tool-draw" meta={meta}>
       <div className="draw-prize">
-        <span className="draw-gift" aria-hidden="true">🎁</span>
+        <span className="draw-gift">
+          <GiftIcon size={22} />
+        </span>
         <div>
           <strong data-testid="draw-prize">{draw.prize.label}</strong>
           <div className="muted small">
@@ -126,7 +129,9 @@ export function DrawCard({
         <div className="draw-result" data-testid="draw-result" data-outcome={outcome ?? 'none'}>
           {outcome === 'won' && (
             <div className="draw-won" data-testid="draw-won">
-              <strong>{t('interactViewer.draw.youWon')}</strong>
+              <strong>
+                <GiftIcon /> {t('interactViewer.draw.youWon')}
+              </strong>
               <Link className="btn btn-primary btn-sm" to="/prizes" data-testid="draw-claim">
                 {t('interactViewer.draw.claim')}
               </Link>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatLiveCount } from '../../format/count-format';
 import type { CountdownView, TopicView } from '../../room/room-protocol';
 import { formatClock, msLeft } from './tool-format';
+import { TimerIcon } from './tool-icons';
 
 /** The pinned #topic: counts, and a tap that filters the chat to it and puts the tag in the input. */
 export function TopicChip({ topic, active, onToggle }: { topic: TopicView; active: boolean; onToggle: () => void }) {
@@ -19,7 +20,8 @@ export function TopicChip({ topic, active, onToggle }: { topic: TopicView; activ
       <span className="topic-tag">#{topic.tag}</span>
       <span className="topic-title">{topic.title}</span>
       <span className="topic-stats small">
-        {t('interactViewer.topic.stats', { comments: formatLiveCount(topic.comments, lang), participants: formatLiveCount(topic.participants, lang) })}
+        {t('interactViewer.topic.comments', { count: topic.comments, value: formatLiveCount(topic.comments, lang) })} ·{' '}
+        {t('interactViewer.topic.people', { count: topic.participants, value: formatLiveCount(topic.participants, lang) })}
       </span>
     </button>
   );
@@ -31,7 +33,7 @@ export function CountdownChip({ countdown, serverNow }: { countdown: CountdownVi
   const left = msLeft(countdown.endsAt, serverNow);
   return (
     <span className="tool-chip countdown-chip" data-testid="countdown-chip" role="timer">
-      <span aria-hidden="true">⏱</span>{' '}
+      <TimerIcon />
       {left > 0 ? t('interactViewer.countdown.next', { label: countdown.label, time: formatClock(left) }) : t('interactViewer.countdown.now', { label: countdown.label })}
     </span>
   );
