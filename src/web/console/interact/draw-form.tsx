@@ -101,7 +101,7 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
         onValueChange={(v) => { set('label', v); }}
       />
       <div className="ic-form-row">
-        <InputField name="winnerCount" testId="ic-draw-winners" label={t('interactConsole.draws.fields.winnerCount')} errors={fe.winnerCount} inputMode="numeric" value={f.winnerCount} onValueChange={(v) => { set('winnerCount', v); }} />
+        <InputField name="winnerCount" testId="ic-draw-winner-count" label={t('interactConsole.draws.fields.winnerCount')} errors={fe.winnerCount} inputMode="numeric" value={f.winnerCount} onValueChange={(v) => { set('winnerCount', v); }} />
         <SelectField
           name="entrySeconds"
           testId="ic-draw-window"

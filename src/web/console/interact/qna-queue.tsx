@@ -25,7 +25,7 @@ export function QnaQueue(props: ToolTabProps & { canAnswer: boolean }) {
         {queue.waiting.map((q) => <QuestionItem key={q.id} q={q} {...props} />)}
       </ToolSection>
       {queue.answered.length > 0 && (
-        <ToolSection title={t('interactConsole.qna.answered')} count={queue.answered.length} testId="ic-qna-answered" collapsible>
+        <ToolSection title={t('interactConsole.qna.answered')} count={queue.answered.length} testId="ic-qna-answered">
           {queue.answered.map((q) => <QuestionItem key={q.id} q={q} {...props} />)}
         </ToolSection>
       )}
