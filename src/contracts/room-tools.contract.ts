@@ -33,7 +33,13 @@ export const pollViewSchema = z.object({
 export type PollView = z.infer<typeof pollViewSchema>;
 /** A poll opened or closed (the whole view). */
 export const pollEventSchema = z.object({ t: z.literal('poll'), poll: pollViewSchema, now: z.number(), at });
-/** Votes since the previous tick of the publishing node; the hub fills `tally` and `voters`. */
+/**
+ * A poll's counts changed this tick. Publishers send the totals as stored (`tally`, `voters`:
+ * counted in the database, so a snapshot loaded meanwhile is never counted twice), or only the
+ * change since their previous tick (`delta`, `dv`); the hub keeps the highest totals it has seen
+ * (counts never go down, so a late message from another node cannot lower them) and always sends
+ * the totals.
+ */
 export const pollTallyEventSchema = z.object({
   t: z.literal('poll.tally'),
   id: z.string(),
@@ -72,6 +78,7 @@ export const drawViewSchema = z.object({
 });
 export type DrawView = z.infer<typeof drawViewSchema>;
 export const drawEventSchema = z.object({ t: z.literal('draw'), draw: drawViewSchema, now: z.number(), at });
+/** Entries of a draw: the total as stored (`entrants`) or the change (`dn`); as `poll.tally`. */
 export const drawEntriesEventSchema = z.object({ t: z.literal('draw.entries'), id: z.string(), dn: z.number().int(), entrants: z.number().int().optional() });
 
 // --- quizzes ----------------------------------------------------------------------------
@@ -96,6 +103,7 @@ export const quizViewSchema = z.object({
 });
 export type QuizView = z.infer<typeof quizViewSchema>;
 export const quizEventSchema = z.object({ t: z.literal('quiz'), quiz: quizViewSchema, now: z.number(), at });
+/** Answers to the question being asked: the total as stored (`answerCount`) or the change (`dn`); as `poll.tally`. */
 export const quizAnswersEventSchema = z.object({ t: z.literal('quiz.answers'), id: z.string(), index: z.number().int(), dn: z.number().int(), answerCount: z.number().int().optional() });
 
 // --- Q&A --------------------------------------------------------------------------------
@@ -123,7 +131,7 @@ export const topicViewSchema = z.object({ id: z.string(), tag: z.string(), title
 export type TopicView = z.infer<typeof topicViewSchema>;
 /** The pinned topic (话题) changed; null: unpinned. */
 export const topicEventSchema = z.object({ t: z.literal('topic'), topic: topicViewSchema.nullable(), at });
-/** Comments and new participants of the pinned topic since the previous tick; the hub fills the totals. */
+/** The pinned topic's comments and participants: the totals as stored, or the changes (`dc`, `dp`); as `poll.tally`. */
 export const topicStatsEventSchema = z.object({
   t: z.literal('topic.stats'),
   id: z.string(),

@@ -15,6 +15,14 @@ describe('applyToolEvent', () => {
     expect(tools.polls[0]).toMatchObject({ tally: [3, 3], voters: 6 });
   });
 
+  it('takes stored totals as they come but never lowers a count (a late message from another node)', () => {
+    let tools = applyToolEvent(emptyRoomTools(), { t: 'poll', poll: poll('p1'), now: 1 }).tools;
+    tools = applyToolEvent(tools, { t: 'poll.tally', id: 'p1', delta: [0, 0], dv: 0, tally: [7, 3], voters: 10 }).tools;
+    const late = applyToolEvent(tools, { t: 'poll.tally', id: 'p1', delta: [0, 0], dv: 0, tally: [6, 3], voters: 9 });
+    expect(late.tools.polls[0]).toMatchObject({ tally: [7, 3], voters: 10 });
+    expect(late.out).toMatchObject({ tally: [7, 3], voters: 10 });
+  });
+
   it('leaves the tools alone for a counter of an unknown tool', () => {
     const tools = emptyRoomTools();
     const r = applyToolEvent(tools, { t: 'draw.entries', id: 'nope', dn: 5 });

@@ -36,8 +36,10 @@ export function orderQuestions(list: readonly QuestionView[]): QuestionView[] {
 
 /**
  * Applies a tool event to the room's tools. Returns the next tools and the event as it goes to
- * clients (counter deltas get their totals filled in). Pure; unknown ids of counter events leave
- * the tools as they are (the totals are still filled in when known).
+ * clients (counter events always leave with totals). Counters are monotonic: an event's totals
+ * raise the kept ones (never lower them: a late message from another node or a stale snapshot
+ * cannot undo newer counts); an event with only changes adds them. Pure; counter events of an
+ * unknown tool leave the tools as they are (a client showing a tool late is right at the next one).
  */
 export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomTools; out: ToolEvent } {
   switch (e.t) {
@@ -46,8 +48,8 @@ export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomToo
     case 'poll.tally': {
       const p = tools.polls.find((x) => x.id === e.id);
       if (!p) return { tools, out: e };
-      const tally = p.tally.map((n, i) => n + (e.delta[i] ?? 0));
-      const voters = p.voters + e.dv;
+      const tally = p.tally.map((n, i) => (e.tally ? Math.max(n, e.tally[i] ?? 0) : n + (e.delta[i] ?? 0)));
+      const voters = e.voters !== undefined ? Math.max(p.voters, e.voters) : p.voters + e.dv;
       return { tools: { ...tools, polls: upsert(tools.polls, { ...p, tally, voters }) }, out: { ...e, tally, voters } };
     }
     case 'draw':
@@ -55,7 +57,7 @@ export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomToo
     case 'draw.entries': {
       const d = tools.draws.find((x) => x.id === e.id);
       if (!d) return { tools, out: e };
-      const entrants = d.entrants + e.dn;
+      const entrants = e.entrants !== undefined ? Math.max(d.entrants, e.entrants) : d.entrants + e.dn;
       return { tools: { ...tools, draws: upsert(tools.draws, { ...d, entrants }) }, out: { ...e, entrants } };
     }
     case 'quiz':
@@ -63,7 +65,7 @@ export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomToo
     case 'quiz.answers': {
       const q = tools.quiz;
       if (!q || q.id !== e.id || !q.current || q.current.index !== e.index) return { tools, out: e };
-      const answerCount = q.current.answerCount + e.dn;
+      const answerCount = e.answerCount !== undefined ? Math.max(q.current.answerCount, e.answerCount) : q.current.answerCount + e.dn;
       return { tools: { ...tools, quiz: { ...q, current: { ...q.current, answerCount } } }, out: { ...e, answerCount } };
     }
     case 'qna': {
@@ -76,7 +78,11 @@ export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomToo
     case 'topic.stats': {
       const tp = tools.topic;
       if (!tp || tp.id !== e.id) return { tools, out: e };
-      const next = { ...tp, comments: tp.comments + e.dc, participants: tp.participants + e.dp };
+      const next = {
+        ...tp,
+        comments: e.comments !== undefined ? Math.max(tp.comments, e.comments) : tp.comments + e.dc,
+        participants: e.participants !== undefined ? Math.max(tp.participants, e.participants) : tp.participants + e.dp,
+      };
       return { tools: { ...tools, topic: next }, out: { ...e, comments: next.comments, participants: next.participants } };
     }
     case 'countdown':
