@@ -79,6 +79,7 @@ export class DrawsService implements RoomTool {
   private readonly busy = new Set<string>();
   /** Coupon and points credits running in the background after a draw. */
   private crediting: Promise<void> = Promise.resolve();
+  private creditsQueued = 0;
 
   constructor(
     private readonly d: InteractDeps,
@@ -474,7 +475,11 @@ export class DrawsService implements RoomTool {
   // --- prizes ----------------------------------------------------------------------------------------
 
   private creditInBackground(draw: DrawRow, winners: readonly WinnerRow[]): void {
-    this.crediting = this.crediting.then(() => this.credit(draw, winners)).catch((err: unknown) => this.d.onError(err, `draw ${draw.id} credit`));
+    this.creditsQueued++;
+    this.crediting = this.crediting
+      .then(() => this.credit(draw, winners))
+      .catch((err: unknown) => this.d.onError(err, `draw ${draw.id} credit`))
+      .finally(() => this.creditsQueued--);
   }
 
   /** Coupons and points go straight to the winner's account (idempotent per ref, so a retry after a crash issues nothing twice). */
@@ -489,8 +494,12 @@ export class DrawsService implements RoomTool {
         else note = `coupon not issued: ${r.reason}`;
       } else if (draw.prize_kind === 'points' && draw.prize_points) {
         const ref = `draw:${draw.id}:${w.place}`;
-        await this.d.rewards.grantPoints(w.viewer_id, draw.prize_points, 'draw prize', ref);
-        issuedRef = ref;
+        try {
+          await this.d.rewards.grantPoints(w.viewer_id, draw.prize_points, 'draw prize', ref);
+          issuedRef = ref;
+        } catch (err) {
+          note = `points not credited: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+        }
       } else continue;
       const nowIso = this.nowIso();
       if (issuedRef) await this.d.db.updateTable('draw_winners').set({ status: 'issued', issued_ref: issuedRef, updated_at: nowIso }).where('id', '=', w.id).where('status', '=', 'pending').execute();
@@ -505,86 +514,73 @@ export class DrawsService implements RoomTool {
   /** Unclaimed prizes past their deadline (redraw or lapse, audited) and credits a crash interrupted. */
   private async sweepPrizes(now: number): Promise<void> {
     const nowIso = new Date(now).toISOString();
-    for (const w of await this.store.expiredClaims(nowIso)) {
+    const byDraw = new Map<string, WinnerRow[]>();
+    for (const w of await this.store.expiredClaims(nowIso)) byDraw.set(w.draw_id, [...(byDraw.get(w.draw_id) ?? []), w]);
+    for (const [drawId, ws] of byDraw) {
       try {
-        await this.expire(w);
+        await this.expire(drawId, ws);
       } catch (err) {
-        this.d.onError(err, `draw ${w.draw_id} unclaimed prize ${w.id}`);
+        this.d.onError(err, `draw ${drawId} unclaimed prizes`);
       }
     }
-    const unissued = await this.store.unissued();
-    const byDraw = new Map<string, WinnerRow[]>();
-    for (const w of unissued) byDraw.set(w.draw_id, [...(byDraw.get(w.draw_id) ?? []), w]);
-    for (const [drawId, ws] of byDraw) {
+    // Credits still running would be picked up again (harmless, idempotent per ref, but wasted).
+    if (this.creditsQueued > 0) return;
+    const unissued = new Map<string, WinnerRow[]>();
+    for (const w of await this.store.unissued()) unissued.set(w.draw_id, [...(unissued.get(w.draw_id) ?? []), w]);
+    for (const [drawId, ws] of unissued) {
       const draw = await this.store.find(drawId);
       if (draw && !needsAddress(draw.prize_kind)) this.creditInBackground(draw, ws);
     }
   }
 
-  private async expire(w: WinnerRow): Promise<void> {
+  /**
+   * A draw's prizes nobody claimed by the deadline, in one pass: each lapses, or (rule `redraw`)
+   * goes to the next places of the same shuffled list (extending the shuffle leaves its first
+   * places unchanged, so earlier winners keep theirs), with a new deadline. Each is audited.
+   */
+  private async expire(drawId: string, expired: readonly WinnerRow[]): Promise<void> {
     const ctx = systemCtx('interact');
-    const draw = await this.store.find(w.draw_id);
+    const draw = await this.store.find(drawId);
     if (!draw || !draw.seed) return;
     const nowIso = this.nowIso();
-    if (draw.unclaimed === 'lapse') {
-      await this.d.db.transaction().execute(async (trx) => {
-        const r = await trx.updateTable('draw_winners').set({ status: 'lapsed', note: 'not claimed by the deadline', updated_at: nowIso }).where('id', '=', w.id).where('status', '=', 'pending').executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return;
-        await this.d.audit.record(ctx, { action: 'draw.prize_lapsed', targetType: 'draw', targetId: draw.id, before: { prize: w.id, status: 'pending' }, after: { status: 'lapsed', claimBy: w.claim_by } }, trx);
-      });
-      return;
-    }
-    // Redraw: the next place of the same shuffled list (the first places are unchanged by extending it).
-    const entrants = canonicalEntrants(await this.store.eligibleIds(draw.id));
-    const taken = new Set((await this.store.winners(draw.id)).map((x) => x.viewer_id));
-    // Places 0..drawn_places-1 of the shuffle are the winners so far, so the next place is nobody
-    // who won this draw; the check is a guard, not a case that happens.
-    let place = draw.drawn_places;
-    let next: string | null = null;
-    while (place < entrants.length) {
-      const candidate = drawWinners(draw.seed, entrants, place + 1)[place]!;
-      if (!taken.has(candidate)) {
-        next = candidate;
-        break;
-      }
-      place++;
+    // Places 0..drawn_places-1 of the shuffle are the winners so far, so the next places are
+    // nobody who won this draw; the `taken` check is a guard, not a case that happens.
+    let next: string[] = [];
+    const firstPlace = draw.drawn_places;
+    if (draw.unclaimed === 'redraw') {
+      const entrants = canonicalEntrants(await this.store.eligibleIds(draw.id));
+      const taken = new Set((await this.store.winners(draw.id)).map((x) => x.viewer_id));
+      const upTo = Math.min(entrants.length, draw.drawn_places + expired.length);
+      next = drawWinners(draw.seed, entrants, upTo).slice(draw.drawn_places);
+      if (next.some((v) => taken.has(v))) throw new Error(`draw ${draw.id}: the extended shuffle repeats a winner`);
     }
     await this.d.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .updateTable('draw_winners')
-        .set({ status: next ? 'redrawn' : 'lapsed', note: next ? `not claimed by the deadline; redrawn to place ${place}` : 'not claimed by the deadline; nobody left to redraw', updated_at: nowIso })
-        .where('id', '=', w.id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return;
-      if (next) {
-        const moved = await trx.updateTable('draws').set({ drawn_places: place + 1, updated_at: nowIso }).where('id', '=', draw.id).where('drawn_places', '=', draw.drawn_places).executeTakeFirst();
-        if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', 'Another node redrew this draw at the same moment', { code: 'DRAW_BUSY' });
-        await this.store.insertWinners(trx, [
-          {
-            id: this.d.ids(),
-            draw_id: draw.id,
-            brand_id: draw.brand_id,
-            session_id: draw.session_id,
-            viewer_id: next,
-            place,
-            status: 'pending',
-            won_at: nowIso,
-            claim_by: new Date(this.now() + draw.claim_hours * HOUR_MS).toISOString(),
-            claimed_at: null,
-            address_sealed: null,
-            issued_ref: null,
-            seen_at: null,
-            note: `redrawn for place ${w.place}`,
-            updated_at: nowIso,
-          },
-        ]);
+      const fresh: DrawWinnersTable[] = [];
+      const claimBy = new Date(this.now() + draw.claim_hours * HOUR_MS).toISOString();
+      let given = 0;
+      for (const w of expired) {
+        const to = next[given] ?? null;
+        const r = await trx
+          .updateTable('draw_winners')
+          .set({ status: to ? 'redrawn' : 'lapsed', note: to ? `not claimed by the deadline; redrawn to place ${firstPlace + given}` : draw.unclaimed === 'redraw' ? 'not claimed by the deadline; nobody left to redraw' : 'not claimed by the deadline', updated_at: nowIso })
+          .where('id', '=', w.id)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        // Claimed at the last moment: it stays claimed.
+        if (Number(r.numUpdatedRows) !== 1) continue;
+        if (to) {
+          const place = firstPlace + given++;
+          fresh.push({ id: this.d.ids(), draw_id: draw.id, brand_id: draw.brand_id, session_id: draw.session_id, viewer_id: to, place, status: 'pending', won_at: nowIso, claim_by: claimBy, claimed_at: null, address_sealed: null, issued_ref: null, seen_at: null, note: `redrawn for place ${w.place}`, updated_at: nowIso });
+          await this.d.audit.record(ctx, { action: 'draw.prize_redrawn', targetType: 'draw', targetId: draw.id, before: { prize: w.id, viewer: w.viewer_id, place: w.place, status: 'pending', claimBy: w.claim_by }, after: { status: 'redrawn', winner: to, place } }, trx);
+        } else {
+          await this.d.audit.record(ctx, { action: 'draw.prize_lapsed', targetType: 'draw', targetId: draw.id, before: { prize: w.id, viewer: w.viewer_id, place: w.place, status: 'pending', claimBy: w.claim_by }, after: { status: 'lapsed', rule: draw.unclaimed } }, trx);
+        }
       }
-      await this.d.audit.record(
-        ctx,
-        { action: next ? 'draw.prize_redrawn' : 'draw.prize_lapsed', targetType: 'draw', targetId: draw.id, before: { prize: w.id, viewer: w.viewer_id, place: w.place, status: 'pending' }, after: next ? { status: 'redrawn', winner: next, place } : { status: 'lapsed', reason: 'no entrants left' } },
-        trx,
-      );
+      if (fresh.length > 0) {
+        const moved = await trx.updateTable('draws').set({ drawn_places: firstPlace + fresh.length, updated_at: nowIso }).where('id', '=', draw.id).where('drawn_places', '=', draw.drawn_places).executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) throw new AppError('conflict', 'Another node redrew this draw at the same moment', { code: 'DRAW_BUSY' });
+        await this.store.insertWinners(trx, fresh);
+      }
     });
     const row = await this.store.find(draw.id);
     if (row) await this.announce(row);

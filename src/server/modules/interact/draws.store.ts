@@ -133,7 +133,7 @@ export class DrawsStore {
   }
 
   /** Product and text prizes nobody claimed by their deadline. */
-  expiredClaims(nowIso: string, limit = 200): Promise<WinnerRow[]> {
+  expiredClaims(nowIso: string, limit = 5000): Promise<WinnerRow[]> {
     return this.db.selectFrom('draw_winners').selectAll().where('status', '=', 'pending').where('claim_by', 'is not', null).where('claim_by', '<=', nowIso).orderBy('claim_by').limit(limit).execute();
   }
 
