@@ -110,7 +110,7 @@ describe.each(dialects())('TopicsService on %s', (dialect) => {
     // Nothing is written or published before the tick.
     expect(stats(events)).toEqual([]);
     await topics.tick(now());
-    expect(stats(events)).toEqual([{ t: 'topic.stats', id: tp.id, dc: 4, dp: 2 }]);
+    expect(stats(events)).toEqual([{ t: 'topic.stats', id: tp.id, dc: 4, dp: 2, comments: 4, participants: 2 }]);
     expect(await topicRow(tp.id)).toMatchObject({ comments: 4, participants: 2 });
 
     // The same comment again (a replay) and a known participant: comments +1 only for the new one.
@@ -118,7 +118,7 @@ describe.each(dialects())('TopicsService on %s', (dialect) => {
     topics.onComment(comment(sessionId, 'again #TAG', { id: 'v1' }));
     topics.onComment(comment(sessionId, 'first time #tag', { id: 'v4' }));
     await topics.tick(now());
-    expect(stats(events).at(-1)).toEqual({ t: 'topic.stats', id: tp.id, dc: 2, dp: 1 });
+    expect(stats(events).at(-1)).toEqual({ t: 'topic.stats', id: tp.id, dc: 2, dp: 1, comments: 6, participants: 3 });
     // A tick with nothing new publishes nothing.
     await topics.tick(now());
     expect(stats(events)).toHaveLength(2);
@@ -186,7 +186,7 @@ describe.each(dialects())('TopicsService on %s', (dialect) => {
     second.topics.onComment(comment(sessionId, 'after #restart', { id: 'r2' }));
     await second.topics.tick(now());
     expect(await topicRow(tp.id)).toMatchObject({ comments: 3, participants: 2 });
-    expect(stats(second.events)).toEqual([{ t: 'topic.stats', id: tp.id, dc: 2, dp: 1 }]);
+    expect(stats(second.events)).toEqual([{ t: 'topic.stats', id: tp.id, dc: 2, dp: 1, comments: 3, participants: 2 }]);
 
     // Another node (first) pins a new topic; second sees it after its refresh interval.
     const next = await first.topics.pin(operator, sessionId, { tag: 'nodes', title: 'Nodes' });

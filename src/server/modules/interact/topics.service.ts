@@ -33,8 +33,8 @@ export const topicView = (r: TopicRow): TopicView => ({ id: r.id, tag: r.tag, ti
  *
  * `onComment` runs for every shown comment, so it only consults the in-memory pinned topic of
  * the session and queues a match; each tick writes the queue (one transaction per topic, the
- * message id as key so nothing counts twice) and publishes `topic.stats` deltas, which the hub
- * sums into the room's totals. Counts live in the database: a restart loses at most the queue
+ * message id as key so nothing counts twice) and publishes `topic.stats` with the totals as
+ * stored (the hub keeps the highest it has seen, so nodes and snapshots agree). Counts live in the database: a restart loses at most the queue
  * of the tick in progress, and stop() writes it.
  *
  * Participants are keyed `viewer:<id>` or `team:<id>`. Guests have no stable id (and the chat
@@ -164,7 +164,7 @@ export class TopicsService implements RoomTool {
     const batch = this.pending;
     this.pending = new Map();
     for (const [topicId, { sessionId, comments }] of batch) {
-      let added: { dc: number; dp: number };
+      let added: { dc: number; dp: number; comments: number; participants: number };
       try {
         added = await this.store.record(topicId, comments);
       } catch (err) {
@@ -175,7 +175,8 @@ export class TopicsService implements RoomTool {
         this.d.onError(err, 'topics flush');
         continue;
       }
-      if (added.dc > 0 || added.dp > 0) await this.d.publish(sessionId, { t: 'topic.stats', id: topicId, dc: added.dc, dp: added.dp });
+      // With the totals as stored: a room snapshot loaded meanwhile already counts these comments.
+      if (added.dc > 0 || added.dp > 0) await this.d.publish(sessionId, { t: 'topic.stats', id: topicId, dc: added.dc, dp: added.dp, comments: added.comments, participants: added.participants });
     }
   }
 }

@@ -62,7 +62,8 @@ export class TopicsStore {
    * comment changes nothing) and a sender becomes a participant once; the counters move in the
    * same transaction as the rows. Returns what was added.
    */
-  async record(topicId: string, comments: readonly PendingTopicComment[]): Promise<{ dc: number; dp: number }> {
+  /** Writes the comments (each once); returns what they added and the totals as stored now. */
+  async record(topicId: string, comments: readonly PendingTopicComment[]): Promise<{ dc: number; dp: number; comments: number; participants: number }> {
     return this.db.transaction().execute(async (trx) => {
       let dc = 0;
       let dp = 0;
@@ -89,7 +90,8 @@ export class TopicsStore {
           .where('id', '=', topicId)
           .execute();
       }
-      return { dc, dp };
+      const row = await trx.selectFrom('topics').select(['comments', 'participants']).where('id', '=', topicId).executeTakeFirst();
+      return { dc, dp, comments: Number(row?.comments ?? 0), participants: Number(row?.participants ?? 0) };
     });
   }
 }
