@@ -98,7 +98,7 @@ function CountdownForm({ sessionId, now, act }: ToolTabProps) {
   return (
     <form className="ic-form" data-testid="ic-countdown-form" noValidate onSubmit={(e) => void submit(e)}>
       <h4 className="ic-form-title">{t('interactConsole.countdown.new')}</h4>
-      <InputField name="label" testId="ic-countdown-label" label={t('interactConsole.countdown.fields.label')} placeholder={t('interactConsole.countdown.labelPlaceholder')} errors={fe.label} value={f.label} maxLength={80} onValueChange={(v) => { setF((x) => ({ ...x, label: v })); }} />
+      <InputField type="text" name="label" testId="ic-countdown-label" label={t('interactConsole.countdown.fields.label')} placeholder={t('interactConsole.countdown.labelPlaceholder')} errors={fe.label} value={f.label} maxLength={80} onValueChange={(v) => { setF((x) => ({ ...x, label: v })); }} />
       <fieldset className="ic-mode">
         <legend className="field-label">{t('interactConsole.countdown.fields.when')}</legend>
         <label className="ic-check">
@@ -117,7 +117,7 @@ function CountdownForm({ sessionId, now, act }: ToolTabProps) {
               </button>
             ))}
           </div>
-          <InputField name="seconds" testId="ic-countdown-minutes" label={t('interactConsole.countdown.fields.minutes')} errors={fe.seconds} inputMode="decimal" value={f.minutes} onValueChange={(v) => { setF((x) => ({ ...x, minutes: v })); }} />
+          <InputField type="text" name="seconds" testId="ic-countdown-minutes" label={t('interactConsole.countdown.fields.minutes')} errors={fe.seconds} inputMode="decimal" value={f.minutes} onValueChange={(v) => { setF((x) => ({ ...x, minutes: v })); }} />
         </>
       ) : (
         <InputField name="endsAt" testId="ic-countdown-at" label={t('interactConsole.countdown.fields.at')} errors={fe.endsAt} type="datetime-local" value={f.at} onValueChange={(v) => { setF((x) => ({ ...x, at: v })); }} />

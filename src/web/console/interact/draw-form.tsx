@@ -65,10 +65,10 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
   return (
     <form className="ic-form" data-testid="ic-draw-form" noValidate onSubmit={(e) => void submit(e, false)}>
       <h4 className="ic-form-title">{t('interactConsole.draws.new')}</h4>
-      <InputField name="title" testId="ic-draw-title" label={t('interactConsole.draws.fields.title')} errors={fe.title} value={f.title} maxLength={120} onValueChange={(v) => { set('title', v); }} />
+      <InputField type="text" name="title" testId="ic-draw-title" label={t('interactConsole.draws.fields.title')} errors={fe.title} value={f.title} maxLength={120} onValueChange={(v) => { set('title', v); }} />
       <div className="ic-form-row">
         <SelectField name="prizeKind" testId="ic-draw-prize-kind" label={t('interactConsole.draws.fields.prizeKind')} value={f.prizeKind} options={prizeKinds} optionLabel={(k) => t(`interactConsole.draws.prize.${k}`)} onValueChange={(v) => { set('prizeKind', v); }} />
-        {f.prizeKind === 'points' && <InputField name="points" testId="ic-draw-points" label={t('interactConsole.draws.fields.points')} errors={fe.points} inputMode="numeric" value={f.points} onValueChange={(v) => { set('points', v); }} />}
+        {f.prizeKind === 'points' && <InputField type="text" name="points" testId="ic-draw-points" label={t('interactConsole.draws.fields.points')} errors={fe.points} inputMode="numeric" value={f.points} onValueChange={(v) => { set('points', v); }} />}
       </div>
       {f.prizeKind === 'product' && (
         <FormField name="productId" label={t('interactConsole.draws.fields.product')} hint={products.length === 0 && shelf.data ? t('interactConsole.draws.noShelf') : undefined} errors={fe.productId}>
@@ -90,7 +90,7 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
           )}
         </FormField>
       )}
-      <InputField
+      <InputField type="text"
         name="label"
         testId="ic-draw-label"
         label={t(f.prizeKind === 'text' ? 'interactConsole.draws.fields.labelRequired' : 'interactConsole.draws.fields.label')}
@@ -101,7 +101,7 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
         onValueChange={(v) => { set('label', v); }}
       />
       <div className="ic-form-row">
-        <InputField name="winnerCount" testId="ic-draw-winner-count" label={t('interactConsole.draws.fields.winnerCount')} errors={fe.winnerCount} inputMode="numeric" value={f.winnerCount} onValueChange={(v) => { set('winnerCount', v); }} />
+        <InputField type="text" name="winnerCount" testId="ic-draw-winner-count" label={t('interactConsole.draws.fields.winnerCount')} errors={fe.winnerCount} inputMode="numeric" value={f.winnerCount} onValueChange={(v) => { set('winnerCount', v); }} />
         <SelectField
           name="entrySeconds"
           testId="ic-draw-window"
@@ -115,10 +115,10 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
       </div>
       <fieldset className="ic-rules">
         <legend className="field-label">{t('interactConsole.draws.rules.title')}</legend>
-        <InputField name="phrase" testId="ic-draw-phrase-input" label={t('interactConsole.draws.fields.phrase')} hint={t('interactConsole.draws.phraseHint')} errors={fe.phrase} value={f.phrase} maxLength={50} onValueChange={(v) => { set('phrase', v); }} />
+        <InputField type="text" name="phrase" testId="ic-draw-phrase-input" label={t('interactConsole.draws.fields.phrase')} hint={t('interactConsole.draws.phraseHint')} errors={fe.phrase} value={f.phrase} maxLength={50} onValueChange={(v) => { set('phrase', v); }} />
         <div className="ic-form-row">
-          <InputField name="minWatchMinutes" testId="ic-draw-watch" label={t('interactConsole.draws.fields.minWatchMinutes')} errors={fe.minWatchMinutes} inputMode="numeric" placeholder="–" value={f.minWatchMinutes} onValueChange={(v) => { set('minWatchMinutes', v); }} />
-          <InputField name="minFanLevel" testId="ic-draw-fan" label={t('interactConsole.draws.fields.minFanLevel')} errors={fe.minFanLevel} inputMode="numeric" placeholder="–" value={f.minFanLevel} onValueChange={(v) => { set('minFanLevel', v); }} />
+          <InputField type="text" name="minWatchMinutes" testId="ic-draw-watch" label={t('interactConsole.draws.fields.minWatchMinutes')} errors={fe.minWatchMinutes} inputMode="numeric" placeholder="–" value={f.minWatchMinutes} onValueChange={(v) => { set('minWatchMinutes', v); }} />
+          <InputField type="text" name="minFanLevel" testId="ic-draw-fan" label={t('interactConsole.draws.fields.minFanLevel')} errors={fe.minFanLevel} inputMode="numeric" placeholder="–" value={f.minFanLevel} onValueChange={(v) => { set('minFanLevel', v); }} />
         </div>
         {FLAGS.map((flag) => (
           <label key={flag} className="ic-check">
@@ -130,13 +130,13 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
         </label>
         {f.capWins && (
           <div className="ic-form-row">
-            <InputField name="maxWins" testId="ic-draw-max-wins" label={t('interactConsole.draws.fields.maxWins')} errors={fe.maxWins} inputMode="numeric" value={f.maxWins} onValueChange={(v) => { set('maxWins', v); }} />
-            <InputField name="windowDays" testId="ic-draw-window-days" label={t('interactConsole.draws.fields.windowDays')} errors={fe.windowDays} inputMode="numeric" value={f.windowDays} onValueChange={(v) => { set('windowDays', v); }} />
+            <InputField type="text" name="maxWins" testId="ic-draw-max-wins" label={t('interactConsole.draws.fields.maxWins')} errors={fe.maxWins} inputMode="numeric" value={f.maxWins} onValueChange={(v) => { set('maxWins', v); }} />
+            <InputField type="text" name="windowDays" testId="ic-draw-window-days" label={t('interactConsole.draws.fields.windowDays')} errors={fe.windowDays} inputMode="numeric" value={f.windowDays} onValueChange={(v) => { set('windowDays', v); }} />
           </div>
         )}
       </fieldset>
       <div className="ic-form-row">
-        <InputField name="claimHours" testId="ic-draw-claim-hours" label={t('interactConsole.draws.fields.claimHours')} errors={fe.claimHours} inputMode="numeric" value={f.claimHours} onValueChange={(v) => { set('claimHours', v); }} />
+        <InputField type="text" name="claimHours" testId="ic-draw-claim-hours" label={t('interactConsole.draws.fields.claimHours')} errors={fe.claimHours} inputMode="numeric" value={f.claimHours} onValueChange={(v) => { set('claimHours', v); }} />
         <SelectField name="unclaimed" testId="ic-draw-unclaimed" label={t('interactConsole.draws.fields.unclaimed')} value={f.unclaimed} options={['redraw', 'lapse'] as const} optionLabel={(u) => t(`interactConsole.draws.unclaimed.${u}`)} onValueChange={(v) => { set('unclaimed', v); }} />
       </div>
       <FormError message={form.formError} testId="ic-draw-form-error" />

@@ -169,7 +169,7 @@ function PollForm({ sessionId, act }: ToolTabProps) {
   return (
     <form className="ic-form" data-testid="ic-poll-form" noValidate onSubmit={(e) => void submit(e, false)}>
       <h4 className="ic-form-title">{t('interactConsole.polls.new')}</h4>
-      <InputField name="question" testId="ic-poll-question" label={t('interactConsole.polls.fields.question')} errors={fe.question} value={question} onValueChange={setQuestion} maxLength={200} />
+      <InputField type="text" name="question" testId="ic-poll-question" label={t('interactConsole.polls.fields.question')} errors={fe.question} value={question} onValueChange={setQuestion} maxLength={200} />
       <div className="ic-form-row">
         <SelectField name="kind" testId="ic-poll-kind" label={t('interactConsole.polls.fields.kind')} value={kind} options={['single', 'multiple'] as const} optionLabel={(k) => t(`interactConsole.polls.kind.${k}`)} onValueChange={setKind} />
         <SelectField
@@ -188,7 +188,7 @@ function PollForm({ sessionId, act }: ToolTabProps) {
           <div className="ic-option-inputs">
             {options.map((o, i) => (
               <div key={i} className="ic-option-input">
-                <input
+                <input type="text"
                   {...(i === 0 ? control : {})}
                   aria-label={t('interactConsole.polls.optionN', { n: i + 1 })}
                   data-testid="ic-poll-option"

@@ -188,15 +188,15 @@ function QuizForm({ sessionId, act }: ToolTabProps) {
   return (
     <form className="ic-form" data-testid="ic-quiz-form" noValidate onSubmit={(e) => void submit(e)}>
       <h4 className="ic-form-title">{t('interactConsole.quiz.new')}</h4>
-      <InputField name="title" testId="ic-quiz-title" label={t('interactConsole.quiz.fields.title')} errors={fe.title} value={f.title} maxLength={120} onValueChange={(v) => { setF((x) => ({ ...x, title: v })); }} />
+      <InputField type="text" name="title" testId="ic-quiz-title" label={t('interactConsole.quiz.fields.title')} errors={fe.title} value={f.title} maxLength={120} onValueChange={(v) => { setF((x) => ({ ...x, title: v })); }} />
       {f.questions.map((q, i) => (
         <fieldset key={i} className="ic-quiz-q" data-testid="ic-quiz-question">
           <legend className="field-label">{t('interactConsole.quiz.questionN', { n: i + 1 })}</legend>
-          <input aria-label={t('interactConsole.quiz.fields.prompt')} placeholder={t('interactConsole.quiz.fields.prompt')} data-testid="ic-quiz-prompt" value={q.prompt} maxLength={300} onChange={(e) => { setQ(i, { prompt: e.target.value }); }} />
+          <input type="text" aria-label={t('interactConsole.quiz.fields.prompt')} placeholder={t('interactConsole.quiz.fields.prompt')} data-testid="ic-quiz-prompt" value={q.prompt} maxLength={300} onChange={(e) => { setQ(i, { prompt: e.target.value }); }} />
           {q.options.map((o, j) => (
             <div key={j} className="ic-option-input">
               <input type="radio" name={`ic-quiz-correct-${String(i)}`} aria-label={t('interactConsole.quiz.markCorrect', { n: j + 1 })} checked={q.correctIndex === j} onChange={() => { setQ(i, { correctIndex: j }); }} />
-              <input
+              <input type="text"
                 aria-label={t('interactConsole.polls.optionN', { n: j + 1 })}
                 placeholder={t('interactConsole.polls.optionN', { n: j + 1 })}
                 data-testid="ic-quiz-option"
@@ -219,7 +219,7 @@ function QuizForm({ sessionId, act }: ToolTabProps) {
             )}
             <label className="ic-inline">
               {t('interactConsole.quiz.fields.windowSeconds')}
-              <input inputMode="numeric" className="ic-short" value={q.windowSeconds} onChange={(e) => { setQ(i, { windowSeconds: e.target.value }); }} />
+              <input type="text" inputMode="numeric" className="ic-short" value={q.windowSeconds} onChange={(e) => { setQ(i, { windowSeconds: e.target.value }); }} />
             </label>
             {f.questions.length > 1 && (
               <button type="button" className="btn btn-sm btn-ghost" onClick={() => { setF((x) => ({ ...x, questions: x.questions.filter((_, k) => k !== i) })); }}>
@@ -237,9 +237,9 @@ function QuizForm({ sessionId, act }: ToolTabProps) {
       )}
       <div className="ic-form-row">
         <SelectField name="rewardKind" testId="ic-quiz-reward" label={t('interactConsole.quiz.fields.reward')} value={f.rewardKind} options={['none', 'points', 'coupon'] as const} optionLabel={(k) => t(`interactConsole.quiz.rewardKind.${k}`)} onValueChange={(v) => { setF((x) => ({ ...x, rewardKind: v })); }} />
-        {f.rewardKind !== 'none' && <InputField name="rewardTopN" testId="ic-quiz-topn" label={t('interactConsole.quiz.fields.rewardTopN')} errors={fe.rewardTopN} inputMode="numeric" value={f.rewardTopN} onValueChange={(v) => { setF((x) => ({ ...x, rewardTopN: v })); }} />}
+        {f.rewardKind !== 'none' && <InputField type="text" name="rewardTopN" testId="ic-quiz-topn" label={t('interactConsole.quiz.fields.rewardTopN')} errors={fe.rewardTopN} inputMode="numeric" value={f.rewardTopN} onValueChange={(v) => { setF((x) => ({ ...x, rewardTopN: v })); }} />}
       </div>
-      {f.rewardKind === 'points' && <InputField name="points" testId="ic-quiz-points" label={t('interactConsole.quiz.fields.points')} errors={fe.points} inputMode="numeric" value={f.rewardPoints} onValueChange={(v) => { setF((x) => ({ ...x, rewardPoints: v })); }} />}
+      {f.rewardKind === 'points' && <InputField type="text" name="points" testId="ic-quiz-points" label={t('interactConsole.quiz.fields.points')} errors={fe.points} inputMode="numeric" value={f.rewardPoints} onValueChange={(v) => { setF((x) => ({ ...x, rewardPoints: v })); }} />}
       {f.rewardKind === 'coupon' && (
         <SelectField
           name="templateId"

@@ -108,8 +108,8 @@ function PinTopicForm({ sessionId, act, replacing }: ToolTabProps & { replacing:
     <form className="ic-form" data-testid="ic-topic-form" noValidate onSubmit={(e) => void submit(e)}>
       <h4 className="ic-form-title">{t('interactConsole.topic.new')}</h4>
       <div className="ic-form-row">
-        <InputField name="tag" testId="ic-topic-tag" label={t('interactConsole.topic.fields.tag')} hint={t('interactConsole.topic.tagHint')} errors={fe.tag} value={tag} maxLength={31} placeholder="#" onValueChange={setTag} />
-        <InputField name="title" testId="ic-topic-title" label={t('interactConsole.topic.fields.title')} errors={fe.title} value={title} maxLength={120} onValueChange={setTitle} />
+        <InputField type="text" name="tag" testId="ic-topic-tag" label={t('interactConsole.topic.fields.tag')} hint={t('interactConsole.topic.tagHint')} errors={fe.tag} value={tag} maxLength={31} placeholder="#" onValueChange={setTag} />
+        <InputField type="text" name="title" testId="ic-topic-title" label={t('interactConsole.topic.fields.title')} errors={fe.title} value={title} maxLength={120} onValueChange={setTitle} />
       </div>
       {replacing && <p className="muted small">{t('interactConsole.topic.replaces')}</p>}
       <FormError message={form.formError} testId="ic-topic-form-error" />
