@@ -3,7 +3,6 @@ import {
   isToolEvent,
   type ChatEvent,
   type RoomTools,
-  type ToolEvent,
   type RoomChatSettings,
   type RoomEventPayload,
   type RoomPresence,
@@ -135,57 +134,15 @@ function mergeChats(current: RoomChat[], incoming: RoomChat[]): RoomChat[] {
   return next ? capped(next) : current;
 }
 
-/**
- * The shared reducer, except that a counter event carrying its totals (the hub fills them in)
- * sets them rather than adding the delta: a counter released before its poll was shown (the poll
- * was held for the picture) is dropped by the reducer, and the next one must still land on the
- * true total, not on a total short of the dropped delta.
- */
-export function applyClientToolEvent(tools: RoomTools, e: ToolEvent): RoomTools {
-  switch (e.t) {
-    case 'poll.tally':
-      if (e.tally && e.voters !== undefined) {
-        const { tally, voters } = e;
-        if (!tools.polls.some((p) => p.id === e.id)) return tools;
-        return { ...tools, polls: tools.polls.map((p) => (p.id === e.id ? { ...p, tally, voters } : p)) };
-      }
-      break;
-    case 'draw.entries':
-      if (e.entrants !== undefined) {
-        const entrants = e.entrants;
-        if (!tools.draws.some((d) => d.id === e.id)) return tools;
-        return { ...tools, draws: tools.draws.map((d) => (d.id === e.id ? { ...d, entrants } : d)) };
-      }
-      break;
-    case 'quiz.answers': {
-      const q = tools.quiz;
-      if (e.answerCount !== undefined) {
-        if (!q || q.id !== e.id || !q.current || q.current.index !== e.index) return tools;
-        return { ...tools, quiz: { ...q, current: { ...q.current, answerCount: e.answerCount } } };
-      }
-      break;
-    }
-    case 'topic.stats': {
-      const tp = tools.topic;
-      if (e.comments !== undefined && e.participants !== undefined) {
-        if (!tp || tp.id !== e.id) return tools;
-        return { ...tools, topic: { ...tp, comments: e.comments, participants: e.participants } };
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  return applyToolEvent(tools, e).tools;
-}
-
 function applyEvents(state: RoomState, events: RoomEventPayload[]): RoomState {
   let next = state;
   const incoming: RoomChat[] = [];
   let deleted: Set<string> | null = null;
   for (const e of events) {
     if (isToolEvent(e)) {
-      const tools = applyClientToolEvent(next.tools, e);
+      // The hub's own reducer: counters carry their totals, which heal a delta dropped while
+      // the tool itself was still held for the picture (unknown ids are ignored).
+      const { tools } = applyToolEvent(next.tools, e);
       if (tools !== next.tools) next = { ...next, tools };
       continue;
     }

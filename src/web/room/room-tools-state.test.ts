@@ -66,6 +66,9 @@ describe('room state: the tools (issue 6)', () => {
     s = events(s, [{ t: 'poll', poll: poll(), now: 1000, at: null }]);
     s = events(s, [{ t: 'poll.tally', id: 'p1', delta: [1, 2], dv: 3, tally: [6, 2], voters: 8 }]);
     expect(s.tools.polls[0]).toMatchObject({ tally: [6, 2], voters: 8 });
+    // A late total from another node never lowers what is shown.
+    s = events(s, [{ t: 'poll.tally', id: 'p1', delta: [1, 0], dv: 1, tally: [5, 2], voters: 7 }]);
+    expect(s.tools.polls[0]).toMatchObject({ tally: [6, 2], voters: 8 });
   });
 
   it('counters without totals fall back to adding the delta; draw entrants and topic stats too', () => {
