@@ -232,6 +232,9 @@ describe.each(dialects())('DrawsService on %s', (dialect) => {
     await draws.tick(clock.now().getTime());
     const dn = entriesTotal(w, d.id);
     expect(dn).toBe(501);
+    // Each event also carries the total as stored (the hub keeps the highest it has seen).
+    const last = eventsOf(w, 'draw.entries').at(-1);
+    expect(last).toMatchObject({ t: 'draw.entries', id: d.id, entrants: 501 });
     const [detail] = (await draws.listDetails(sessionId)).filter((x) => x.id === d.id);
     expect(detail!.entries).toBe(501);
     const tools = { polls: [], draws: [], quiz: null, questions: [], topic: null, countdowns: [] };

@@ -136,14 +136,19 @@ export class DrawsService implements RoomTool {
     }
   }
 
+  /**
+   * The entries this node made since its previous tick, with the total as stored: the hub keeps
+   * the highest total it has seen, so a snapshot loaded meanwhile and other nodes' messages agree.
+   */
   private async publishDeltas(): Promise<void> {
     if (this.deltas.size === 0) return;
     const out = this.deltas;
     this.deltas = new Map();
+    const totals = await this.store.entryCounts([...out.keys()]);
     for (const [id, dn] of out) {
       const s = this.states.get(id);
       if (!s || dn === 0) continue;
-      await this.d.publish(s.sessionId, { t: 'draw.entries', id, dn });
+      await this.d.publish(s.sessionId, { t: 'draw.entries', id, dn, entrants: totals.get(id) ?? 0 });
     }
   }
 
@@ -704,10 +709,7 @@ export class DrawsService implements RoomTool {
   }
 
   private async announce(row: DrawRow): Promise<void> {
-    // While open, the room's count is the sum of the deltas: this node's unpublished ones are not in it yet.
-    const pendingHere = row.status === 'open' ? (this.deltas.get(row.id) ?? 0) : 0;
-    const v = await this.view(row);
-    await this.d.publish(row.session_id, { t: 'draw', draw: { ...v, entrants: v.entrants - pendingHere }, now: this.now() });
+    await this.d.publish(row.session_id, { t: 'draw', draw: await this.view(row), now: this.now() });
   }
 
   async snapshotInto(sessionId: string, tools: RoomTools): Promise<void> {
@@ -716,11 +718,8 @@ export class DrawsService implements RoomTool {
     const ended = rows.filter((r) => r.status === 'drawn').slice(-ROOM_TOOLS_KEPT);
     const shown = rows.filter((r) => live.includes(r) || ended.includes(r));
     const counts = await this.store.entryCounts(shown.filter((r) => r.status === 'open').map((r) => r.id));
-    for (const r of shown) {
-      // Entries this node has written but not yet announced would be counted twice (the delta follows).
-      const n = r.status === 'open' ? (counts.get(r.id) ?? 0) - (this.deltas.get(r.id) ?? 0) : r.entrant_count;
-      tools.draws.push(await this.view(r, n));
-    }
+    // Open: every entry so far (the next draw.entries carries the stored total, so nothing counts twice); after close: the eligible.
+    for (const r of shown) tools.draws.push(await this.view(r, r.status === 'open' ? (counts.get(r.id) ?? 0) : r.entrant_count));
   }
 
   private async detail(row: DrawRow): Promise<DrawDetail> {
