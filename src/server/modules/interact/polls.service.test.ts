@@ -79,7 +79,7 @@ describe.each(dialects())('PollsService on %s', (dialect) => {
     expect(await polls.myVotes(sessionId, 'v9')).toEqual({});
 
     await polls.tick(t.clock.now().getTime());
-    expect(tallies(events, draft.id)).toEqual([{ t: 'poll.tally', id: draft.id, delta: [0, 2, 0], dv: 2 }]);
+    expect(tallies(events, draft.id)).toEqual([{ t: 'poll.tally', id: draft.id, delta: [0, 2, 0], dv: 2, tally: [0, 2, 0], voters: 2 }]);
     await polls.tick(t.clock.now().getTime());
     expect(tallies(events, draft.id)).toHaveLength(1); // nothing new: no broadcast
 
@@ -140,6 +140,7 @@ describe.each(dialects())('PollsService on %s', (dialect) => {
     const db = [0, 0, 0];
     for (const r of rows) for (const c of r.choices.split(',')) db[Number(c)]! += 1;
     expect(told).toEqual({ tally: db, voters: 201 });
+    expect(tallies(events, p.id).at(-1)).toMatchObject({ tally: db, voters: 201 });
     const [detail] = await polls.listDetails(sessionId);
     expect(detail).toMatchObject({ tally: db, voters: 201 });
   });
@@ -181,6 +182,8 @@ describe.each(dialects())('PollsService on %s', (dialect) => {
       { tally: [0, 1, 0], voters: 1 },
       { tally: [1, 0, 0], voters: 1 },
     ]);
+    // ...and both carry the totals as stored: every node's votes.
+    expect([tallies(na.events, p.id).at(-1), tallies(nb.events, p.id).at(-1)]).toEqual([expect.objectContaining({ tally: [1, 1, 0], voters: 2 }), expect.objectContaining({ tally: [1, 1, 0], voters: 2 })]);
     await a.close(host, sessionId, p.id);
     await b.tick(t.clock.now().getTime());
     expect(await b.vote(viewer('z'), sessionId, p.id, [2])).toMatchObject({ ok: false, code: 'CLOSED' });

@@ -33,9 +33,10 @@ const sameCounts = (a: readonly number[], b: readonly number[]): boolean => a.le
  * durable before its ack (a group-committed insert whose primary key refuses a second vote on
  * any node), persists each transition with an audit row, and tells the room per tick.
  *
- * Counts the room sees are deltas of committed votes only: a vote still being written is held
- * out of the drain, so a vote undone because another node recorded the account first never
- * reaches a tally. The snapshot counts from poll_votes (right after a restart too).
+ * Counts the room sees are of committed votes only: each tick's `poll.tally` carries this node's
+ * change (a vote still being written is held out of the drain, so a vote undone because another
+ * node recorded the account first is never told) and the totals counted in poll_votes, which the
+ * hub keeps monotonic; the snapshot counts from poll_votes too (right after a restart as well).
  *
  * Several nodes: each node's tick closes its polls by the clock (the conditional update makes one
  * node announce it), reads the status of its open polls from the database (an operator's close on
@@ -77,7 +78,7 @@ export class PollsService implements RoomTool {
     }
     for (const l of [...this.live.values()]) {
       try {
-        this.drainInto(l);
+        await this.drainInto(l);
         if (l.persisted === 'open' && l.poll.currentStatus() === 'closed') await this.persistClose(systemCtx('interact'), l);
         if (l.persisted === 'closed' && l.pendingVoters === 0 && sameCounts(l.told, l.poll.tallies())) this.live.delete(l.row.id);
       } catch (err) {
@@ -95,15 +96,10 @@ export class PollsService implements RoomTool {
       .slice(-ROOM_TOOLS_KEPT);
     const shown = [...closed, ...open].sort((a, b) => ((a.opens_at ?? '') < (b.opens_at ?? '') ? -1 : (a.opens_at ?? '') > (b.opens_at ?? '') ? 1 : 0));
     const counts = await this.counts(shown.map((r) => r.id));
+    // Counted in the database (every node's committed votes); tally events carry the same totals.
     tools.polls = shown.map((r) => {
       const c = counts.get(r.id) ?? { tally: [], voters: 0 };
-      const l = this.live.get(r.id);
-      if (!l) return this.view(r, c.tally, c.voters);
-      // Committed here but not yet drained: the next poll.tally brings them; not twice.
-      const local = l.poll.tallies();
-      const tally = local.map((_, i) => c.tally[i] ?? 0).map((n, i) => Math.max(0, n - ((local[i] ?? 0) - (l.pending[i] ?? 0) - (l.told[i] ?? 0))));
-      const voters = Math.max(0, c.voters - (l.poll.voterCount() - l.pendingVoters - l.toldVoters));
-      return this.view(r, tally, voters, l.poll.currentStatus());
+      return this.view(r, c.tally, c.voters, this.live.get(r.id)?.poll.currentStatus());
     });
   }
 
@@ -215,7 +211,7 @@ export class PollsService implements RoomTool {
     if (l.poll.currentStatus() === 'open') l.poll.close();
     // The votes still being written are committed before the close, and told with it.
     await this.writer.flush();
-    this.drainInto(l);
+    await this.drainInto(l);
     const closed = await this.persistClose(ctx, l);
     if (!closed) throw new AppError('conflict', 'This poll is already closed', { code: 'POLL_CLOSED' });
     return closed;
@@ -233,15 +229,20 @@ export class PollsService implements RoomTool {
 
   // --- internals ----------------------------------------------------------------------------
 
-  /** Publishes this node's committed votes since its last drain. */
-  private drainInto(l: LivePoll): void {
+  /**
+   * Tells the room this node's committed votes since its last drain: the change, and the totals
+   * as stored (every node's votes; the hub keeps the highest, so nothing is counted twice).
+   */
+  private async drainInto(l: LivePoll): Promise<void> {
     const t = l.poll.drain(l.pending);
     if (!t) return;
     const voters = l.poll.voterCount() - l.pendingVoters;
     const dv = voters - l.toldVoters;
     l.told = t.tally;
     l.toldVoters = voters;
-    void this.publish(l.row.session_id, { t: 'poll.tally', id: l.row.id, delta: t.delta, dv });
+    const stored = (await this.counts([l.row.id])).get(l.row.id) ?? { tally: [], voters: 0 };
+    const tally = t.tally.map((_, i) => stored.tally[i] ?? 0);
+    await this.publish(l.row.session_id, { t: 'poll.tally', id: l.row.id, delta: t.delta, dv, tally, voters: stored.voters });
   }
 
   /** Writes the close (once across nodes) with its audit row, then announces it. Null when another node or request closed it first. */

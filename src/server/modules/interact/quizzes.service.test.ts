@@ -82,7 +82,7 @@ describe.each(dialects())('QuizzesService on %s', (dialect) => {
       ].sort(),
     );
     await quizzes.tick(t.clock.now().getTime());
-    expect(quizEvents(events).at(-1)).toEqual({ t: 'quiz.answers', id: q.id, index: 0, dn: 3 });
+    expect(quizEvents(events).at(-1)).toEqual({ t: 'quiz.answers', id: q.id, index: 0, dn: 3, answerCount: 3 });
 
     // While the window is open, nothing the room can see carries the answer.
     const tools = emptyRoomTools();
@@ -218,7 +218,7 @@ describe.each(dialects())('QuizzesService on %s', (dialect) => {
     expect(await second.answer(viewer('r1'), sessionId, q.id, 0, 0)).toMatchObject({ ok: false, code: 'ALREADY_ANSWERED' });
     expect(await second.answer(viewer('late'), sessionId, q.id, 0, 1)).toEqual({ ok: true });
     await second.tick(t.clock.now().getTime());
-    expect(quizEvents(b.events)).toEqual([{ t: 'quiz.answers', id: q.id, index: 0, dn: 1 }]);
+    expect(quizEvents(b.events)).toEqual([{ t: 'quiz.answers', id: q.id, index: 0, dn: 1, answerCount: 102 }]);
     t.clock.advance(10_000);
     await second.tick(t.clock.now().getTime());
     const last = quizEvents(b.events).at(-1);

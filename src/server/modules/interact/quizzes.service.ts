@@ -65,7 +65,7 @@ export class QuizzesService implements RoomTool {
     }
     for (const l of [...this.live.values()]) {
       try {
-        this.drainInto(l);
+        await this.drainInto(l);
         if (l.row.status === 'asking' && l.quiz.currentStatus() === 'revealed') await this.persistReveal(systemCtx('interact'), l);
         if (l.row.status !== 'asking' && (l.pending.get(l.row.current) ?? 0) === 0 && this.undrained(l) === 0) this.live.delete(l.row.id);
       } catch (err) {
@@ -79,11 +79,8 @@ export class QuizzesService implements RoomTool {
     const running = rows.filter((r) => r.status === 'asking' || r.status === 'revealed');
     const row = running.at(-1) ?? rows.filter((r) => r.status === 'finished').sort((a, b) => (a.updated_at < b.updated_at ? -1 : 1)).at(-1);
     if (!row) return;
-    const view = await this.viewOf(row);
-    const l = this.live.get(row.id);
-    // Committed here but not yet told: the next quiz.answers brings them; not twice.
-    if (l && view.current) view.current.answerCount = Math.max(0, view.current.answerCount - this.undrained(l, view.current.index));
-    tools.quiz = view;
+    // Counted in the database; quiz.answers events carry the same totals.
+    tools.quiz = await this.viewOf(row);
   }
 
   async answer(p: Participant, sessionId: string, quizId: string, index: number, choice: number): Promise<ToolOutcome> {
@@ -276,18 +273,20 @@ export class QuizzesService implements RoomTool {
     return l.quiz.answerCount(index) - (l.pending.get(index) ?? 0) - (l.told.get(index) ?? 0);
   }
 
-  private drainInto(l: LiveQuiz): void {
+  /** This node's committed answers since its last drain, with the total as stored (every node's; the hub keeps the highest). */
+  private async drainInto(l: LiveQuiz): Promise<void> {
     const index = l.row.current;
     const dn = this.undrained(l, index);
     if (dn === 0) return;
     l.told.set(index, (l.told.get(index) ?? 0) + dn);
-    void this.publish(l.row.session_id, { t: 'quiz.answers', id: l.row.id, index, dn });
+    const answerCount = await this.store.countAnswers(l.row.id, index);
+    await this.publish(l.row.session_id, { t: 'quiz.answers', id: l.row.id, index, dn, answerCount });
   }
 
   /** Writes the reveal (once across nodes), then announces the answer and leaderboard. False when already revealed. */
   private async persistReveal(ctx: Ctx, l: LiveQuiz): Promise<boolean> {
     await this.writer.flush();
-    this.drainInto(l);
+    await this.drainInto(l);
     const nowIso = this.d.clock.now().toISOString();
     const done = await this.d.db.transaction().execute(async (trx) => {
       if (!(await this.store.update(trx, l.row.id, { status: 'asking', current: l.row.current }, { status: 'revealed' }, nowIso))) return false;

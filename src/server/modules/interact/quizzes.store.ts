@@ -49,6 +49,11 @@ export class QuizzesStore {
     return this.db.selectFrom('quiz_answers').selectAll().where('quiz_id', '=', quizId).orderBy('answered_at').orderBy('viewer_id').execute();
   }
 
+  async countAnswers(quizId: string, index: number): Promise<number> {
+    const r = await this.db.selectFrom('quiz_answers').select((eb) => eb.fn.countAll<string | number>().as('n')).where('quiz_id', '=', quizId).where('question_index', '=', index).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   myAnswers(sessionId: string, viewerId: string): Promise<{ quiz_id: string; question_index: number; choice: number }[]> {
     return this.db
       .selectFrom('quiz_answers')
