@@ -1,7 +1,7 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { isApiError } from '../api/api-client';
+import { isApiError, setCsrfToken } from '../api/api-client';
 import type { ShippingAddress } from '../api/commerce-api';
 import { describeError } from '../api/describe-error';
 import { interactViewerApi, type PrizeItem, type PrizeList } from '../api/interact-viewer-api';
@@ -20,7 +20,12 @@ import '../styles/room-tools.css';
 /** `/prizes`: what this viewer won, the claim form for prizes that ship, and their status. */
 export function PrizesPage() {
   const { t } = useTranslation();
-  const me = useApiResource((signal) => viewerApi.me(signal), []);
+  // The page may be opened on its own: the claim and "seen" posts need this sign-in's CSRF token.
+  const me = useApiResource(async (signal) => {
+    const session = await viewerApi.me(signal);
+    setCsrfToken('viewer', session.csrfToken);
+    return session;
+  }, []);
   const signedIn = me.data !== null && !me.error;
   const prizes = useApiResource<PrizeList | null>((signal) => (signedIn ? interactViewerApi.prizes(signal) : Promise.resolve(null)), [signedIn]);
   const unseen = prizes.data?.unseen ?? 0;
