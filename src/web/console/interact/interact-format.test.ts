@@ -150,9 +150,9 @@ describe('countdownFormToBody', () => {
 });
 
 describe('answerMinutes', () => {
-  it('rounds the time to answer to whole minutes, at least one', () => {
-    expect(answerMinutes(0, 10_000)).toBe(1);
-    expect(answerMinutes(0, 150_000)).toBe(3);
+  it('counts whole minutes to answer, 0 within the first minute', () => {
+    expect(answerMinutes(0, 10_000)).toBe(0);
+    expect(answerMinutes(0, 150_000)).toBe(2);
     expect(answerMinutes(0, null)).toBeNull();
   });
 });

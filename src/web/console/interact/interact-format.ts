@@ -279,10 +279,10 @@ export function countdownFormToBody(f: CountdownForm, now: number): Mapped<{ lab
   return { ok: true, body: { label, endsAt: new Date(at).toISOString() } };
 }
 
-/** "Time to answer" of an answered question, in whole minutes (at least 1), for the queue. */
+/** "Time to answer" of an answered question in whole minutes (0: within the first minute), for the queue. */
 export function answerMinutes(askedAt: number, answeredAt: number | null): number | null {
   if (answeredAt === null) return null;
-  return Math.max(1, Math.round((answeredAt - askedAt) / 60_000));
+  return Math.floor(Math.max(0, answeredAt - askedAt) / 60_000);
 }
 
 export interface QuestionQueue {

@@ -73,7 +73,7 @@ function QuestionItem({ q, sessionId, canRun, canAnswer, act, busy }: ToolTabPro
           <p>{q.text}</p>
           <p className="ic-meta">
             {q.name} · {formatTime(q.askedAt, lang)}
-            {minutes !== null && ` · ${t('interactConsole.qna.answeredIn', { count: minutes })}`}
+            {minutes !== null && ` · ${minutes === 0 ? t('interactConsole.qna.answeredSoon') : t('interactConsole.qna.answeredIn', { count: minutes })}`}
           </p>
           {q.answerText && (
             <p className="ic-answer" data-testid="ic-question-answer">
