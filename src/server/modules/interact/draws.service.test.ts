@@ -394,6 +394,43 @@ describe.each(dialects())('DrawsService on %s', (dialect) => {
     expect(verifyDraw(await fourth.draws.record(d2.id)).ok).toBe(true);
   });
 
+  it('two nodes: an entry on a node that has not heard of the close is refused, never acknowledged and left out', async () => {
+    const a = service();
+    const b = service();
+    const sessionId = await liveSession();
+    const d = await a.draws.create(operator, sessionId, body({ winnerCount: 1 }));
+    await a.draws.open(operator, sessionId, d.id);
+    expect(await b.draws.enter(viewer(`nb${++n}`), sessionId, d.id)).toEqual({ ok: true });
+    await a.draws.close(operator, sessionId, d.id);
+    // Node b still believes the draw is open (its refresh has not run): the database refuses.
+    const late = await b.draws.enter(viewer(`nb${++n}`), sessionId, d.id);
+    expect(late).toMatchObject({ ok: false, code: 'DRAW_NOT_OPEN' });
+    const rows = await t.database.db.selectFrom('draw_entries').select('eligible').where('draw_id', '=', d.id).execute();
+    expect(rows).toEqual([{ eligible: 1 }]);
+  });
+
+  it('a crash between closing and freezing: the next process freezes the entrants, then draws', async () => {
+    const first = service();
+    const sessionId = await liveSession();
+    const d = await first.draws.create(operator, sessionId, body({ winnerCount: 2 }));
+    await first.draws.open(operator, sessionId, d.id);
+    const people = entrantIds(5);
+    for (const p of people) await first.draws.enter(viewer(p), sessionId, d.id);
+    // What the first step of a close leaves behind.
+    await t.database.db.updateTable('draws').set({ status: 'closed', closed_at: clock.now().toISOString() }).where('id', '=', d.id).execute();
+    const w2 = world();
+    const second = service(w2);
+    await second.draws.start();
+    expect((await second.draws.listDetails(sessionId))[0]).toMatchObject({ status: 'closed', entrantsHash: null, entrants: 5 });
+    await second.draws.tick(clock.now().getTime());
+    const frozen = (await second.draws.listDetails(sessionId))[0]!;
+    expect(frozen).toMatchObject({ status: 'closed', entrantsHash: hashEntrants(people), entrants: 5 });
+    clock.advance(3_000);
+    await second.draws.tick(clock.now().getTime());
+    expect(verifyDraw(await second.draws.record(d.id)).ok).toBe(true);
+    expect(eventsOf(w2, 'draw').flatMap((e) => (e.t === 'draw' && e.draw.id === d.id ? [e.draw.status] : []))).toEqual(['closed', 'drawn']);
+  });
+
   it('claims: the winner gives an address before the deadline; unclaimed prizes are redrawn from the same list or lapse', async () => {
     const { draws } = service();
     const sessionId = await liveSession();

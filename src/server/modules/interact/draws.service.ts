@@ -49,6 +49,8 @@ interface DrawState {
   phrase: string | null;
   closesAt: number | null;
   closedAt: number | null;
+  /** Closed with the entrant list frozen (its hash stored). */
+  frozen: boolean;
 }
 
 type WinnersReply = z.infer<typeof drawWinnersReply>;
@@ -124,6 +126,8 @@ export class DrawsService implements RoomTool {
       if (this.busy.has(s.id)) continue;
       try {
         if (s.status === 'open' && s.closesAt !== null && now >= s.closesAt) await this.closeNow(systemCtx('interact'), s.id, 'clock');
+        // Closed but not frozen: a crash (or a failure) between the two steps of closing.
+        else if (s.status === 'closed' && !s.frozen) await this.closeNow(systemCtx('interact'), s.id, 'clock');
         else if (s.status === 'closed' && s.closedAt !== null && now >= s.closedAt + AUTO_DRAW_DELAY_MS) await this.drawNow(systemCtx('interact'), s.id, 'clock');
       } catch (err) {
         // Another node or the operator got there first: the refresh picks up the new state.
@@ -154,7 +158,7 @@ export class DrawsService implements RoomTool {
 
   private stateOf(row: DrawRow): DrawState {
     const phrase = rulesOf(row).phrase ?? null;
-    const next = { id: row.id, sessionId: row.session_id, status: row.status, phrase, closesAt: ms(row.closes_at), closedAt: ms(row.closed_at) };
+    const next = { id: row.id, sessionId: row.session_id, status: row.status, phrase, closesAt: ms(row.closes_at), closedAt: ms(row.closed_at), frozen: row.entrants_hash !== null };
     const s = this.states.get(row.id);
     if (!s) {
       this.states.set(row.id, next);
@@ -197,8 +201,10 @@ export class DrawsService implements RoomTool {
     // Checked right before queueing (no await in between): a close that has begun refuses it.
     if (s.status !== 'open' || (s.closesAt !== null && this.now() >= s.closesAt)) return { ok: false, code: 'DRAW_NOT_OPEN', message: 'This draw is not open for entries' };
     if (s.phrase !== null) return { ok: false, code: 'PHRASE_REQUIRED', message: `Comment “${s.phrase}” in the chat to enter this draw` };
-    const inserted = await this.writer.add(drawId, p.id, 'button');
-    return inserted ? { ok: true } : { ok: false, code: 'ALREADY_ENTERED', message: 'You have already entered this draw' };
+    const out = await this.writer.add(drawId, p.id, 'button');
+    if (out === 'entered') return { ok: true };
+    if (out === 'closed') return { ok: false, code: 'DRAW_NOT_OPEN', message: 'This draw is not open for entries' };
+    return { ok: false, code: 'ALREADY_ENTERED', message: 'You have already entered this draw' };
   }
 
   /** A signed-in viewer commenting an open draw's phrase (口令) enters it. */
@@ -340,7 +346,7 @@ export class DrawsService implements RoomTool {
     requirePermission(ctx.actor, 'interact:run');
     const before = await this.row(sessionId, drawId);
     if (!FROM.run.includes(before.status)) throw this.wrongState(before);
-    if (before.status === 'open') await this.closeNow(ctx, drawId, 'operator');
+    if (before.status === 'open' || before.entrants_hash === null) await this.closeNow(ctx, drawId, 'operator');
     return this.detail(await this.drawNow(ctx, drawId, 'operator'));
   }
 
@@ -360,53 +366,30 @@ export class DrawsService implements RoomTool {
   }
 
   /**
-   * Freezes the entrants: every entry written, each entrant's facts gathered, the eligible ones
-   * (sorted) are the draw's entrant list; its hash is published before the seed is revealed.
+   * Closes entries in two steps. First the status turns closed in the database: from that commit
+   * on no node writes an entry (the entry writer inserts only into draws the database says are
+   * open, holding the draw's row). Then the entrants are frozen (`freeze`). A crash between the
+   * two leaves a closed draw without an entrants hash, which the clock freezes after the restart.
    */
   private async closeNow(ctx: Ctx, drawId: string, trigger: 'clock' | 'operator'): Promise<DrawRow> {
     if (this.busy.has(drawId)) throw new AppError('conflict', 'This draw is being closed right now', { code: 'DRAW_BUSY' });
     this.busy.add(drawId);
     try {
       const s = await this.state(drawId);
-      // No entry is queued from here on (enter checks the status just before queueing) ...
+      // This node queues no entry from here on (enter checks the status just before queueing) ...
       if (s && s.status === 'open') s.status = 'closed';
-      // ... and those already queued are written before the list is read.
+      // ... and writes those already queued.
       await this.writer.flush();
       await this.publishDeltas();
       const before = await this.store.find(drawId);
       if (!before) throw notFound('Draw');
-      if (before.status !== 'open') {
-        this.stateOf(before);
-        throw this.wrongState(before);
-      }
-      const rules = rulesOf(before);
-      const now = this.now();
-      const entries = await this.store.entries(drawId);
-      const facts = await gatherFacts(
-        this.d,
-        this.watch,
-        this.store,
-        { sessionId: before.session_id, brandId: before.brand_id, rules, phrase: rules.phrase ?? null },
-        entries.map((e) => ({ viewerId: e.viewer_id, via: e.via })),
-        now,
-      );
-      const startedAt = await this.sessionStartedAt(before);
-      const { eligible, rejected } = partitionEligible(rules, facts, { sessionStartedAt: startedAt, now });
-      const list = canonicalEntrants(eligible);
-      const set = { status: 'closed' as const, closed_at: new Date(now).toISOString(), entrants_hash: hashEntrants(list), entrant_count: list.length, updated_at: new Date(now).toISOString() };
-      await this.d.db.transaction().execute(async (trx) => {
-        if (!(await this.store.transition(trx, drawId, FROM.close, set))) throw this.wrongState((await this.store.find(drawId, trx)) ?? before);
-        await this.store.markEligibility(trx, drawId, list, rejected);
-        await this.d.audit.record(
-          ctx,
-          { action: 'draw.closed', targetType: 'draw', targetId: drawId, before: { status: 'open' }, after: { status: 'closed', trigger, entries: entries.length, eligible: list.length, entrantsHash: set.entrants_hash } },
-          trx,
-        );
-      });
-      const row = { ...before, ...set };
-      this.stateOf(row);
-      await this.announce(row);
-      return row;
+      if (before.status === 'open') {
+        const nowIso = this.nowIso();
+        if (!(await this.store.transition(this.d.db, drawId, FROM.close, { status: 'closed', closed_at: nowIso, updated_at: nowIso }))) {
+          throw this.wrongState((await this.store.find(drawId)) ?? before);
+        }
+      } else if (!(before.status === 'closed' && before.entrants_hash === null)) throw this.wrongState(before);
+      return await this.freeze(ctx, drawId, trigger);
     } catch (err) {
       // Not closed after all (refused, or failed): entering goes on as the database says.
       const again = await this.store.find(drawId).catch(() => undefined);
@@ -415,6 +398,45 @@ export class DrawsService implements RoomTool {
     } finally {
       this.busy.delete(drawId);
     }
+  }
+
+  /**
+   * Freezes the entrants of a closed draw: each entrant's facts gathered, the eligible ones
+   * (sorted) are the draw's entrant list; its hash is published before the seed is revealed.
+   */
+  private async freeze(ctx: Ctx, drawId: string, trigger: 'clock' | 'operator'): Promise<DrawRow> {
+    const before = await this.store.find(drawId);
+    if (!before) throw notFound('Draw');
+    if (before.status !== 'closed' || before.entrants_hash !== null) throw this.wrongState(before);
+    const rules = rulesOf(before);
+    const now = this.now();
+    const entries = await this.store.entries(drawId);
+    const facts = await gatherFacts(
+      this.d,
+      this.watch,
+      this.store,
+      { sessionId: before.session_id, brandId: before.brand_id, rules, phrase: rules.phrase ?? null },
+      entries.map((e) => ({ viewerId: e.viewer_id, via: e.via })),
+      now,
+    );
+    const startedAt = await this.sessionStartedAt(before);
+    const { eligible, rejected } = partitionEligible(rules, facts, { sessionStartedAt: startedAt, now });
+    const list = canonicalEntrants(eligible);
+    const set = { entrants_hash: hashEntrants(list), entrant_count: list.length, updated_at: new Date(now).toISOString() };
+    await this.d.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('draws').set(set).where('id', '=', drawId).where('status', '=', 'closed').where('entrants_hash', 'is', null).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw this.wrongState((await this.store.find(drawId, trx)) ?? before);
+      await this.store.markEligibility(trx, drawId, list, rejected);
+      await this.d.audit.record(
+        ctx,
+        { action: 'draw.closed', targetType: 'draw', targetId: drawId, before: { status: 'open' }, after: { status: 'closed', trigger, entries: entries.length, eligible: list.length, entrantsHash: set.entrants_hash } },
+        trx,
+      );
+    });
+    const row = { ...before, ...set };
+    this.stateOf(row);
+    await this.announce(row);
+    return row;
   }
 
   /** "Account older than the session": the session's start is when it last went live, else its scheduled start. */
@@ -432,6 +454,7 @@ export class DrawsService implements RoomTool {
       const before = await this.store.find(drawId);
       if (!before) throw notFound('Draw');
       if (before.status !== 'closed') throw this.wrongState(before);
+      if (before.entrants_hash === null) throw new AppError('conflict', 'The entrants of this draw are being frozen; try again in a moment', { code: 'DRAW_CLOSING' });
       if (!before.seed_sealed) throw new Error(`draw ${drawId}: closed without a sealed seed`);
       const seed = this.d.seal.open(before.seed_sealed);
       const entrants = canonicalEntrants(await this.store.eligibleIds(drawId));
@@ -689,7 +712,8 @@ export class DrawsService implements RoomTool {
       winners = shown.map((w) => ({ id: w.viewer_id, name: names.get(w.viewer_id) ?? 'Viewer' }));
     }
     let entrants = entrantsOverride ?? row.entrant_count;
-    if (entrantsOverride === undefined && (row.status === 'open' || row.status === 'draft')) entrants = (await this.store.entryCounts([row.id])).get(row.id) ?? 0;
+    const counting = row.status === 'open' || row.status === 'draft' || (row.status === 'closed' && row.entrants_hash === null);
+    if (entrantsOverride === undefined && counting) entrants = (await this.store.entryCounts([row.id])).get(row.id) ?? 0;
     return {
       id: row.id,
       title: row.title,
@@ -717,9 +741,10 @@ export class DrawsService implements RoomTool {
     const live = rows.filter((r) => r.status === 'open' || r.status === 'closed');
     const ended = rows.filter((r) => r.status === 'drawn').slice(-ROOM_TOOLS_KEPT);
     const shown = rows.filter((r) => live.includes(r) || ended.includes(r));
-    const counts = await this.store.entryCounts(shown.filter((r) => r.status === 'open').map((r) => r.id));
+    const counting = (r: DrawRow) => r.status === 'open' || (r.status === 'closed' && r.entrants_hash === null);
+    const counts = await this.store.entryCounts(shown.filter(counting).map((r) => r.id));
     // Open: every entry so far (the next draw.entries carries the stored total, so nothing counts twice); after close: the eligible.
-    for (const r of shown) tools.draws.push(await this.view(r, r.status === 'open' ? (counts.get(r.id) ?? 0) : r.entrant_count));
+    for (const r of shown) tools.draws.push(await this.view(r, counting(r) ? (counts.get(r.id) ?? 0) : r.entrant_count));
   }
 
   private async detail(row: DrawRow): Promise<DrawDetail> {

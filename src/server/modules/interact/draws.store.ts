@@ -173,11 +173,14 @@ export class DrawsStore {
   }
 }
 
+/** entered: this call made the row; already: the account had entered; closed: the draw is not open any more. */
+export type EntryOutcome = 'entered' | 'already' | 'closed';
+
 interface PendingEntry {
   drawId: string;
   viewerId: string;
   via: 'button' | 'phrase';
-  resolve: (inserted: boolean) => void;
+  resolve: (outcome: EntryOutcome) => void;
   reject: (err: unknown) => void;
 }
 
@@ -185,8 +188,8 @@ interface PendingEntry {
  * Group commit of draw entries: the entries of a few milliseconds go in one multi-row insert
  * (`on conflict do nothing returning`), so 10,000 viewers pressing the button at once cost tens of
  * statements, not 10,000. Each caller is answered only after its row is committed (durable before
- * the ack); the primary key refuses a second entry of the same account on every node, and
- * `inserted` says whether this call made the row (so an entry is counted exactly once).
+ * the ack); the primary key refuses a second entry of the same account on every node, and the
+ * outcome says whether this call made the row (so an entry is counted exactly once).
  */
 export class EntryWriter {
   private queue: PendingEntry[] = [];
@@ -201,8 +204,8 @@ export class EntryWriter {
     private readonly maxBatch = ROWS_PER_STATEMENT,
   ) {}
 
-  add(drawId: string, viewerId: string, via: 'button' | 'phrase'): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
+  add(drawId: string, viewerId: string, via: 'button' | 'phrase'): Promise<EntryOutcome> {
+    return new Promise<EntryOutcome>((resolve, reject) => {
       this.queue.push({ drawId, viewerId, via, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.kick();
       else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.waitMs);
@@ -230,15 +233,26 @@ export class EntryWriter {
     for (const p of batch) if (!first.has(`${p.drawId}\n${p.viewerId}`)) first.set(`${p.drawId}\n${p.viewerId}`, p);
     const now = this.nowIso();
     const made = new Set<string>();
+    const open = new Set<string>();
     try {
       for (const part of chunks([...first.values()], this.maxBatch)) {
-        const rows = await this.db
-          .insertInto('draw_entries')
-          .values(part.map((p) => ({ draw_id: p.drawId, viewer_id: p.viewerId, entered_at: now, via: p.via, eligible: null, unmet: null })))
-          .onConflict((oc) => oc.columns(['draw_id', 'viewer_id']).doNothing())
-          .returning(['draw_id', 'viewer_id'])
-          .execute();
-        for (const r of rows) made.add(`${r.draw_id}\n${r.viewer_id}`);
+        await this.db.transaction().execute(async (trx) => {
+          // Only into draws the database says are open, holding their rows (a no-op update locks
+          // them on PostgreSQL; SQLite has one writer) so a close on any node either waits for
+          // this insert or is seen by it: no acknowledged entry can miss the frozen list.
+          const drawIds = [...new Set(part.map((p) => p.drawId))];
+          const still = await trx.updateTable('draws').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', 'in', drawIds).where('status', '=', 'open').returning('id').execute();
+          for (const r of still) open.add(r.id);
+          const rows = part.filter((p) => open.has(p.drawId));
+          if (rows.length === 0) return;
+          const inserted = await trx
+            .insertInto('draw_entries')
+            .values(rows.map((p) => ({ draw_id: p.drawId, viewer_id: p.viewerId, entered_at: now, via: p.via, eligible: null, unmet: null })))
+            .onConflict((oc) => oc.columns(['draw_id', 'viewer_id']).doNothing())
+            .returning(['draw_id', 'viewer_id'])
+            .execute();
+          for (const r of inserted) made.add(`${r.draw_id}\n${r.viewer_id}`);
+        });
       }
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -252,7 +266,7 @@ export class EntryWriter {
     for (const [drawId, n] of perDraw) this.onInserted(drawId, n);
     for (const p of batch) {
       const k = `${p.drawId}\n${p.viewerId}`;
-      p.resolve(first.get(k) === p && made.has(k));
+      p.resolve(!open.has(p.drawId) ? 'closed' : first.get(k) === p && made.has(k) ? 'entered' : 'already');
     }
   }
 }
