@@ -18,6 +18,7 @@ import { CoverCard } from './session-cover';
 import { SessionForm } from './session-form';
 import { SessionShelfPanel } from './session-shelf-panel';
 import { FlashSalesPanel } from './flash-sales-panel';
+import { InteractPanel } from './interact/interact-panel';
 import { InviteCard } from './session-invite';
 import { StaffCard } from './session-staff';
 import { StreamCard } from './session-stream';
@@ -136,6 +137,8 @@ export function SessionDetailPage() {
           />
           <SessionShelfPanel sessionId={s.id} status={s.status} onSaved={showNotice} />
           <FlashSalesPanel sessionId={s.id} status={s.status} onChanged={showNotice} />
+          {/* Prepare polls, draws and quizzes before the live; fire them from the live control page. */}
+          <InteractPanel sessionId={s.id} />
         </div>
         <div className="detail-side">
           {/* OBS settings, for whoever runs the encoder (stream:key: owner, admin, host, tech). */}

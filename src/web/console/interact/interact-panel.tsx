@@ -53,6 +53,7 @@ export function InteractPanel({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const canRun = can(PERMISSIONS.interactRun);
+  const canAnswer = can(PERMISSIONS.qnaAnswer);
   const overview = usePolledResource((signal) => interactConsoleApi.overview(sessionId, signal), [sessionId], POLL_MS);
   const [tab, setTab] = useState<ToolTab>('polls');
   const [offset, setOffset] = useState(0);
@@ -104,7 +105,7 @@ export function InteractPanel({ sessionId }: { sessionId: string }) {
         </h2>
         {!canRun && (
           <span className="badge" data-testid="ic-read-only">
-            {t('interactConsole.readOnly')}
+            {t(canAnswer ? 'interactConsole.answerOnly' : 'interactConsole.readOnly')}
           </span>
         )}
         {overview.error != null && (
@@ -145,7 +146,7 @@ export function InteractPanel({ sessionId }: { sessionId: string }) {
         {tab === 'polls' && <PollsTab {...props} />}
         {tab === 'draws' && <DrawsTab {...props} />}
         {tab === 'quiz' && <QuizTab {...props} />}
-        {tab === 'qna' && <QnaQueue {...props} canAnswer={can(PERMISSIONS.qnaAnswer)} />}
+        {tab === 'qna' && <QnaQueue {...props} canAnswer={canAnswer} />}
         {tab === 'topic' && <TopicTab {...props} />}
         {tab === 'countdown' && <CountdownTab {...props} />}
       </div>
