@@ -712,7 +712,8 @@ export class DrawsService implements RoomTool {
       winners = shown.map((w) => ({ id: w.viewer_id, name: names.get(w.viewer_id) ?? 'Viewer' }));
     }
     let entrants = entrantsOverride ?? row.entrant_count;
-    const counting = row.status === 'open' || row.status === 'draft' || (row.status === 'closed' && row.entrants_hash === null);
+    // Until the list is frozen (and for a cancelled draw, which never froze one) the count is every entry.
+    const counting = row.status !== 'drawn' && !(row.status === 'closed' && row.entrants_hash !== null);
     if (entrantsOverride === undefined && counting) entrants = (await this.store.entryCounts([row.id])).get(row.id) ?? 0;
     return {
       id: row.id,
