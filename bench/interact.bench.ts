@@ -189,7 +189,7 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
     const csrf = ((await signin.json()) as { csrfToken: string }).csrfToken;
     const team = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, ...(body !== undefined || method !== 'GET' ? { body: JSON.stringify(body ?? {}) } : {}) });
       const b = await json(res);
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(b)}`);
       return b;

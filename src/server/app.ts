@@ -203,6 +203,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     stamp: (id, e) => (late.video ? stampPictureEvent((sid) => late.video!.position(sid), id, e) : e),
     // Watch time (draw eligibility) counts from each audience principal's presence.
     onPresence: (id, principalKey, present, at) => late.interact?.onPresence(id, principalKey, present, at),
+    afterTick: () => late.interact?.afterRoomTick(),
   });
   // One chat keyword filter for comments and Q&A questions.
   const filter = loadChatFilter(config.chatFilterFile);
@@ -390,6 +391,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       onError: (err, where) => logError(err, where),
     },
     config.roomTickMs,
+    { followRoomTick: true },
   );
   late.interact = interact;
   roomService.setToolsSource((id) => interact.roomTools(id));

@@ -113,7 +113,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     let teamCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
     let csrf = ((await signin.json()) as { csrfToken: string }).csrfToken;
     const team = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', cookie: teamCookie, 'x-csrf-token': csrf }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', cookie: teamCookie, 'x-csrf-token': csrf }, ...(body !== undefined || method !== 'GET' ? { body: JSON.stringify(body ?? {}) } : {}) });
       const b = await json(res);
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(b)}`);
       return b;

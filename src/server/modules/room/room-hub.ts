@@ -76,6 +76,8 @@ export interface RoomHubOptions {
    * one closed (`false`): watch time (draw eligibility, analytics) is counted from these.
    */
   onPresence?: (sessionId: string, principalKey: string, present: boolean, at: number) => void;
+  /** After every tick (the interactive tools time their own tick from it, to land in the next batch). */
+  afterTick?: () => void;
 }
 
 /** Messages between nodes on `room:<id>`. */
@@ -359,6 +361,7 @@ export class RoomHub {
         this.o.onError(err, 'room tick');
       }
     }
+    this.o.afterTick?.();
   }
 
   private tickRoom(room: HubRoom, now: number): void {
