@@ -79,7 +79,7 @@ function PollCard({ poll, sessionId, now, canRun, act, busy }: ToolTabProps & { 
                 data-testid="ic-poll-delete"
                 disabled={busy === key}
                 onClick={() => {
-                  if (window.confirm(t('interactConsole.polls.confirmDelete', { question: poll.question }))) void act(key, () => interactConsoleApi.deletePoll(sessionId, poll.id));
+                  if (window.confirm(t('interactConsole.polls.confirmDelete', { question: poll.question }))) void act(key, () => interactConsoleApi.deletePoll(sessionId, poll.id), t('interactConsole.polls.deleted'));
                 }}
               >
                 {t('interactConsole.delete')}
