@@ -23,6 +23,14 @@ describe('applyToolEvent', () => {
     expect(late.out).toMatchObject({ tally: [7, 3], voters: 10 });
   });
 
+  it('keeps a closed draw at its frozen count (a late entries message from another node cannot raise it)', () => {
+    const draw = { id: 'd1', title: 't', prize: { kind: 'text' as const, label: 'x' }, winnerCount: 1, status: 'closed' as const, phrase: null, rules: [], closesAt: 5, commitment: 'c', entrantsHash: 'h', seed: null, entrants: 8, winners: [], winnersTotal: 0 };
+    const tools = applyToolEvent(emptyRoomTools(), { t: 'draw', draw, now: 1 }).tools;
+    const r = applyToolEvent(tools, { t: 'draw.entries', id: 'd1', dn: 1, entrants: 10 });
+    expect(r.tools).toBe(tools);
+    expect(r.out).toMatchObject({ entrants: 8 });
+  });
+
   it('leaves the tools alone for a counter of an unknown tool', () => {
     const tools = emptyRoomTools();
     const r = applyToolEvent(tools, { t: 'draw.entries', id: 'nope', dn: 5 });

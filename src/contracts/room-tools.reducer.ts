@@ -56,7 +56,8 @@ export function applyToolEvent(tools: RoomTools, e: ToolEvent): { tools: RoomToo
       return { tools: { ...tools, draws: trim(upsert(tools.draws, e.draw), (d) => d.status === 'open' || d.status === 'closed') }, out: e };
     case 'draw.entries': {
       const d = tools.draws.find((x) => x.id === e.id);
-      if (!d) return { tools, out: e };
+      // Entries count while the draw is open; once closed, its count is the frozen eligible list's.
+      if (!d || d.status !== 'open') return { tools, out: d ? { ...e, entrants: d.entrants } : e };
       const entrants = e.entrants !== undefined ? Math.max(d.entrants, e.entrants) : d.entrants + e.dn;
       return { tools: { ...tools, draws: upsert(tools.draws, { ...d, entrants }) }, out: { ...e, entrants } };
     }

@@ -162,5 +162,39 @@ async function seedLiveDemoShop(services: Services, clock: Clock, brandId: strin
   if (longjing) {
     await services.flashSales.create(ctx, session.id, { skuId: longjing.id, priceFen: 12_800, units: 50, perBuyerLimit: 1, openNow: true, durationMinutes: 24 * 60 });
   }
+  await seedDemoTools(services, session.id, products.find((p) => p.skus.some((k) => k.code === 'DEMO-LJ-100'))?.id ?? null);
   return session.id;
+}
+
+/**
+ * Interactive tools prepared in the live demo shop (drafts, as a team prepares them before the
+ * live), so a newcomer fires a poll and a verifiable draw from the console's live-control panel
+ * and takes part from a browser. Nothing runs until someone fires it; no votes or entries are made up.
+ */
+async function seedDemoTools(services: Services, sessionId: string, longjingProductId: string | null): Promise<void> {
+  const ctx = systemCtx('seed-demo');
+  await services.interact.polls.create(ctx, sessionId, {
+    question: '下一款讲哪个？ Which tea should we taste next?',
+    kind: 'single',
+    options: ['龙井 Longjing', '白茶 White tea', '普洱 Pu-erh'],
+    durationSeconds: 60,
+  });
+  await services.interact.draws.create(ctx, sessionId, {
+    title: '福袋 · 评论口令抽奖 Giveaway: comment the phrase',
+    prize: longjingProductId ? { kind: 'product', productId: longjingProductId } : { kind: 'text', label: '龙井一罐 A tin of Longjing' },
+    winnerCount: 3,
+    entrySeconds: 120,
+    rules: { phrase: '我要龙井', followsBrand: false, reservedSession: false, boughtInSession: false, accountOlderThanSession: false, inRoomAtDraw: false },
+    claimHours: 48,
+    unclaimed: 'redraw',
+  });
+  await services.interact.quizzes.create(ctx, sessionId, {
+    title: '茶知识小测 Tea quiz',
+    questions: [
+      { prompt: '龙井茶产自哪里？ Where does Longjing tea come from?', options: ['杭州 Hangzhou', '福建 Fujian', '云南 Yunnan'], correctIndex: 0, windowSeconds: 20 },
+      { prompt: '白茶属于哪类茶？ White tea is…', options: ['发酵茶 Fermented', '微发酵茶 Lightly fermented', '全发酵茶 Fully fermented'], correctIndex: 1, windowSeconds: 20 },
+    ],
+    rewardTopN: 3,
+    reward: { kind: 'points', points: 100 },
+  });
 }
