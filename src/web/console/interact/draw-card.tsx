@@ -108,7 +108,8 @@ function DrawCard({ draw, sessionId, now, canRun, act, busy }: ToolTabProps & { 
               {t('interactConsole.draws.close')}
             </button>
           )}
-          {draw.status === 'closed' && (
+          {/* While open, "draw now" closes the entries first (the hash is published before the seed). */}
+          {(draw.status === 'open' || draw.status === 'closed') && (
             <button type="button" className="btn btn-sm btn-primary" data-testid="ic-draw-run" disabled={busy === key} onClick={() => { run('run'); }}>
               {t('interactConsole.draws.run')}
             </button>
