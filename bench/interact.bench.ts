@@ -112,6 +112,9 @@ class Load {
       this.child.send({ ...cmd, id });
     });
   }
+  get pid(): number {
+    return this.child.pid!;
+  }
   stop(): Promise<void> {
     return stopProcess(this.child);
   }
@@ -183,6 +186,7 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     const viewers = await insertViewers(database, cfg.viewers);
     const args = [...launcherNodeFlags(), '--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'];
     server = spawnPinned(0, args, serverEnv, { cwd: dataDir });
+    if (env.INTERACT_SERVER_STDERR) server.stderr!.on('data', (b: Buffer) => process.stderr.write(b));
     const origin = (await waitForLine(server, /Onair is running at (http:\/\/\S+)/, 60_000))[1]!;
     const signin = await fetch(`${origin}/api/console/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@onair.local', password: adminPassword }) });
     if (signin.status !== 200) throw new Error(`owner sign-in: ${signin.status} ${await signin.text()}`);
@@ -209,8 +213,10 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     const pollId = poll.id as string;
     await team('POST', `${base}/polls/${pollId}/open`);
     const cpu0 = cpuSeconds(server.pid!);
+    const loadCpu0 = cpuSeconds(load.pid);
     const votes = await load.send<ActResult>({ cmd: 'act', kind: 'vote', toolId: pollId, options: 4, seconds: cfg.seconds * SEND_FRACTION });
     const voteCpu = cpuSeconds(server.pid!) - cpu0;
+    const voteLoadCpu = cpuSeconds(load.pid) - loadCpu0;
     log(`${mode}: votes ${votes.acked}/${votes.sent}, tally p99 ${votes.tallyLatency.p99} ms`);
     await team('POST', `${base}/polls/${pollId}/close`);
 
@@ -223,7 +229,11 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     const draw = await team('POST', `${base}/draws`, { title: 'Bench giveaway', prize: { kind: 'text', label: 'A tea set' }, winnerCount: cfg.winners, entrySeconds: 600 });
     const drawId = draw.id as string;
     await team('POST', `${base}/draws/${drawId}/open`);
+    const cpu1 = cpuSeconds(server.pid!);
+    const loadCpu1 = cpuSeconds(load.pid);
     const entries = await load.send<ActResult>({ cmd: 'act', kind: 'enter', toolId: drawId, options: 1, seconds: cfg.seconds * SEND_FRACTION });
+    const entryCpu = cpuSeconds(server.pid!) - cpu1;
+    const entryLoadCpu = cpuSeconds(load.pid) - loadCpu1;
     log(`${mode}: entries ${entries.acked}/${entries.sent}`);
     let t = performance.now();
     await team('POST', `${base}/draws/${drawId}/close`);
@@ -243,9 +253,9 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     await load.send({ cmd: 'close' });
     return {
       connect: conn,
-      votes: { ...latencyOf(votes), db_rows: voteRows, server_cpu_s: round(voteCpu, 2) },
+      votes: { ...latencyOf(votes), db_rows: voteRows, server_cpu_s: round(voteCpu, 2), load_generator_cpu_s: round(voteLoadCpu, 2) },
       votes_at_baseline_scale: smallVotes ? latencyOf(smallVotes) : null,
-      entries: { ...latencyOf(entries), db_rows: entryRows },
+      entries: { ...latencyOf(entries), db_rows: entryRows, server_cpu_s: round(entryCpu, 2), load_generator_cpu_s: round(entryLoadCpu, 2) },
       draw: {
         entrants: record.entrants.length,
         winners: record.winners.length,

@@ -79,6 +79,8 @@ export class DrawsService implements RoomTool {
   private lastSweep = 0;
   /** Draws being closed or drawn by this node now (the clock does not start them twice). */
   private readonly busy = new Set<string>();
+  /** Entrant lists frozen on this node, by draw, until drawn (the hash is still checked before use). */
+  private readonly frozen = new Map<string, { hash: string; list: string[] }>();
   /** Coupon and points credits running in the background after a draw. */
   private crediting: Promise<void> = Promise.resolve();
   private creditsQueued = 0;
@@ -433,6 +435,8 @@ export class DrawsService implements RoomTool {
         trx,
       );
     });
+    // The frozen list as committed, for the draw a few seconds later on this node (no re-read and re-sort).
+    this.frozen.set(drawId, { hash: set.entrants_hash, list });
     const row = { ...before, ...set };
     this.stateOf(row);
     await this.announce(row);
@@ -457,7 +461,10 @@ export class DrawsService implements RoomTool {
       if (before.entrants_hash === null) throw new AppError('conflict', 'The entrants of this draw are being frozen; try again in a moment', { code: 'DRAW_CLOSING' });
       if (!before.seed_sealed) throw new Error(`draw ${drawId}: closed without a sealed seed`);
       const seed = this.d.seal.open(before.seed_sealed);
-      const entrants = canonicalEntrants(await this.store.eligibleIds(drawId));
+      // The list frozen on this node when it still hashes to the published hash, else the stored one.
+      const kept = this.frozen.get(drawId);
+      this.frozen.delete(drawId);
+      const entrants = kept && kept.hash === before.entrants_hash ? kept.list : canonicalEntrants(await this.store.eligibleIds(drawId));
       if (hashEntrants(entrants) !== before.entrants_hash) throw new Error(`draw ${drawId}: the eligible entries no longer hash to the published entrants hash`);
       const winners = drawWinners(seed, entrants, before.winner_count);
       const now = this.now();

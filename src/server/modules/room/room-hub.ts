@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import type {
@@ -76,8 +77,11 @@ export interface RoomHubOptions {
    * one closed (`false`): watch time (draw eligibility, analytics) is counted from these.
    */
   onPresence?: (sessionId: string, principalKey: string, present: boolean, at: number) => void;
-  /** After every tick (the interactive tools time their own tick from it, to land in the next batch). */
-  afterTick?: () => void;
+  /**
+   * After every tick, with how long it took (ms, wall clock): the interactive tools time their
+   * own tick from it, to land in the next batch.
+   */
+  afterTick?: (tookMs: number) => void;
 }
 
 /** Messages between nodes on `room:<id>`. */
@@ -353,6 +357,7 @@ export class RoomHub {
   // --- the tick ---------------------------------------------------------------------------
   tick(): void {
     if (this.closed) return;
+    const started = performance.now();
     const now = this.o.now();
     for (const room of this.rooms.values()) {
       try {
@@ -361,7 +366,7 @@ export class RoomHub {
         this.o.onError(err, 'room tick');
       }
     }
-    this.o.afterTick?.();
+    this.o.afterTick?.(performance.now() - started);
   }
 
   private tickRoom(room: HubRoom, now: number): void {
