@@ -10,8 +10,9 @@
  *   process, the k-th vote sent is matched with the first total >= k an observer saw: the time
  *   from a vote to a broadcast tally that includes it.
  */
+import { randomBytes } from 'node:crypto';
+import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -42,7 +43,7 @@ export interface ActResult {
 }
 
 interface Conn {
-  ws: WebSocket;
+  sock: Socket;
   observer: boolean;
   /** [time, total] per counter event seen (observers only). */
   seen: [number, number][];
@@ -62,7 +63,6 @@ function percentiles(xs: number[]) {
 }
 
 function onMessage(c: Conn, data: Buffer) {
-  bytes += data.length;
   // Acks and errors are answers to this viewer's own action; parse only those and observers' frames.
   const head = data.subarray(0, 12).toString();
   const isAnswer = head.startsWith('{"t":"ack"') || head.startsWith('{"t":"error"');
@@ -91,34 +91,113 @@ function onMessage(c: Conn, data: Buffer) {
   }
 }
 
+/** A client frame (masked, as the protocol requires; the key is zero so the payload is as is). */
+function frame(op: number, payload: Buffer): Buffer {
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x80 | op, 0x80 | n, 0, 0, 0, 0]) : Buffer.from([0x80 | op, 0x80 | 126, n >> 8, n & 0xff, 0, 0, 0, 0]);
+  return Buffer.concat([head, payload]);
+}
+
+/** One read buffer for every socket: `onread` reads into it and hands the bytes over at once. */
+const readBuffer = Buffer.alloc(256 * 1024);
+
+/**
+ * A minimal WebSocket viewer on a raw TCP socket (as bench/fanout/load.ts): no per-frame events or
+ * decoding beyond the frame header, so 10,000 of them fit on one core. Frames reach `onText`.
+ */
+function openViewer(url: string, cookie: string, onText: (payload: Buffer) => void, done: (ok: boolean) => void): Socket {
+  const u = new URL(url);
+  let upgraded = false;
+  let welcomed = false;
+  let pending: Buffer | null = null;
+  let finished = false;
+  const finish = (ok: boolean) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    done(ok);
+  };
+  const timer = setTimeout(() => finish(false), 60_000);
+  const sock = netConnect({
+    host: u.hostname,
+    port: Number(u.port),
+    onread: {
+      buffer: readBuffer,
+      callback: (nread: number, b: Uint8Array) => {
+        onData(Buffer.from(b.buffer, b.byteOffset, nread));
+        return true;
+      },
+    },
+  });
+  sock.setNoDelay(true);
+  sock.on('connect', () => {
+    sock.write(
+      `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${cookie ? `Cookie: ${cookie}\r\n` : ''}\r\n`,
+    );
+  });
+  const onData = (chunk: Buffer) => {
+    const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+    pending = null;
+    let off = 0;
+    if (!upgraded) {
+      const h = buf.indexOf('\r\n\r\n');
+      if (h === -1) {
+        pending = Buffer.from(buf);
+        return;
+      }
+      if (!buf.toString('latin1', 0, 12).startsWith('HTTP/1.1 101')) {
+        sock.destroy();
+        return finish(false);
+      }
+      upgraded = true;
+      off = h + 4;
+    }
+    for (;;) {
+      if (buf.length - off < 2) break;
+      const b1 = buf[off + 1]!;
+      let len = b1 & 0x7f;
+      let h = 2;
+      if (len === 126) {
+        if (buf.length - off < 4) break;
+        len = buf.readUInt16BE(off + 2);
+        h = 4;
+      } else if (len === 127) {
+        if (buf.length - off < 10) break;
+        len = buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
+        h = 10;
+      }
+      if (buf.length - off < h + len) break;
+      const op = buf[off]! & 0x0f;
+      const payload = buf.subarray(off + h, off + h + len);
+      off += h + len;
+      bytes += len;
+      if (op === 0x9) sock.write(frame(0xa, Buffer.from(payload)));
+      else if (op === 0x8) sock.destroy();
+      else if (op === 0x1) {
+        if (!welcomed) {
+          welcomed = true;
+          finish(true);
+        } else onText(payload);
+      }
+    }
+    if (off < buf.length) pending = Buffer.from(buf.subarray(off)); // a copy: the read buffer is reused
+  };
+  sock.on('error', () => finish(false));
+  sock.on('close', () => finish(false));
+  return sock;
+}
+
 async function connectAll(url: string, viewers: Viewer[], observers: number): Promise<{ connected: number; failed: number; ms: number }> {
   const t0 = now();
   let failed = 0;
   const one = (v: Viewer, i: number) =>
     new Promise<void>((resolve) => {
-      const ws = naive ? new WebSocket(`${url}&viewer=${encodeURIComponent(v.id)}`, { perMessageDeflate: false }) : new WebSocket(url, { headers: { cookie: v.cookie, origin: new URL(url.replace(/^ws/, 'http')).origin }, perMessageDeflate: false });
-      const c: Conn = { ws, observer: i < observers, seen: [] };
-      let welcomed = false;
-      ws.on('message', (data: Buffer) => {
-        if (!welcomed) {
-          welcomed = true;
-          conns.push(c);
-          resolve();
-          return;
-        }
-        onMessage(c, data);
-      });
-      ws.on('error', () => {
-        if (!welcomed) {
-          failed++;
-          resolve();
-        }
-      });
-      ws.on('close', () => {
-        if (!welcomed) {
-          failed++;
-          resolve();
-        }
+      const c: Conn = { sock: null as unknown as Socket, observer: i < observers, seen: [] };
+      c.sock = openViewer(naive ? `${url}&viewer=${encodeURIComponent(v.id)}` : url, naive ? '' : v.cookie, (payload) => onMessage(c, payload), (ok) => {
+        if (ok) conns.push(c);
+        else failed++;
+        resolve();
       });
     });
   // A few hundred handshakes at a time, as real viewers arrive over a minute rather than at once.
@@ -149,7 +228,7 @@ async function act(kind: 'vote' | 'enter', toolId: string, options: number, seco
     results.push(
       new Promise((resolve) => {
         pending.set(ref, { sentAt, resolve: (r) => resolve({ ...r, sentAt }) });
-        c.ws.send(JSON.stringify(msg));
+        c.sock.write(frame(0x1, Buffer.from(JSON.stringify(msg))));
       }),
     );
   }
@@ -202,7 +281,7 @@ process.on('message', (raw) => {
       } else if (m.cmd === 'act') {
         process.send!({ id: m.id, ok: true, result: await act(m.kind, m.toolId, m.options, m.seconds, m.limit ?? Number.MAX_SAFE_INTEGER) });
       } else {
-        for (const c of conns) c.ws.terminate();
+        for (const c of conns) c.sock.destroy();
         conns.length = 0;
         process.send!({ id: m.id, ok: true, result: null });
       }
