@@ -26,7 +26,7 @@
  *              and a sort) against onair-draw-v1's partial Fisher–Yates (k HMACs)
  *
  * Env: INTERACT_VIEWERS, INTERACT_SECONDS, INTERACT_WINNERS, INTERACT_OBSERVERS (20),
- * INTERACT_BASELINE_VIEWERS, INTERACT_MODES, INTERACT_QUICK=1 (1,000 viewers, 100 winners,
+ * INTERACT_BASELINE_VIEWERS, INTERACT_MODES, INTERACT_SERVER_NODE_ARGS, INTERACT_QUICK=1 (1,000 viewers, 100 winners,
  * 200 baseline viewers), DATABASE_URL / REDIS_URL for scale-out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -164,13 +164,15 @@ const latencyOf = (r: ActResult) => ({
   tally_p99_ms: r.tallyLatency.p99,
   tally_max_ms: r.tallyLatency.max,
   tally_samples: r.tallyLatency.samples,
+  counted_to_tally_p50_ms: r.broadcastLatency.p50,
+  counted_to_tally_p99_ms: r.broadcastLatency.p99,
   observer_final_totals: [...new Set(r.finalTotals)],
   counter_events_per_observer: r.countsPerObserver,
   mb_received: round(r.bytesReceived / 1e6, 1),
 });
 
 // --- one Onair mode ----------------------------------------------------------------------------------
-async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
+async function runOnair(mode: 'embedded' | 'scale-out', load: Load, viewersN = cfg.viewers, pollOnly = false) {
   const dataDir = mkdtempSync(join(tmpdir(), `onair-interact-${mode}-`));
   const schema = `onair_interactbench_${randomBytes(4).toString('hex')}`;
   const serverEnv: NodeJS.ProcessEnv = {};
@@ -182,9 +184,10 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
   let server: ChildProcess | null = null;
   try {
     await migrateToLatest(database);
-    log(`${mode}: inserting ${cfg.viewers} viewers with sign-in sessions`);
-    const viewers = await insertViewers(database, cfg.viewers);
-    const args = [...launcherNodeFlags(), '--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'];
+    log(`${mode}: inserting ${viewersN} viewers with sign-in sessions`);
+    const viewers = await insertViewers(database, viewersN);
+    // INTERACT_SERVER_NODE_ARGS: extra node flags for the server under test (e.g. --cpu-prof --cpu-prof-dir=/tmp/p).
+    const args = [...launcherNodeFlags(), ...(env.INTERACT_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', tsxLoader, join(root, 'src/server/cli/onair.ts'), 'start', '--port', '0'];
     server = spawnPinned(0, args, serverEnv, { cwd: dataDir });
     if (env.INTERACT_SERVER_STDERR) server.stderr!.on('data', (b: Buffer) => process.stderr.write(b));
     const origin = (await waitForLine(server, /Onair is running at (http:\/\/\S+)/, 60_000))[1]!;
@@ -203,7 +206,7 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     await team('POST', `/api/console/sessions/${sid}/transitions`, { to: 'live' });
     const base = `/api/console/sessions/${sid}/interact`;
 
-    log(`${mode}: connecting ${cfg.viewers} viewers`);
+    log(`${mode}: connecting ${viewersN} viewers`);
     const wsUrl = `${origin.replace(/^http/, 'ws')}/ws?session=${sid}`;
     const conn = await load.send<{ connected: number; failed: number; ms: number }>({ cmd: 'connect', url: wsUrl, viewers, observers: cfg.observers, naive: false });
     log(`${mode}: ${conn.connected} connected (${conn.failed} failed) in ${conn.ms} ms`);
@@ -220,10 +223,10 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     log(`${mode}: votes ${votes.acked}/${votes.sent}, tally p99 ${votes.tallyLatency.p99} ms`);
     await team('POST', `${base}/polls/${pollId}/close`);
 
-    // The same, at the baseline's scale, in a poll of its own.
-    const small = await team('POST', `${base}/polls`, { question: 'Baseline scale', kind: 'single', options: ['A', 'B', 'C', 'D'], durationSeconds: 600 });
-    await team('POST', `${base}/polls/${small.id as string}/open`);
-    const smallVotes = mode === 'embedded' ? await load.send<ActResult>({ cmd: 'act', kind: 'vote', toolId: small.id as string, options: 4, seconds: cfg.seconds * SEND_FRACTION, limit: cfg.baselineViewers }) : null;
+    if (pollOnly) {
+      await load.send({ cmd: 'close' });
+      return { connect: conn, votes: { ...latencyOf(votes), server_cpu_s: round(voteCpu, 2), load_generator_cpu_s: round(voteLoadCpu, 2) } } as const;
+    }
 
     // The draw: every viewer enters, then the console draws.
     const draw = await team('POST', `${base}/draws`, { title: 'Bench giveaway', prize: { kind: 'text', label: 'A tea set' }, winnerCount: cfg.winners, entrySeconds: 600 });
@@ -254,7 +257,6 @@ async function runOnair(mode: 'embedded' | 'scale-out', load: Load) {
     return {
       connect: conn,
       votes: { ...latencyOf(votes), db_rows: voteRows, server_cpu_s: round(voteCpu, 2), load_generator_cpu_s: round(voteLoadCpu, 2) },
-      votes_at_baseline_scale: smallVotes ? latencyOf(smallVotes) : null,
       entries: { ...latencyOf(entries), db_rows: entryRows, server_cpu_s: round(entryCpu, 2), load_generator_cpu_s: round(entryLoadCpu, 2) },
       draw: {
         entrants: record.entrants.length,
@@ -334,12 +336,15 @@ async function main() {
       if (mode !== 'embedded' && mode !== 'scale-out') throw new Error(`unknown mode ${mode}`);
       figures[mode] = await runOnair(mode, load);
     }
+    // The naive way's scale: a fresh Onair with as many viewers, then the naive server.
+    log(`baseline scale: ${cfg.baselineViewers} viewers`);
+    figures.embedded_at_baseline_scale = await runOnair('embedded', load, cfg.baselineViewers, true);
     const naive = await runNaive(load);
     const compute = drawCompute();
     figures.draw_compute = compute;
     const baselines = { naive_per_vote_broadcast: naive, draw_sort_by_hmac_median_ms: compute.sort_by_hmac_median_ms };
 
-    type ModeFigures = Awaited<ReturnType<typeof runOnair>>;
+    type ModeFigures = Extract<Awaited<ReturnType<typeof runOnair>>, { draw: unknown }>;
     const targets: { name: string; goal: string; value: number | string | boolean | null; met: boolean }[] = [];
     for (const mode of cfg.modes) {
       const f = figures[mode] as ModeFigures;
@@ -347,7 +352,8 @@ async function main() {
       const entriesOnce = f.entries.acked === cfg.viewers && f.entries.db_rows === cfg.viewers && f.entries.observer_final_totals.length === 1 && f.entries.observer_final_totals[0] === cfg.viewers && f.draw.entrants === cfg.viewers;
       targets.push({ name: `${mode}: every vote counted exactly once (acks = rows = every viewer's last tally)`, goal: `= ${cfg.viewers}`, value: f.votes.db_rows, met: votesOnce });
       targets.push({ name: `${mode}: ${cfg.viewers} votes answered within ${cfg.seconds} s`, goal: `<= ${cfg.seconds * 1000} ms`, value: f.votes.window_ms, met: f.votes.window_ms <= cfg.seconds * 1000 && votesOnce });
-      targets.push({ name: `${mode}: vote -> broadcast tally including it, p99`, goal: '<= 250 ms', value: f.votes.tally_p99_ms, met: f.votes.tally_p99_ms <= 250 });
+      targets.push({ name: `${mode}: vote counted (acknowledged) -> tally including it seen by every observer viewer, p99`, goal: '<= 250 ms', value: f.votes.counted_to_tally_p99_ms, met: f.votes.counted_to_tally_p99_ms <= 250 });
+      targets.push({ name: `${mode}: vote sent -> tally including it seen (the vote's trip and storage too), p99`, goal: '<= 250 ms', value: f.votes.tally_p99_ms, met: f.votes.tally_p99_ms <= 250 });
       targets.push({ name: `${mode}: every draw entry counted exactly once`, goal: `= ${cfg.viewers}`, value: f.entries.db_rows, met: entriesOnce });
       targets.push({ name: `${mode}: entries answered within ${cfg.seconds} s`, goal: `<= ${cfg.seconds * 1000} ms`, value: f.entries.window_ms, met: f.entries.window_ms <= cfg.seconds * 1000 && entriesOnce });
       targets.push({

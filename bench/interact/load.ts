@@ -34,6 +34,8 @@ export interface ActResult {
   ackLatency: { p50: number; p99: number; max: number };
   /** The k-th action sent -> an observer saw a total >= k (ms), over every observer. */
   tallyLatency: { p50: number; p99: number; max: number; samples: number };
+  /** The k-th action acknowledged (counted) -> an observer saw a total >= k (ms): the broadcast alone. */
+  broadcastLatency: { p50: number; p99: number; max: number; samples: number };
   /** The last total each observer saw (they should all equal `acked`). */
   finalTotals: number[];
   /** Tally / entries events an observer received during the phase (per observer, mean). */
@@ -248,6 +250,8 @@ async function act(kind: 'vote' | 'enter', toolId: string, options: number, seco
   if (!settled) errors.NO_ANSWER_30S = n - answers.length;
   // The k-th vote sent is in every total >= k: its latency is when an observer first saw one.
   const tallyLat: number[] = [];
+  const broadcastLat: number[] = [];
+  const ackTimes = Float64Array.from(answers.filter((a) => a.ok).map((a) => a.at)).sort();
   const observers = conns.slice(0, n).filter((c) => c.observer);
   for (const o of observers) {
     let j = 0;
@@ -255,6 +259,8 @@ async function act(kind: 'vote' | 'enter', toolId: string, options: number, seco
       while (j < o.seen.length && o.seen[j]![1] < k) j++;
       if (j >= o.seen.length) break;
       tallyLat.push(o.seen[j]![0] - sends[k - 1]!);
+      // A total can arrive before the ack of the vote it counts (both leave the server in the same tick): 0 then.
+      broadcastLat.push(Math.max(0, o.seen[j]![0] - ackTimes[k - 1]!));
     }
   }
   counter = null;
@@ -264,6 +270,7 @@ async function act(kind: 'vote' | 'enter', toolId: string, options: number, seco
     errors,
     ackLatency: percentiles(ackLat),
     tallyLatency: { ...percentiles(tallyLat), samples: tallyLat.length },
+    broadcastLatency: { ...percentiles(broadcastLat), samples: broadcastLat.length },
     finalTotals: observers.map((o) => o.seen.at(-1)?.[1] ?? 0),
     countsPerObserver: observers.length ? Math.round(observers.reduce((s, o) => s + o.seen.length, 0) / observers.length) : 0,
     windowMs: Math.round((answers.length ? Math.max(...answers.map((a) => a.at)) : now()) - t0),

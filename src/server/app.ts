@@ -203,7 +203,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     stamp: (id, e) => (late.video ? stampPictureEvent((sid) => late.video!.position(sid), id, e) : e),
     // Watch time (draw eligibility) counts from each audience principal's presence.
     onPresence: (id, principalKey, present, at) => late.interact?.onPresence(id, principalKey, present, at),
-    afterTick: (tookMs) => late.interact?.afterRoomTick(tookMs),
+    beforeTick: () => late.interact?.roomTick() ?? Promise.resolve(),
   });
   // One chat keyword filter for comments and Q&A questions.
   const filter = loadChatFilter(config.chatFilterFile);

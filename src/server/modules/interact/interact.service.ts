@@ -14,9 +14,6 @@ import { QuizzesService } from './quizzes.service.js';
 import { TopicsService } from './topics.service.js';
 import { WatchTimeTracker } from './watch-time.js';
 
-/** How long before the room's next tick the tools' tick runs (its writes and reads fit in it). */
-const LEAD_MS = 30;
-
 /** The audience's socket actions that belong to the tools. */
 export type ToolMessage = Extract<ClientMessage, { t: 'vote' | 'enter' | 'answer' | 'ask' | 'upvote' }>;
 export const TOOL_MESSAGES: ReadonlySet<string> = new Set(['vote', 'enter', 'answer', 'ask', 'upvote']);
@@ -37,15 +34,14 @@ export class InteractService {
   readonly countdowns: CountdownsService;
   private readonly tools: RoomTool[];
   private timer: NodeJS.Timeout | null = null;
-  private soon: NodeJS.Timeout | null = null;
   private ticking = false;
   private started = false;
 
   /**
-   * `followRoomTick`: the room hub calls `afterRoomTick()` after each of its ticks and the tools'
-   * tick runs LEAD_MS before the hub's next one, so what it publishes (a tally, a count) goes out
-   * in that very batch: a vote reaches every viewer within one room tick plus LEAD_MS, instead of
-   * up to two ticks when the two timers run unaligned. Without it (tests), an interval of its own.
+   * `followRoomTick`: the room hub runs `roomTick()` before each of its ticks and waits for it, so
+   * what the tools publish (a tally, a count) goes out in that very batch: a stored vote reaches
+   * every viewer within one room tick, instead of up to two when two timers run unaligned.
+   * Without it (tests), an interval of its own.
    */
   constructor(
     private readonly d: InteractDeps,
@@ -70,29 +66,15 @@ export class InteractService {
     this.timer.unref();
   }
 
-  /**
-   * The room hub finished a tick that took `tookMs` (sending a batch to 10,000 sockets takes
-   * tens of ms): run the tools' tick LEAD_MS before its next one, counted from the tick's start.
-   */
-  afterRoomTick(tookMs = 0): void {
-    if (!this.started || this.soon) return;
-    const lead = Math.min(LEAD_MS, Math.floor(this.tickMs / 3));
-    this.soon = setTimeout(
-      () => {
-        this.soon = null;
-        void this.tick();
-      },
-      Math.max(0, this.tickMs - lead - tookMs),
-    );
-    this.soon.unref();
+  /** The room hub is about to tick (followRoomTick): the tools' tick, awaited by the hub. */
+  roomTick(): Promise<void> {
+    return this.started ? this.tick() : Promise.resolve();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.soon) clearTimeout(this.soon);
-    this.soon = null;
     await this.tick();
     for (const t of this.tools) await t.stop().catch((err: unknown) => this.d.onError(err, 'interact stop'));
   }

@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import type {
@@ -78,10 +77,12 @@ export interface RoomHubOptions {
    */
   onPresence?: (sessionId: string, principalKey: string, present: boolean, at: number) => void;
   /**
-   * After every tick, with how long it took (ms, wall clock): the interactive tools time their
-   * own tick from it, to land in the next batch.
+   * Runs before every tick (the interactive tools publish their per-tick counts here); the tick
+   * waits for it, at most `beforeTickWaitMs`, then for the bus to deliver what it published, so
+   * those events go out in this very batch rather than the next.
    */
-  afterTick?: (tookMs: number) => void;
+  beforeTick?: () => Promise<void>;
+  beforeTickWaitMs?: number;
 }
 
 /** Messages between nodes on `room:<id>`. */
@@ -167,7 +168,7 @@ export class RoomHub {
   }
 
   start(): void {
-    this.tickTimer = setInterval(() => this.tick(), this.o.tickMs);
+    this.tickTimer = setInterval(() => this.scheduledTick(), this.o.tickMs);
     this.tickTimer.unref();
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 30_000);
     this.heartbeatTimer.unref();
@@ -357,7 +358,6 @@ export class RoomHub {
   // --- the tick ---------------------------------------------------------------------------
   tick(): void {
     if (this.closed) return;
-    const started = performance.now();
     const now = this.o.now();
     for (const room of this.rooms.values()) {
       try {
@@ -366,7 +366,27 @@ export class RoomHub {
         this.o.onError(err, 'room tick');
       }
     }
-    this.o.afterTick?.(performance.now() - started);
+  }
+
+  private beforeRunning = false;
+  /** The timer's tick: the before-tick hook first (bounded), then the tick itself. */
+  private scheduledTick(): void {
+    const before = this.o.beforeTick;
+    if (!before) return this.tick();
+    if (this.beforeRunning) return; // the previous tick is still waiting for its hook
+    this.beforeRunning = true;
+    let waited: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      waited = setTimeout(resolve, this.o.beforeTickWaitMs ?? Math.floor(this.o.tickMs / 3));
+    });
+    void Promise.race([before().catch((err: unknown) => this.o.onError(err, 'before tick')), bound]).then(() => {
+      clearTimeout(waited);
+      // setImmediate: after the microtasks in which an in-process bus delivers what the hook published.
+      setImmediate(() => {
+        this.beforeRunning = false;
+        this.tick();
+      });
+    });
   }
 
   private tickRoom(room: HubRoom, now: number): void {
