@@ -5,7 +5,7 @@ import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
 import { CountdownsService } from './countdowns.service.js';
-import { toolDeps } from './interact-test-deps.js';
+import { toolDeps } from '../../../../test/support/interact-test-deps.js';
 
 const ctxOf = (roles: TeamRole[]): Ctx => ({
   actor: { kind: 'team', id: `m-${roles.join('-')}`, displayName: roles.join('+'), roles, permissions: permissionsOf(roles), sessionId: 's' },

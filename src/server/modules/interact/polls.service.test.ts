@@ -5,7 +5,7 @@ import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
 import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
-import { toolDeps } from './interact-test-deps.js';
+import { toolDeps } from '../../../../test/support/interact-test-deps.js';
 import type { Participant } from './interact.deps.js';
 import { PollsService } from './polls.service.js';
 

@@ -7,7 +7,7 @@ import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
 import type { FilterVerdict } from '../room/core/keyword-filter.js';
-import { toolDeps } from './interact-test-deps.js';
+import { toolDeps } from '../../../../test/support/interact-test-deps.js';
 import type { Participant } from './interact.deps.js';
 import { QnaService } from './qna.service.js';
 

@@ -7,7 +7,7 @@ import type { ToolEvent } from '../../../contracts/room-tools.contract.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
 import type { CommentSeen } from '../room/room.service.js';
-import { toolDeps } from './interact-test-deps.js';
+import { toolDeps } from '../../../../test/support/interact-test-deps.js';
 import { PINNED_REFRESH_MS, TopicsService } from './topics.service.js';
 
 const ctxOf = (roles: TeamRole[]): Ctx => ({

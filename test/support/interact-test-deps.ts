@@ -1,6 +1,6 @@
-import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
-import type { TestApp } from '../../../../test/support/test-app.js';
-import type { InteractDeps } from './interact.deps.js';
+import type { RoomEventPayload } from '../../src/contracts/realtime.contract.js';
+import type { TestApp } from './test-app.js';
+import type { InteractDeps } from '../../src/server/modules/interact/interact.deps.js';
 
 /**
  * For the tool services' tests: the test app's real ports (database, audit, sessions, viewers,
