@@ -179,6 +179,8 @@ export const welcomeMessageSchema = z.object({
   room: roomSnapshotSchema,
   /** True when the client's `since` was honoured and missed batches follow. */
   resumed: z.boolean(),
+  /** Server time (ms since epoch) when the welcome was sent: countdowns in the snapshot run against it. */
+  now: z.number().optional(),
 });
 export type WelcomeMessage = z.infer<typeof welcomeMessageSchema>;
 export const batchMessageSchema = z.object({ t: z.literal('batch'), seq: z.number().int(), ev: z.array(roomEventSchema) });

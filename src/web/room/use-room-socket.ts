@@ -230,6 +230,8 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
           // The welcome's snapshot is the room now: events still held for the picture are superseded.
           picture?.clear();
           dispatch({ type: 'welcome', welcome: msg });
+          // Countdowns in the snapshot run on server time from the start, not from the first event.
+          if (typeof msg.now === 'number') dispatch({ type: 'clock', offsetMs: msg.now - Date.now() });
           for (const listener of eventListeners.current) listener({ t: 'welcome' });
           break;
         case 'batch': {

@@ -121,6 +121,8 @@ describe('RoomHub', () => {
     const late = await join('viewer:late');
     const welcome = late.ws.direct.find((m) => m.t === 'welcome');
     expect(welcome?.t === 'welcome' && welcome.room.tools.polls[0]).toMatchObject({ id: 'p1', tally: [2, 5], voters: 7 });
+    // The server's time comes with the snapshot, for its countdowns.
+    expect(welcome?.t === 'welcome' && typeof welcome.now).toBe('number');
   });
 
   it('aggregates likes into one counter event per tick', async () => {

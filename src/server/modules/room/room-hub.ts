@@ -234,6 +234,7 @@ export class RoomHub {
       you,
       room: { ...this.snapshotOf(room) },
       resumed: replay !== null,
+      now: this.o.now(),
     };
     this.send(member, welcome);
     if (since && !replay) this.send(member, { t: 'reset', reason: 'too far behind or another server; the welcome carries the current room' });
