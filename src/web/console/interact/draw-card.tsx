@@ -5,7 +5,7 @@ import { formatCount } from '../../format/money-format';
 import { usePolledResource } from '../../hooks/use-polled-resource';
 import { DrawForm } from './draw-form';
 import { timeLeft } from './interact-format';
-import { ToolSection } from './tool-section';
+import { ToolStages } from './tool-section';
 import type { ToolTabProps } from './tool-props';
 
 type DrawAction = 'open' | 'close' | 'run' | 'cancel';
@@ -22,18 +22,16 @@ export function DrawsTab(props: ToolTabProps) {
       <p className="ic-fair-note" data-testid="ic-fair-note">
         {t('interactConsole.draws.fairness')}
       </p>
-      <ToolSection title={t('interactConsole.sections.live')} empty={t('interactConsole.draws.noneOpen')} count={running.length} testId="ic-draws-open">
-        {running.map((d) => <DrawCard key={d.id} draw={d} {...props} />)}
-      </ToolSection>
-      <ToolSection title={t('interactConsole.sections.prepared')} empty={t('interactConsole.draws.noneDraft')} count={drafts.length} testId="ic-draws-draft">
-        {drafts.map((d) => <DrawCard key={d.id} draw={d} {...props} />)}
-      </ToolSection>
-      {canRun && <DrawForm {...props} />}
-      {ended.length > 0 && (
-        <ToolSection title={t('interactConsole.sections.ended')} count={ended.length} testId="ic-draws-ended">
-          {ended.map((d) => <DrawCard key={d.id} draw={d} {...props} />)}
-        </ToolSection>
-      )}
+      <ToolStages
+        live={running}
+        prepared={drafts}
+        ended={ended}
+        emptyLive={t('interactConsole.draws.noneOpen')}
+        emptyPrepared={t('interactConsole.draws.noneDraft')}
+        testIds={['ic-draws-open', 'ic-draws-draft', 'ic-draws-ended']}
+        form={canRun && <DrawForm {...props} />}
+        render={(d) => <DrawCard key={d.id} draw={d} {...props} />}
+      />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { NewToolButton } from './tool-section';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogApi } from '../../api/catalog-api';
@@ -51,15 +52,7 @@ export function DrawForm({ sessionId, act }: ToolTabProps) {
     }
   };
 
-  if (!open) {
-    return (
-      <div className="ic-new">
-        <button type="button" className="btn btn-sm" data-testid="ic-draw-new" onClick={() => { setOpen(true); }}>
-          + {t('interactConsole.draws.new')}
-        </button>
-      </div>
-    );
-  }
+  if (!open) return <NewToolButton label={t('interactConsole.draws.new')} testId="ic-draw-new" onOpen={() => { setOpen(true); }} />;
   const products = shelf.data?.items.filter((p) => !p.archived) ?? [];
   const coupons = templates.data?.items.filter((c) => c.status === 'active') ?? [];
   return (

@@ -5,7 +5,7 @@ import { FormError, FormField, InputField, SelectField } from '../../components/
 import { formatCount } from '../../format/money-format';
 import { useFormErrors } from '../../hooks/use-form-errors';
 import { pollFormToBody, pollShares, timeLeft, type PollField } from './interact-format';
-import { ToolSection } from './tool-section';
+import { NewToolButton, ToolStages } from './tool-section';
 import type { ToolTabProps } from './tool-props';
 
 const POLL_FIELDS: readonly PollField[] = ['question', 'options', 'durationSeconds'];
@@ -19,20 +19,17 @@ export function PollsTab(props: ToolTabProps) {
   const drafts = data.polls.filter((p) => p.status === 'draft');
   const closed = data.polls.filter((p) => p.status === 'closed').reverse();
   return (
-    <>
-      <ToolSection title={t('interactConsole.sections.live')} empty={t('interactConsole.polls.noneOpen')} count={open.length} testId="ic-polls-open">
-        {open.map((p) => <PollCard key={p.id} poll={p} {...props} />)}
-      </ToolSection>
-      <ToolSection title={t('interactConsole.sections.prepared')} empty={t('interactConsole.polls.noneDraft')} count={drafts.length} testId="ic-polls-draft">
-        {drafts.map((p) => <PollCard key={p.id} poll={p} {...props} />)}
-      </ToolSection>
-      {canRun && <PollForm {...props} />}
-      {closed.length > 0 && (
-        <ToolSection title={t('interactConsole.sections.ended')} count={closed.length} testId="ic-polls-closed" collapsible>
-          {closed.map((p) => <PollCard key={p.id} poll={p} {...props} />)}
-        </ToolSection>
-      )}
-    </>
+    <ToolStages
+      live={open}
+      prepared={drafts}
+      ended={closed}
+      emptyLive={t('interactConsole.polls.noneOpen')}
+      emptyPrepared={t('interactConsole.polls.noneDraft')}
+      testIds={['ic-polls-open', 'ic-polls-draft', 'ic-polls-closed']}
+      endedCollapsible
+      form={canRun && <PollForm {...props} />}
+      render={(p) => <PollCard key={p.id} poll={p} {...props} />}
+    />
   );
 }
 
@@ -156,15 +153,7 @@ function PollForm({ sessionId, act }: ToolTabProps) {
     }
   };
 
-  if (!open) {
-    return (
-      <div className="ic-new">
-        <button type="button" className="btn btn-sm" data-testid="ic-poll-new" onClick={() => { setOpen(true); }}>
-          + {t('interactConsole.polls.new')}
-        </button>
-      </div>
-    );
-  }
+  if (!open) return <NewToolButton label={t('interactConsole.polls.new')} testId="ic-poll-new" onOpen={() => { setOpen(true); }} />;
   const fe = form.fieldErrors;
   return (
     <form className="ic-form" data-testid="ic-poll-form" noValidate onSubmit={(e) => void submit(e, false)}>

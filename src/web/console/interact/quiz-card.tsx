@@ -9,7 +9,7 @@ import { formatCount } from '../../format/money-format';
 import { useApiResource } from '../../hooks/use-api-resource';
 import { useFormErrors } from '../../hooks/use-form-errors';
 import { emptyQuizQuestion, quizFormToBody, timeLeft, type QuizField, type QuizForm as QuizFormState } from './interact-format';
-import { ToolSection } from './tool-section';
+import { NewToolButton, ToolStages } from './tool-section';
 import type { ToolTabProps } from './tool-props';
 
 const QUIZ_FIELDS: readonly QuizField[] = ['title', 'questions', 'rewardTopN', 'points', 'templateId'];
@@ -23,20 +23,17 @@ export function QuizTab(props: ToolTabProps) {
   const drafts = data.quizzes.filter((q) => q.status === 'draft');
   const finished = data.quizzes.filter((q) => q.status === 'finished').reverse();
   return (
-    <>
-      <ToolSection title={t('interactConsole.sections.live')} empty={t('interactConsole.quiz.noneRunning')} count={running.length} testId="ic-quiz-running">
-        {running.map((q) => <QuizCard key={q.id} quiz={q} {...props} />)}
-      </ToolSection>
-      <ToolSection title={t('interactConsole.sections.prepared')} empty={t('interactConsole.quiz.noneDraft')} count={drafts.length} testId="ic-quiz-draft">
-        {drafts.map((q) => <QuizCard key={q.id} quiz={q} {...props} />)}
-      </ToolSection>
-      {canRun && <QuizForm {...props} />}
-      {finished.length > 0 && (
-        <ToolSection title={t('interactConsole.sections.ended')} count={finished.length} testId="ic-quiz-finished" collapsible>
-          {finished.map((q) => <QuizCard key={q.id} quiz={q} {...props} />)}
-        </ToolSection>
-      )}
-    </>
+    <ToolStages
+      live={running}
+      prepared={drafts}
+      ended={finished}
+      emptyLive={t('interactConsole.quiz.noneRunning')}
+      emptyPrepared={t('interactConsole.quiz.noneDraft')}
+      testIds={['ic-quiz-running', 'ic-quiz-draft', 'ic-quiz-finished']}
+      endedCollapsible
+      form={canRun && <QuizForm {...props} />}
+      render={(q) => <QuizCard key={q.id} quiz={q} {...props} />}
+    />
   );
 }
 
@@ -175,15 +172,7 @@ function QuizForm({ sessionId, act }: ToolTabProps) {
     }
   };
 
-  if (!open) {
-    return (
-      <div className="ic-new">
-        <button type="button" className="btn btn-sm" data-testid="ic-quiz-new" onClick={() => { setOpen(true); }}>
-          + {t('interactConsole.quiz.new')}
-        </button>
-      </div>
-    );
-  }
+  if (!open) return <NewToolButton label={t('interactConsole.quiz.new')} testId="ic-quiz-new" onOpen={() => { setOpen(true); }} />;
   const coupons = templates.data?.items.filter((c) => c.status === 'active') ?? [];
   return (
     <form className="ic-form" data-testid="ic-quiz-form" noValidate onSubmit={(e) => void submit(e)}>
