@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/server/platform/db/database.js';
 import { testPgUrl, testRedisUrl } from '../support/capabilities.js';
 import { need } from '../support/need.js';
-import { repoRoot } from '../support/onair-process.js';
+import { jsonOf, kill9, startCliServer, stopGracefully, type CliServer } from '../support/cli-server.js';
 
 /**
  * Issue 4, item 6: a storm of flash-sale purchases over HTTP while the real server process is
@@ -22,60 +19,6 @@ import { repoRoot } from '../support/onair-process.js';
  * held = the SKU's initial stock. Then the storm resumes on the restarted server (with the passes
  * issued before the crash) until the sale is sold out: exactly its units sell.
  */
-
-const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-interface Server {
-  child: ChildProcess;
-  origin: string;
-  output: () => string;
-}
-
-async function startServer(dataDir: string, env: Record<string, string>, firstStart: boolean): Promise<Server> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') clean[k] = v;
-  const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--demo', '--port', '0'], {
-    cwd: dataDir,
-    env: { ...clean, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ONAIR_RTMP_PORT: '0', ...env },
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  await new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`server did not start in 60 s\n${out}`)), 60_000);
-    const poll = setInterval(() => {
-      if (/Onair is running at (http:\/\/\S+)/.test(out) && (!firstStart || /^\s*password:\s+\S+\s*$/m.test(out))) {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        resolve();
-      }
-    }, 25);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(deadline);
-      reject(new Error(`server exited with ${String(code)}\n${out}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  return { child, origin: /Onair is running at (http:\/\/\S+)/.exec(out)![1]!, output: () => out };
-}
-
-function kill9(s: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
-    s.child.once('exit', () => resolve());
-    s.child.kill('SIGKILL');
-  });
-}
-async function stopGracefully(s: Server): Promise<void> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
-  s.child.kill('SIGTERM');
-  const t = setTimeout(() => s.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
 
 interface Attempt {
   /** grab: POST …/claims with the pass; order: POST …/orders (with `reservationId` after a grab). */
@@ -91,20 +34,12 @@ interface Attempt {
   body?: unknown;
 }
 
-async function json(res: Response): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { raw: text };
-  }
-}
 
 async function runScenario(env: Record<string, string>, openRecord: (dataDir: string) => Promise<Database>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'onair-flash-crash-'));
-  const servers: Server[] = [];
+  const servers: CliServer[] = [];
   try {
-    let server = await startServer(dataDir, env, true);
+    let server = await startCliServer(dataDir, env, { args: ['--demo'], waitForPassword: true });
     servers.push(server);
     const password = /^\s*password:\s+(\S+)\s*$/m.exec(server.output())?.[1];
     expect(password, server.output()).toBeTruthy();
@@ -117,7 +52,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     const csrf = ((await signin.json()) as { csrfToken: string }).csrfToken;
     const team = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', cookie: teamCookie, 'x-csrf-token': csrf }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      const b = await json(res);
+      const b = await jsonOf(res);
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(b)}`);
       return b;
     };
@@ -156,7 +91,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     for (const q of [1, 2]) {
       const v = viewers[0]!;
       const res = await fetch(`${origin}/api/live/${sessionId}/cart/quote`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: v.cookie, 'x-csrf-token': v.csrf, 'x-forwarded-for': v.ip }, body: JSON.stringify({ lines: [{ skuId, quantity: q, flashSaleId: saleId }], usePoints: false }) });
-      const b = await json(res);
+      const b = await jsonOf(res);
       expect(res.status, JSON.stringify(b)).toBe(200);
       totals.set(q, (b.pricing as { totalFen: number }).totalFen);
     }
@@ -166,7 +101,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     const passes: string[] = [];
     for (const v of viewers) {
       const res = await fetch(`${origin}/api/live/${sessionId}/flash-sales/${saleId}/pass`, { method: 'POST', headers: { cookie: v.cookie, 'x-csrf-token': v.csrf, 'x-forwarded-for': v.ip } });
-      const b = await json(res);
+      const b = await jsonOf(res);
       expect(res.status, JSON.stringify(b)).toBe(200);
       passes.push(b.pass as string);
     }
@@ -193,7 +128,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
                   address,
                 }),
               });
-        const b = await json(res);
+        const b = await jsonOf(res);
         a.status = res.status;
         if ((res.status === 200 || res.status === 201) && a.kind === 'order') a.orderId = (b.order as { id: string }).id;
         else if (res.status === 200 || res.status === 201) a.reservationId = (b.reservation as { id: string }).id;
@@ -240,7 +175,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     const reservedBefore = attempts.filter((a) => a.kind === 'grab' && ok(a));
 
     // --- restart on the same data ---
-    server = await startServer(dataDir, env, false);
+    server = await startCliServer(dataDir, env, { args: ['--demo'] });
     servers.push(server);
     origin = server.origin;
 

@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { drawRecordSchema } from '../../src/contracts/draw.contract.js';
@@ -13,7 +10,7 @@ import { verifyDraw } from '../../src/server/modules/interact/core/fair-draw.js'
 import { openDatabase, type Database } from '../../src/server/platform/db/database.js';
 import { testPgUrl, testRedisUrl } from '../support/capabilities.js';
 import { need } from '../support/need.js';
-import { repoRoot } from '../support/onair-process.js';
+import { jsonOf, kill9, startCliServer, stopGracefully, type CliServer } from '../support/cli-server.js';
 import { connect, type WsClient } from '../support/ws-client.js';
 
 /**
@@ -24,69 +21,6 @@ import { connect, type WsClient } from '../support/ws-client.js';
  * the poll and the draw are still open and take more votes and entries, the draw's commitment
  * published before the crash is the one its revealed seed matches, and the record verifies.
  */
-
-const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-interface Server {
-  child: ChildProcess;
-  origin: string;
-  output: () => string;
-}
-
-async function startServer(dataDir: string, env: Record<string, string>, password: string): Promise<Server> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ONAIR_') && k !== 'DATABASE_URL' && k !== 'REDIS_URL') clean[k] = v;
-  const child = spawn(process.execPath, ['--import', tsxLoader, cliPath, 'start', '--port', '0'], {
-    cwd: dataDir,
-    env: { ...clean, ONAIR_DATA_DIR: dataDir, ONAIR_LOG_LEVEL: 'warn', ONAIR_TRUST_PROXY: 'true', ONAIR_RTMP_PORT: '0', ONAIR_ADMIN_PASSWORD: password, ONAIR_WEB_DIR: join(dataDir, 'no-web'), ...env },
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  await new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`server did not start in 60 s\n${out}`)), 60_000);
-    const poll = setInterval(() => {
-      if (/Onair is running at (http:\/\/\S+)/.test(out)) {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        resolve();
-      }
-    }, 25);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(deadline);
-      reject(new Error(`server exited with ${String(code)}\n${out}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  return { child, origin: /Onair is running at (http:\/\/\S+)/.exec(out)![1]!, output: () => out };
-}
-
-function kill9(s: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
-    s.child.once('exit', () => resolve());
-    s.child.kill('SIGKILL');
-  });
-}
-async function stopGracefully(s: Server): Promise<void> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
-  s.child.kill('SIGTERM');
-  const t = setTimeout(() => s.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
-
-async function json(res: Response): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { raw: text };
-  }
-}
 
 let refs = 0;
 /** Sends a tool action and resolves with the server's answer (ack, or the error's code). */
@@ -102,10 +36,11 @@ type PollEv = Extract<RoomEventPayload, { t: 'poll.tally' }>;
 async function runScenario(env: Record<string, string>, openRecord: (dataDir: string) => Promise<Database>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'onair-interact-crash-'));
   const password = `crash-${randomBytes(8).toString('hex')}`;
-  const servers: Server[] = [];
+  const serverEnv = { ONAIR_ADMIN_PASSWORD: password, ONAIR_WEB_DIR: join(dataDir, 'no-web') };
+  const servers: CliServer[] = [];
   const clients: WsClient[] = [];
   try {
-    let server = await startServer(dataDir, env, password);
+    let server = await startCliServer(dataDir, { ...serverEnv, ...env });
     servers.push(server);
     let origin = server.origin;
     const signin = await fetch(`${origin}/api/console/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@onair.local', password }) });
@@ -114,7 +49,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     let csrf = ((await signin.json()) as { csrfToken: string }).csrfToken;
     const team = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${origin}${path}`, { method, headers: { 'content-type': 'application/json', cookie: teamCookie, 'x-csrf-token': csrf }, ...(body !== undefined || method !== 'GET' ? { body: JSON.stringify(body ?? {}) } : {}) });
-      const b = await json(res);
+      const b = await jsonOf(res);
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(b)}`);
       return b;
     };
@@ -148,7 +83,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
     // SIGKILL: no graceful shutdown, nothing flushed on the way out.
     await kill9(server);
     for (const c of clients.splice(0)) await c.close();
-    server = await startServer(dataDir, env, password);
+    server = await startCliServer(dataDir, { ...serverEnv, ...env });
     servers.push(server);
     origin = server.origin;
     const again = await fetch(`${origin}/api/console/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@onair.local', password }) });
