@@ -8,6 +8,7 @@ import { useAuth } from '../auth/auth-context';
 import { PERMISSIONS } from '../auth/permissions';
 import { FormError, FormField, InputField } from '../components/form-field';
 import { ErrorState, LoadingState } from '../components/page-states';
+import { formatDuration } from '../format/clock-format';
 import { formatDateTime } from '../format/date-format';
 import { formatFen } from '../format/money-format';
 import { useApiResource } from '../hooks/use-api-resource';
@@ -22,12 +23,7 @@ const OPEN_FOR: readonly SessionStatus[] = ['draft', 'scheduled', 'live'];
 
 /** mm:ss or h:mm:ss until `targetMs` (never negative). */
 function countdown(ms: number): string {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${two(m)}:${two(sec)}`;
+  return formatDuration(ms, { round: 'up', padMinutes: true });
 }
 
 /** Yuan typed by a person ("49.9") to integer fen, or null. */

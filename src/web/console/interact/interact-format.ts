@@ -1,15 +1,11 @@
 // Pure helpers of the console's interactive-tools panel: figures people compare, clocks, and
 // the mapping from what an operator typed to the request bodies of the interact API.
+import { formatDuration } from '../../format/clock-format';
 import type { CreateDrawBody, CreatePollBody, CreateQuizWithRewardBody, QuestionView } from '../../api/interact-console-api';
 
 /** mm:ss, or h:mm:ss from an hour, of the time left until `endsAt` (never negative). */
 export function timeLeft(endsAt: number | null, now: number): string {
-  if (endsAt === null) return '–';
-  const s = Math.max(0, Math.ceil((endsAt - now) / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${String(h)}:${two(m)}:${two(s % 60)}` : `${two(m)}:${two(s % 60)}`;
+  return endsAt === null ? '–' : formatDuration(endsAt - now, { round: 'up', padMinutes: true });
 }
 
 export interface OptionShare {

@@ -1,11 +1,8 @@
+import { formatDuration } from '../../format/clock-format';
+
 /** 65_000 -> "1:05"; 3_725_000 -> "1:02:05" (a video player's clock). */
 export function formatClock(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  return formatDuration(ms);
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;

@@ -1,5 +1,6 @@
 // Pure pieces of the room's tool widgets: countdown text, poll shares, rule wording keys, the
 // viewer's place among a draw's winners, and a tool error's translation key.
+import { formatDuration } from '../../format/clock-format';
 import type { DrawView, PollView } from '../../room/room-protocol';
 
 /** Milliseconds left until `endsAt` on the server's clock (never negative). */
@@ -9,12 +10,7 @@ export function msLeft(endsAt: number | null, serverNow: number): number {
 
 /** "m:ss" under an hour, "h:mm:ss" beyond; rounded up so "0:00" means it is over. */
 export function formatClock(ms: number): string {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${String(h)}:${String(m).padStart(2, '0')}:${ss}` : `${String(m)}:${ss}`;
+  return formatDuration(ms, { round: 'up' });
 }
 
 /**
