@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/server/platform/db/database.js';
-import { testPgUrl, testRedisUrl } from '../support/capabilities.js';
 import { need } from '../support/need.js';
-import { jsonOf, kill9, startCliServer, stopGracefully, type CliServer } from '../support/cli-server.js';
+import { jsonOf, kill9, startCliServer, stopGracefully, useScaleOutSchemas, type CliServer } from '../support/cli-server.js';
 
 /**
  * Issue 4, item 6: a storm of flash-sale purchases over HTTP while the real server process is
@@ -284,14 +282,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
 }
 
 describe('flash sale: SIGKILL during a purchase storm, then restart', () => {
-  const pgSchemas: string[] = [];
-  afterAll(async () => {
-    if (pgSchemas.length === 0) return;
-    const c = new pg.Client({ connectionString: testPgUrl });
-    await c.connect();
-    for (const s of pgSchemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await c.end();
-  });
+  const scaleOut = useScaleOutSchemas('onair_crash');
 
   it('embedded (SQLite, in-process gate)', async () => {
     const r = await runScenario({}, (dataDir) => openDatabase({ sqliteFile: join(dataDir, 'onair.sqlite') }));
@@ -299,10 +290,8 @@ describe('flash sale: SIGKILL during a purchase storm, then restart', () => {
   }, 180_000);
 
   it.skipIf(!need('postgres') || !need('redis'))('scale-out (PostgreSQL record, Redis gate)', async () => {
-    const schema = `onair_crash_${randomBytes(4).toString('hex')}`;
-    pgSchemas.push(schema);
-    const env = { DATABASE_URL: testPgUrl, ONAIR_PG_SCHEMA: schema, REDIS_URL: testRedisUrl, ONAIR_DATA_KEY: randomBytes(32).toString('base64') };
-    const r = await runScenario(env, () => openDatabase({ databaseUrl: testPgUrl, pgSchema: schema, pgPoolMax: 2 }));
+    const { env, openRecord } = scaleOut();
+    const r = await runScenario(env, openRecord);
     console.log(`flash crash (scale-out): ${JSON.stringify(r)}`);
   }, 180_000);
 });

@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drawRecordSchema } from '../../src/contracts/draw.contract.js';
 import type { RoomEventPayload } from '../../src/contracts/realtime.contract.js';
 import { verifyDraw } from '../../src/server/modules/interact/core/fair-draw.js';
 import { openDatabase, type Database } from '../../src/server/platform/db/database.js';
-import { testPgUrl, testRedisUrl } from '../support/capabilities.js';
 import { need } from '../support/need.js';
-import { jsonOf, kill9, startCliServer, stopGracefully, type CliServer } from '../support/cli-server.js';
+import { jsonOf, kill9, startCliServer, stopGracefully, useScaleOutSchemas, type CliServer } from '../support/cli-server.js';
 import { connect, type WsClient } from '../support/ws-client.js';
 
 /**
@@ -136,14 +134,7 @@ async function runScenario(env: Record<string, string>, openRecord: (dataDir: st
 }
 
 describe('interactive tools: SIGKILL mid-poll and mid-draw, then restart', () => {
-  const pgSchemas: string[] = [];
-  afterAll(async () => {
-    if (pgSchemas.length === 0) return;
-    const c = new pg.Client({ connectionString: testPgUrl });
-    await c.connect();
-    for (const s of pgSchemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await c.end();
-  });
+  const scaleOut = useScaleOutSchemas('onair_icrash');
 
   it('embedded (SQLite)', async () => {
     const r = await runScenario({}, (dataDir) => openDatabase({ sqliteFile: join(dataDir, 'onair.sqlite') }));
@@ -151,10 +142,8 @@ describe('interactive tools: SIGKILL mid-poll and mid-draw, then restart', () =>
   }, 180_000);
 
   it.skipIf(!need('postgres') || !need('redis'))('scale-out (PostgreSQL, Redis)', async () => {
-    const schema = `onair_icrash_${randomBytes(4).toString('hex')}`;
-    pgSchemas.push(schema);
-    const env = { DATABASE_URL: testPgUrl, ONAIR_PG_SCHEMA: schema, REDIS_URL: testRedisUrl, ONAIR_DATA_KEY: randomBytes(32).toString('base64') };
-    const r = await runScenario(env, () => openDatabase({ databaseUrl: testPgUrl, pgSchema: schema, pgPoolMax: 2 }));
+    const { env, openRecord } = scaleOut();
+    const r = await runScenario(env, openRecord);
     expect(r).toEqual({ votes: 40, entries: 40, winners: 5 });
   }, 180_000);
 });

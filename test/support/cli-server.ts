@@ -1,7 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { openDatabase, type Database } from '../../src/server/platform/db/database.js';
+import { testPgUrl, testRedisUrl } from './capabilities.js';
 import { repoRoot } from './onair-process.js';
 
 /**
@@ -78,4 +83,27 @@ export async function jsonOf(res: Response): Promise<Record<string, unknown>> {
   } catch {
     return { raw: text };
   }
+}
+
+/**
+ * For a describe block: each call gives scale-out settings (PostgreSQL in a schema of its own,
+ * Redis, a data key) and a way to open that record; the schemas are dropped after the block.
+ */
+export function useScaleOutSchemas(prefix: string): () => { env: Record<string, string>; openRecord: () => Promise<Database> } {
+  const schemas: string[] = [];
+  afterAll(async () => {
+    if (schemas.length === 0) return;
+    const c = new pg.Client({ connectionString: testPgUrl });
+    await c.connect();
+    for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await c.end();
+  });
+  return () => {
+    const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+    schemas.push(schema);
+    return {
+      env: { DATABASE_URL: testPgUrl, ONAIR_PG_SCHEMA: schema, REDIS_URL: testRedisUrl, ONAIR_DATA_KEY: randomBytes(32).toString('base64') },
+      openRecord: () => openDatabase({ databaseUrl: testPgUrl, pgSchema: schema, pgPoolMax: 2 }),
+    };
+  };
 }
