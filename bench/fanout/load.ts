@@ -17,6 +17,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { io as sioConnect, type Socket as SioSocket } from 'socket.io-client';
+import { clientFrame, readFrames } from '../support/ws-frames.js';
 import type { Cmd, ConnectCmd, ConnectResult, Kind, LatencyResult, LoadStats, SendCmd } from './common.js';
 import { percentile, sleep } from './common.js';
 
@@ -151,7 +152,7 @@ function openRawViewer(c: ConnectCmd, i: number, conn: Conn, done: (err?: string
     );
   });
   const onFrame = (op: number, buf: Buffer, start: number, end: number) => {
-    if (op === 0x9) return void sock.write(frame(0xa, buf.subarray(start, end)));
+    if (op === 0x9) return void sock.write(clientFrame(0xa, buf.subarray(start, end)));
     if (op === 0x8) {
       const code = end - start >= 2 ? buf.readUInt16BE(start) : 1005;
       if (ready && !closingGroups.has(c.group)) stats.closes[String(code)] = (stats.closes[String(code)] ?? 0) + 1;
@@ -170,7 +171,7 @@ function openRawViewer(c: ConnectCmd, i: number, conn: Conn, done: (err?: string
         return;
       }
       if (c.kind === 'sio') {
-        if (buf[start] === 0x30) sock.write(frame(0x1, Buffer.from('40'))); // engine open -> connect to "/"
+        if (buf[start] === 0x30) sock.write(clientFrame(0x1, Buffer.from('40'))); // engine open -> connect to "/"
         else if (buf[start] === 0x34 && buf[start + 1] === 0x30) {
           ready = conn.open = true;
           finish();
@@ -179,7 +180,7 @@ function openRawViewer(c: ConnectCmd, i: number, conn: Conn, done: (err?: string
       }
       ready = conn.open = true; // plain ws: ready on upgrade (handled below)
     }
-    if (c.kind === 'sio' && end - start === 1 && buf[start] === 0x32) return void sock.write(frame(0x1, Buffer.from('3')));
+    if (c.kind === 'sio' && end - start === 1 && buf[start] === 0x32) return void sock.write(clientFrame(0x1, Buffer.from('3')));
     stats.frames++;
     stats.bytes += end - start;
     const payload = buf.subarray(start, end);
@@ -210,26 +211,8 @@ function openRawViewer(c: ConnectCmd, i: number, conn: Conn, done: (err?: string
         finish();
       }
     }
-    for (;;) {
-      if (buf.length - off < 2) break;
-      const b1 = buf[off + 1]!;
-      let len = b1 & 0x7f;
-      let h = 2;
-      if (len === 126) {
-        if (buf.length - off < 4) break;
-        len = buf.readUInt16BE(off + 2);
-        h = 4;
-      } else if (len === 127) {
-        if (buf.length - off < 10) break;
-        len = buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
-        h = 10;
-      }
-      if (b1 & 0x80) h += 4; // a masked server frame is a protocol error; skip its key anyway
-      if (buf.length - off < h + len) break;
-      onFrame(buf[off]! & 0x0f, buf, off + h, off + h + len);
-      off += h + len;
-      if (sock.destroyed) return;
-    }
+    off = readFrames(buf, off, onFrame, () => sock.destroyed);
+    if (sock.destroyed) return;
     if (off < buf.length) pending = Buffer.from(buf.subarray(off)); // a copy: the read buffer is reused
   };
   sock.on('error', (err) => finish(err.message));
@@ -238,13 +221,6 @@ function openRawViewer(c: ConnectCmd, i: number, conn: Conn, done: (err?: string
     conn.open = false;
     finish('socket closed before ready');
   });
-}
-
-/** A client frame (masked, as the protocol requires; the key is zero so the payload is as is). */
-function frame(op: number, payload: Buffer): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x80 | op, 0x80 | n, 0, 0, 0, 0]) : Buffer.from([0x80 | op, 0x80 | 126, n >> 8, n & 0xff, 0, 0, 0, 0]);
-  return Buffer.concat([head, payload]);
 }
 
 /** A sender: a `ws` client (the few senders read acks and errors, so they parse everything). */

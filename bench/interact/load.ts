@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { clientFrame, readFrames } from '../support/ws-frames.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -93,13 +94,6 @@ function onMessage(c: Conn, data: Buffer) {
   }
 }
 
-/** A client frame (masked, as the protocol requires; the key is zero so the payload is as is). */
-function frame(op: number, payload: Buffer): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x80 | op, 0x80 | n, 0, 0, 0, 0]) : Buffer.from([0x80 | op, 0x80 | 126, n >> 8, n & 0xff, 0, 0, 0, 0]);
-  return Buffer.concat([head, payload]);
-}
-
 /** One read buffer for every socket: `onread` reads into it and hands the bytes over at once. */
 const readBuffer = Buffer.alloc(256 * 1024);
 
@@ -155,26 +149,10 @@ function openViewer(url: string, cookie: string, onText: (payload: Buffer) => vo
       upgraded = true;
       off = h + 4;
     }
-    for (;;) {
-      if (buf.length - off < 2) break;
-      const b1 = buf[off + 1]!;
-      let len = b1 & 0x7f;
-      let h = 2;
-      if (len === 126) {
-        if (buf.length - off < 4) break;
-        len = buf.readUInt16BE(off + 2);
-        h = 4;
-      } else if (len === 127) {
-        if (buf.length - off < 10) break;
-        len = buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
-        h = 10;
-      }
-      if (buf.length - off < h + len) break;
-      const op = buf[off]! & 0x0f;
-      const payload = buf.subarray(off + h, off + h + len);
-      off += h + len;
-      bytes += len;
-      if (op === 0x9) sock.write(frame(0xa, Buffer.from(payload)));
+    off = readFrames(buf, off, (op, b, start, end) => {
+      const payload = b.subarray(start, end);
+      bytes += end - start;
+      if (op === 0x9) sock.write(clientFrame(0xa, Buffer.from(payload)));
       else if (op === 0x8) sock.destroy();
       else if (op === 0x1) {
         if (!welcomed) {
@@ -182,7 +160,7 @@ function openViewer(url: string, cookie: string, onText: (payload: Buffer) => vo
           finish(true);
         } else onText(payload);
       }
-    }
+    });
     if (off < buf.length) pending = Buffer.from(buf.subarray(off)); // a copy: the read buffer is reused
   };
   sock.on('error', () => finish(false));
@@ -230,7 +208,7 @@ async function act(kind: 'vote' | 'enter', toolId: string, options: number, seco
     results.push(
       new Promise((resolve) => {
         pending.set(ref, { sentAt, resolve: (r) => resolve({ ...r, sentAt }) });
-        c.sock.write(frame(0x1, Buffer.from(JSON.stringify(msg))));
+        c.sock.write(clientFrame(0x1, Buffer.from(JSON.stringify(msg))));
       }),
     );
   }
