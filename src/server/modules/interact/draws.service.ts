@@ -68,6 +68,9 @@ const needsAddress = (kind: DrawRow['prize_kind']): boolean => kind === 'product
  * Every transition is a guarded update (`where status in (...)`), so two nodes' clocks or an
  * operator racing the clock move a draw once.
  */
+/** Drawn draws' records kept in memory for the public verification page. */
+const KEPT_RECORDS = 50;
+
 export class DrawsService implements RoomTool {
   private readonly store: DrawsStore;
   private readonly writer: EntryWriter;
@@ -79,6 +82,8 @@ export class DrawsService implements RoomTool {
   private lastSweep = 0;
   /** Draws being closed or drawn by this node now (the clock does not start them twice). */
   private readonly busy = new Set<string>();
+  /** Records of drawn draws, oldest first (at most KEPT_RECORDS). */
+  private readonly records = new Map<string, DrawRecord>();
   /** Entrant lists frozen on this node, by draw, until drawn (the hash is still checked before use). */
   private readonly frozen = new Map<string, { hash: string; list: string[] }>();
   /** Coupon and points credits running in the background after a draw. */
@@ -809,6 +814,19 @@ export class DrawsService implements RoomTool {
   }
 
   private async recordOf(row: DrawRow): Promise<DrawRecord> {
+    // A drawn draw's record never changes (a redraw extends the list past its first winnerCount):
+    // kept, so a popular verification page does not re-read and re-sort 10,000 entrants per visit.
+    const kept = this.records.get(row.id);
+    if (kept) return kept;
+    const record = await this.readRecord(row);
+    if (row.status === 'drawn') {
+      if (this.records.size >= KEPT_RECORDS) this.records.delete(this.records.keys().next().value!);
+      this.records.set(row.id, record);
+    }
+    return record;
+  }
+
+  private async readRecord(row: DrawRow): Promise<DrawRecord> {
     const entrants = canonicalEntrants(await this.store.eligibleIds(row.id));
     const k = Math.min(row.winner_count, entrants.length);
     const winners = (await this.store.winners(row.id)).filter((w) => w.place < k).map((w) => w.viewer_id);
