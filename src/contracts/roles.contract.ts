@@ -42,6 +42,12 @@ export const permissions = [
   'interact:run',
   /** Answer viewers' questions in text (Q&A). */
   'qna:answer',
+  /** See the live dashboard, post-live reports, comparisons, driver analysis and audience clusters (aggregates), and export them. */
+  'analytics:read',
+  /** Save an audience cluster (computed under analytics:read) as a segment of viewers for coupons. */
+  'audience:segment',
+  /** Run `onair simulate`: create simulated viewer accounts (everything they do is labelled simulated). */
+  'analytics:simulate',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -54,12 +60,12 @@ const all: readonly Permission[] = permissions;
 export const rolePermissions: Record<TeamRole, readonly Permission[]> = {
   owner: all,
   admin: all,
-  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key', 'preflight:check', 'interact:run', 'qna:answer'],
-  planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read', 'interact:run'],
+  host: ['sessions:read', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'stream:key', 'preflight:check', 'interact:run', 'qna:answer', 'analytics:read'],
+  planner: ['sessions:read', 'sessions:write', 'catalog:read', 'shelf:write', 'promotions:read', 'interact:run', 'analytics:read'],
   tech: ['sessions:read', 'sessions:golive', 'stream:key', 'preflight:check'],
-  marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read', 'interact:run'],
-  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read', 'interact:run', 'qna:answer'],
-  analyst: ['sessions:read', 'catalog:read', 'promotions:read', 'orders:read'],
+  marketer: ['sessions:read', 'catalog:read', 'catalog:write', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read', 'interact:run', 'analytics:read', 'audience:segment'],
+  operator: ['sessions:read', 'sessions:write', 'sessions:golive', 'catalog:read', 'room:moderate', 'shelf:write', 'promotions:read', 'promotions:write', 'orders:read', 'interact:run', 'qna:answer', 'analytics:read', 'audience:segment'],
+  analyst: ['sessions:read', 'catalog:read', 'promotions:read', 'orders:read', 'analytics:read'],
   cs: ['sessions:read', 'catalog:read', 'room:moderate', 'orders:read', 'orders:write', 'qna:answer'],
   logistics: ['catalog:read', 'orders:read', 'fulfilment:write'],
 };
