@@ -8,6 +8,7 @@ import type { RecordingTables } from './tables/recordings.tables.js';
 import type { RestreamTables } from './tables/restream.tables.js';
 import type { VideoTables } from './tables/video.tables.js';
 import type { InteractTables } from './tables/interact.tables.js';
+import type { AnalyticsTables } from './tables/analytics.tables.js';
 
 /**
  * Typed schema of every table. Portable column types only: text ids, ISO-8601 UTC text
@@ -44,6 +45,13 @@ export interface ViewersTable {
   status: 'active' | 'disabled';
   is_demo: number;
   created_at: string;
+  /**
+   * 1: an account made by `onair simulate` (migration 014); its traffic is labelled simulated.
+   * Not null in the database (default 0); optional here so the many places that build a
+   * ViewersTable row by hand (inserts, fixtures) need not name it. (`Generated<number>` would
+   * break every use of the interface as a plain row type.)
+   */
+  simulated?: number;
 }
 
 export interface AuthSessionsTable {
@@ -225,7 +233,7 @@ export interface RoomStatsTable {
 }
 
 /** Commerce modules declare their tables in tables/*.tables.ts. */
-export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables, PreflightTables, InteractTables {
+export interface DB extends CatalogShelfTables, PromotionTables, FlashSaleTables, OrderTables, VideoTables, RecordingTables, RestreamTables, PreflightTables, InteractTables, AnalyticsTables {
   settings: SettingsTable;
   team_members: TeamMembersTable;
   team_member_roles: TeamMemberRolesTable;

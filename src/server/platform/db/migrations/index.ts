@@ -12,6 +12,7 @@ import * as m010 from './010-recordings.migration.js';
 import * as m011 from './011-restream.migration.js';
 import * as m012 from './012-preflight.migration.js';
 import * as m013 from './013-interact.migration.js';
+import * as m014 from './014-analytics.migration.js';
 
 /**
  * Migrations are listed in code (not read from a folder at run time) so the compiled
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '011-restream': m011,
   '012-preflight': m012,
   '013-interact': m013,
+  '014-analytics': m014,
 };
 
 export const migrationProvider: MigrationProvider = {

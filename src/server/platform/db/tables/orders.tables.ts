@@ -40,6 +40,11 @@ export interface OrdersTable {
   cancelled_at: string | null;
   /** Bumped by every transition (compare-and-set). */
   version: number;
+  /**
+   * 1: placed by `onair simulate` (migration 014): left out of real figures. Not null in the
+   * database (default 0); optional here so code building an OrdersTable row need not name it.
+   */
+  simulated?: number;
 }
 
 export interface OrderLinesTable {
