@@ -4,10 +4,26 @@ import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
 import type { SigninThrottle } from '../../platform/auth/signin-throttle.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Actor, Ctx } from '../../platform/context.js';
-import type { DB } from '../../platform/db/db.types.js';
+import type { DB, ViewersTable } from '../../platform/db/db.types.js';
 import { AppError } from '../../platform/errors.js';
+import { requirePermission } from '../../platform/http/access.js';
 import type { IdGenerator } from '../../platform/ids/id-generator.js';
 import { ViewersStore } from './viewers.store.js';
+
+/** Stored instead of a password hash for simulated accounts: never verifies (not an argon2 hash). */
+const SIMULATED_NO_PASSWORD = '!simulated-no-password';
+
+/** Where createSimulated writes its audit entry (the AuditService, in the same transaction). */
+export interface SimulationAudit {
+  record(ctx: Ctx, entry: { action: string; targetType: string; targetId: string | null; after?: unknown }, exec: Kysely<DB>): Promise<void>;
+}
+
+export interface SimulatedAccount {
+  id: string;
+  nickname: string;
+  token: string;
+  csrfToken: string;
+}
 
 export interface Viewer {
   id: string;
@@ -67,6 +83,55 @@ export class ViewersService {
     }
     const session = await this.deps.auth.createSession('viewer', id, { ip: ctx.ip, userAgent });
     return { viewer: { id, nickname: nickname.trim() }, session };
+  }
+
+  /**
+   * `onair simulate`: `count` accounts flagged simulated (`sim-<label>-0001`...), each with a
+   * fresh sign-in session the simulator acts through over the public protocol. No password: the
+   * stored hash is not an argon2 hash, so nobody can sign in as them; only the returned sessions
+   * work. Accounts, sessions and the audit entry commit together; a label used before is a 409.
+   */
+  async createSimulated(ctx: Ctx, input: { count: number; label?: string | undefined }, audit: SimulationAudit, userAgent: string | null): Promise<{ label: string; expiresAt: Date; viewers: SimulatedAccount[] }> {
+    requirePermission(ctx.actor, 'analytics:simulate');
+    const now = this.deps.clock.now();
+    // Default label: the time in base 36 (seconds), unique enough between runs and short.
+    const label = input.label ?? `r${Math.floor(now.getTime() / 1000).toString(36)}`;
+    const width = Math.max(4, String(input.count).length);
+    const rows: ViewersTable[] = Array.from({ length: input.count }, (_, i) => {
+      const nickname = `sim-${label}-${String(i + 1).padStart(width, '0')}`;
+      return {
+        id: this.deps.ids(),
+        nickname,
+        nickname_key: nicknameKey(nickname),
+        password_hash: SIMULATED_NO_PASSWORD,
+        status: 'active',
+        is_demo: 0,
+        created_at: now.toISOString(),
+        simulated: 1,
+      };
+    });
+    const sessions = await this.deps.db.transaction().execute(async (trx) => {
+      const inserted = await this.store.insertMany(rows, trx);
+      if (inserted !== rows.length) {
+        throw new AppError('conflict', `label: simulated viewers named sim-${label}-… exist already; choose another label`, {
+          code: 'LABEL_TAKEN',
+          issues: [{ path: 'body.label', message: 'already used by an earlier simulation' }],
+        });
+      }
+      const issued = await this.deps.auth.createSessions('viewer', rows.map((r) => r.id), { ip: ctx.ip, userAgent }, trx);
+      await audit.record(
+        ctx,
+        { action: 'viewers.simulated_created', targetType: 'viewer', targetId: null, after: { label, count: rows.length, first: rows[0]?.nickname, last: rows[rows.length - 1]?.nickname } },
+        trx,
+      );
+      return issued;
+    });
+    const expiresAt = sessions[0]?.expiresAt ?? now;
+    return {
+      label,
+      expiresAt,
+      viewers: rows.map((r, i) => ({ id: r.id, nickname: r.nickname, token: sessions[i]!.token, csrfToken: sessions[i]!.csrfToken })),
+    };
   }
 
   async signIn(ctx: Ctx, nickname: string, password: string, userAgent: string | null): Promise<{ viewer: Viewer; session: IssuedSession }> {

@@ -17,6 +17,19 @@ export class ViewersStore {
       .where((eb) => eb.or([...(ids.length ? [eb('id', 'in', ids)] : []), ...(keys.length ? [eb('nickname_key', 'in', keys)] : [])]))
       .execute();
   }
+  /** Many rows (chunked) in `exec`; returns how many went in: fewer than given when a nickname was taken. */
+  async insertMany(rows: readonly ViewersTable[], exec: Kysely<DB> = this.db): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < rows.length; i += 500) {
+      const res = await exec
+        .insertInto('viewers')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.column('nickname_key').doNothing())
+        .executeTakeFirst();
+      inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+    }
+    return inserted;
+  }
   /** Returns false when the nickname is taken (unique index), without a half-written row. */
   async insert(row: ViewersTable): Promise<boolean> {
     const res = await this.db

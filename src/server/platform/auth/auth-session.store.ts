@@ -16,6 +16,11 @@ export class AuthSessionStore {
     await this.db.insertInto('auth_sessions').values(row).execute();
   }
 
+  /** Many sessions in multi-row inserts (chunked under the dialects' parameter limits), in `exec` when given. */
+  async insertMany(rows: readonly AuthSessionsTable[], exec: Kysely<DB> = this.db): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await exec.insertInto('auth_sessions').values(rows.slice(i, i + 500)).execute();
+  }
+
   async findActive(id: string, nowIso: string): Promise<AuthSessionsTable | undefined> {
     return this.readDb
       .selectFrom('auth_sessions')

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/bus.port.js';
 import type { Clock } from '../clock.js';
 import type { Actor } from '../context.js';
-import type { DB } from '../db/db.types.js';
+import type { AuthSessionsTable, DB } from '../db/db.types.js';
 import type { IdGenerator } from '../ids/id-generator.js';
 import { AuthSessionStore } from './auth-session.store.js';
 import { passKey, randomToken, sha256Hex, signGuestToken, signPass, verifyGuestToken, verifyPass, type PassClaims } from './tokens.js';
@@ -137,6 +137,37 @@ export class AuthService {
       user_agent: meta.userAgent?.slice(0, 300) ?? null,
     });
     return { token, csrfToken, sessionId, expiresAt };
+  }
+
+  /**
+   * Sign-in sessions for many principals at once, written in `exec` (the caller's transaction)
+   * when given: `onair simulate` signs in thousands of accounts it just made, with no password
+   * to hash or check. Same tokens, hashing and expiry as createSession.
+   */
+  async createSessions(kind: PrincipalKind, principalIds: readonly string[], meta: { ip: string | null; userAgent: string | null }, exec?: Kysely<DB>): Promise<IssuedSession[]> {
+    const now = this.opts.clock.now();
+    const expiresAt = new Date(now.getTime() + this.opts.ttlMs[kind]);
+    const issued: IssuedSession[] = [];
+    const rows: AuthSessionsTable[] = principalIds.map((principalId) => {
+      const token = randomToken();
+      const csrfToken = randomToken(24);
+      const sessionId = sha256Hex(token);
+      issued.push({ token, csrfToken, sessionId, expiresAt });
+      return {
+        id: sessionId,
+        principal_kind: kind,
+        principal_id: principalId,
+        csrf_token: csrfToken,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+        revoked_at: null,
+        ip: meta.ip,
+        user_agent: meta.userAgent?.slice(0, 300) ?? null,
+      };
+    });
+    await this.store.insertMany(rows, exec);
+    return issued;
   }
 
   /** Resolves a cookie token to its actor, or null when unknown, expired, revoked or disabled. */
