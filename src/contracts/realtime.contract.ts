@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beaconSchema } from './analytics-events.contract.js';
 import { TOOL_PICTURE_EVENTS, roomToolsSchema, streamAtSchema, toolEventSchemas } from './room-tools.contract.js';
 
 export { streamAtSchema, type StreamAt } from './room-tools.contract.js';
@@ -20,7 +21,12 @@ export const ClientEvent = {
   answer: 'answer',
   ask: 'ask',
   upvote: 'upvote',
+  /** Analytics beacons (issue 7): what only the browser sees (impressions, clicks, add to cart, shares). */
+  track: 'track',
 } as const;
+
+/** Beacons per `track` message (the socket's 4 KiB frame bound holds 20 comfortably). */
+export const MAX_TRACK_EVENTS = 20;
 
 export const ServerEvent = {
   welcome: 'welcome',
@@ -64,6 +70,13 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('answer'), ref, quizId: toolId, questionIndex: z.number().int().min(0).max(49), choice: z.number().int().min(0).max(5) }),
   z.strictObject({ t: z.literal('ask'), ref, text: z.string().trim().min(3, 'at least 3 characters').max(300, 'at most 300 characters') }),
   z.strictObject({ t: z.literal('upvote'), ref, questionId: toolId }),
+  // Analytics beacons, recorded as this connection's (its viewer, source and traffic); a retried
+  // message (same beacon ids) counts once.
+  z.strictObject({
+    t: z.literal('track'),
+    ref,
+    events: z.array(beaconSchema).min(1, 'at least one event').max(MAX_TRACK_EVENTS, `at most ${MAX_TRACK_EVENTS} events`),
+  }),
 ]);
 export type ClientMessage = z.output<typeof clientMessageSchema>;
 
@@ -192,6 +205,8 @@ export const ackMessageSchema = z.object({
   msg: chatEventSchema.optional(),
   /** Held for review: only the sender sees it until a moderator approves it. */
   held: z.boolean().optional(),
+  /** `track`: beacons recorded now, and those this server had already recorded (a retry). */
+  tracked: z.object({ accepted: z.number().int(), duplicates: z.number().int() }).optional(),
 });
 export type AckMessage = z.infer<typeof ackMessageSchema>;
 export const errorMessageSchema = z.object({ t: z.literal('error'), ref: z.string().optional(), code: z.string(), message: z.string(), retryAfterMs: z.number().optional() });

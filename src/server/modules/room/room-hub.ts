@@ -17,6 +17,7 @@ import type { Bus } from '../../platform/bus/bus.port.js';
 import { applyBudget, BudgetClock } from './core/danmaku-budget.js';
 import { globalOnline, nextPeak, type NodeReport } from './core/presence.js';
 import { RingBuffer } from './core/ring-buffer.js';
+import type { ViewMeta } from './room-analytics.js';
 
 /** A chat event with the priority the display budget needs (not sent to clients). */
 export interface RankedChat extends ChatEvent {
@@ -39,6 +40,8 @@ export interface HubMember {
   /** Batches held back while the socket is over its byte bound (shared frames, not copies). */
   backlog?: Buffer[][];
   draining?: boolean;
+  /** An audience connection's view for analytics (source, traffic); none for the team. */
+  view?: ViewMeta;
 }
 
 /** Batches kept per slow member beyond the socket's bound; older ones are dropped first. */
@@ -76,6 +79,8 @@ export interface RoomHubOptions {
    * one closed (`false`): watch time (draw eligibility, analytics) is counted from these.
    */
   onPresence?: (sessionId: string, principalKey: string, present: boolean, at: number) => void;
+  /** Every connection added to (`true`) or removed from (`false`) a room on this node: analytics views. */
+  onMember?: (member: HubMember, present: boolean, at: number) => void;
   /**
    * Runs before every tick (the interactive tools publish their per-tick counts here); the tick
    * waits for it, at most `beforeTickWaitMs`, then for the bus to deliver what it published, so
@@ -220,6 +225,7 @@ export class RoomHub {
         this.o.onPresence?.(room.id, member.principalKey, true, this.o.now());
       }
     }
+    this.tellMember(member, true);
     let replay: Buffer[][] | null = null;
     if (since) {
       const [epoch, seqText] = since.split('.');
@@ -254,7 +260,17 @@ export class RoomHub {
         this.o.onPresence?.(room.id, member.principalKey, false, this.o.now());
       } else room.principals.set(member.principalKey, n);
     }
+    this.tellMember(member, false);
     if (room.members.size === 0) room.emptySince = this.o.now();
+  }
+
+  private tellMember(member: HubMember, present: boolean): void {
+    if (!this.o.onMember) return;
+    try {
+      this.o.onMember(member, present, this.o.now());
+    } catch (err) {
+      this.o.onError(err, 'member hook');
+    }
   }
 
   private snapshotOf(room: HubRoom): RoomSnapshot {
@@ -571,6 +587,8 @@ export class RoomHub {
       for (const member of room.members) {
         this.send(member, { t: 'reconnect', afterMs: 1000 + Math.floor(Math.random() * 2000) });
         member.ws.close(CloseCode.shuttingDown, 'server restarting');
+        // The room is dropped below, before the sockets' close events: their views end here.
+        this.tellMember(member, false);
       }
       for (const off of room.unsubscribe) await off().catch(() => undefined);
     }

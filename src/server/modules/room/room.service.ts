@@ -16,6 +16,8 @@ import type { SessionsService } from '../sessions/sessions.service.js';
 import { decideChat, type RoomChatSettings } from './core/chat-policy.js';
 import type { ChatFilter } from './core/keyword-filter.js';
 import type { BucketState } from './core/token-bucket.js';
+import type { ViewContext } from '../analytics/view-context.js';
+import type { RoomAnalytics } from './room-analytics.js';
 import type { HubMember, HubStatsDelta, RankedChat, RoomHub, RoomInit } from './room-hub.js';
 import { RoomStore } from './room.store.js';
 
@@ -84,6 +86,8 @@ export interface RoomServiceDeps {
   /** Keys IP addresses for bans without storing them in clear. */
   ipKeySecret: string;
   onError: (err: unknown, where: string) => void;
+  /** Analytics: audience comments are recorded once stored (`c:<messageId>`). */
+  analytics?: Pick<RoomAnalytics, 'comment' | 'viewContext'>;
 }
 
 /**
@@ -94,6 +98,8 @@ export class RoomService {
   readonly store: RoomStore;
   private readonly caches = new Map<string, Promise<RoomCache>>();
   private queue: ChatMessagesTable[] = [];
+  /** Audience comments waiting for their write, with the view they were made in (analytics). */
+  private readonly unrecorded = new Map<string, { viewerKey: string; ctx: ViewContext }>();
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout;
   private readonly commentListeners: CommentListener[] = [];
@@ -342,6 +348,8 @@ export class RoomService {
       moderated_by: null,
       moderated_at: null,
     });
+    // Held comments count too: the viewer interacted, whatever the moderators decide.
+    if (member.view && this.d.analytics) this.unrecorded.set(id, { viewerKey: joined.principalKey, ctx: this.d.analytics.viewContext(sessionId, joined.principalKey, now) });
     if (!decision.held) {
       const ranked: RankedChat = { ...event, tier: joined.role === 'viewer' ? 2 : 0 };
       await this.d.hub.publishChat(sessionId, ranked);
@@ -364,12 +372,23 @@ export class RoomService {
       this.queue = [];
       try {
         await this.store.insertMessages(rows);
+        this.recordComments(rows);
       } catch (err) {
         this.queue = [...rows, ...this.queue];
         this.d.onError(err, 'chat flush');
       }
     });
     return this.flushing;
+  }
+
+  private recordComments(rows: readonly ChatMessagesTable[]): void {
+    if (!this.d.analytics || this.unrecorded.size === 0) return;
+    for (const r of rows) {
+      const u = this.unrecorded.get(r.id);
+      if (!u) continue;
+      this.unrecorded.delete(r.id);
+      this.d.analytics.comment({ sessionId: r.session_id, viewerKey: u.viewerKey, messageId: r.id, at: Date.parse(r.created_at), ctx: u.ctx });
+    }
   }
 
   get pendingWrites(): number {

@@ -2,11 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { beaconProblem } from '../../../contracts/analytics-events.contract.js';
 import { CloseCode, clientMessageSchema, type ClientMessage, type ErrorMessage } from '../../../contracts/realtime.contract.js';
 import type { AuthService } from '../../platform/auth/auth.service.js';
 import type { Actor } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { cookieNames } from '../../platform/http/access.js';
+import type { RoomAnalytics, ViewMeta } from './room-analytics.js';
 import type { HubMember, RoomHub } from './room-hub.js';
 import type { Joined, RoomService } from './room.service.js';
 
@@ -20,6 +22,8 @@ export interface GatewayOptions {
   trustProxy: boolean;
   /** The interactive tools (votes, draw entries, quiz answers, questions, upvotes). */
   tools?: RoomToolsGateway;
+  /** Analytics: each audience connection's view (source from the URL, traffic label), likes, beacons (`track`). */
+  analytics?: RoomAnalytics;
 }
 
 /** Audience actions of the interactive tools, as the gateway hands them on. */
@@ -96,7 +100,12 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
         if (invite !== undefined && !/^[A-Za-z0-9]{4,32}$/.test(invite)) return refuse(socket, 400, 'VALIDATION', 'query.invite: expected an invite code');
         const joined = await o.room.authorizeJoin(actor, sessionId, ip, invite);
         if (joined.audience && ip) o.room.lastIps.set(joined.principalKey, ip);
-        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, actor, sessionId, joined, since));
+        // Source and traffic label, fixed for the connection; bad source parameters are ignored.
+        const view =
+          joined.audience && o.analytics
+            ? await o.analytics.openView({ sessionId, principalKey: joined.principalKey, viewerId: actor.kind === 'viewer' ? actor.id : null, userAgent: req.headers['user-agent'], query: url.searchParams })
+            : undefined;
+        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, actor, sessionId, joined, since, view));
       } catch (err) {
         if (err instanceof AppError) return refuse(socket, err.status, err.code, err.message, err.retryAfterSeconds);
         app.log.error({ err }, 'websocket upgrade failed');
@@ -105,8 +114,8 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
     })();
   };
 
-  const accept = (ws: WebSocket, actor: Actor, sessionId: string, joined: Joined, since: string | undefined) => {
-    const member: HubMember = { ws, sessionId, principalKey: joined.principalKey, audience: joined.audience, missed: 0, alive: true };
+  const accept = (ws: WebSocket, actor: Actor, sessionId: string, joined: Joined, since: string | undefined, view: ViewMeta | undefined) => {
+    const member: HubMember = { ws, sessionId, principalKey: joined.principalKey, audience: joined.audience, missed: 0, alive: true, ...(view ? { view } : {}) };
     let bad = 0;
     const fail = (e: ErrorMessage) => {
       o.hub.send(member, e);
@@ -141,7 +150,17 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
           case 'like':
             if (!joined.you.canChat) return o.hub.send(member, { t: 'error', ...(msg.ref ? { ref: msg.ref } : {}), code: 'GUESTS_CANNOT_LIKE', message: 'Sign in to like.' });
             o.hub.like(sessionId, msg.n);
+            o.analytics?.like(member.view, msg.n, msg.ref);
             break;
+          case 'track': {
+            if (!member.view || !o.analytics) return o.hub.send(member, { t: 'error', ref: msg.ref, code: 'NOT_TRACKED', message: 'Only the audience sends analytics events.' });
+            for (const [i, b] of msg.events.entries()) {
+              const problem = beaconProblem(b);
+              if (problem) return fail({ t: 'error', ref: msg.ref, code: 'BAD_MESSAGE', message: `events.${i}.${problem}` });
+            }
+            o.hub.send(member, { t: 'ack', ref: msg.ref, tracked: o.analytics.track(member.view, msg.events) });
+            break;
+          }
           case 'report':
             o.hub.send(member, await o.room.report(actor, sessionId, msg.ref, msg.messageId, msg.reason));
             break;
