@@ -26,12 +26,12 @@ describe.each(dialects())('migration 014-analytics on %s', (dialect) => {
 
     // int8 times beyond 2^31 come back as numbers.
     const at = 1_790_000_000_123;
-    await db.insertInto('analytics_events').values({ id: 'e1', session_id: 's', type: 'like', viewer_key: 'viewer:v1', at, stream_ms: 5_000_000_000, source: null, traffic: 'real', product_id: null, ref: null, amount_fen: 12_345_678_901, data: null }).execute();
+    await db.insertInto('analytics_events').values({ id: 'e1', session_id: 's', type: 'like', viewer_key: 'viewer:v1', at, stream_ms: 5_000_000_000, source: null, traffic: 'real', product_id: null, ref: null, amount_fen: 12_345_678_901, n: 1, data: null }).execute();
     const row = await db.selectFrom('analytics_events').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ at, stream_ms: 5_000_000_000, amount_fen: 12_345_678_901, n: 1 });
 
-    await db.insertInto('analytics_reports').values({ session_id: 's', traffic: 'real', status: 'building', doc: null, built_at: null, error: null, updated_at: now }).execute();
-    expect(await db.selectFrom('analytics_reports').select(['progress', 'events']).executeTakeFirstOrThrow()).toEqual({ progress: 0, events: 0 });
+    await db.insertInto('analytics_reports').values({ session_id: 's', traffic: 'real', status: 'building', progress: 0.25, doc: null, events: 10_000_000, built_at: null, error: null, updated_at: now }).execute();
+    expect(await db.selectFrom('analytics_reports').select(['progress', 'events']).executeTakeFirstOrThrow()).toEqual({ progress: 0.25, events: 10_000_000 });
 
     await down(db);
     for (const name of analyticsTables) expect(await names()).not.toContain(name);

@@ -1,12 +1,14 @@
 /**
  * Tables of the analytics module. Same conventions as db.types.ts, except that event times are
- * ms since epoch (int8, parsed to number on PostgreSQL). Created by migration 014.
+ * ms since epoch (int8, parsed to number on PostgreSQL). Created by migration 014. Columns with a
+ * database default are typed plainly (inserts name them), so these interfaces also serve as row
+ * types, as every other table's do; only the report's `progress` and `events` may be left out of
+ * an insert (a report's status row is upserted before it has them).
  */
 import type { ColumnType } from 'kysely';
 
-/** A column the database fills with a default when an insert leaves it out. */
+/** A column the database fills with its default when an insert leaves it out. */
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
-
 /** One row per event id (the first one stored wins; later ones with the same id are ignored). */
 export interface AnalyticsEventsTable {
   id: string;
@@ -24,7 +26,7 @@ export interface AnalyticsEventsTable {
   ref: string | null;
   amount_fen: number | null;
   /** Likes in a burst, quantity added to cart; 1 otherwise. */
-  n: Defaulted<number>;
+  n: number;
   /** JSON of the rarer props (lines, csat, nps, shareChannel); null when none. */
   data: string | null;
 }
@@ -52,12 +54,12 @@ export interface AnalyticsViewerSessionsTable {
   traffic: string;
   first_at: number;
   last_at: number;
-  watch_ms: Defaulted<number>;
-  interactions: Defaulted<number>;
-  comments: Defaulted<number>;
-  likes: Defaulted<number>;
-  orders: Defaulted<number>;
-  paid_fen: Defaulted<number>;
+  watch_ms: number;
+  interactions: number;
+  comments: number;
+  likes: number;
+  orders: number;
+  paid_fen: number;
   source: string | null;
 }
 
