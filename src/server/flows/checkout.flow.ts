@@ -9,6 +9,7 @@ import type { IdGenerator } from '../platform/ids/id-generator.js';
 import type { CatalogService } from '../modules/catalog/catalog.service.js';
 import type { CouponHolds, CheckoutPricing, PointsSpending } from '../modules/orders/checkout.ports.js';
 import { maskAddress } from '../modules/orders/core/address-mask.js';
+import { recordOrderPlaced, type OrderAnalytics } from '../modules/orders/order-analytics.js';
 import { isUniqueViolation } from '../modules/orders/orders.store.js';
 import type { OrderDto, OrdersService, StoredPricing } from '../modules/orders/orders.service.js';
 import type { CartQuote } from '../modules/promotions/cart-quote.types.js';
@@ -50,6 +51,10 @@ export interface CheckoutDeps {
   payMinutes: number;
   /** Runs the order's transaction (SQLite: group-committed with the other checkouts of the moment, platform/db/group-commit.ts); default a plain transaction. */
   transact?: <T>(fn: (trx: Kysely<DB>) => Promise<T>) => Promise<T>;
+  /** Analytics: the `order` event once the order commits (see order-analytics.ts). */
+  analytics?: OrderAnalytics;
+  /** Whether the buyer's account is simulated (viewers.simulated, cached): copied to orders.simulated. */
+  buyerSimulated?: (buyerId: string) => Promise<boolean>;
 }
 
 export type CheckoutOutcome =
@@ -230,6 +235,8 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
       }
     }
 
+    // Cached by the viewers module: no read per checkout.
+    const simulated = deps.buyerSimulated ? await deps.buyerSimulated(buyerId) : false;
     const orderId = deps.ids();
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -351,6 +358,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
           delivered_at: null,
           cancelled_at: null,
           version: 0,
+          simulated: simulated ? 1 : 0,
         };
         const payment: PaymentsTable = {
           id: deps.ids(),
@@ -376,6 +384,7 @@ async function place(deps: CheckoutDeps, ctx: Ctx, buyerId: string, sessionId: s
     }
     // The DTO from the rows just committed (a new order has no returns or refunds): no re-read.
     const made = written as { order: OrdersTable; lines: OrderLinesTable[]; payment: PaymentsTable } | null;
+    if (made) recordOrderPlaced(deps.analytics, made.order, made.lines, now.getTime());
     const order = made ? deps.orders.newOrderDto(made.order, made.lines, made.payment) : await deps.orders.orderDto(orderId);
     return { kind: 'created', order, payment: { provider: provider.name, checkoutUrl: checkoutInfo.checkoutUrl } };
   } catch (err) {

@@ -16,6 +16,7 @@ import { gatherFacts } from './draw-facts.js';
 import { DrawsStore, EntryWriter, type DrawRow, type WinnerRow } from './draws.store.js';
 import type { InteractDeps, Participant, RoomTool, ToolOutcome } from './interact.deps.js';
 import type { WatchTimeTracker } from './watch-time.js';
+import { recordToolFact } from './tool-analytics.js';
 
 /** After entries close the draw runs by itself this long later, unless the operator runs it first. */
 export const AUTO_DRAW_DELAY_MS = 3_000;
@@ -209,7 +210,10 @@ export class DrawsService implements RoomTool {
     if (s.status !== 'open' || (s.closesAt !== null && this.now() >= s.closesAt)) return { ok: false, code: 'DRAW_NOT_OPEN', message: 'This draw is not open for entries' };
     if (s.phrase !== null) return { ok: false, code: 'PHRASE_REQUIRED', message: `Comment “${s.phrase}” in the chat to enter this draw` };
     const out = await this.writer.add(drawId, p.id, 'button');
-    if (out === 'entered') return { ok: true };
+    if (out === 'entered') {
+      this.recordEntry(sessionId, drawId, p.id);
+      return { ok: true };
+    }
     if (out === 'closed') return { ok: false, code: 'DRAW_NOT_OPEN', message: 'This draw is not open for entries' };
     return { ok: false, code: 'ALREADY_ENTERED', message: 'You have already entered this draw' };
   }
@@ -222,8 +226,18 @@ export class DrawsService implements RoomTool {
       if (s.sessionId !== c.sessionId || s.status !== 'open' || s.phrase === null) continue;
       if (s.closesAt !== null && now >= s.closesAt) continue;
       if (!commentMatchesPhrase(c.text, s.phrase)) continue;
-      this.writer.add(s.id, c.senderId, 'phrase').catch((err: unknown) => this.d.onError(err, `draw ${s.id} phrase entry`));
+      this.writer.add(s.id, c.senderId, 'phrase').then(
+        (out) => {
+          if (out === 'entered') this.recordEntry(c.sessionId, s.id, c.senderId);
+        },
+        (err: unknown) => this.d.onError(err, `draw ${s.id} phrase entry`),
+      );
     }
+  }
+
+  /** Analytics: an entry once its row is stored (the entry writer answers after the commit). */
+  private recordEntry(sessionId: string, drawId: string, viewerId: string): void {
+    recordToolFact(this.d.analytics, { type: 'draw_entry', id: `entry:${drawId}:${viewerId}`, sessionId, viewerId, ref: drawId, at: this.now() });
   }
 
   async myEntries(sessionId: string, viewerId: string): Promise<string[]> {

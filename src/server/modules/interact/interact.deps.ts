@@ -7,6 +7,7 @@ import type { IdGenerator } from '../../platform/ids/id-generator.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { FilterVerdict } from '../room/core/keyword-filter.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
+import type { ToolAnalytics } from './tool-analytics.js';
 
 /**
  * What the interactive tools stand on. Other modules are reached through these narrow ports
@@ -57,6 +58,8 @@ export interface InteractDeps {
   /** The chat keyword filter (Q&A questions are filtered like comments). */
   filterText: (text: string) => FilterVerdict;
   onError: (err: unknown, where: string) => void;
+  /** Analytics (issue 7): votes, draw entries and questions, recorded once stored. */
+  analytics?: ToolAnalytics;
 }
 
 /** Who sends an audience action over the socket. */

@@ -8,6 +8,7 @@ import { requirePermission } from '../../platform/http/access.js';
 import { Poll, validateDefinition, PollError } from './core/poll.js';
 import type { InteractDeps, Participant, RoomTool, ToolOutcome } from './interact.deps.js';
 import { PollsStore, decodeChoices, encodeChoices, voteKey, type PollRow, type PollVoteRow } from './polls.store.js';
+import { recordToolFact } from './tool-analytics.js';
 import { VoteWriter } from './vote-writer.js';
 
 /** A poll this node has in memory (open, or closed with deltas still to tell the room). */
@@ -133,6 +134,8 @@ export class PollsService implements RoomTool {
       l.poll.retract(p.id);
       return { ok: false, code: 'ALREADY_VOTED', message: 'this account has already voted' };
     }
+    // The writer answered after the commit.
+    recordToolFact(this.d.analytics, { type: 'poll_vote', id: `vote:${pollId}:${p.id}`, sessionId, viewerId: p.id, ref: pollId, at: this.d.clock.now().getTime() });
     return { ok: true };
   }
 

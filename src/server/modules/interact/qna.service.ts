@@ -9,6 +9,7 @@ import { requirePermission } from '../../platform/http/access.js';
 import { decideSubmission, defaultQuestionRateLimit, type RateLimit } from './core/qna.js';
 import type { InteractDeps, Participant, RoomTool, ToolOutcome } from './interact.deps.js';
 import { QnaStore, type QuestionRow } from './qna.store.js';
+import { recordToolFact } from './tool-analytics.js';
 
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
@@ -134,6 +135,8 @@ export class QnaService implements RoomTool {
         answering_flag: null,
       };
       await this.store.insert(row);
+      // Held questions count too: the viewer interacted, whatever the moderators decide.
+      recordToolFact(this.d.analytics, { type: 'question', id: `q:${row.id}`, sessionId, viewerId: p.id, ref: row.id, at: now });
       if (row.held === 0) await this.d.publish(sessionId, { t: 'qna', question: roomView(row) });
       return { ok: true };
     });

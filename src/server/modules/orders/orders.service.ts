@@ -24,6 +24,7 @@ import { decideOrderMove, canMoveReturn, type OrderActor, type OrderStatus, type
 import { cumulativeShare, refundForUnits } from './core/refund-split.js';
 import type { PaymentEvent, PaymentProvider } from './payments/payment-provider.port.js';
 import { OrdersStore } from './orders.store.js';
+import { recordOrderPaid, recordOrderRefunded, type OrderAnalytics } from './order-analytics.js';
 import { EXPORT_MAX_ROWS } from '../../../contracts/orders.contract.js';
 
 export type OrderDto = z.infer<typeof orderSchema>;
@@ -62,6 +63,8 @@ export interface OrdersDeps {
   /** Viewers with this exact nickname (console search); none when not wired. */
   buyersNamed?: (nickname: string) => Promise<string[]>;
   onError?: (err: unknown, where: string) => void;
+  /** Analytics: `payment` and `refund` events after commit (see order-analytics.ts). */
+  analytics?: OrderAnalytics;
 }
 
 /** Flash units a cancelled order gives back on the fast gate, after its transaction commits. */
@@ -420,6 +423,7 @@ export class OrdersService {
       throw new AppError('conflict', `A return that is ${ret.status} cannot be ${to}`, { code: 'INVALID_TRANSITION' });
     }
     const at = this.now();
+    let refundLines: { productId: string; qty: number; amountFen: number }[] | null = null;
     await this.d.db.transaction().execute(async (trx) => {
       if (!(await this.store.moveReturnIf(trx, ret.id, ret.status, to, at))) {
         throw new AppError('conflict', 'Someone else just changed this return; reload', { code: 'CONFLICT' });
@@ -436,6 +440,11 @@ export class OrdersService {
       }
       if (to === 'refunded') {
         await this.refundThroughProvider(trx, order, ret.refund_fen, ret.id);
+        const orderLines = await this.store.linesOf([orderId], trx);
+        refundLines = lines.flatMap((l) => {
+          const line = orderLines.find((x) => x.id === l.lineId);
+          return line && l.quantity > 0 ? [{ productId: line.product_id, qty: l.quantity, amountFen: l.refundFen }] : [];
+        });
         if (ret.points_refund > 0) await this.d.points.refund(trx, order.buyer_id, ret.points_refund, `${order.id}:return:${ret.id}`);
       }
       await this.store.insertHistory(trx, {
@@ -451,6 +460,7 @@ export class OrdersService {
       await this.store.touch(trx, orderId, at);
       await this.d.audit.record(ctx, { action: `order.return_${to}`, targetType: 'order', targetId: orderId, before: { returnId: ret.id, status: ret.status }, after: { returnId: ret.id, status: to, refundFen: ret.refund_fen, note: note ?? null } }, trx);
     });
+    if (to === 'refunded') recordOrderRefunded(this.d.analytics, order, ret.id, ret.refund_fen, refundLines, Date.parse(at));
     return this.orderDto(orderId);
   }
 
@@ -490,6 +500,8 @@ export class OrdersService {
     this.decide(row, 'cancelled', actor, ctx);
     const unclaims = await this.d.db.transaction().execute((trx) => this.cancelInTrx(trx, ctx, row, actor, reason));
     if (!unclaims) throw new AppError('conflict', 'Someone else just changed this order; reload it', { code: 'CONFLICT' });
+    // A paid order cancelled is refunded in full (cancelInTrx).
+    if (row.status === 'paid') recordOrderRefunded(this.d.analytics, row, null, row.total_fen, null, this.d.clock.now().getTime());
     await this.unclaimAll(unclaims);
     return this.orderDto(row.id);
   }
@@ -670,6 +682,7 @@ export class OrdersService {
     }
     const at = this.now();
     let duplicate = false;
+    let paid: { order: OrdersTable; amountFen: number; lines: OrderLinesTable[] } | null = null;
     const unclaims = await this.d.db.transaction().execute(async (trx): Promise<Unclaim[]> => {
       if (!(await this.store.recordEvent(trx, { provider: provider.name, event_id: e.id, order_id: payment.order_id, type: e.type, received_at: at }))) {
         duplicate = true;
@@ -702,8 +715,13 @@ export class OrdersService {
       const lines = await this.store.linesOf([order.id], trx);
       await this.d.catalog.recordChargedPrices(trx, order.id, lines.filter((l) => l.is_gift === 0).flatMap((l) => chargedUnitPrices(l)));
       await this.store.insertHistory(trx, { id: this.d.ids(), order_id: order.id, from_status: 'pending_payment', to_status: 'paid', actor_kind: 'provider', actor_id: provider.name, reason: `paid ${(current.amount_fen / 100).toFixed(2)} ${current.currency}`, at });
+      paid = { order, amountFen: current.amount_fen, lines };
       return [];
     });
+    // Paid: recorded after the commit. A payment after cancellation (refunded at once) records
+    // neither a payment nor a refund: no sale happened.
+    const p = paid as { order: OrdersTable; amountFen: number; lines: OrderLinesTable[] } | null;
+    if (p) recordOrderPaid(this.d.analytics, p.order, p.amountFen, p.lines, Date.parse(at));
     await this.unclaimAll(unclaims);
     return { duplicate };
   }

@@ -33,6 +33,9 @@ export interface Viewer {
 /** Case- and width-insensitive key so "Lily" and "lily" cannot both exist. */
 export const nicknameKey = (nickname: string): string => nickname.normalize('NFKC').trim().toLowerCase();
 
+/** Accounts whose simulated flag is kept in memory. */
+const SIMULATED_CACHE = 200_000;
+
 export class ViewersService {
   private readonly store: ViewersStore;
   /** Sign-in lookups read here (Database.readDb), so they never wait behind a write transaction. */
@@ -55,6 +58,27 @@ export class ViewersService {
     const rows = await this.store.findMany([...new Set(q.ids ?? [])], [...new Set((q.nicknames ?? []).map(nicknameKey))]);
     return rows.filter((r) => r.status === 'active').map((r) => ({ id: r.id, nickname: r.nickname }));
   }
+
+  /**
+   * Whether an account was made by `onair simulate` (viewers.simulated): its traffic is
+   * labelled simulated. The flag is set when the account is made and never changes, so answers
+   * are cached (bounded; the oldest go first), and a socket upgrade or a checkout costs no read.
+   */
+  async isSimulated(viewerId: string): Promise<boolean> {
+    const known = this.simulated.get(viewerId);
+    if (known !== undefined) return known;
+    const row = await this.readStore.findById(viewerId);
+    const flag = row?.simulated === 1;
+    if (row) {
+      this.simulated.set(viewerId, flag);
+      if (this.simulated.size > SIMULATED_CACHE) {
+        const oldest = this.simulated.keys().next().value;
+        if (oldest !== undefined) this.simulated.delete(oldest);
+      }
+    }
+    return flag;
+  }
+  private readonly simulated = new Map<string, boolean>();
 
   /** When each active account was created (ms since epoch); ids asked in chunks (SQL parameter limits). */
   async createdAtOf(ids: readonly string[]): Promise<Map<string, number>> {
