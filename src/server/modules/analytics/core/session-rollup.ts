@@ -70,6 +70,8 @@ export class ViewerState {
   firstViewMs = -1;
   /** The first view ran to the end of the live (censored in the survival curve). */
   firstViewCensored = false;
+  /** When the first continuous view ended (ms); -1 while it is open or before any view. */
+  firstViewEndAt = -1;
   flags = 0;
   comments = 0;
   likes = 0;
@@ -350,6 +352,7 @@ function closeInterval(r: SessionRollup, v: ViewerState, end: number): void {
   if (v.firstViewMs < 0) {
     v.firstViewMs = ms;
     v.firstViewCensored = atEnd;
+    v.firstViewEndAt = end;
   }
   // Leaving when the live ends is not an exit.
   if (!atEnd) bump(r.minutes.exits, minuteOf(r, end));
