@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from '../../src/server/config/config.js';
 import { fixedClock } from '../../src/server/platform/clock.js';
 import { systemCtx } from '../../src/server/platform/context.js';
 import type { DialectName } from '../../src/server/platform/db/database.js';
+import type { AnalyticsSink } from '../../src/server/modules/analytics/analytics.sink.js';
 import { openTestDatabase, type TestDatabase } from './test-databases.js';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** The node id of this app (buildApp option); default random. */
   nodeId?: string;
+  /** Where modules record analytics events (a recording sink: test/support/recording-sink.ts). */
+  analyticsSink?: AnalyticsSink;
 }
 
 /** Real time, shifted by advance/set: same shape as fixedClock. */
@@ -63,7 +66,7 @@ export async function createTestApp(dialect: DialectName, overrides: Partial<Rec
   const testDb = opts.database ?? (await openTestDatabase(dialect));
   const config = loadConfig({ env: {}, file: '/nonexistent/onair.config.json', overrides: { ...testDb.overrides, logLevel: 'silent', rtmpPort: 0, ...overrides } });
   const clock = opts.realClock ? liveClock() : fixedClock(new Date('2026-11-26T08:00:00.000Z'));
-  const onair = await buildApp({ config, database: testDb.database, migrate: false, logger: false, clock, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) });
+  const onair = await buildApp({ config, database: testDb.database, migrate: false, logger: false, clock, ...(opts.nodeId ? { nodeId: opts.nodeId } : {}), ...(opts.analyticsSink ? { analyticsSink: opts.analyticsSink } : {}) });
   await onair.app.ready();
   const sessions = new Map<string, Session>();
   // close() may be called by a test (graceful shutdown) and again by dispose().

@@ -32,6 +32,8 @@ export interface RoomAnalyticsOptions {
   heartbeatMs?: number;
   /** Random connection ids (tests pass a deterministic one). */
   connId?: () => string;
+  /** Beacon ids recorded recently on this node, shared with the beacons route (a beacon sent both ways counts once). */
+  recentBeacons?: RecentIds;
 }
 
 interface RoomViews {
@@ -61,10 +63,14 @@ const RECENT_BEACONS = 100_000;
  */
 export class RoomAnalytics {
   private readonly rooms = new Map<string, RoomViews>();
-  private readonly recentBeacons = new RecentIds(RECENT_BEACONS);
+  private readonly recentBeacons: RecentIds;
+  /** Live starts read at an upgrade, for the room's first view on this node (so its view_start has stream time). */
+  private readonly primed = new Map<string, number | null>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: RoomAnalyticsOptions) {}
+  constructor(private readonly o: RoomAnalyticsOptions) {
+    this.recentBeacons = o.recentBeacons ?? new RecentIds(RECENT_BEACONS);
+  }
 
   start(): void {
     if (this.timer) return;
@@ -82,6 +88,17 @@ export class RoomAnalytics {
    * from the user agent and the account's simulated flag). Bad source parameters are ignored.
    */
   async openView(p: { sessionId: string; principalKey: string; viewerId: string | null; userAgent: string | undefined; query: URLSearchParams }): Promise<ViewMeta> {
+    if (!this.rooms.has(p.sessionId) && !this.primed.has(p.sessionId)) {
+      try {
+        this.primed.set(p.sessionId, await this.o.liveSince(p.sessionId));
+        if (this.primed.size > 1000) {
+          const oldest = this.primed.keys().next().value;
+          if (oldest !== undefined) this.primed.delete(oldest);
+        }
+      } catch (err) {
+        this.o.onError(err, 'analytics live since');
+      }
+    }
     let simulated = false;
     if (p.viewerId) {
       try {
@@ -125,6 +142,7 @@ export class RoomAnalytics {
   wentLive(sessionId: string, at: number): void {
     const room = this.rooms.get(sessionId);
     if (room) room.liveSince = at;
+    if (this.primed.has(sessionId)) this.primed.set(sessionId, at);
   }
 
   /** Source, traffic and stream time for an event of this viewer (see ViewContext). */
@@ -188,9 +206,11 @@ export class RoomAnalytics {
   private room(sessionId: string, at: number): RoomViews {
     let room = this.rooms.get(sessionId);
     if (!room) {
-      room = { sessionId, liveSince: null, askedAt: at, members: new Set(), latest: new Map() };
+      const primed = this.primed.get(sessionId);
+      this.primed.delete(sessionId);
+      room = { sessionId, liveSince: primed ?? null, askedAt: at, members: new Set(), latest: new Map() };
       this.rooms.set(sessionId, room);
-      this.askLiveSince(room, at);
+      if (primed === undefined) this.askLiveSince(room, at);
     }
     return room;
   }
