@@ -163,6 +163,6 @@ describe('chooseK', () => {
     const ms = performance.now() - t0;
     expect(r.n).toBe(100_000);
     expect(r.k).toBe(5);
-    expect(ms).toBeLessThan(8000);
+    expect(ms).toBeLessThan(10_000); // about 1 s on an idle 2-core machine; the margin is for a loaded CI
   }, 30_000);
 });

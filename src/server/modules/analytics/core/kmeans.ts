@@ -80,38 +80,64 @@ function pickIndex(random: () => number, n: number): number {
   return Math.min(n - 1, Math.floor(random() * n));
 }
 
-/** k-means++ seeding (Arthur & Vassilvitskii 2007): each next centre drawn with probability ∝ D². */
+/** Index drawn with probability ∝ weights (which sum to `total` > 0); skips zero-weight points. */
+function drawWeighted(weights: Float64Array, total: number, random: () => number): number {
+  let target = random() * total;
+  const n = weights.length;
+  for (let i = 0; i < n; i++) {
+    target -= weights[i]!;
+    if (target < 0 && weights[i]! > 0) return i;
+  }
+  // Rounding ran past the end: the last point with weight.
+  let i = n - 1;
+  while (i > 0 && weights[i]! === 0) i--;
+  return i;
+}
+
+/**
+ * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with scikit-learn's 2 + ⌊ln k⌋ local trials):
+ * each next centre is the best of a few candidates drawn with probability ∝ D², which avoids most of the
+ * bad local optima a single draw falls into.
+ */
 function seedPlusPlus(m: Matrix, k: number, random: () => number): Float64Array {
   const { n, d, data } = m;
   const centroids = new Float64Array(k * d);
   const first = pickIndex(random, n);
   centroids.set(data.subarray(first * d, first * d + d), 0);
-  const d2 = new Float64Array(n);
+  let d2 = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     d2[i] = sqDist(data, i * d, centroids, 0, d);
     total += d2[i]!;
   }
+  const trials = 2 + Math.floor(Math.log(k));
+  let candidate = new Float64Array(n);
+  let bestD2 = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     if (!(total > 0)) throw new RangeError(`kmeans: fewer than ${k} distinct points`);
-    let target = random() * total;
-    let chosen = n - 1;
-    for (let i = 0; i < n; i++) {
-      target -= d2[i]!;
-      if (target < 0 && d2[i]! > 0) {
-        chosen = i;
-        break;
+    let bestIndex = -1;
+    let bestTotal = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < trials; t++) {
+      const idx = drawWeighted(d2, total, random);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const v = Math.min(d2[i]!, sqDist(data, i * d, data, idx * d, d));
+        candidate[i] = v;
+        sum += v;
+      }
+      if (sum < bestTotal) {
+        bestTotal = sum;
+        bestIndex = idx;
+        const swap = bestD2;
+        bestD2 = candidate;
+        candidate = swap;
       }
     }
-    // Rounding can run past the end: take the last point that is not already a centre.
-    while (d2[chosen]! === 0 && chosen > 0) chosen--;
-    centroids.set(data.subarray(chosen * d, chosen * d + d), c * d);
-    total = 0;
-    for (let i = 0; i < n; i++) {
-      const v = sqDist(data, i * d, centroids, c * d, d);
-      if (v < d2[i]!) d2[i] = v;
-      total += d2[i]!;
-    }
+    centroids.set(data.subarray(bestIndex * d, bestIndex * d + d), c * d);
+    const swap = d2;
+    d2 = bestD2;
+    bestD2 = swap;
+    total = bestTotal;
   }
   return centroids;
 }
