@@ -32,6 +32,8 @@ export interface ConnectOptions {
   origin?: string;
   /** How long to wait for the welcome. */
   timeoutMs?: number;
+  /** The User-Agent header (none by default: the ws client sends none). */
+  userAgent?: string;
 }
 
 /** An upgrade the server answered with an HTTP error instead of 101. */
@@ -236,6 +238,7 @@ export class WsClient {
 export function open(url: string, opts: ConnectOptions = {}): Promise<WsClient> {
   const headers: Record<string, string> = {};
   if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.userAgent) headers['user-agent'] = opts.userAgent;
   const ws = new WebSocket(withOptions(url, opts), { headers, ...(opts.origin ? { origin: opts.origin } : {}) });
   const client = new WsClient(ws);
   return new Promise((resolve, reject) => {
