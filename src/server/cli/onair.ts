@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { startServer } from '../main.js';
 import { formatDoctor, runDoctor } from './doctor.js';
 import { runVerifyDraw } from './verify-draw.js';
+import { runSimulate } from './simulate.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -108,6 +109,59 @@ program
   .argument('<file-or-url>', 'the draw record: a file path or an http(s) URL')
   .action(async (source: string) => {
     process.exitCode = await runVerifyDraw(source, { print });
+  });
+
+const wholeNumber = (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+const positiveNumber = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+};
+const fraction = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number 0-1');
+  return n;
+};
+
+program
+  .command('simulate')
+  .description(
+    'Drive a synthetic audience through a live session over the public protocol (arrivals and departures, chat, likes, product clicks, purchases paid in the sandbox, votes, draw entries). Its accounts are flagged simulated, so nothing it does counts in real figures. Signs in as a team member with analytics:simulate (--email/--password or ONAIR_SIM_EMAIL/ONAIR_SIM_PASSWORD)',
+  )
+  .requiredOption('--url <base>', 'the running Onair, e.g. http://localhost:3000')
+  .requiredOption('--session <id>', 'the live session to fill')
+  .option('--viewers <n>', 'simulated viewers, 1-2000', wholeNumber, 200)
+  .option('--minutes <m>', 'length of the simulated show in minutes', positiveNumber, 10)
+  .option('--speed <x>', 'play the plan this many times faster than real time', positiveNumber, 1)
+  .option('--seed <n>', 'the plan is the same for the same seed', wholeNumber, 1)
+  .option('--buy-share <f>', 'share of viewers who buy, 0-1 (default: about 6%, from the personas)', fraction)
+  .option('--label <label>', 'names the accounts sim-<label>-0001...; default made from the time')
+  .option('--email <email>', 'team member to sign in as (or ONAIR_SIM_EMAIL)')
+  .option('--password <password>', 'their password (or ONAIR_SIM_PASSWORD; never printed)')
+  .option('--dry-run', 'print the plan as JSON and exit (no server needed)', false)
+  .action(async (o: { url: string; session: string; viewers: number; minutes: number; speed: number; seed: number; buyShare?: number; label?: string; email?: string; password?: string; dryRun: boolean }) => {
+    const abort = new AbortController();
+    const onSignal = () => {
+      process.stderr.write('Stopping: closing the simulated viewers\' sockets...\n');
+      abort.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      process.exitCode = await runSimulate(o, {
+        print,
+        progress: (line) => process.stderr.write(`${line}\n`),
+        env: process.env,
+        signal: abort.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   });
 
 program
