@@ -56,6 +56,10 @@ import type { FlashClaims } from './modules/promotions/flash-claims.port.js';
 import type { Bus } from './platform/bus/bus.port.js';
 import { InteractService, interactRoutes } from './modules/interact/index.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
+import { noAnalytics, type AnalyticsSink } from './modules/analytics/analytics.sink.js';
+import { beaconRoutes } from './modules/analytics/beacons.routes.js';
+import { RecentIds } from './modules/analytics/recent-ids.js';
+import { RoomAnalytics } from './modules/room/room-analytics.js';
 import { RedisBus } from './platform/bus/bus.redis.js';
 
 export interface AppOptions {
@@ -70,6 +74,8 @@ export interface AppOptions {
   nodeId?: string;
   /** false silences logs (tests); default: JSON logs at config.logLevel. */
   logger?: boolean;
+  /** Where modules record analytics events (tests pass a recording one); default the app's own. */
+  analyticsSink?: AnalyticsSink;
 }
 
 export interface Services {
@@ -186,6 +192,26 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // Sign-in sessions are cached briefly per node; revocations reach the other nodes' caches here.
   await auth.attachBus(bus);
   const logError = (err: unknown, where: string) => app.log.error({ err }, where);
+  const analyticsSink: AnalyticsSink = opts.analyticsSink ?? noAnalytics; // lead: replace with the pipeline
+  // Beacon ids recorded lately, shared by the room socket's `track` and the beacons route.
+  const recentBeacons = new RecentIds(100_000);
+  // Analytics of the live room: each audience connection's view (source, traffic, heartbeats),
+  // likes, comments, beacons; votes and orders borrow the viewer's source and traffic from it.
+  const roomAnalytics = new RoomAnalytics({
+    sink: analyticsSink,
+    now: () => clock.now().getTime(),
+    liveSince: async (id) => {
+      const t = (await sessions.liveTimes(id)).wentLiveAt;
+      return t ? Date.parse(t) : null;
+    },
+    viewerSimulated: (viewerId) => viewers.isSimulated(viewerId),
+    onError: (err, where) => logError(err, where),
+    recentBeacons,
+  });
+  const viewContext = (sessionId: string, viewerKey: string, at: number) => roomAnalytics.viewContext(sessionId, viewerKey, at);
+  sessions.onTransition((id, to) => {
+    if (to === 'live') roomAnalytics.wentLive(id, clock.now().getTime());
+  });
   // The hub and the room service need each other; the hub reaches the service through this holder.
   const late: { room?: RoomService; video?: VideoService; interact?: InteractService } = {};
   const hub = new RoomHub({
@@ -203,6 +229,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     stamp: (id, e) => (late.video ? stampPictureEvent((sid) => late.video!.position(sid), id, e) : e),
     // Watch time (draw eligibility) counts from each audience principal's presence.
     onPresence: (id, principalKey, present, at) => late.interact?.onPresence(id, principalKey, present, at),
+    onMember: (member, present, at) => roomAnalytics.member(member.view, present, at),
     beforeTick: () => late.interact?.roomTick() ?? Promise.resolve(),
   });
   // One chat keyword filter for comments and Q&A questions.
@@ -220,6 +247,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     limits: { chatRatePerSecond: config.chatRatePerSecond, chatBurst: config.chatBurst, duplicateWindowMs: 30_000 },
     ipKeySecret: signingSecret,
     onError: (err, where) => logError(err, where),
+    analytics: roomAnalytics,
   });
   late.room = roomService;
   const shelf = new ShelfService({
@@ -298,6 +326,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     buyerNames: async (buyerIds) => new Map((await viewers.findViewers({ ids: buyerIds })).map((v) => [v.id, v.nickname])),
     buyersNamed: async (nickname) => (await viewers.findViewers({ nicknames: [nickname] })).map((v) => v.id),
     onError: (err, where) => logError(err, where),
+    analytics: { sink: analyticsSink, viewContext },
   });
   const checkoutDeps: CheckoutDeps = {
     db: database.db,
@@ -312,6 +341,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     points: orderPoints,
     payMinutes: config.orderPayMinutes,
     transact: (fn) => orderWrites.run(fn),
+    analytics: { sink: analyticsSink, viewContext },
+    buyerSimulated: (buyerId) => viewers.isSimulated(buyerId),
   };
   // Video: stream keys sealed with the data key; the RTMP ingest (started below) asks the video
   // service at each publish; viewers play the session's relay.
@@ -389,6 +420,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       inRoom: (sessionId, viewerId) => hub.isPresent(sessionId, `viewer:${viewerId}`),
       filterText: (text) => filter.check(text),
       onError: (err, where) => logError(err, where),
+      analytics: { sink: analyticsSink, viewContext },
     },
     config.roomTickMs,
     { followRoomTick: true },
@@ -584,6 +616,21 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   void recordings.recover().catch((err: unknown) => logError(err, 'recordings recover'));
   await app.register(restreamRoutes(restream));
   await app.register(interactRoutes(interact));
+  await app.register(
+    beaconRoutes({
+      sink: analyticsSink,
+      now: () => clock.now().getTime(),
+      session: async (id) => {
+        const s = await sessions.liveSpan(id).catch(() => null);
+        if (!s || s.status === 'draft') return null;
+        return { status: s.status, wentLiveAt: s.wentLiveAt ? Date.parse(s.wentLiveAt) : null, endedAt: s.endedAt ? Date.parse(s.endedAt) : null };
+      },
+      viewerSimulated: (viewerId) => viewers.isSimulated(viewerId),
+      viewContext,
+      recent: recentBeacons,
+      auth,
+    }),
+  );
   // Live HLS: an ffmpeg per publish remuxes the relay into <mediaDir>/hls (only with ffmpeg).
   const hls = new HlsOutput({ ffmpeg, mediaDir: video.mediaDir, watch: (id, sink) => video.watch(id, sink), log: app.log });
   await hls.init();
@@ -598,8 +645,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     }
     throw err;
   });
-  const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy, tools: interact });
+  const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy, tools: interact, analytics: roomAnalytics });
   hub.start();
+  roomAnalytics.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.
   await flashSales.start();
   // Interactive tools: what ran before a restart resumes (open polls and draws keep every vote and entry).
@@ -646,6 +694,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     close: async () => {
       // Order matters: tell sockets to reconnect and persist accepted comments before the database goes.
       await gateway.close();
+      roomAnalytics.stop();
       await interact.stop();
       await ingest.stop();
       await restream.stopAll();
