@@ -19,10 +19,12 @@ export * from './fixtures/fixture-kit.js';
 import { inADay, makeLiveSession, one, TINY_PNG, transitionCase, VIEWER_PASSWORD, type RouteFixture, type ValidRequest } from './fixtures/fixture-kit.js';
 import { commerceFixtures } from './fixtures/commerce.fixtures.js';
 import { interactFixtures } from './fixtures/interact.fixtures.js';
+import { analyticsBeaconFixtures } from './fixtures/analytics-beacons.fixtures.js';
 
 export const routeFixtures: Record<string, RouteFixture> = {
   ...commerceFixtures,
   ...interactFixtures,
+  ...analyticsBeaconFixtures,
   'GET /metrics': one(async () => ({ url: '/metrics', status: 200 })),
   'GET /healthz': one(async () => ({ url: '/healthz', status: 200 })),
   'GET /readyz': one(async () => ({ url: '/readyz', status: 200 })),
