@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sourceKey } from '../../../../contracts/analytics-events.contract.js';
-import { sourceFromParams } from './source-params.js';
+import { sourceFromParams, sourceParamsOf } from './source-params.js';
 
 const from = (q: string) => {
   const p = new URLSearchParams(q);
@@ -34,5 +34,12 @@ describe('sourceFromParams', () => {
     expect(from('ref=has space')).toBeNull();
     expect(from('src=share&by=')).toBeNull();
     expect(from('utm_source=%E5%BE%AE%E4%BF%A1')).toEqual({ channel: 'utm', utmSource: '微信' });
+  });
+
+  it('the page builds them from its URL and another site as referrer', () => {
+    const page = new URL('https://live.example.com/live/s1?src=share&by=v1&utm_source=wx&invite=X');
+    expect(sourceParamsOf(page, 'https://news.example.org/a/b?c=d').toString()).toBe('src=share&by=v1&utm_source=wx&rh=news.example.org');
+    expect(sourceParamsOf(page, 'https://live.example.com/console').get('rh')).toBeNull();
+    expect(sourceParamsOf(new URL('https://live.example.com/live/s1'), 'not a url').toString()).toBe('');
   });
 });
