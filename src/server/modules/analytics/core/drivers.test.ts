@@ -135,6 +135,20 @@ describe('driverAnalysis on synthetic sessions with known effects', () => {
     expect(find(conversion, 'productPinned').verdict).toBe('unclear');
   });
 
+  it('with errors clustered by session, intervals use sessions − 1 df and are wider here', () => {
+    const clustered = driverAnalysis(synthetic(4), { errors: 'clustered' });
+    const r = fit(clustered.retention);
+    expect(clustered.errors).toBe('clustered');
+    expect(r.errors).toBe('clustered');
+    const classical = find(retention, 'productPinned');
+    const robust = find(r, 'productPinned');
+    expect(robust.beta).toBeCloseTo(classical.beta, 12);
+    // Host varies only between sessions: 8 sessions, 7 df, so its interval is wider than the naive one.
+    const hostC = find(retention, 'host', 'anna');
+    const hostR = find(r, 'host', 'anna');
+    expect(hostR.ciHigh - hostR.ciLow).toBeGreaterThan(hostC.ciHigh - hostC.ciLow);
+  });
+
   it('lists clear effects first, then by size', () => {
     const v = retention.effects.map((e) => e.verdict === 'unclear');
     expect(v).toEqual([...v].sort((x, y) => Number(x) - Number(y)));

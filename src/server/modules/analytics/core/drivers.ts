@@ -16,8 +16,11 @@
  * The fit is refused when n < max(30, 10 × columns) or the design is singular (two factors that always
  * move together cannot be told apart).
  *
- * Caveat kept in mind by the wording: minutes of one session are not independent, and this is an
- * observational comparison, so effects are associations ("minutes with … keep …"), not promises.
+ * Minutes of one session are not independent (a good minute is followed by good minutes), so classical
+ * standard errors are too narrow; `errors: 'clustered'` makes them cluster-robust by session (CR1, t with
+ * sessions − 1 df), the honest choice once there are enough sessions (say ≥ 10). The default is
+ * 'classical'. Either way this is an observational comparison, so sentences state associations
+ * ("minutes with … keep …"), not promises.
  */
 import { isInsufficient, ols, type OlsCoefficient } from './regression.js';
 
@@ -80,6 +83,8 @@ export interface DriverFit {
   sessions: number;
   r2: number;
   adjR2: number;
+  /** How the intervals were computed. */
+  errors: 'classical' | 'clustered';
   /** Mean outcome over the minutes used (a share). */
   mean: number;
   /** Clear effects first, then by |standardized| descending. */
@@ -104,6 +109,7 @@ export type DriverOutcome = DriverFit | DriverInsufficient;
 
 export interface DriverAnalysis {
   minPresent: number;
+  errors: 'classical' | 'clustered';
   retention: DriverOutcome;
   conversion: DriverOutcome;
 }
@@ -111,6 +117,8 @@ export interface DriverAnalysis {
 export interface DriverOptions {
   /** Minutes with fewer viewers present are left out; default 5. */
   minPresent?: number;
+  /** 'classical' (default) or 'clustered' by session (see the module comment). */
+  errors?: 'classical' | 'clustered';
 }
 
 export function isDriverFit(o: DriverOutcome): o is DriverFit {
@@ -202,7 +210,7 @@ function verdictOf(c: OlsCoefficient): Verdict {
   return 'unclear';
 }
 
-function fitOutcome(outcome: DriverOutcomeName, rows: readonly Row[]): DriverOutcome {
+function fitOutcome(outcome: DriverOutcomeName, rows: readonly Row[], errors: 'classical' | 'clustered'): DriverOutcome {
   const n = rows.length;
   const sessions = new Set(rows.map((r) => r.m.sessionId)).size;
   const { columns, notVaried, baselines } = designFor(rows);
@@ -215,6 +223,7 @@ function fitOutcome(outcome: DriverOutcomeName, rows: readonly Row[]): DriverOut
     rows.map((r) => r.y),
     X,
     columns.map((c) => c.name),
+    errors === 'clustered' ? { clusters: rows.map((r) => r.m.sessionId) } : {},
   );
   if (isInsufficient(fit)) return { outcome, insufficient: true, reason: 'not enough data', n, needed, sessions, detail: fit.insufficient };
 
@@ -238,7 +247,7 @@ function fitOutcome(outcome: DriverOutcomeName, rows: readonly Row[]): DriverOut
   effects.sort((a, b) => Number(a.verdict === 'unclear') - Number(b.verdict === 'unclear') || Math.abs(b.standardized) - Math.abs(a.standardized));
   let mean = 0;
   for (const r of rows) mean += r.y;
-  return { outcome, n, sessions, r2: fit.r2, adjR2: fit.adjR2, mean: mean / n, effects, notVaried, baselines };
+  return { outcome, n, sessions, r2: fit.r2, adjR2: fit.adjR2, errors, mean: mean / n, effects, notVaried, baselines };
 }
 
 function usable(m: SessionMinute): boolean {
@@ -247,6 +256,7 @@ function usable(m: SessionMinute): boolean {
 
 export function driverAnalysis(minutes: readonly SessionMinute[], options: DriverOptions = {}): DriverAnalysis {
   const minPresent = options.minPresent ?? 5;
+  const errors = options.errors ?? 'classical';
   const base = minutes.filter((m) => usable(m) && m.present >= minPresent && m.present > 0);
   const retentionRows: Row[] = [];
   const conversionRows: Row[] = [];
@@ -254,7 +264,7 @@ export function driverAnalysis(minutes: readonly SessionMinute[], options: Drive
     if (m.stayedNext !== null && Number.isFinite(m.stayedNext)) retentionRows.push({ m, y: m.stayedNext / m.present });
     conversionRows.push({ m, y: m.orders / m.present });
   }
-  return { minPresent, retention: fitOutcome('retention', retentionRows), conversion: fitOutcome('conversion', conversionRows) };
+  return { minPresent, errors, retention: fitOutcome('retention', retentionRows, errors), conversion: fitOutcome('conversion', conversionRows, errors) };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -66,6 +66,27 @@ describe('ols', () => {
     expectMatches(fit, ref, 1e-9);
   });
 
+  it('cluster-robust (CR1) errors match a NumPy sandwich on the same data', () => {
+    // NumPy reference on the full design A = [1, X]: V = G/(G−1)·(n−1)/(n−k−1)·(AᵀA)⁻¹ M (AᵀA)⁻¹ with
+    // M = Σ_g (A_gᵀe_g)(A_gᵀe_g)ᵀ (Stata's vce(cluster)); t with G − 1 = 3 df (scipy.stats.t).
+    const y = [14.15, 12.94, 6.55, 9.03, 8.98, 6.4, 12.28, 14.12, 11.07, 11.71, 11.24, 10.42, 8.71, 9.21, 7.34, 10.03, 5.51, 9.41, 8.31, 4.18];
+    const X = [[10.0, 0.0, 0.5], [10.9, 0.0, 0.25], [9.18, 1.0, 0.01], [7.33, 0.0, 0.19], [8.64, 1.0, 0.69], [7.03, 1.0, 0.2], [10.18, 0.0, 0.37], [14.02, 0.0, 0.0], [8.52, 0.0, 0.83], [8.14, 0.0, 0.15], [11.47, 0.0, 0.27], [11.07, 1.0, 0.88], [10.32, 1.0, 0.51], [7.21, 0.0, 0.85], [9.91, 1.0, 0.64], [12.09, 1.0, 0.74], [5.97, 1.0, 0.09], [8.63, 1.0, 0.54], [4.3, 0.0, 0.51], [6.13, 1.0, 0.87]];
+    const ref = { beta: [4.463818631904395, 0.7226966377600748, -3.520900720941893, 0.7354934291801365], se: [0.9799111402540598, 0.1059520161835523, 0.36356360085586586, 0.8536653766034771], t: [4.555330017726984, 6.820980513556893, -9.684414811200387, 0.8615711136212206], p: [0.019827484539029935, 0.006446246443731232, 0.0023379042273966176, 0.4522847665635989], lo: [1.3453040440965176, 0.38551003531936917, -4.677922359221284, -1.9812507945402242], hi: [7.5823332197122735, 1.0598832402007803, -2.363879082662502, 3.4522376529004974] };
+    const fit = fitOf(ols(y, X, ['a', 'b', 'c'], { clusters: y.map((_, i) => `s${i % 4}`) }));
+    expect(fit.errors).toBe('clustered');
+    expect(fit.clusters).toBe(4);
+    expect(fit.df).toBe(3);
+    [fit.intercept, ...fit.coefficients].forEach((c, i) => {
+      close(c.beta, ref.beta[i]!, 1e-9);
+      close(c.se, ref.se[i]!, 1e-9);
+      close(c.t, ref.t[i]!, 1e-9);
+      close(c.p, ref.p[i]!, 1e-7);
+      close(c.ciLow, ref.lo[i]!, 1e-9);
+      close(c.ciHigh, ref.hi[i]!, 1e-9);
+    });
+    expect(ols(y, X, ['a', 'b', 'c'], { clusters: y.map(() => 'one') })).toEqual({ insufficient: 'clustered errors need at least 2 clusters' });
+  });
+
   it('stays accurate on an ill-conditioned design (offset 10⁶, two columns with correlation ≈ 1)', () => {
     // Same exact reference; numpy's inv(AᵀA) gets these standard errors wrong by 3% (cond(A) ≈ 6.5e11).
     const y = [5.6, 4.8, 6.35, 7.4, 6.3, 7.6, 8.8, 7.4, 9.35, 10.05, 9.55, 10.7];

@@ -9,6 +9,8 @@
  * is (nearly) a linear combination of earlier columns, and the fit is refused instead of returning
  * meaningless numbers. Residuals are computed from the data in a second pass (not from 1 − R²), which
  * keeps the residual variance accurate for near-perfect fits. Cost: O(n·k²) time, O(k²) extra memory.
+ *
+ * Optionally (`clusters`), standard errors are cluster-robust (CR1) with G − 1 degrees of freedom.
  */
 import { studentTQuantile, studentTTwoSidedP } from './student-t.js';
 
@@ -36,8 +38,12 @@ export interface OlsFit {
   n: number;
   /** Predictors (the intercept not counted). */
   k: number;
-  /** Residual degrees of freedom, n − k − 1. */
+  /** Degrees of freedom of the t statistics: n − k − 1, or G − 1 with clustered errors. */
   df: number;
+  /** 'classical' (i.i.d. errors) or 'clustered' (CR1, see OlsOptions.clusters). */
+  errors: 'classical' | 'clustered';
+  /** Number of clusters G with clustered errors. */
+  clusters?: number;
   /** Level of the confidence intervals (0.95 unless asked otherwise). */
   confidence: number;
   intercept: OlsEstimate;
@@ -63,6 +69,13 @@ export interface OlsOptions {
   confidence?: number;
   /** Smallest accepted 1 − R²(x_j on earlier columns); default 1e-9 (a variance inflation of 10⁹). */
   collinearityTolerance?: number;
+  /**
+   * Cluster of each observation (e.g. its session). When given, standard errors are cluster-robust
+   * (CR1: the sandwich Σ_g (X_gᵀe_g)(X_gᵀe_g)ᵀ scaled by G/(G−1)·(n−1)/(n−k−1), as Stata's
+   * `vce(cluster)`), with G − 1 degrees of freedom for t — honest when observations within a cluster
+   * are correlated, such as minutes of one live session.
+   */
+  clusters?: readonly (string | number)[];
 }
 
 export function isInsufficient<T extends object>(r: T | OlsInsufficient): r is OlsInsufficient {
@@ -89,8 +102,24 @@ export function ols(y: readonly number[], X: readonly (readonly number[])[], nam
       if (!Number.isFinite(row[j]!)) return { insufficient: `non-finite value in column '${names[j]}' at row ${i}`, column: names[j]! };
     }
   }
-  const df = n - k - 1;
-  if (df < 1) return { insufficient: `too few observations: ${n} for ${k} predictors and an intercept` };
+  const residualDf = n - k - 1;
+  if (residualDf < 1) return { insufficient: `too few observations: ${n} for ${k} predictors and an intercept` };
+  let clusterIndex: Int32Array | null = null;
+  let G = 0;
+  if (options.clusters) {
+    if (options.clusters.length !== n) throw new RangeError(`ols: ${options.clusters.length} cluster ids for ${n} rows`);
+    const ids = new Map<string | number, number>();
+    clusterIndex = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const id = options.clusters[i]!;
+      let g = ids.get(id);
+      if (g === undefined) ids.set(id, (g = ids.size));
+      clusterIndex[i] = g;
+    }
+    G = ids.size;
+    if (G < 2) return { insufficient: 'clustered errors need at least 2 clusters' };
+  }
+  const df = clusterIndex ? G - 1 : residualDf;
 
   // Means, then centred cross-products (two passes: no cancellation from raw sums of squares).
   const mx = new Float64Array(k);
@@ -194,16 +223,24 @@ export function ols(y: readonly number[], X: readonly (readonly number[])[], nam
     b0 -= beta[j]! * mx[j]!;
   }
 
-  // Residual sum of squares from the data.
+  // Residual sum of squares from the data; with clusters, also each cluster's score U_gᵀe_g in the
+  // scaled design U = [1/√n, (x_j − x̄_j)/√S_jj], whose Gram matrix is blockdiag(1, R).
   let sse = 0;
+  const scores = clusterIndex ? new Float64Array(G * (k + 1)) : null;
+  const invSqrtN = 1 / Math.sqrt(n);
   for (let i = 0; i < n; i++) {
     const row = X[i]!;
     let fit = b0;
     for (let j = 0; j < k; j++) fit += beta[j]! * row[j]!;
     const e = y[i]! - fit;
     sse += e * e;
+    if (scores) {
+      const off = clusterIndex![i]! * (k + 1);
+      scores[off]! += e * invSqrtN;
+      for (let j = 0; j < k; j++) scores[off + 1 + j]! += (e * (row[j]! - mx[j]!)) / scale[j]!;
+    }
   }
-  const s2 = sse / df;
+  const s2 = sse / residualDf;
   const tCrit = studentTQuantile(1 - (1 - confidence) / 2, df);
 
   const estimate = (b: number, se: number): OlsEstimate => {
@@ -220,29 +257,61 @@ export function ols(y: readonly number[], X: readonly (readonly number[])[], nam
     return { beta: b, se, t, p, ciLow: b - tCrit * se, ciHigh: b + tCrit * se };
   };
 
+  // Covariance of γ = (√n·ȳ, √S_jj·β_j): classical s²·blockdiag(1, R⁻¹); clustered
+  // c·blockdiag(1, R⁻¹)·M·blockdiag(1, R⁻¹) with M = Σ_g s_g s_gᵀ. Then β_j = γ_j/√S_jj and
+  // b0 = γ_0/√n − Σ_j x̄_j γ_j/√S_jj.
+  const K = k + 1;
+  const V = new Float64Array(K * K);
+  if (scores) {
+    const Binv = new Float64Array(K * K);
+    Binv[0] = 1;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) Binv[(i + 1) * K + (j + 1)] = Rinv[i * k + j]!;
+    const M = new Float64Array(K * K);
+    for (let g = 0; g < G; g++) {
+      const off = g * K;
+      for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) M[a * K + b]! += scores[off + a]! * scores[off + b]!;
+    }
+    const c = (G / (G - 1)) * ((n - 1) / residualDf);
+    const T = new Float64Array(K * K); // Binv·M
+    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) {
+      let sum = 0;
+      for (let m = 0; m < K; m++) sum += Binv[a * K + m]! * M[m * K + b]!;
+      T[a * K + b] = sum;
+    }
+    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) {
+      let sum = 0;
+      for (let m = 0; m < K; m++) sum += T[a * K + m]! * Binv[m * K + b]!;
+      V[a * K + b] = c * sum;
+    }
+  } else {
+    V[0] = s2;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) V[(i + 1) * K + (j + 1)] = s2 * Rinv[i * k + j]!;
+  }
+
   const coefficients: OlsCoefficient[] = [];
   for (let j = 0; j < k; j++) {
-    const se = Math.sqrt((s2 * Rinv[j * k + j]!) / (scale[j]! * scale[j]!));
+    const se = Math.sqrt(Math.max(0, V[(j + 1) * K + (j + 1)]!)) / scale[j]!;
     coefficients.push({ name: names[j]!, ...estimate(beta[j]!, se), standardized: g[j]!, mean: mx[j]!, sd: scale[j]! / Math.sqrt(n - 1) });
   }
-  // Var(b0) = s²/n + x̄ᵀ Cov(β) x̄, Cov(β)_jl = s² Rinv_jl / (√S_jj √S_ll).
-  let quad = 0;
-  for (let j = 0; j < k; j++) {
-    const uj = mx[j]! / scale[j]!;
-    for (let l = 0; l < k; l++) quad += uj * Rinv[j * k + l]! * (mx[l]! / scale[l]!);
-  }
-  const intercept = estimate(b0, Math.sqrt(s2 * (1 / n + quad)));
+  const w = new Float64Array(K);
+  w[0] = invSqrtN;
+  for (let j = 0; j < k; j++) w[j + 1] = -mx[j]! / scale[j]!;
+  let varB0 = 0;
+  for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) varB0 += w[a]! * V[a * K + b]! * w[b]!;
+  const intercept = estimate(b0, Math.sqrt(Math.max(0, varB0)));
 
   const r2 = 1 - sse / Syy;
   return {
     n,
     k,
     df,
+    errors: clusterIndex ? 'clustered' : 'classical',
+    ...(clusterIndex ? { clusters: G } : {}),
     confidence,
     intercept,
     coefficients,
     r2,
-    adjR2: 1 - ((1 - r2) * (n - 1)) / df,
+    adjR2: 1 - ((1 - r2) * (n - 1)) / residualDf,
     residualSe: Math.sqrt(s2),
     yMean: my,
     ySd,
