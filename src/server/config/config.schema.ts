@@ -74,6 +74,13 @@ export const settings = {
     default: 'ffmpeg',
     doc: 'The ffmpeg program (Debian package ffmpeg) Onair starts for HLS, recording and restream. Without it Onair still runs: HTTP-FLV playback works; `onair doctor` says what is missing.',
   },
+  chromiumPath: {
+    env: 'ONAIR_CHROMIUM',
+    key: 'chromiumPath',
+    schema: z.string().min(1),
+    default: 'chromium',
+    doc: 'The Chromium program (Debian package chromium) Onair runs headless to print post-live reports as PDF. Without it the printable HTML report and CSV exports still work.',
+  },
   mediaDir: {
     env: 'ONAIR_MEDIA_DIR',
     key: 'mediaDir',

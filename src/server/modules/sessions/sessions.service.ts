@@ -65,6 +65,15 @@ export class SessionsService {
     return { wentLiveAt: await this.store.lastWentLive(id, exec), scheduledStart: row.scheduled_start, brandId: row.brand_id, status: row.status as SessionStatus };
   }
 
+  /** For analytics: when the live started and ended (ISO, null if not yet), with its brand, title and status. */
+  async liveSpan(id: string): Promise<{ wentLiveAt: string | null; endedAt: string | null; brandId: string | null; title: string; status: SessionStatus; isDemo: boolean; hostIds: string[] }> {
+    const row = await this.store.findById(id);
+    if (!row) throw notFound('Session');
+    const [wentLiveAt, endedAt, staff] = await Promise.all([this.store.lastWentLive(id), this.store.lastTransitionTo(id, 'ended'), this.store.staff(id)]);
+    const hostIds = staff.filter((r) => r.duty === 'host').map((r) => r.member_id).sort();
+    return { wentLiveAt, endedAt, brandId: row.brand_id, title: row.title, status: row.status as SessionStatus, isDemo: row.is_demo === 1, hostIds };
+  }
+
   /** Titles of sessions (other modules list them without reading our tables). */
   async titles(ids: string[]): Promise<Map<string, string>> {
     return this.store.titles([...new Set(ids)]);

@@ -31,11 +31,16 @@ export class SessionsStore {
   }
 
   async lastWentLive(id: string, exec: Kysely<DB> = this.db): Promise<string | null> {
+    return this.lastTransitionTo(id, 'live', exec);
+  }
+
+  /** When the session last moved to `status` (ISO), null if never. */
+  async lastTransitionTo(id: string, status: string, exec: Kysely<DB> = this.db): Promise<string | null> {
     const r = await exec
       .selectFrom('live_session_transitions')
       .select('at')
       .where('session_id', '=', id)
-      .where('to_status', '=', 'live')
+      .where('to_status', '=', status)
       .orderBy('at', 'desc')
       .limit(1)
       .executeTakeFirst();
