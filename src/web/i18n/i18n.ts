@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
+import { analyticsTexts } from '../../contracts/analytics-texts';
 import en from './en.json';
 import zhCN from './zh-CN.json';
 
@@ -8,7 +9,8 @@ type Bundle = Record<string, unknown>;
 // Feature bundles (features/<feature>.<lang>.json) each add their own top-level sections.
 const features = import.meta.glob<Bundle>('./features/*.json', { eager: true, import: 'default' });
 function withFeatures(base: Bundle, lang: string): Bundle {
-  const out: Bundle = { ...base };
+  // Metric names, hints and personas are shared with the server's printable report.
+  const out: Bundle = { ...base, analytics: analyticsTexts[lang === 'zh-CN' ? 'zh-CN' : 'en'] };
   for (const [path, bundle] of Object.entries(features)) {
     if (path.endsWith(`.${lang}.json`)) Object.assign(out, bundle);
   }
