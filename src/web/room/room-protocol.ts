@@ -23,6 +23,7 @@ import type {
   ToolEvent,
   TopicView,
 } from '../../contracts/room-tools.contract.js';
+import type { Beacon } from '../../contracts/analytics-events.contract.js';
 
 export type { AckMessage, ChatEvent, ChatMode, ErrorMessage, RoomEventPayload, RoomSnapshot, ServerMessage, WelcomeMessage };
 export type { CountdownView, DrawView, PollView, QuestionView, QuizView, RoomTools, ToolEvent, TopicView };
@@ -65,7 +66,12 @@ export type ClientMessage =
   | { t: 'enter'; ref: string; drawId: string }
   | { t: 'answer'; ref: string; quizId: string; questionIndex: number; choice: number }
   | { t: 'ask'; ref: string; text: string }
-  | { t: 'upvote'; ref: string; questionId: string };
+  | { t: 'upvote'; ref: string; questionId: string }
+  | { t: 'track'; ref: string; events: Beacon[] };
+
+/** The contract's MAX_TRACK_EVENTS (beacons per `track` message) and MAX_BEACONS_PER_BATCH (per HTTP batch). */
+export const MAX_TRACK_EVENTS = 20;
+export const MAX_BEACONS_PER_BATCH = 50;
 
 /** Length as the server counts it: code points, not UTF-16 units. */
 export function codePointLength(text: string): number {

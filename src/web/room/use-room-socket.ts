@@ -10,6 +10,7 @@ import {
   type RoomEventPayload,
   type ServerMessage,
 } from './room-protocol';
+import type { Beacon } from '../../contracts/analytics-events.contract.js';
 import { playbackPosition } from '../viewer/video/playback-clock';
 import { PictureSync } from './picture-sync';
 import { initialRoomState, roomReducer, type RoomClosedReason, type RoomState } from './room-state';
@@ -53,6 +54,11 @@ export interface RoomSocketOptions {
    * everything at once.
    */
   followPicture?: boolean;
+  /**
+   * Where this viewer came from (`src`, `by`, `ref`, `utm_*`, `rh`: sourceParamsOf), carried on
+   * the socket URL so the server records the view's source. The server ignores bad values.
+   */
+  sourceQuery?: string | null;
 }
 
 /** How often held picture events are checked against the player (well inside the 250 ms budget). */
@@ -71,6 +77,8 @@ export interface RoomSocket {
   answer: (quizId: string, questionIndex: number, choice: number) => Promise<AckMessage>;
   ask: (text: string) => Promise<AckMessage>;
   upvote: (questionId: string) => Promise<AckMessage>;
+  /** Analytics beacons over the socket (issue 7): resolves with the ack (`tracked`), rejects when not connected. */
+  track: (events: Beacon[]) => Promise<AckMessage>;
   /** Live comments and deletions, as they arrive. Returns the unsubscribe function. */
   subscribe: (listener: (signal: LiveChatSignal) => void) => () => void;
   /** Every room event as it arrives in a batch (e.g. commerce events such as `flash`), plus `welcome` on each (re)connect. */
@@ -113,12 +121,13 @@ function terminalReason(code: number): RoomClosedReason | null {
   }
 }
 
-function socketUrl(sessionId: string, asTeam: boolean, guest: string | null, since: string | null, invite: string | null): string {
+function socketUrl(sessionId: string, asTeam: boolean, guest: string | null, since: string | null, invite: string | null, sourceQuery: string | null): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   let url = `${scheme}://${location.host}/ws?session=${encodeURIComponent(sessionId)}`;
   if (asTeam) url += '&as=team';
   else if (guest) url += `&guest=${encodeURIComponent(guest)}`;
   if (invite && !asTeam) url += `&invite=${encodeURIComponent(invite)}`;
+  if (sourceQuery && !asTeam) url += `&${sourceQuery}`;
   if (since) url += `&since=${since}`;
   return url;
 }
@@ -163,7 +172,7 @@ interface Pending {
  * acks and errors folded into one state; resume with `since` after a drop; reconnect with
  * backoff (or when the server says so); stop for good on ban, 4401 and 4404.
  */
-export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestToken, invite = null, followPicture = false }: RoomSocketOptions): RoomSocket {
+export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestToken, invite = null, followPicture = false, sourceQuery = null }: RoomSocketOptions): RoomSocket {
   const [state, dispatch] = useReducer(roomReducer, initialRoomState);
   const socketRef = useRef<WebSocket | null>(null);
   const pending = useRef(new Map<string, Pending>());
@@ -309,7 +318,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
       if (stopped) return;
       welcomed = false;
       const since = epoch !== null ? `${epoch}.${String(seq)}` : null;
-      const socket = new WebSocket(socketUrl(sessionId, asTeam, guest, since, invite));
+      const socket = new WebSocket(socketUrl(sessionId, asTeam, guest, since, invite, sourceQuery));
       ws = socket;
       socketRef.current = socket;
       socket.onmessage = (event: MessageEvent) => {
@@ -363,7 +372,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
       }
       socketRef.current = null;
     };
-  }, [sessionId, identityKey, asTeam, invite, followPicture]);
+  }, [sessionId, identityKey, asTeam, invite, followPicture, sourceQuery]);
 
   const request = useCallback((build: (ref: string) => ClientMessage): Promise<AckMessage> => {
     const socket = socketRef.current;
@@ -396,6 +405,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
   );
   const ask = useCallback((text: string) => request((ref) => ({ t: 'ask', ref, text })), [request]);
   const upvote = useCallback((questionId: string) => request((ref) => ({ t: 'upvote', ref, questionId })), [request]);
+  const track = useCallback((events: Beacon[]) => request((ref) => ({ t: 'track', ref, events })), [request]);
 
   const sendLike = useCallback((n: number) => {
     const socket = socketRef.current;
@@ -426,5 +436,5 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
   const dismissError = useCallback(() => { dispatch({ type: 'dismiss-error' }); }, []);
   const dismissNotice = useCallback(() => { dispatch({ type: 'dismiss-notice' }); }, []);
 
-  return { state, sendChat, sendLike, report, vote, enter, answer, ask, upvote, subscribe, subscribeEvents, dismissError, dismissNotice };
+  return { state, sendChat, sendLike, report, vote, enter, answer, ask, upvote, track, subscribe, subscribeEvents, dismissError, dismissNotice };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sourceKey } from '../../../../contracts/analytics-events.contract.js';
+import { sourceKey, trafficSourceSchema } from '../../../../contracts/analytics-events.contract.js';
 import { sourceFromParams, sourceParamsOf } from './source-params.js';
 
 const from = (q: string) => {
@@ -24,6 +24,14 @@ describe('sourceFromParams', () => {
     expect(sourceKey(from('utm_source=weibo'))).toBe('utm:weibo/-/-');
     expect(sourceKey(from('rh=m.example.cn'))).toBe('referrer:m.example.cn');
     expect(sourceKey(from('src=bogus'))).toBe('direct');
+  });
+
+  it('whatever comes in, what comes out passes the contract schema', () => {
+    const samples = ['src=share&by=' + 'a'.repeat(64), 'ref=' + 'b'.repeat(64), 'utm_source=' + 'c'.repeat(80) + '&utm_medium=%20x%20', 'rh=' + 'd'.repeat(63) + '.example', 'src=internal', 'src=share&by=' + 'a'.repeat(65)];
+    for (const q of samples) {
+      const s = from(q);
+      if (s) expect(trafficSourceSchema.safeParse(s).success, q).toBe(true);
+    }
   });
 
   it('drops bad values one by one and never throws', () => {
