@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyticsEventTypes, type AnalyticsEvent } from '../../../../contracts/analytics-events.contract.js';
 import { FIXTURE_END, FIXTURE_SESSION, FIXTURE_START, fixtureEvents, fixtureInputs } from '../../../../../test/support/analytics-fixture.js';
-import { buildReport, DEFINITIONS_VERSION, type SessionReport } from './report.js';
+import { buildReport, DEFINITIONS_VERSION, viewerSummaries, type SessionReport } from './report.js';
 import { kaplanMeier, median } from './retention.js';
 import { applyEvent, createRollup, markReturning, setEnded, type SessionRollup } from './session-rollup.js';
 
@@ -216,6 +216,41 @@ describe('report on the hand-computed fixture', () => {
     expect(sim.audience.uv).toBe(1);
     expect(sim.sales.gmvFen).toBe(99_000);
     expect(sim.excluded.real).toBe(rep.events);
+  });
+});
+
+describe('viewer summaries (saved per viewer at the end)', () => {
+  it('closes open views like the report and keeps each viewer\'s counts', () => {
+    const list = viewerSummaries(fixtureRollup(), FIXTURE_END);
+    expect(list.map((v) => [v.viewerKey, v.watchMs])).toEqual([
+      ['viewer:a', 600_000],
+      ['guest:c', 60_000],
+      ['viewer:b', 420_000],
+      ['guest:d', 240_000],
+      ['guest:f', 0],
+      ['viewer:e', 60_000],
+    ]);
+    expect(list.reduce((a, v) => a + v.watchMs, 0)).toBe(1_380_000);
+    expect(list[0]).toEqual({
+      viewerKey: 'viewer:a',
+      viewed: true,
+      firstAt: S,
+      lastAt: s(610),
+      watchMs: 600_000,
+      interactions: 6, // 1 comment + 5 likes
+      comments: 1,
+      likes: 5,
+      shares: 0,
+      orders: 1,
+      paidOrders: 1,
+      paidFen: 20_000,
+      refundedFen: 0,
+      source: 'share',
+      returning: true,
+      csat: 5,
+      nps: 10,
+    });
+    expect(list.find((v) => v.viewerKey === 'guest:c')).toMatchObject({ returning: false, csat: 2, nps: 3, lastAt: s(630), source: null });
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type IncludedTraffic,
   type ProductRow,
   type SessionRollup,
+  type ViewerState,
 } from './session-rollup.js';
 
 /**
@@ -269,30 +270,17 @@ export function buildReport(r: SessionRollup, inputs: ReportInputs): SessionRepo
   for (const v of r.viewers.values()) {
     if (v.csat >= 0 || v.nps >= 0) anyResponses++;
     if (!v.viewed) continue;
-    let w = v.watchMs;
-    let f = v.firstViewMs;
-    // A first view that ended at or after the end ran to the end (also when the rollup learnt the end late).
-    let c = v.firstViewCensored || (v.firstViewEndAt >= endedAt && v.firstViewMs >= 0);
-    if (v.open) {
-      const ranToEnd = endedAt - v.ivLast <= VIEW_TIMEOUT_MS;
-      const end = ranToEnd ? endedAt : v.ivLast;
-      const s = Math.max(v.ivStart, startedAt);
-      const ms = end > s ? end - s : 0;
-      w += ms;
-      if (f < 0) {
-        f = ms;
-        c = ranToEnd;
-      }
-      if (ranToEnd) {
-        for (let m = Math.max(v.markedMinute + 1, 0); m < L; m++) present[m] = (present[m] as number) + 1;
-        for (let k = Math.max(v.markedBucket + 1, 0); k < B; k++) bucketPresent[k] = (bucketPresent[k] as number) + 1;
-      } else {
-        const m = minuteOf(v.ivLast);
-        exits[m] = (exits[m] as number) + 1;
-      }
+    const fin = finishViewer(v, startedAt, endedAt);
+    const w = fin.watchMs;
+    if (fin.open === 'ran_to_end') {
+      for (let m = Math.max(v.markedMinute + 1, 0); m < L; m++) present[m] = (present[m] as number) + 1;
+      for (let k = Math.max(v.markedBucket + 1, 0); k < B; k++) bucketPresent[k] = (bucketPresent[k] as number) + 1;
+    } else if (fin.open === 'timed_out') {
+      const m = minuteOf(v.ivLast);
+      exits[m] = (exits[m] as number) + 1;
     }
-    if (w > durationMs) w = durationMs;
-    if (f > durationMs) f = durationMs;
+    const f = fin.firstViewMs;
+    const c = fin.firstViewCensored;
     watch[i] = w;
     firstMs[i] = f < 0 ? 0 : f;
     censored[i] = c ? 1 : 0;
@@ -512,6 +500,89 @@ export function buildReport(r: SessionRollup, inputs: ReportInputs): SessionRepo
     series,
     timeline,
   };
+}
+
+interface FinishedViewer {
+  /** Watch time, at most the length of the live. */
+  watchMs: number;
+  firstViewMs: number;
+  firstViewCensored: boolean;
+  /** What became of an interval still open in the rollup. */
+  open: 'none' | 'ran_to_end' | 'timed_out';
+}
+
+/** A viewer's figures at the end of the live, closing what is still open (without changing the rollup). */
+function finishViewer(v: ViewerState, startedAt: number, endedAt: number): FinishedViewer {
+  const durationMs = endedAt - startedAt;
+  let w = v.watchMs;
+  let f = v.firstViewMs;
+  // A first view that ended at or after the end ran to the end (also when the rollup learnt the end late).
+  let c = v.firstViewCensored || (f >= 0 && v.firstViewEndAt >= endedAt);
+  let open: FinishedViewer['open'] = 'none';
+  if (v.open) {
+    const ranToEnd = endedAt - v.ivLast <= VIEW_TIMEOUT_MS;
+    open = ranToEnd ? 'ran_to_end' : 'timed_out';
+    const end = ranToEnd ? endedAt : v.ivLast;
+    const s = Math.max(v.ivStart, startedAt);
+    const ms = end > s ? end - s : 0;
+    w += ms;
+    if (f < 0) {
+      f = ms;
+      c = ranToEnd;
+    }
+  }
+  return { watchMs: Math.min(w, durationMs), firstViewMs: Math.min(Math.max(f, 0), durationMs), firstViewCensored: c, open };
+}
+
+/** One viewer's figures for the session (saved per viewer at the end: audience clusters, new vs returning). */
+export interface ViewerSummary {
+  viewerKey: string;
+  /** Had a view event (counts in UV). */
+  viewed: boolean;
+  firstAt: number;
+  lastAt: number;
+  watchMs: number;
+  /** Comments + likes + shares + votes + draw entries + questions. */
+  interactions: number;
+  comments: number;
+  likes: number;
+  shares: number;
+  orders: number;
+  paidOrders: number;
+  paidFen: number;
+  refundedFen: number;
+  /** sourceKey() of the first view, null when unknown. */
+  source: string | null;
+  returning: boolean;
+  csat: number | null;
+  nps: number | null;
+}
+
+/** Every viewer's figures at the end of the live, in order of first event (viewers without a view too: `viewed` says). */
+export function viewerSummaries(r: SessionRollup, endedAt: number): ViewerSummary[] {
+  const out: ViewerSummary[] = [];
+  for (const v of r.viewers.values()) {
+    out.push({
+      viewerKey: v.key,
+      viewed: v.viewed,
+      firstAt: v.firstAt,
+      lastAt: v.lastAt,
+      watchMs: v.viewed ? finishViewer(v, r.startedAt, Math.max(endedAt, r.startedAt)).watchMs : 0,
+      interactions: v.comments + v.likes + v.shares + v.votes + v.entries + v.questions,
+      comments: v.comments,
+      likes: v.likes,
+      shares: v.shares,
+      orders: v.orders,
+      paidOrders: v.paidOrders,
+      paidFen: v.paidFen,
+      refundedFen: v.refundedFen,
+      source: v.source,
+      returning: r.returning.has(v.key),
+      csat: v.csat >= 0 ? v.csat : null,
+      nps: v.nps >= 0 ? v.nps : null,
+    });
+  }
+  return out;
 }
 
 function productFigures(productId: string, p: ProductRow | undefined, name: string, pinned: { from: number; to: number }[]): ProductFigures {

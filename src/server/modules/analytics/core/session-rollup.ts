@@ -56,6 +56,9 @@ export class ViewerState {
   /** sourceKey() of the viewer's first view (the first one that carried a source); null when unknown. */
   source: string | null = null;
   firstViewAt = -1;
+  /** First and last event of any type (ms). */
+  firstAt: number;
+  lastAt: number;
   // Presence.
   open = false;
   conns = 0;
@@ -87,9 +90,11 @@ export class ViewerState {
   /** Survey answer (last wins); -1 when not given. */
   csat = -1;
   nps = -1;
-  constructor(idx: number, key: string) {
+  constructor(idx: number, key: string, at: number) {
     this.idx = idx;
     this.key = key;
+    this.firstAt = at;
+    this.lastAt = at;
   }
 }
 
@@ -288,12 +293,13 @@ export function bump(row: number[], i: number, by = 1): void {
   row[i] = (row[i] as number) + by;
 }
 
-function viewerOf(r: SessionRollup, key: string): ViewerState {
+function viewerOf(r: SessionRollup, key: string, at: number): ViewerState {
   let v = r.viewers.get(key);
   if (v === undefined) {
-    v = new ViewerState(r.viewers.size, key);
+    v = new ViewerState(r.viewers.size, key, at);
     r.viewers.set(key, v);
-  }
+  } else if (at > v.lastAt) v.lastAt = at;
+  else if (at < v.firstAt) v.firstAt = at;
   return v;
 }
 
@@ -408,7 +414,7 @@ export function applyEvent(r: SessionRollup, e: AnalyticsEvent): void {
   r.events++;
   let t = e.at;
   if (t > r.lastEventAt) r.lastEventAt = t;
-  const v = viewerOf(r, e.viewerKey);
+  const v = viewerOf(r, e.viewerKey, t);
   const T = r.totals;
   const M = r.minutes;
   switch (e.type) {
