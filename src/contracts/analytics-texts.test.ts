@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HINT_CODES } from '../server/modules/analytics/core/hints';
-import { KPI_DEFS } from '../server/modules/analytics/core/compare';
-import { analyticsTexts, hintSentence } from './analytics-texts';
+import { HINT_CODES } from '../server/modules/analytics/core/hints.js';
+import { KPI_DEFS } from '../server/modules/analytics/core/compare.js';
+import { analyticsTexts, hintSentence } from './analytics-texts.js';
 
 function keys(o: unknown, prefix = ''): string[] {
   if (typeof o !== 'object' || o === null) return [prefix];

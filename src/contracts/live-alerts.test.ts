@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { liveAlerts, type ConcurrencySample } from './live-alerts';
+import { liveAlerts, type ConcurrencySample } from './live-alerts.js';
 
 const s = { dropShare: 0.2, minViewers: 20, errorsMin: 5, errorsFactor: 3 };
 const series = (counts: number[], start = 0): ConcurrencySample[] => counts.map((n, i) => [start + i * 1000, n]);
