@@ -13,6 +13,8 @@ import { formatLiveCount } from '../format/count-format';
 import { formatDateTime } from '../format/date-format';
 import { useApiResource } from '../hooks/use-api-resource';
 import { useRoomSocket, type RoomSocket } from '../room/use-room-socket';
+import { TrackerContext, usePageSourceQuery, useRoomTracker } from './analytics/room-analytics';
+import { ShareButton } from './analytics/share-button';
 import { DanmakuControls, DanmakuOverlay } from './danmaku-overlay';
 import { readDanmakuSettings, storeDanmakuSettings, type DanmakuSettings } from './danmaku-settings';
 import { LikeButton } from './like-button';
@@ -131,6 +133,8 @@ function LiveRoom({
   onPrizeNews: () => void;
 }) {
   const [topicFilter, setTopicFilter] = useState<string | null>(null);
+  // Where this viewer came from (share link, referral, UTM, referring site): on the socket URL.
+  const sourceQuery = usePageSourceQuery();
   const room = useRoomSocket({
     sessionId: session.id,
     identityKey: identityKeyOf(identity),
@@ -139,7 +143,10 @@ function LiveRoom({
     invite,
     // Announcements, the product being explained and flash sales appear when this viewer's picture gets there.
     followPicture: true,
+    sourceQuery,
   });
+  // Analytics beacons: product impressions and clicks, add to cart, shares.
+  const tracker = useRoomTracker(session.id, room, identity, sourceQuery);
   const authRef = useRef<HTMLDivElement>(null);
   const status = room.state.status ?? session.status;
   const stream = useLiveStream(session.id, invite, room, identity);
@@ -161,6 +168,7 @@ function LiveRoom({
   }, []);
 
   return (
+    <TrackerContext.Provider value={tracker}>
     <main className="viewer-main viewer-grid">
       <LiveStage
         status={status}
@@ -202,9 +210,10 @@ function LiveRoom({
           <ViewerAuthPanel identity={identity} onSignIn={onSignIn} onSignUp={onSignUp} onSignOut={onSignOut} />
         </div>
       </div>
-      <SessionInfo session={session} status={status} />
+      <SessionInfo session={session} status={status} share={<ShareButton sessionId={session.id} title={session.title} identity={identity} invite={invite} />} />
       <CartDrawer sessionId={session.id} invite={invite} identity={identity} open={cartOpen} onClose={onCloseCart} onNeedSignIn={goToSignIn} />
     </main>
+    </TrackerContext.Provider>
   );
 }
 
@@ -314,7 +323,7 @@ function LiveStage({
   );
 }
 
-function SessionInfo({ session, status }: { session: PublicSession; status: SessionStatus }) {
+function SessionInfo({ session, status, share }: { session: PublicSession; status: SessionStatus; share?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const start = formatDateTime(session.scheduledStart, i18n.resolvedLanguage ?? 'en');
   return (
@@ -325,6 +334,7 @@ function SessionInfo({ session, status }: { session: PublicSession; status: Sess
           <StatusBadge status={status} />
         </span>
         {session.isDemo && <DemoBadge long />}
+        {share}
       </div>
       <dl className="facts">
         {session.brandName && (

@@ -1,6 +1,8 @@
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveShelf } from '../../api/catalog-api';
 import { formatFen } from '../../format/money-format';
+import { useImpression } from '../analytics/room-analytics';
 import { minPrice, productStock, StockLabel } from './stock-label';
 
 /** "讲解中 / Now explaining": the pinned product over the video, with a way to buy it. */
@@ -8,11 +10,13 @@ export function PinnedProductCard({ shelf, onOpen }: { shelf: LiveShelf; onOpen:
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const p = shelf.pinned ? shelf.products.find((x) => x.productId === shelf.pinned!.productId) : undefined;
+  const ref = useRef<HTMLButtonElement>(null);
+  useImpression(ref, p?.productId ?? null);
   if (!p) return null;
   const price = minPrice(p);
   const stock = productStock(p);
   return (
-    <button type="button" className="pinned-card" data-testid="pinned-card" data-product-id={p.productId} onClick={() => { onOpen(p.productId); }}>
+    <button ref={ref} type="button" className="pinned-card" data-testid="pinned-card" data-product-id={p.productId} onClick={() => { onOpen(p.productId); }}>
       {p.image ? (
         <img className="pinned-thumb" src={p.image} alt="" />
       ) : (

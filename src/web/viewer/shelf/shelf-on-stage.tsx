@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { RoomSocket } from '../../room/use-room-socket';
 import type { ViewerIdentity } from '../use-viewer-identity';
 import '../../styles/shelf.css';
+import { useTracker } from '../analytics/room-analytics';
 import { PinnedProductCard } from './pinned-card';
 import { ShelfSheet } from './shelf-sheet';
 import { useLiveShelf } from './use-live-shelf';
@@ -15,8 +16,11 @@ export function ShelfOnStage({ sessionId, invite, room, identity }: { sessionId:
   const { t } = useTranslation();
   const { shelf, error, reload } = useLiveShelf(sessionId, invite, room, identity);
   const [open, setOpen] = useState<{ focus: string | null } | null>(null);
+  const tracker = useTracker();
   const close = useCallback(() => { setOpen(null); }, []);
   const show = (focus: string | null) => {
+    // Opening a product from the pinned card is a click on it (analytics).
+    if (focus) tracker?.click(focus);
     reload(); // stock moves all the time: show what is true now
     setOpen({ focus });
   };

@@ -5,6 +5,7 @@ import { describeError } from '../../api/describe-error';
 import type { LiveShelf, LiveShelfProduct } from '../../api/catalog-api';
 import { CloseButton } from '../../components/close-button';
 import { formatFen } from '../../format/money-format';
+import { useImpression, useTracker } from '../analytics/room-analytics';
 import { addToCart } from '../cart/cart-store';
 import { minPrice, productStock, StockLabel } from './stock-label';
 import '../../styles/commerce.css';
@@ -32,6 +33,7 @@ export function ShelfSheet({
   const { t } = useTranslation();
   const panelRef = useRef<HTMLElement>(null);
   const [added, setAdded] = useState<string | null>(null);
+  const tracker = useTracker();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -93,6 +95,7 @@ export function ShelfSheet({
                   startOpen={focusProductId === p.productId && p.skus.length > 1}
                   onAdd={(skuId) => {
                     addToCart(sessionId, { skuId });
+                    tracker?.addToCart(p.productId);
                     setAdded(p.title);
                   }}
                 />
@@ -113,6 +116,9 @@ function ShelfRow({ index, product: p, pinned, startOpen, onAdd }: { index: numb
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const [picking, setPicking] = useState(startOpen);
+  const tracker = useTracker();
+  const rowRef = useRef<HTMLLIElement>(null);
+  useImpression(rowRef, p.productId);
   const available = p.skus.filter((s) => s.stock.state !== 'sold_out');
   const [skuId, setSkuId] = useState<string | null>(available.length === 1 ? available[0]!.skuId : null);
   const price = minPrice(p);
@@ -121,7 +127,7 @@ function ShelfRow({ index, product: p, pinned, startOpen, onAdd }: { index: numb
   const multi = p.skus.length > 1;
 
   return (
-    <li className={`shelf-row${pinned ? ' shelf-row-pinned' : ''}`} data-testid="shelf-product" data-product-id={p.productId}>
+    <li ref={rowRef} className={`shelf-row${pinned ? ' shelf-row-pinned' : ''}`} data-testid="shelf-product" data-product-id={p.productId}>
       <div className="shelf-row-main">
         <span className="shelf-row-index" aria-hidden="true">
           {index}
@@ -156,7 +162,11 @@ function ShelfRow({ index, product: p, pinned, startOpen, onAdd }: { index: numb
             disabled={soldOut}
             onClick={() => {
               if (!multi && available[0]) onAdd(available[0].skuId);
-              else setPicking(true);
+              else {
+                // Opening the SKU picker is looking at the product's details (analytics).
+                tracker?.click(p.productId);
+                setPicking(true);
+              }
             }}
           >
             {soldOut ? t('shelf.viewer.soldOut') : multi ? t('shelf.viewer.choose') : t('shelf.viewer.addToCart')}
