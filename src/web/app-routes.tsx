@@ -6,6 +6,10 @@ import { PERMISSIONS } from './auth/permissions';
 import { RequireMember, RequirePermission } from './auth/require-member';
 import { AuthScreen } from './components/auth-screen';
 import { StateCard } from './components/page-states';
+import { AnalyticsHomePage } from './console/analytics/analytics-home-page';
+import { ComparePage } from './console/analytics/compare-page';
+import { InsightsPage } from './console/analytics/insights-page';
+import { ReportPage } from './console/analytics/report-page';
 import { AuditPage } from './console/audit-page';
 import { FulfilmentPage } from './console/fulfilment-page';
 import { OrdersPage as OrdersConsolePage } from './console/orders-page';
@@ -37,6 +41,7 @@ const CONSOLE_PAGES: Record<ConsolePageKey, ComponentType> = {
   fulfilment: FulfilmentPage,
   promotions: PromotionsPage,
   coupons: CouponsPage,
+  analytics: AnalyticsHomePage,
 };
 
 export function AppRoutes() {
@@ -97,6 +102,9 @@ function ConsoleRoutes() {
                 </RequirePermission>
               }
             />
+            <Route path="sessions/:id/report" element={<RequirePermission permission={PERMISSIONS.analyticsRead}><ReportPage /></RequirePermission>} />
+            <Route path="analytics/compare" element={<RequirePermission permission={PERMISSIONS.analyticsRead}><ComparePage /></RequirePermission>} />
+            <Route path="analytics/insights" element={<RequirePermission permission={PERMISSIONS.analyticsRead}><InsightsPage /></RequirePermission>} />
             <Route path="sessions/:id/preflight" element={<RequirePermission permission={PERMISSIONS.sessionsRead}><PreflightPage /></RequirePermission>} />
             <Route path="*" element={<NotFoundPage inConsole />} />
           </Route>

@@ -19,4 +19,6 @@ export const PERMISSIONS = {
   recordingsDelete: 'recordings:delete',
   interactRun: 'interact:run',
   qnaAnswer: 'qna:answer',
+  analyticsRead: 'analytics:read',
+  audienceSegment: 'audience:segment',
 } as const satisfies Record<string, Permission>;

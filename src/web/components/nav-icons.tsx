@@ -53,6 +53,11 @@ const PATHS: Record<NavIconName, ReactElement> = {
       <path d="M14 7v10" strokeDasharray="2 2" />
     </>
   ),
+  analytics: (
+    <>
+      <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+    </>
+  ),
   docs: (
     <>
       <path d="M14 4h6v6M20 4l-9 9" />
@@ -61,7 +66,7 @@ const PATHS: Record<NavIconName, ReactElement> = {
   ),
 };
 
-export type NavIconName = 'sessions' | 'products' | 'team' | 'audit' | 'docs' | 'orders' | 'fulfilment' | 'promotions' | 'coupons';
+export type NavIconName = 'sessions' | 'products' | 'team' | 'audit' | 'docs' | 'orders' | 'fulfilment' | 'promotions' | 'coupons' | 'analytics';
 
 export function NavIcon({ name }: { name: NavIconName }) {
   return (

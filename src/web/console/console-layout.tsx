@@ -13,7 +13,7 @@ import { LangSwitch } from '../components/lang-switch';
 import { NavIcon } from '../components/nav-icons';
 import { ChangePasswordDialog } from './change-password-dialog';
 
-export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit' | 'orders' | 'fulfilment' | 'promotions' | 'coupons';
+export type ConsolePageKey = 'sessions' | 'products' | 'team' | 'audit' | 'orders' | 'fulfilment' | 'promotions' | 'coupons' | 'analytics';
 
 interface NavItem {
   /** Also the page's route segment: `to` is `/console/<key>`. */
@@ -29,6 +29,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'promotions', to: '/console/promotions', permission: PERMISSIONS.promotionsRead },
   { key: 'coupons', to: '/console/coupons', permission: PERMISSIONS.promotionsRead },
   { key: 'orders', to: '/console/orders', permission: PERMISSIONS.ordersRead },
+  { key: 'analytics', to: '/console/analytics', permission: PERMISSIONS.analyticsRead },
   { key: 'fulfilment', to: '/console/fulfilment', permission: PERMISSIONS.fulfilmentWrite },
   { key: 'team', to: '/console/team', permission: PERMISSIONS.teamRead },
   { key: 'audit', to: '/console/audit', permission: PERMISSIONS.auditRead },

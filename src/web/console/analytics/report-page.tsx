@@ -1,0 +1,4 @@
+// Owned by the helper building this page (issue 7); replaced in this session.
+export function ReportPage() {
+  return null;
+}
