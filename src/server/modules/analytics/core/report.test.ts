@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyticsEventTypes, type AnalyticsEvent } from '../../../../contracts/analytics-events.contract.js';
+import { analyticsEventTypes, VIEW_TIMEOUT_MS, type AnalyticsEvent } from '../../../../contracts/analytics-events.contract.js';
 import { FIXTURE_END, FIXTURE_SESSION, FIXTURE_START, fixtureEvents, fixtureInputs } from '../../../../../test/support/analytics-fixture.js';
 import { buildReport, DEFINITIONS_VERSION, viewerSummaries, type SessionReport } from './report.js';
 import { kaplanMeier, median } from './retention.js';
@@ -359,6 +359,84 @@ describe('report properties', () => {
         expect(two.excluded[kind]).toBe(b.length);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/**
+ * A plain reference for the presence rules (docs/metrics.md), written the slow, obvious way:
+ * each viewer's intervals, then presence by checking every minute and bucket against every interval.
+ */
+function referencePresence(events: AnalyticsEvent[], startedAt: number, endedAt: number) {
+  const byViewer = new Map<string, AnalyticsEvent[]>();
+  for (const e of events) if (e.type.startsWith('view_')) byViewer.set(e.viewerKey, [...(byViewer.get(e.viewerKey) ?? []), e]);
+  const intervals = new Map<string, [number, number][]>();
+  for (const [key, list] of byViewer) {
+    const out: [number, number][] = [];
+    let open = false;
+    let conns = 0;
+    let start = 0;
+    let last = 0;
+    for (const e of list) {
+      let t = Math.min(e.at, endedAt);
+      if (open) {
+        t = Math.max(t, last);
+        if (t - last > VIEW_TIMEOUT_MS) {
+          out.push([start, last]);
+          open = false;
+        } else {
+          last = t;
+          if (e.type === 'view_start') conns++;
+          else if (e.type === 'view_end') {
+            if (--conns <= 0) {
+              out.push([start, t]);
+              open = false;
+            }
+          } else conns = Math.max(conns, 1);
+          continue;
+        }
+      }
+      if (e.type !== 'view_end') {
+        open = true;
+        conns = 1;
+        start = last = t;
+      }
+    }
+    if (open) out.push([start, endedAt - last <= VIEW_TIMEOUT_MS ? endedAt : last]);
+    intervals.set(key, out);
+  }
+  const dur = endedAt - startedAt;
+  const L = Math.max(1, Math.ceil(dur / 60_000));
+  const B = Math.max(1, Math.ceil(dur / 10_000));
+  const idx = (t: number, size: number, n: number) => Math.min(n - 1, Math.max(0, Math.floor((Math.min(t, endedAt - 1) - startedAt) / size)));
+  const count = (size: number, n: number) =>
+    Array.from({ length: n }, (_, k) => [...intervals.values()].filter((iv) => iv.some(([a, b]) => idx(a, size, n) <= k && k <= idx(b, size, n))).length);
+  const watch = [...intervals.values()].map((iv) => Math.min(dur, iv.reduce((x, [a, b]) => x + Math.max(0, b - Math.max(a, startedAt)), 0)));
+  const buckets = count(10_000, B);
+  return { present: count(60_000, L), pcu: Math.max(0, ...buckets), totalWatch: watch.reduce((x, y) => x + y, 0), uv: intervals.size };
+}
+
+describe('presence agrees with a plain reference implementation', () => {
+  it('per-minute presence, PCU, watch time and UV', () => {
+    const step = fc.record({ gap: fc.integer({ min: 0, max: 70_000 }), type: fc.constantFrom('view_start' as const, 'view_heartbeat' as const, 'view_end' as const) });
+    fc.assert(
+      fc.property(fc.array(fc.array(step, { maxLength: 25 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1_000, max: 400_000 }), (viewers, dur) => {
+        const events: AnalyticsEvent[] = viewers
+          .flatMap((steps, v) => {
+            let t = S - 20_000;
+            return steps.map((st, i): AnalyticsEvent => ({ id: `v${v}-${i}`, type: st.type, sessionId: 's', viewerKey: `v${v}`, at: (t += st.gap), streamMs: null, source: null, traffic: 'real' }));
+          })
+          .sort((a, b) => a.at - b.at);
+        const r = createRollup({ sessionId: 's', startedAt: S, endedAt: S + dur });
+        for (const e of events) applyEvent(r, e);
+        const rep = buildReport(r, { endedAt: S + dur });
+        const ref = referencePresence(events, S, S + dur);
+        expect(rep.series.present).toEqual(ref.present);
+        expect(rep.audience.pcu).toBe(ref.pcu);
+        expect(rep.audience.totalWatchMs).toBe(ref.totalWatch);
+        expect(rep.audience.uv).toBe(ref.uv);
+      }),
+      { numRuns: 400 },
     );
   });
 });
