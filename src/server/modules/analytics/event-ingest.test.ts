@@ -28,7 +28,11 @@ function fakeStore() {
         }
         batches.push(events.map((e) => e.id));
         const out: AnalyticsEvent[] = [];
-        for (const e of events) if (!ids.has(e.id)) (ids.add(e.id), out.push(e));
+        for (const e of events) {
+          if (ids.has(e.id)) continue;
+          ids.add(e.id);
+          out.push(e);
+        }
         return out;
       } finally {
         running--;
