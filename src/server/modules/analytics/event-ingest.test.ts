@@ -192,6 +192,19 @@ describe('event ingest', () => {
     await ingest.close();
   });
 
+  it('close() does not wait on a database that is down: failed batches are dropped without retries', async () => {
+    const f = fakeStore();
+    const ingest = new EventIngest({ store: f.store, maxBatch: 2, retries: 5, retryBaseMs: 10_000 });
+    f.fail(100);
+    for (let i = 0; i < 5; i++) ingest.record(ev(`e${i}`));
+    await sleep(30); // the first batch has failed and waits 10 s for its retry
+    expect(ingest.stats()).toMatchObject({ retries: 1, inFlight: 2 });
+    const t0 = Date.now();
+    await ingest.close();
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(ingest.stats()).toMatchObject({ failed: 5, stored: 0, queued: 0 });
+  });
+
   it('flush() resolves at once when nothing is queued; close() writes what is queued and refuses the rest', async () => {
     const f = fakeStore();
     const ingest = new EventIngest({ store: f.store, flushMs: 10_000 });

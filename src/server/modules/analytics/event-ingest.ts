@@ -85,6 +85,8 @@ export class EventIngest implements AnalyticsSink {
   private inFlight = 0;
   private closed = false;
   private listeners: Listener[] = [];
+  /** Ends the backoff of a batch waiting to be retried (close() does not wait it out). */
+  private wakeRetry: (() => void) | null = null;
 
   /** Events accepted so far, and events done with (stored, duplicate or failed): flush() waits on these. */
   private accepted = 0;
@@ -144,9 +146,13 @@ export class EventIngest implements AnalyticsSink {
     return p;
   }
 
-  /** Stops accepting events (later ones are dropped and counted) and writes what is queued. */
+  /**
+   * Stops accepting events (later ones are dropped and counted) and writes what is queued; a
+   * batch that fails now is dropped at once (counted in `failed`), without retries.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    this.wakeRetry?.();
     await this.flush();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -208,13 +214,22 @@ export class EventIngest implements AnalyticsSink {
       try {
         stored = await this.store.insertBatch(batch);
       } catch (err) {
-        if (attempt >= this.maxRetries) {
+        // Closing (shutdown): no retries, so a database that is down cannot hold the exit.
+        if (attempt >= (this.closed ? 0 : this.maxRetries)) {
           this.counts.failed += batch.length;
           this.safeLog('error', { err, events: batch.length, attempts: attempt + 1 }, 'analytics: a batch of events could not be stored; dropped');
           return;
         }
         this.counts.retries++;
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt)));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(wake, Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempt));
+          function wake() {
+            clearTimeout(t);
+            resolve();
+          }
+          this.wakeRetry = wake;
+        });
+        this.wakeRetry = null;
         continue;
       }
       this.counts.batches++;
