@@ -1,4 +1,4 @@
-import type { WebSocket as PwWebSocket } from 'playwright';
+import type { WebSocket as PwWebSocket } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Beacon } from '../../src/contracts/analytics-events.contract.js';
 import type { ConsoleShelf } from '../../src/contracts/catalog.contract.js';
@@ -78,7 +78,7 @@ describe.skipIf(!need('chromium'))('room analytics beacons in the browser (onair
     // Share: the link names the share; copied (no share sheet on desktop Chromium).
     await page.getByTestId('share-button').click();
     await page.getByTestId('share-note').filter({ hasText: msg(en, 'share.copied') }).waitFor();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toBe(`${origin}/live/${sessionId}?src=share`);
 
     await expect.poll(() => tracked.map((b) => b.type), { timeout: 10_000 }).toEqual(expect.arrayContaining(['product_click', 'add_to_cart', 'share']));
