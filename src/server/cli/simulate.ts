@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import WebSocket, { type RawData } from 'ws';
 import { createSimulatedViewersReply, SIMULATOR_USER_AGENT, type SimulatedViewer } from '../../contracts/simulation.contract.js';
 import { buildPlan, planTimeline, sourceLabel, sourceQuery, summarizePlan, validatePlanOptions, type PlanAction, type PlannedViewer, type SimulationPlan, type TimelineEntry } from './simulation-plan.js';
@@ -106,6 +107,13 @@ class HttpError extends Error {
   }
 }
 
+/** A placed order that was not paid. */
+class PaymentError extends HttpError {
+  constructor(code: string) {
+    super(0, code, `payment not completed: ${code}`, null, undefined);
+  }
+}
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
@@ -179,7 +187,8 @@ export interface SimulationSummary {
   comments: { sent: number; accepted: number; refused: number };
   likes: number;
   beacons: { impressions: number; clicks: number; carts: number; shares: number; accepted: number; supported: boolean };
-  orders: { placed: number; paid: number; failed: number; paidFen: number };
+  /** `unpaid`: placed but not paid when the run ended (they expire unpaid, as abandoned orders do). */
+  orders: { placed: number; paid: number; failed: number; unpaid: number; paidFen: number };
   votes: { sent: number; accepted: number };
   drawEntries: { sent: number; accepted: number };
   refusals: Record<string, number>;
@@ -256,11 +265,16 @@ class Simulation {
   private readonly simIds = new Set<string>();
   private trackSupported = true;
   private refCounter = 0;
-  private readonly refs = new Map<string, { kind: 'chat' | 'vote' | 'enter' | 'track'; viewer: number }>();
+  private readonly refs = new Map<string, { kind: 'chat' | 'phrase' | 'vote' | 'enter' | 'track'; viewer: number }>();
   private readonly purchases = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private startedAt = 0;
+  /** Where the show is (simulated ms), for the progress lines. */
+  private simNow = 0;
   private connected = 0;
+  /** Aborted when the run ends (or on Ctrl-C): purchases waiting out a rate limit give up. */
+  private readonly halt = new AbortController();
+  private paymentWaitNoted = false;
   private readonly c = {
     joined: 0,
     left: 0,
@@ -297,6 +311,8 @@ class Simulation {
     private readonly io: SimulateIo,
   ) {
     this.origin = base.origin;
+    // Every purchase waiting out a rate limit listens to it.
+    setMaxListeners(0, this.halt.signal);
   }
 
   private refuse(code: string): void {
@@ -497,7 +513,10 @@ class Simulation {
         if (!this.draws.has(d.id)) return;
         // A 口令 draw is entered by commenting its phrase.
         if (d.phrase) {
-          if (this.send(v, 'chat', { t: 'chat', text: d.phrase })) this.c.commentsSent++;
+          if (this.send(v, 'phrase', { t: 'chat', text: d.phrase })) {
+            this.c.commentsSent++;
+            this.c.entriesSent++;
+          }
         } else if (this.send(v, 'enter', { t: 'enter', drawId: d.id })) this.c.entriesSent++;
       });
     }
@@ -513,7 +532,7 @@ class Simulation {
 
   // ---------- viewers' sockets ----------
 
-  private send(v: SimViewer, kind: 'chat' | 'vote' | 'enter' | 'track' | 'like', msg: Record<string, unknown>): boolean {
+  private send(v: SimViewer, kind: 'chat' | 'phrase' | 'vote' | 'enter' | 'track' | 'like', msg: Record<string, unknown>): boolean {
     if (!v.ws || v.ws.readyState !== WebSocket.OPEN) return false;
     let ref: string | undefined;
     if (kind !== 'like') {
@@ -600,6 +619,11 @@ class Simulation {
     if (msg.t === 'ack') {
       if (what?.kind === 'track') this.c.beaconsAccepted += msg.tracked?.accepted ?? 0;
       else if (what?.kind === 'chat') this.c.commentsAccepted++;
+      else if (what?.kind === 'phrase') {
+        // Accepted as a comment; the draw counts it as an entry when its rules admit the viewer.
+        this.c.commentsAccepted++;
+        this.c.entriesAccepted++;
+      }
       else if (what?.kind === 'vote') this.c.votesAccepted++;
       else if (what?.kind === 'enter') this.c.entriesAccepted++;
       return;
@@ -609,7 +633,7 @@ class Simulation {
       this.trackSupported = false;
       this.io.progress('onair simulate: this server does not take `track` beacons on the room socket; product impressions, clicks, carts and shares are not sent');
     }
-    if (what?.kind === 'chat') this.c.commentsRefused++;
+    if (what?.kind === 'chat' || what?.kind === 'phrase') this.c.commentsRefused++;
     this.refuse(`${what?.kind ?? 'room'}:${code}`);
   }
 
@@ -680,8 +704,12 @@ class Simulation {
   private buy(v: SimViewer, product: ShelfProduct, a: PlanAction): void {
     const p = this.purchase(v, product, a)
       .catch((err: unknown) => {
-        this.c.ordersFailed++;
-        this.refuse(`order:${err instanceof HttpError ? err.code : 'ERROR'}`);
+        const code = err instanceof HttpError ? err.code : 'ERROR';
+        if (err instanceof PaymentError) this.refuse(`payment:${code}`);
+        else {
+          this.c.ordersFailed++;
+          this.refuse(`order:${code}`);
+        }
       })
       .finally(() => this.purchases.delete(p));
     this.purchases.add(p);
@@ -716,22 +744,29 @@ class Simulation {
     }
     this.c.ordersPlaced++;
     const ref = /\/pay\/sandbox\/([^/?#]+)/.exec(placed.payment.checkoutUrl)?.[1];
-    if (!ref) {
-      this.refuse('payment:NOT_SANDBOX');
-      return;
-    }
+    if (!ref) throw new PaymentError('NOT_SANDBOX');
+    await this.pay(ref, quote.body.pricing.totalFen, a.pick).catch((err: unknown) => {
+      throw new PaymentError(err instanceof HttpError ? err.code : 'ERROR');
+    });
+  }
+
+  private async pay(ref: string, totalFen: number, pick: number): Promise<void> {
     // The sandbox's pay button; its per-address rate limit is waited out, not fought.
     for (let attempt = 0; ; attempt++) {
       try {
         const paid = await this.request<{ orderStatus: string }>('POST', `/api/pay/sandbox/${ref}/complete`, { body: { outcome: 'succeed' } });
-        if (paid.body.orderStatus === 'paid') {
-          this.c.ordersPaid++;
-          this.c.paidFen += quote.body.pricing.totalFen;
-        } else this.refuse(`payment:${paid.body.orderStatus}`);
+        if (paid.body.orderStatus !== 'paid') throw new PaymentError(`STATUS_${paid.body.orderStatus}`);
+        this.c.ordersPaid++;
+        this.c.paidFen += totalFen;
         return;
       } catch (err) {
-        if (err instanceof HttpError && err.status === 429 && attempt < 30 && !this.io.signal?.aborted) {
-          await sleep(Math.min(60, err.retryAfterSeconds ?? 5) * 1000 + Math.floor(a.pick * 1000), this.io.signal);
+        if (err instanceof HttpError && err.status === 429 && attempt < 30 && !this.halt.signal.aborted) {
+          if (!this.paymentWaitNoted) {
+            this.paymentWaitNoted = true;
+            this.io.progress('onair simulate: the sandbox payment page allows a limited number of payments a minute per address; waiting it out (a fast replay pays its orders late)');
+          }
+          await sleep(Math.min(60, err.retryAfterSeconds ?? 5) * 1000 + Math.floor(pick * 1000), this.halt.signal);
+          if (this.halt.signal.aborted) throw new HttpError(429, 'PAYMENT_NOT_COMPLETED', 'the run ended before the sandbox took this payment', null, undefined);
           continue;
         }
         throw err;
@@ -758,6 +793,7 @@ class Simulation {
       this.io.signal?.addEventListener('abort', onAbort, { once: true });
       const tick = setInterval(() => {
         const simNow = (Date.now() - this.startedAt) * this.o.speed;
+        this.simNow = Math.min(simNow, this.plan.durationMs);
         // Bounded work per tick: a fast replay never blocks the socket's own I/O for long.
         let budget = 2000;
         while (next < timeline.length && timeline[next]!.atMs <= simNow && budget-- > 0) {
@@ -797,9 +833,10 @@ class Simulation {
       this.io.progress(`Waiting for ${this.purchases.size} purchase(s) to be paid (at most ${DRAIN_MS / 1000} s)...`);
       await Promise.race([Promise.allSettled([...this.purchases]), sleep(DRAIN_MS, this.io.signal)]);
     }
+    this.halt.abort();
     // Let the room's last batches (likes, comments) reach the team socket.
     await sleep(interrupted ? 0 : 600);
-    this.progressLine(this.plan.durationMs);
+    this.progressLine(this.simNow);
     this.observer?.close(1000, 'done');
     const c = this.c;
     return {
@@ -819,7 +856,7 @@ class Simulation {
       comments: { sent: c.commentsSent, accepted: c.commentsAccepted, refused: c.commentsRefused },
       likes: c.likes,
       beacons: { impressions: c.impressions, clicks: c.clicks, carts: c.carts, shares: c.shares, accepted: c.beaconsAccepted, supported: this.trackSupported },
-      orders: { placed: c.ordersPlaced, paid: c.ordersPaid, failed: c.ordersFailed, paidFen: c.paidFen },
+      orders: { placed: c.ordersPlaced, paid: c.ordersPaid, failed: c.ordersFailed, unpaid: c.ordersPlaced - c.ordersPaid, paidFen: c.paidFen },
       votes: { sent: c.votesSent, accepted: c.votesAccepted },
       drawEntries: { sent: c.entriesSent, accepted: c.entriesAccepted },
       refusals: c.refusals,
@@ -829,6 +866,7 @@ class Simulation {
 
   /** Closes every socket now (also on an error or Ctrl-C). */
   closeAll(): void {
+    this.halt.abort();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const v of this.viewers) if (v.ws && v.ws.readyState !== WebSocket.CLOSED) v.ws.terminate();
