@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyticsEventTypes, VIEW_TIMEOUT_MS, type AnalyticsEvent } from '../../../../contracts/analytics-events.contract.js';
 import { FIXTURE_END, FIXTURE_SESSION, FIXTURE_START, fixtureEvents, fixtureInputs } from '../../../../../test/support/analytics-fixture.js';
-import { buildReport, DEFINITIONS_VERSION, viewerSummaries, type SessionReport } from './report.js';
+import { buildReport, DEFINITIONS_VERSION, sessionMinutes, viewerSummaries, type SessionReport } from './report.js';
 import { kaplanMeier, median } from './retention.js';
 import { applyEvent, createRollup, markReturning, setEnded, type SessionRollup } from './session-rollup.js';
 
@@ -80,6 +80,8 @@ describe('report on the hand-computed fixture', () => {
 
   it('retention curve, joins and exits per minute', () => {
     expect(rep.series.present).toEqual([2, 3, 3, 4, 3, 3, 2, 2, 2, 3]);
+    // present in m and m + 1: m0 A C · m1 A B · m2 A B D · m3 A B D · m4 A B D · m5 A D · m6 A · m7 A B · m8 A B · m9 none after
+    expect(rep.series.stayed).toEqual([2, 2, 3, 3, 3, 2, 1, 2, 2, 0]);
     expect(rep.retention).toEqual([2, 3, 3, 4, 3, 3, 2, 2, 2, 3].map((p) => p / 6));
     expect(rep.series.joins).toEqual([2, 1, 1, 1, 0, 0, 0, 1, 0, 1]);
     expect(rep.series.exits).toEqual([0, 1, 0, 1, 0, 1, 1, 0, 0, 0]);
@@ -216,6 +218,21 @@ describe('report on the hand-computed fixture', () => {
     expect(sim.audience.uv).toBe(1);
     expect(sim.sales.gmvFen).toBe(99_000);
     expect(sim.excluded.real).toBe(rep.events);
+  });
+});
+
+describe('session minutes for driver analysis', () => {
+  it('derives each minute\'s factors from the timeline', () => {
+    const rows = sessionMinutes(buildReport(fixtureRollup(), fixtureInputs), { discountDepth: (m) => (m < 2 ? 0.3 : 0), hostId: () => 'host-1' });
+    expect(rows).toHaveLength(10);
+    // minute 2 (120–180 s): Opening (showcase) all along, P1 pinned until 150 s, the poll fired at 140 s, order o2 at 130 s
+    expect(rows[2]).toEqual({ sessionId: FIXTURE_SESSION, minute: 2, present: 3, stayedNext: 3, orders: 1, segmentType: 'showcase', toolsFired: 1, discountDepth: 0, productPinned: true, flashSaleActive: false, hostId: 'host-1' });
+    // minute 1 (60–120 s): flash sale, P1 pinned
+    expect(rows[1]).toMatchObject({ flashSaleActive: true, productPinned: true, discountDepth: 0.3, orders: 1 });
+    // minute 3 (180–240 s): interview, nothing pinned
+    expect(rows[3]).toMatchObject({ segmentType: 'interview', productPinned: false, toolsFired: 0 });
+    expect(rows[7]).toMatchObject({ segmentType: 'showcase', productPinned: true }); // 420–480 s: Finale, P2 pinned 400–520 s
+    expect(rows[9]).toMatchObject({ stayedNext: null, productPinned: true }); // P3 550 s to the end
   });
 });
 
@@ -411,13 +428,15 @@ function referencePresence(events: AnalyticsEvent[], startedAt: number, endedAt:
   const idx = (t: number, size: number, n: number) => Math.min(n - 1, Math.max(0, Math.floor((Math.min(t, endedAt - 1) - startedAt) / size)));
   const count = (size: number, n: number) =>
     Array.from({ length: n }, (_, k) => [...intervals.values()].filter((iv) => iv.some(([a, b]) => idx(a, size, n) <= k && k <= idx(b, size, n))).length);
+  const inMinute = (iv: [number, number][], k: number) => iv.some(([a, b]) => idx(a, 60_000, L) <= k && k <= idx(b, 60_000, L));
+  const stayedNext = Array.from({ length: L }, (_, k) => [...intervals.values()].filter((iv) => k + 1 < L && inMinute(iv, k) && inMinute(iv, k + 1)).length);
   const watch = [...intervals.values()].map((iv) => Math.min(dur, iv.reduce((x, [a, b]) => x + Math.max(0, b - Math.max(a, startedAt)), 0)));
   const buckets = count(10_000, B);
-  return { present: count(60_000, L), pcu: Math.max(0, ...buckets), totalWatch: watch.reduce((x, y) => x + y, 0), uv: intervals.size };
+  return { present: count(60_000, L), stayedNext, pcu: Math.max(0, ...buckets), totalWatch: watch.reduce((x, y) => x + y, 0), uv: intervals.size };
 }
 
 describe('presence agrees with a plain reference implementation', () => {
-  it('per-minute presence, PCU, watch time and UV', () => {
+  it('per-minute presence, stayed to the next minute, PCU, watch time and UV', () => {
     const step = fc.record({ gap: fc.integer({ min: 0, max: 70_000 }), type: fc.constantFrom('view_start' as const, 'view_heartbeat' as const, 'view_end' as const) });
     fc.assert(
       fc.property(fc.array(fc.array(step, { maxLength: 25 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1_000, max: 400_000 }), (viewers, dur) => {
@@ -432,6 +451,7 @@ describe('presence agrees with a plain reference implementation', () => {
         const rep = buildReport(r, { endedAt: S + dur });
         const ref = referencePresence(events, S, S + dur);
         expect(rep.series.present).toEqual(ref.present);
+        expect(rep.series.stayed).toEqual(ref.stayedNext);
         expect(rep.audience.pcu).toBe(ref.pcu);
         expect(rep.audience.totalWatchMs).toBe(ref.totalWatch);
         expect(rep.audience.uv).toBe(ref.uv);

@@ -1,4 +1,5 @@
 import { VIEW_TIMEOUT_MS, type TrafficKind } from '../../../../contracts/analytics-events.contract.js';
+import type { SessionMinute } from './drivers.js';
 import { kaplanMeier, median, retentionCurve, type SurvivalPoint } from './retention.js';
 import {
   BUCKET_MS,
@@ -124,6 +125,8 @@ export interface Annotation {
 
 export interface MinuteSeries {
   present: number[];
+  /** Viewers present in the minute who are also present in the next (0 for the last minute). */
+  stayed: number[];
   retention: Ratio[];
   joins: number[];
   exits: number[];
@@ -247,6 +250,7 @@ export function buildReport(r: SessionRollup, inputs: ReportInputs): SessionRepo
 
   const M = r.minutes;
   const present = row(M.present, L);
+  const stayed = row(M.stayed, L);
   const exits = row(M.exits, L);
   const bucketPresent = row(r.buckets.present, B);
 
@@ -273,7 +277,11 @@ export function buildReport(r: SessionRollup, inputs: ReportInputs): SessionRepo
     const fin = finishViewer(v, startedAt, endedAt);
     const w = fin.watchMs;
     if (fin.open === 'ran_to_end') {
-      for (let m = Math.max(v.markedMinute + 1, 0); m < L; m++) present[m] = (present[m] as number) + 1;
+      const lo = Math.max(v.markedMinute + 1, 0);
+      for (let m = lo; m < L; m++) {
+        present[m] = (present[m] as number) + 1;
+        if (m > lo || (m > 0 && v.markedMinute === m - 1)) stayed[m - 1] = (stayed[m - 1] as number) + 1;
+      }
       for (let k = Math.max(v.markedBucket + 1, 0); k < B; k++) bucketPresent[k] = (bucketPresent[k] as number) + 1;
     } else if (fin.open === 'timed_out') {
       const m = minuteOf(v.ivLast);
@@ -374,6 +382,7 @@ export function buildReport(r: SessionRollup, inputs: ReportInputs): SessionRepo
   for (let m = 0; m < L; m++) cumulative[m] = run += gmv[m] as number;
   const series: MinuteSeries = {
     present,
+    stayed,
     retention: retentionCurve(present, n),
     joins: row(M.joins, L),
     exits,
@@ -500,6 +509,58 @@ export function buildReport(r: SessionRollup, inputs: ReportInputs): SessionRepo
     series,
     timeline,
   };
+}
+
+/** What the report does not know about each minute (driver analysis). */
+export interface MinuteFactors {
+  /** Depth of the deepest discount on offer in the minute, 0..1. */
+  discountDepth?: (minute: number) => number;
+  hostId?: (minute: number) => string | null;
+}
+
+/**
+ * The report's minutes as driver-analysis rows (core/drivers.ts): presence and retention to the
+ * next minute, orders placed, the segment kind in force (the one covering most of the minute),
+ * tools fired in the minute, whether a product was pinned or a flash sale ran at any time in it.
+ */
+export function sessionMinutes(rep: SessionReport, f: MinuteFactors = {}): SessionMinute[] {
+  const out: SessionMinute[] = [];
+  const L = rep.minutes;
+  for (let m = 0; m < L; m++) {
+    const a = rep.startedAt + m * MINUTE_MS;
+    const b = Math.min(a + MINUTE_MS, rep.endedAt);
+    let segmentType: string | null = null;
+    let bestOverlap = 0;
+    let toolsFired = 0;
+    let productPinned = false;
+    let flashSaleActive = false;
+    for (const x of rep.timeline) {
+      const overlap = Math.min(b, x.to) - Math.max(a, x.from);
+      if (x.kind === 'tool') {
+        if (x.from >= a && x.from < a + MINUTE_MS) toolsFired++;
+      } else if (overlap > 0) {
+        if (x.kind === 'segment' && overlap > bestOverlap) {
+          bestOverlap = overlap;
+          segmentType = x.subtype;
+        } else if (x.kind === 'pinned') productPinned = true;
+        else if (x.kind === 'flash_sale') flashSaleActive = true;
+      }
+    }
+    out.push({
+      sessionId: rep.sessionId,
+      minute: m,
+      present: rep.series.present[m] ?? 0,
+      stayedNext: m + 1 < L ? (rep.series.stayed[m] ?? 0) : null,
+      orders: rep.series.orders[m] ?? 0,
+      segmentType,
+      toolsFired,
+      discountDepth: f.discountDepth ? f.discountDepth(m) : 0,
+      productPinned,
+      flashSaleActive,
+      hostId: f.hostId ? f.hostId(m) : null,
+    });
+  }
+  return out;
 }
 
 interface FinishedViewer {

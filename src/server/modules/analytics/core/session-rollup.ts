@@ -101,6 +101,8 @@ export class ViewerState {
 /** Per-minute rows (index = minute of the live), grown on demand. */
 export interface MinuteRows {
   present: number[];
+  /** Viewers present in the minute and in the next one (retention from minute to minute). */
+  stayed: number[];
   joins: number[];
   exits: number[];
   comments: number[];
@@ -116,7 +118,7 @@ export interface MinuteRows {
   refunds: number[];
   refundFen: number[];
 }
-export const minuteRowNames = ['present', 'joins', 'exits', 'comments', 'likes', 'shares', 'impressions', 'clicks', 'carts', 'orders', 'orderFen', 'payments', 'paidFen', 'refunds', 'refundFen'] as const;
+export const minuteRowNames = ['present', 'stayed', 'joins', 'exits', 'comments', 'likes', 'shares', 'impressions', 'clicks', 'carts', 'orders', 'orderFen', 'payments', 'paidFen', 'refunds', 'refundFen'] as const;
 
 /** Per-10-second-bucket rows: presence (PCU, viewers at an annotation's start and end) and sales (GMV during an annotation). */
 export interface BucketRows {
@@ -315,9 +317,14 @@ function productOf(r: SessionRollup, productId: string): ProductRow {
 /** Marks presence of `v` for every minute and bucket in [a, b] not marked yet (each counted once per viewer). */
 function markPresence(r: SessionRollup, v: ViewerState, a: number, b: number): void {
   const m1 = minuteOf(r, b);
-  let m = Math.max(v.markedMinute + 1, minuteOf(r, a));
+  const lo = Math.max(v.markedMinute + 1, minuteOf(r, a));
   const pm = r.minutes.present;
-  for (; m <= m1; m++) bump(pm, m);
+  const stayed = r.minutes.stayed;
+  for (let m = lo; m <= m1; m++) {
+    bump(pm, m);
+    // Present in the minute before too: marked earlier in this run, or the viewer's last marked minute.
+    if (m > lo || (m > 0 && v.markedMinute === m - 1)) bump(stayed, m - 1);
+  }
   if (m1 > v.markedMinute) v.markedMinute = m1;
   const k1 = bucketOf(r, b);
   let k = Math.max(v.markedBucket + 1, bucketOf(r, a));
