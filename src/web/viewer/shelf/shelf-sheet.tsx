@@ -161,12 +161,11 @@ function ShelfRow({ index, product: p, pinned, startOpen, onAdd }: { index: numb
             data-testid="shelf-add-to-cart"
             disabled={soldOut}
             onClick={() => {
+              // A click on the product (analytics): opening its SKU picker, or adding its only SKU
+              // (so every viewer with an add to cart also counts in the funnel's click step).
+              tracker?.click(p.productId);
               if (!multi && available[0]) onAdd(available[0].skuId);
-              else {
-                // Opening the SKU picker is looking at the product's details (analytics).
-                tracker?.click(p.productId);
-                setPicking(true);
-              }
+              else setPicking(true);
             }}
           >
             {soldOut ? t('shelf.viewer.soldOut') : multi ? t('shelf.viewer.choose') : t('shelf.viewer.addToCart')}
