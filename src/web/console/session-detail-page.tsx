@@ -107,6 +107,9 @@ export function SessionDetailPage() {
           <SessionTransitionButtons transitions={transitions} busy={busy} onTransition={(to) => void transition(s, to)} />
           <SessionRoomLinks session={s} liveControl />
           <Link className="btn btn-sm" to={`/console/sessions/${s.id}/preflight`} data-testid="session-preflight-link">{t('preflight.open')}</Link>
+          {(s.status === 'ended' || s.status === 'archived') && can(PERMISSIONS.analyticsRead) && (
+            <Link className="btn btn-sm" to={`/console/sessions/${s.id}/report`} data-testid="session-report-link">{t('analyticsReport.open')}</Link>
+          )}
         </div>
       </header>
 

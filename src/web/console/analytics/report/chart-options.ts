@@ -1,0 +1,396 @@
+import type { Annotation, AnnotationKind, ReportDoc } from './report-types';
+
+/**
+ * ECharts options of the post-live report, built from the report document by pure functions
+ * (tested in chart-options.test.ts; the chart component only draws them). The x axis of the
+ * per-minute charts is the minute of the live, counted from 0 as the report and its hints count.
+ */
+
+/** A loose ECharts option: the builders are typed by what they read, ECharts checks the rest. */
+export type ChartOption = Record<string, unknown>;
+
+export const ANNOTATION_KINDS: readonly AnnotationKind[] = ['segment', 'pinned', 'flash_sale', 'tool'];
+export const ANNOTATION_COLORS: Readonly<Record<AnnotationKind, string>> = {
+  segment: '#1d4ed8',
+  pinned: '#ff4d2e',
+  flash_sale: '#c62828',
+  tool: '#12805c',
+};
+/** Opacity of a band (they overlap: a pinned product inside a segment). */
+const BAND_OPACITY: Readonly<Record<AnnotationKind, number>> = { segment: 0.08, pinned: 0.14, flash_sale: 0.16, tool: 0.18 };
+
+const C = {
+  line: '#ff4d2e',
+  second: '#1d4ed8',
+  ok: '#12805c',
+  danger: '#c62828',
+  warn: '#d97706',
+  grid: '#eceef2',
+  muted: '#6b7280',
+};
+
+/** Words and number formats the charts show, in the page's language. */
+export interface ChartText {
+  /** Axis name: "Minute". */
+  minute: string;
+  /** "Minute 12" / "第 12 分钟" (tooltip heading). */
+  minuteN: (m: number) => string;
+  /** "12 min after joining" (survival tooltip heading). */
+  afterJoining: (m: number) => string;
+  annotation: Readonly<Record<AnnotationKind, string>>;
+  /** A share 0..1 as a percentage ("12.3%"). */
+  percent: (share: number) => string;
+  count: (n: number) => string;
+  money: (fen: number) => string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The minute of the live (fractional) at time `t`, never below 0. */
+export function minuteOfLive(t: number, startedAt: number): number {
+  return Math.max(0, (t - startedAt) / 60_000);
+}
+
+export interface MarkAreaItem {
+  name: string;
+  xAxis: number;
+  itemStyle: { color: string; opacity: number };
+  label?: { show: boolean };
+}
+export type MarkAreaPair = [MarkAreaItem, { xAxis: number }];
+
+/**
+ * The annotations of one kind as ECharts markArea bands on a value axis of minutes: each band
+ * runs from the annotation's start to its end (fractions of a minute kept), at least a tenth of
+ * a minute wide so a short tool still shows.
+ */
+export function annotationBands(timeline: readonly Annotation[], startedAt: number, kind: AnnotationKind): MarkAreaPair[] {
+  return timeline
+    .filter((a) => a.kind === kind)
+    .map((a): MarkAreaPair => {
+      const from = minuteOfLive(a.from, startedAt);
+      const to = Math.max(from + 0.1, minuteOfLive(a.to, startedAt));
+      return [{ name: a.title, xAxis: round3(from), itemStyle: { color: ANNOTATION_COLORS[kind], opacity: BAND_OPACITY[kind] } }, { xAxis: round3(to) }];
+    });
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * One series per annotation kind present, carrying that kind's bands (no points of its own), so
+ * the legend names each kind and toggles its bands. Segment bands are labelled with their
+ * titles unless `labels` is false (narrow screens).
+ */
+export function annotationSeries(timeline: readonly Annotation[], startedAt: number, text: Pick<ChartText, 'annotation'>, opts: { labels: boolean; yAxisIndex?: number }): ChartOption[] {
+  const out: ChartOption[] = [];
+  for (const kind of ANNOTATION_KINDS) {
+    const bands = annotationBands(timeline, startedAt, kind);
+    if (bands.length === 0) continue;
+    out.push({
+      name: text.annotation[kind],
+      type: 'line',
+      data: [],
+      yAxisIndex: opts.yAxisIndex ?? 0,
+      color: ANNOTATION_COLORS[kind],
+      silent: true,
+      markArea: {
+        silent: true,
+        label: { show: opts.labels && kind === 'segment', position: 'insideTopLeft', fontSize: 10, color: '#334155', overflow: 'truncate' },
+        emphasis: { disabled: true },
+        data: bands,
+      },
+    });
+  }
+  return out;
+}
+
+/** The annotations running at minute `minute` of the live (its start inclusive, end exclusive). */
+export function annotationsAt(timeline: readonly Annotation[], startedAt: number, minute: number): Annotation[] {
+  return timeline.filter((a) => {
+    const from = minuteOfLive(a.from, startedAt);
+    const to = Math.max(from + 0.1, minuteOfLive(a.to, startedAt));
+    return minute + 1 > from && minute < to;
+  });
+}
+
+/** Legend of the charts: the data series first, then the annotation kinds present. */
+function legendOf(names: string[]): ChartOption {
+  return { type: 'scroll', top: 0, left: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: names.map((name) => ({ name })) };
+}
+
+const minuteAxis = (minutes: number, text: ChartText): ChartOption => ({
+  type: 'value',
+  min: 0,
+  max: Math.max(1, minutes - 1),
+  name: text.minute,
+  nameLocation: 'middle',
+  nameGap: 24,
+  nameTextStyle: { fontSize: 11, color: C.muted },
+  minInterval: 1,
+  axisLabel: { fontSize: 10, hideOverlap: true },
+  splitLine: { show: false },
+});
+
+interface AxisParam {
+  seriesName: string;
+  marker: string;
+  value: [number, number | null];
+}
+
+/** Tooltip rows for the points of a minute plus the annotations running then (titles escaped). */
+function minuteTooltip(report: Pick<ReportDoc, 'timeline' | 'startedAt'>, text: ChartText, fmt: (seriesName: string, v: number) => string) {
+  return (params: unknown): string => {
+    const rows = (Array.isArray(params) ? params : [params]) as AxisParam[];
+    const first = rows[0];
+    if (!first) return '';
+    const m = first.value[0];
+    const lines = rows
+      .filter((p) => Array.isArray(p.value))
+      .map((p) => `${p.marker}${escapeHtml(p.seriesName)}: <b>${p.value[1] === null ? '—' : escapeHtml(fmt(p.seriesName, p.value[1]))}</b>`);
+    const notes = annotationsAt(report.timeline, report.startedAt, m).map(
+      (a) => `<span style="display:inline-block;width:8px;height:8px;border-radius:2px;margin-right:6px;background:${ANNOTATION_COLORS[a.kind]}"></span>${escapeHtml(text.annotation[a.kind])}: ${escapeHtml(a.title)}`,
+    );
+    return [`<b>${escapeHtml(text.minuteN(m))}</b>`, ...lines, ...notes].join('<br/>');
+  };
+}
+
+const grid = (narrow: boolean) => ({ left: 4, right: narrow ? 8 : 16, top: 36, bottom: 28, containLabel: true });
+
+/** Retention: share of viewers present each minute, with the timeline as bands. */
+export function retentionOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; seriesName: string }): ChartOption {
+  const data = report.series.retention.map((r, m) => [m, r === null ? null : round3(r * 100)]);
+  const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow });
+  return {
+    animation: false,
+    grid: grid(opts.narrow),
+    legend: legendOf([opts.seriesName, ...bands.map((s) => s.name as string)]),
+    tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.percent(v / 100)) },
+    xAxis: minuteAxis(report.minutes, text),
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { fontSize: 10, formatter: '{value}%' }, splitLine: { lineStyle: { color: C.grid } } },
+    series: [
+      { name: opts.seriesName, type: 'line', data, showSymbol: data.length < 3, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 }, color: C.line, z: 3 },
+      ...bands,
+    ],
+  };
+}
+
+/** Cumulative paid GMV (yuan) over the live, with the timeline as bands. */
+export function gmvOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; cumulativeName: string; perMinuteName: string }): ChartOption {
+  const cumulative = report.series.gmvCumulativeFen.map((v, m) => [m, v / 100]);
+  const perMinute = report.series.gmvFen.map((v, m) => [m, v / 100]);
+  const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow });
+  return {
+    animation: false,
+    grid: grid(opts.narrow),
+    legend: legendOf([opts.cumulativeName, opts.perMinuteName, ...bands.map((s) => s.name as string)]),
+    tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.money(Math.round(v * 100))) },
+    xAxis: minuteAxis(report.minutes, text),
+    yAxis: { type: 'value', min: 0, axisLabel: { fontSize: 10, formatter: (v: number) => text.money(v * 100).replace(/\.00$/, '') }, splitLine: { lineStyle: { color: C.grid } } },
+    series: [
+      { name: opts.cumulativeName, type: 'line', step: 'end', data: cumulative, showSymbol: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 }, color: C.ok, z: 3 },
+      { name: opts.perMinuteName, type: 'bar', data: perMinute, barMaxWidth: 8, color: '#86c9ad', z: 2 },
+      ...bands,
+    ],
+  };
+}
+
+/** Survival of a joiner's first view: share still watching N minutes after joining. */
+export function survivalOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; seriesName: string; atRiskName: string; axisName: string }): ChartOption {
+  const points = report.survival;
+  const atRisk = new Map(points.map((p) => [p.minute, p.atRisk]));
+  return {
+    animation: false,
+    grid: grid(opts.narrow),
+    legend: legendOf([opts.seriesName]),
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      formatter: (params: unknown) => {
+        const p = (Array.isArray(params) ? params[0] : params) as AxisParam | undefined;
+        if (!p) return '';
+        const [m, v] = p.value;
+        return [
+          `<b>${escapeHtml(text.afterJoining(m))}</b>`,
+          `${p.marker}${escapeHtml(opts.seriesName)}: <b>${v === null ? '—' : escapeHtml(text.percent(v / 100))}</b>`,
+          `${escapeHtml(opts.atRiskName)}: ${escapeHtml(text.count(atRisk.get(m) ?? 0))}`,
+        ].join('<br/>');
+      },
+    },
+    xAxis: { ...minuteAxis(points.length, text), name: opts.axisName, max: Math.max(1, points.length - 1) },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { fontSize: 10, formatter: '{value}%' }, splitLine: { lineStyle: { color: C.grid } } },
+    series: [
+      {
+        name: opts.seriesName,
+        type: 'line',
+        step: 'end',
+        data: points.map((p) => [p.minute, p.survival === null ? null : round3(p.survival * 100)]),
+        showSymbol: false,
+        lineStyle: { width: 2 },
+        color: C.second,
+      },
+    ],
+  };
+}
+
+/** Joins (up) and exits (down) per minute. */
+export function joinsExitsOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; joins: string; exits: string }): ChartOption {
+  return {
+    animation: false,
+    grid: grid(opts.narrow),
+    legend: legendOf([opts.joins, opts.exits]),
+    tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.count(Math.abs(v))) },
+    xAxis: minuteAxis(report.minutes, text),
+    yAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: (v: number) => text.count(Math.abs(v)) }, splitLine: { lineStyle: { color: C.grid } } },
+    series: [
+      { name: opts.joins, type: 'bar', stack: 'flow', data: report.series.joins.map((v, m) => [m, v]), color: C.ok, barMaxWidth: 10 },
+      { name: opts.exits, type: 'bar', stack: 'flow', data: report.series.exits.map((v, m) => [m, -v]), color: C.danger, barMaxWidth: 10 },
+    ],
+  };
+}
+
+/** Comments (bars, left axis) and likes (line, right axis) per minute: likes come in bursts of many. */
+export function commentsLikesOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; comments: string; likes: string }): ChartOption {
+  return {
+    animation: false,
+    grid: grid(opts.narrow),
+    legend: legendOf([opts.comments, opts.likes]),
+    tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.count(v)) },
+    xAxis: minuteAxis(report.minutes, text),
+    yAxis: [
+      { type: 'value', min: 0, minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: C.grid } } },
+      { type: 'value', min: 0, minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { show: false } },
+    ],
+    series: [
+      { name: opts.comments, type: 'bar', yAxisIndex: 0, data: report.series.comments.map((v, m) => [m, v]), color: C.second, barMaxWidth: 10 },
+      { name: opts.likes, type: 'line', yAxisIndex: 1, data: report.series.likes.map((v, m) => [m, v]), color: '#db2777', showSymbol: false, lineStyle: { width: 1.5 } },
+    ],
+  };
+}
+
+/** The funnel: viewers at each step, with the step's conversion from the previous one. */
+export function funnelOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; stepName: (step: string) => string; ofPrevious: string }): ChartOption {
+  const steps = report.funnel;
+  const colors = ['#ff4d2e', '#f97316', '#f59e0b', '#16a34a', '#12805c'];
+  return {
+    animation: false,
+    tooltip: {
+      trigger: 'item',
+      confine: true,
+      formatter: (p: { dataIndex: number; marker: string }) => {
+        const s = steps[p.dataIndex];
+        if (!s) return '';
+        const conv = s.conversion === null ? '' : `<br/>${escapeHtml(opts.ofPrevious)}: <b>${escapeHtml(text.percent(s.conversion))}</b>`;
+        return `${p.marker}${escapeHtml(opts.stepName(s.step))}: <b>${escapeHtml(text.count(s.viewers))}</b>${conv}`;
+      },
+    },
+    series: [
+      {
+        type: 'funnel',
+        sort: 'none',
+        left: opts.narrow ? 0 : '10%',
+        right: opts.narrow ? 0 : '10%',
+        top: 8,
+        bottom: 8,
+        minSize: '28%',
+        maxSize: '100%',
+        gap: 3,
+        label: {
+          show: true,
+          position: 'inside',
+          fontSize: opts.narrow ? 11 : 12,
+          color: '#fff',
+          formatter: (p: { dataIndex: number }) => {
+            const s = steps[p.dataIndex];
+            if (!s) return '';
+            const conv = s.conversion === null ? '' : ` · ${text.percent(s.conversion)}`;
+            return `${opts.stepName(s.step)}\n${text.count(s.viewers)}${conv}`;
+          },
+        },
+        labelLine: { show: false },
+        itemStyle: { borderColor: '#fff', borderWidth: 0 },
+        data: steps.map((s, i) => ({ name: opts.stepName(s.step), value: s.viewers, itemStyle: { color: colors[i % colors.length] } })),
+      },
+    ],
+  };
+}
+
+/** Viewers by traffic source as a donut; labels outside on wide screens, the legend below on narrow ones. */
+export function sourcesOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; sourceName: (key: string) => string; seriesName: string }): ChartOption {
+  const palette = ['#ff4d2e', '#1d4ed8', '#12805c', '#d97706', '#6d28d9', '#db2777', '#0891b2', '#64748b'];
+  return {
+    animation: false,
+    tooltip: {
+      trigger: 'item',
+      confine: true,
+      formatter: (p: { name: string; value: number; percent: number; marker: string }) =>
+        `${p.marker}${escapeHtml(p.name)}: <b>${escapeHtml(text.count(p.value))}</b> (${escapeHtml(text.percent(p.percent / 100))})`,
+    },
+    legend: opts.narrow ? { type: 'scroll', bottom: 0, left: 0, right: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } } : { show: false },
+    color: palette,
+    series: [
+      {
+        name: opts.seriesName,
+        type: 'pie',
+        radius: opts.narrow ? ['35%', '62%'] : ['40%', '68%'],
+        center: ['50%', opts.narrow ? '44%' : '50%'],
+        avoidLabelOverlap: true,
+        label: opts.narrow ? { show: false } : { show: true, formatter: '{b}: {d}%', fontSize: 11, overflow: 'truncate', width: 140 },
+        data: report.sources.map((s) => ({ name: opts.sourceName(s.source), value: s.viewers })),
+      },
+    ],
+  };
+}
+
+/** CSAT answers: how many gave 1..5. */
+export function csatOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; seriesName: string }): ChartOption {
+  const colors = ['#c62828', '#ef6c00', '#d97706', '#65a30d', '#12805c'];
+  return {
+    animation: false,
+    grid: { left: 4, right: 8, top: 12, bottom: 4, containLabel: true },
+    tooltip: { trigger: 'axis', confine: true, valueFormatter: (v: unknown) => (typeof v === 'number' ? text.count(v) : '—') },
+    xAxis: { type: 'category', data: ['1', '2', '3', '4', '5'], axisTick: { show: false }, axisLabel: { fontSize: 11 } },
+    yAxis: { type: 'value', min: 0, minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: C.grid } } },
+    series: [
+      {
+        name: opts.seriesName,
+        type: 'bar',
+        barMaxWidth: 36,
+        label: { show: true, position: 'top', fontSize: 11 },
+        data: report.survey.csat.distribution.slice(0, 5).map((v, i) => ({ value: v, itemStyle: { color: colors[i] } })),
+      },
+    ],
+  };
+}
+
+/** NPS from -100 to 100: red below 0, amber to 50, green above. */
+export function npsGaugeOption(report: ReportDoc, opts: { seriesName: string }): ChartOption {
+  const score = report.survey.nps.score;
+  return {
+    animation: false,
+    series: [
+      {
+        name: opts.seriesName,
+        type: 'gauge',
+        min: -100,
+        max: 100,
+        startAngle: 200,
+        endAngle: -20,
+        radius: '95%',
+        center: ['50%', '60%'],
+        splitNumber: 4,
+        axisLine: { lineStyle: { width: 12, color: [[0.5, '#c62828'], [0.75, '#d97706'], [1, '#12805c']] } },
+        axisTick: { show: false },
+        splitLine: { length: 8, lineStyle: { color: '#fff', width: 2 } },
+        axisLabel: { distance: 16, fontSize: 10, color: C.muted },
+        pointer: { show: score !== null, width: 4, length: '60%' },
+        anchor: { show: score !== null, size: 8 },
+        title: { show: false },
+        detail: { valueAnimation: false, fontSize: 22, fontWeight: 700, offsetCenter: [0, '45%'], formatter: () => (score === null ? '—' : String(Math.round(score))) },
+        data: [{ value: score === null ? 0 : round3(score), name: opts.seriesName }],
+      },
+    ],
+    tooltip: { show: false },
+  };
+}
