@@ -15,6 +15,7 @@ import { useApiResource } from '../hooks/use-api-resource';
 import { useRoomSocket, type RoomSocket } from '../room/use-room-socket';
 import { TrackerContext, usePageSourceQuery, useRoomTracker } from './analytics/room-analytics';
 import { ShareButton } from './analytics/share-button';
+import { SurveyCard } from './analytics/survey-card';
 import { DanmakuControls, DanmakuOverlay } from './danmaku-overlay';
 import { readDanmakuSettings, storeDanmakuSettings, type DanmakuSettings } from './danmaku-settings';
 import { LikeButton } from './like-button';
@@ -185,6 +186,8 @@ function LiveRoom({
         }
       />
       <div className="viewer-side">
+        {/* The post-live survey, once the live has ended (keyed so a sign-in asks again as that viewer). */}
+        {status === 'ended' && <SurveyCard key={identity.kind} sessionId={session.id} identity={identity} />}
         <FlashSaleCards sessionId={session.id} invite={invite} room={room} identity={identity} onNeedSignIn={goToSignIn} />
         <RoomToolsDock
           room={room}
