@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../../../test/support/recording-sink.js';
-import { RoomAnalytics } from './room-analytics.js';
+import { RoomAnalytics, TRACK_BEACONS_PER_MINUTE } from './room-analytics.js';
 
 const LIVE_AT = 1_000_000;
 
@@ -105,5 +105,16 @@ describe('RoomAnalytics', () => {
       ['b:beacon-0002', 'product_click', 'p1', 'viewer:v1'],
     ]);
     expect(a.track(undefined, batch)).toEqual({ accepted: 0, duplicates: 0 });
+  });
+
+  it('bounds beacons per connection per minute (TRACK_BEACONS_PER_MINUTE)', async () => {
+    const { a, open, at, advance } = setup();
+    const v = await open('guest:g1');
+    a.member(v, true, at());
+    const burst = (k: number) => Array.from({ length: 20 }, (_, i) => ({ id: `burst-${k}-${String(i).padStart(3, '0')}`, type: 'share' as const }));
+    for (let k = 0; k < TRACK_BEACONS_PER_MINUTE / 20; k++) expect(a.track(v, burst(k))).toEqual({ accepted: 20, duplicates: 0 });
+    expect(a.track(v, burst(999))).toEqual({ limited: 60_000 });
+    advance(60_000);
+    expect(a.track(v, burst(999))).toEqual({ accepted: 20, duplicates: 0 });
   });
 });

@@ -19,7 +19,12 @@ export interface ViewMeta {
   traffic: TrafficKind;
   /** Heartbeats recorded so far. */
   beats: number;
+  /** Beacons taken over the socket in the current minute (`track` is bounded per connection). */
+  tracked?: { since: number; n: number };
 }
+
+/** Beacons one connection may send per minute over the socket (a page sends a few a second at most). */
+export const TRACK_BEACONS_PER_MINUTE = 600;
 
 export interface RoomAnalyticsOptions {
   sink: AnalyticsSink;
@@ -168,8 +173,12 @@ export class RoomAnalytics {
    * Beacons over the socket (`track`), recorded as the connection's (its viewer, source and
    * traffic). Returns how many were new and how many this node had already recorded.
    */
-  track(view: ViewMeta | undefined, beacons: readonly Beacon[], at = this.o.now()): { accepted: number; duplicates: number } {
+  track(view: ViewMeta | undefined, beacons: readonly Beacon[], at = this.o.now()): { accepted: number; duplicates: number } | { limited: number } {
     if (!view) return { accepted: 0, duplicates: 0 };
+    const bucket = view.tracked && at - view.tracked.since < 60_000 ? view.tracked : { since: at, n: 0 };
+    if (bucket.n + beacons.length > TRACK_BEACONS_PER_MINUTE) return { limited: Math.max(1, bucket.since + 60_000 - at) };
+    bucket.n += beacons.length;
+    view.tracked = bucket;
     const room = this.rooms.get(view.sessionId);
     let accepted = 0;
     let duplicates = 0;

@@ -158,7 +158,9 @@ export function installRoomGateway(app: FastifyInstance, o: GatewayOptions): { c
               const problem = beaconProblem(b);
               if (problem) return fail({ t: 'error', ref: msg.ref, code: 'BAD_MESSAGE', message: `events.${i}.${problem}` });
             }
-            o.hub.send(member, { t: 'ack', ref: msg.ref, tracked: o.analytics.track(member.view, msg.events) });
+            const tracked = o.analytics.track(member.view, msg.events);
+            if ('limited' in tracked) return o.hub.send(member, { t: 'error', ref: msg.ref, code: 'RATE_LIMITED', message: 'Too many analytics events; slow down.', retryAfterMs: tracked.limited });
+            o.hub.send(member, { t: 'ack', ref: msg.ref, tracked });
             break;
           }
           case 'report':
