@@ -45,8 +45,12 @@ export interface SimulateIo {
 const MAX_CONNECTING = 64;
 const MAX_HTTP = 16;
 const HTTP_TIMEOUT_MS = 15_000;
-/** After the plan's end, purchases still being paid get this long (real time) to finish. */
+/** After the plan's end, purchases still being paid get at least this long (real time) to finish... */
 const DRAIN_MS = 60_000;
+/** ...and at most this long, however long the backlog (orders stay payable for 15 minutes). */
+const MAX_DRAIN_MS = 10 * 60_000;
+/** The sandbox pay button's rate limit per address (orders.routes.ts), to size the wait. */
+const SANDBOX_PAYMENTS_PER_MINUTE = 20;
 
 const phrases = [
   'Hello everyone!',
@@ -167,6 +171,8 @@ interface SimViewer {
   product: ShelfProduct | null;
   beaconSeq: number;
   chatSeq: number;
+  /** The last few comments, not said again. */
+  said: string[];
   acted: Set<string>;
 }
 
@@ -178,6 +184,8 @@ export interface SimulationSummary {
   minutes: number;
   speed: number;
   interrupted: boolean;
+  /** The session stopped being live during the run. */
+  sessionEnded: boolean;
   elapsedSeconds: number;
   joined: number;
   left: number;
@@ -275,6 +283,8 @@ class Simulation {
   /** Aborted when the run ends (or on Ctrl-C): purchases waiting out a rate limit give up. */
   private readonly halt = new AbortController();
   private paymentWaitNoted = false;
+  /** The team socket saw the session leave `live` (ended by the team): the run stops. */
+  private sessionEnded = false;
   private readonly c = {
     joined: 0,
     left: 0,
@@ -376,7 +386,7 @@ class Simulation {
       const reply = createSimulatedViewersReply.parse(made.body);
       this.label = reply.label;
       this.cookieName = reply.cookieName;
-      this.viewers = this.plan.people.map((p) => ({ plan: p, account: reply.viewers[p.index]!, ws: null, state: 'waiting', pending: [], product: null, beaconSeq: 0, chatSeq: 0, acted: new Set() }));
+      this.viewers = this.plan.people.map((p) => ({ plan: p, account: reply.viewers[p.index]!, ws: null, state: 'waiting', pending: [], product: null, beaconSeq: 0, chatSeq: 0, said: [], acted: new Set() }));
       for (const v of reply.viewers) this.simIds.add(v.id);
       await this.refreshShelf();
     } catch (err) {
@@ -454,6 +464,12 @@ class Simulation {
         break;
       case 'likes':
         this.c.likesTotal = Number(e.total) || this.c.likesTotal;
+        break;
+      case 'status':
+        if (e.status !== 'live' && !this.sessionEnded) {
+          this.sessionEnded = true;
+          this.io.progress(`onair simulate: the session is now ${String(e.status)}; the simulated viewers leave`);
+        }
         break;
       case 'presence':
         this.c.peakOnline = Math.max(this.c.peakOnline, Number(e.online) || 0);
@@ -659,7 +675,11 @@ class Simulation {
     switch (a.kind) {
       case 'chat': {
         const list = v.chatSeq++ === 0 && a.pick < 0.5 ? greetings : phrases;
-        const text = list[Math.floor(a.pick * list.length)]!;
+        // People do not repeat themselves (and the room refuses a repeat as DUPLICATE).
+        let i = Math.floor(a.pick * list.length);
+        for (let k = 0; k < list.length && v.said.includes(list[i]!); k++) i = (i + 1) % list.length;
+        const text = list[i]!;
+        v.said = [...v.said.slice(-4), text];
         if (this.send(v, 'chat', { t: 'chat', text })) this.c.commentsSent++;
         break;
       }
@@ -812,7 +832,7 @@ class Simulation {
           lastShelf = now;
           void this.refreshShelf();
         }
-        if (next >= timeline.length && simNow >= this.plan.durationMs) stop(false);
+        if ((next >= timeline.length && simNow >= this.plan.durationMs) || this.sessionEnded) stop(false);
       }, 20);
       if (this.io.signal?.aborted) stop(true);
     });
@@ -830,8 +850,13 @@ class Simulation {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     if (this.purchases.size > 0 && !interrupted) {
-      this.io.progress(`Waiting for ${this.purchases.size} purchase(s) to be paid (at most ${DRAIN_MS / 1000} s)...`);
-      await Promise.race([Promise.allSettled([...this.purchases]), sleep(DRAIN_MS, this.io.signal)]);
+      // The sandbox takes SANDBOX_PAYMENTS_PER_MINUTE payments a minute from one address: wait
+      // as long as the backlog needs (bounded; unpaid orders expire as abandoned ones do).
+      const drainMs = Math.min(MAX_DRAIN_MS, Math.max(DRAIN_MS, Math.ceil(this.purchases.size / SANDBOX_PAYMENTS_PER_MINUTE) * 60_000 + 15_000));
+      this.io.progress(`Waiting for ${this.purchases.size} purchase(s) to be paid (at most ${Math.round(drainMs / 1000)} s; Ctrl-C stops)...`);
+      const ticker = setInterval(() => this.progressLine(this.simNow), this.io.progressEveryMs ?? 1000);
+      await Promise.race([Promise.allSettled([...this.purchases]), sleep(drainMs, this.io.signal)]);
+      clearInterval(ticker);
     }
     this.halt.abort();
     // Let the room's last batches (likes, comments) reach the team socket.
@@ -847,6 +872,7 @@ class Simulation {
       minutes: this.o.minutes,
       speed: this.o.speed,
       interrupted,
+      sessionEnded: this.sessionEnded,
       elapsedSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10,
       joined: c.joined,
       left: c.left,
