@@ -399,7 +399,7 @@ class Simulation {
     const interrupted = await this.play();
     const summary = await this.finish(interrupted);
     this.io.print(JSON.stringify(summary, null, 2));
-    return interrupted ? 130 : 0;
+    return summary.interrupted ? 130 : 0;
   }
 
   private async refreshShelf(): Promise<void> {
@@ -857,6 +857,8 @@ class Simulation {
       const ticker = setInterval(() => this.progressLine(this.simNow), this.io.progressEveryMs ?? 1000);
       await Promise.race([Promise.allSettled([...this.purchases]), sleep(drainMs, this.io.signal)]);
       clearInterval(ticker);
+      // Ctrl-C while waiting for payments.
+      if (this.io.signal?.aborted) interrupted = true;
     }
     this.halt.abort();
     // Let the room's last batches (likes, comments) reach the team socket.
