@@ -56,7 +56,11 @@ import type { FlashClaims } from './modules/promotions/flash-claims.port.js';
 import type { Bus } from './platform/bus/bus.port.js';
 import { InteractService, interactRoutes } from './modules/interact/index.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
-import { noAnalytics, type AnalyticsSink } from './modules/analytics/analytics.sink.js';
+import type { AnalyticsSink } from './modules/analytics/analytics.sink.js';
+import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { segmentRoutes } from './modules/analytics/segments.routes.js';
+import { surveyRoutes } from './modules/analytics/survey.routes.js';
 import { beaconRoutes } from './modules/analytics/beacons.routes.js';
 import { RecentIds } from './modules/analytics/recent-ids.js';
 import { RoomAnalytics } from './modules/room/room-analytics.js';
@@ -192,7 +196,48 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   // Sign-in sessions are cached briefly per node; revocations reach the other nodes' caches here.
   await auth.attachBus(bus);
   const logError = (err: unknown, where: string) => app.log.error({ err }, where);
-  const analyticsSink: AnalyticsSink = opts.analyticsSink ?? noAnalytics; // lead: replace with the pipeline
+  const nodeId = opts.nodeId ?? randomBytes(4).toString('hex');
+  // Analytics (issue 7): every module records events into the pipeline's sink; stored events
+  // update the live rollups (dashboard), and a session's report is built when it ends.
+  const analytics = new AnalyticsService({
+    database,
+    clock,
+    ids,
+    audit,
+    bus,
+    relay: Boolean(config.redisUrl),
+    nodeId,
+    random: Math.random,
+    chromiumPath: config.chromiumPath,
+    // The logger exists once Fastify does (below); nothing logs before then.
+    log: { warn: (obj, msg) => app.log.warn(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+    facts: async (id) => {
+      const s = await sessions.liveSpan(id);
+      return { startedAt: s.wentLiveAt ? Date.parse(s.wentLiveAt) : null, endedAt: s.endedAt ? Date.parse(s.endedAt) : null, brandId: s.brandId, title: s.title, status: s.status, isDemo: s.isDemo, hostIds: s.hostIds };
+    },
+    onSessionTransition: (listener) => sessions.onTransition(listener),
+    timeline: async (id, _from, to) => {
+      const sys = systemCtx('analytics');
+      const [expl, sales, tools] = await Promise.all([shelf.explanations(sys, id), flashSales.list(sys, id), interact.timeline(id, to)]);
+      return {
+        explanations: expl.items.map((x) => ({ productId: x.productId, from: Date.parse(x.startedAt), to: x.endedAt ? Date.parse(x.endedAt) : to })),
+        productNames: Object.fromEntries(expl.items.map((x) => [x.productId, x.title])),
+        tools: tools.map((x) => ({ kind: x.kind, label: x.label, from: x.from, to: x.to })),
+        flashSales: sales.items
+          .filter((x) => x.status !== 'cancelled')
+          .map((x) => ({ label: x.title, from: Date.parse(x.startsAt), to: Date.parse(x.endsAt), depth: x.regularPriceFen > 0 ? Math.max(0, 1 - x.priceFen / x.regularPriceFen) : 0 })),
+      };
+    },
+    productNames: async (productIds) => Object.fromEntries((await catalog.productsByIds(productIds)).map((p) => [p.id, p.title])),
+    trafficOf: async (actor) => (actor.kind === 'viewer' && (await viewers.isSimulated(actor.id)) ? 'simulated' : 'real'),
+    teamSessions: () => hub.teamSessions(),
+    sendTeam: (sessionId, msg) => hub.sendTeam(sessionId, msg),
+    issueCoupons: (ctx, templateId, viewerIds) => promotions.issueByHand(ctx, templateId, { viewerIds }),
+  });
+  // Tests may pass their own sink: it sees every event too.
+  const analyticsSink: AnalyticsSink = opts.analyticsSink
+    ? { record: (e) => (opts.analyticsSink!.record(e), analytics.sink.record(e)) }
+    : analytics.sink;
   // Beacon ids recorded lately, shared by the room socket's `track` and the beacons route.
   const recentBeacons = new RecentIds(100_000);
   // Analytics of the live room: each audience connection's view (source, traffic, heartbeats),
@@ -216,7 +261,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const late: { room?: RoomService; video?: VideoService; interact?: InteractService } = {};
   const hub = new RoomHub({
     bus,
-    nodeId: opts.nodeId ?? randomBytes(4).toString('hex'),
+    nodeId,
     now: () => clock.now().getTime(),
     tickMs: config.roomTickMs,
     danmakuRate: config.danmakuRate,
@@ -499,6 +544,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   app.addHook('onResponse', (req, reply, done) => {
     const ms = reply.elapsedTime;
     const slowOrFailed = ms >= SLOW_REQUEST_MS || reply.statusCode >= 500;
+    // The live dashboard alerts when server errors rise.
+    if (reply.statusCode >= 500) analytics.errors.add();
     if (slowOrFailed || debugRequests) {
       const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTimeMs: Math.round(ms) };
       if (slowOrFailed) req.log.info(line, 'request completed');
@@ -616,6 +663,9 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   void recordings.recover().catch((err: unknown) => logError(err, 'recordings recover'));
   await app.register(restreamRoutes(restream));
   await app.register(interactRoutes(interact));
+  await app.register(analyticsRoutes(analytics));
+  await app.register(segmentRoutes(analytics.segments));
+  await app.register(surveyRoutes(analytics.survey));
   await app.register(
     beaconRoutes({
       sink: analyticsSink,
@@ -648,6 +698,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const gateway = installRoomGateway(app, { auth, room: services.room, hub, maxConnections: config.wsMaxConnections, publicUrl: config.publicUrl, trustProxy: config.trustProxy, tools: interact, analytics: roomAnalytics });
   hub.start();
   roomAnalytics.start();
+  await analytics.start();
   // Flash sales: gate loaded (and reconciled) from the record, every sale brought to its clock's state, timers on.
   await flashSales.start();
   // Interactive tools: what ran before a restart resumes (open polls and draws keep every vote and entry).
@@ -696,6 +747,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       await gateway.close();
       roomAnalytics.stop();
       await interact.stop();
+      // After the sockets closed (their views ended): what is queued is written before the database goes.
+      await analytics.stop();
       await ingest.stop();
       await restream.stopAll();
       video.stopAll();

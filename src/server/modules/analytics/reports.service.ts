@@ -7,7 +7,7 @@ import type { DB } from '../../platform/db/db.types.js';
 import { AppError } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import { buildHints } from './core/hints.js';
-import { buildReport, type ReportInputs, type SessionReport } from './core/report.js';
+import { buildReport, viewerSummaries, type ReportInputs, type SessionReport } from './core/report.js';
 import type { IncludedTraffic, SessionRollup } from './core/session-rollup.js';
 import { rollupOf, type LiveRollups, type SessionRollups } from './live-rollups.js';
 
@@ -25,7 +25,10 @@ export interface SessionFacts {
 }
 
 /** The timeline and names a report is annotated with (other modules, through app.ts). */
-export type ReportTimeline = Pick<ReportInputs, 'explanations' | 'productNames' | 'segments' | 'tools' | 'flashSales'>;
+export type ReportTimeline = Pick<ReportInputs, 'explanations' | 'productNames' | 'segments' | 'tools'> & {
+  /** Flash sales with their discount depth (0..1 off the regular price) for driver analysis. */
+  flashSales: { from: number; to: number; label: string; depth: number }[];
+};
 
 export interface ReportsDeps {
   db: Kysely<DB>;
@@ -37,6 +40,8 @@ export interface ReportsDeps {
   timeline: (sessionId: string, startedAt: number, endedAt: number) => Promise<ReportTimeline>;
   /** Survey comments shown in the report (latest first). */
   surveyComments: (sessionId: string, traffic: ReportTraffic) => Promise<{ csat: number | null; nps: number | null; comment: string; at: string }[]>;
+  /** Names of products the rollup has figures for (catalog). */
+  productNames?: (productIds: string[]) => Promise<Record<string, string>>;
   onError: (err: unknown, where: string) => void;
 }
 
@@ -49,6 +54,8 @@ export type ReportDoc = SessionReport & {
   hostIds: string[];
   /** Demo or simulated data: never real figures. */
   simulatedData: boolean;
+  /** Discount depth of each flash sale by minutes of the live (driver analysis). */
+  flashSaleDepths: { fromMinute: number; toMinute: number; depth: number }[];
 };
 
 const VIEWER_ROWS_CHUNK = 500;
@@ -135,7 +142,9 @@ export class ReportsService {
   }
 
   private async docOf(sessionId: string, facts: SessionFacts, timeline: ReportTimeline, r: SessionRollup, traffic: ReportTraffic): Promise<ReportDoc> {
-    const report = buildReport(r, { title: facts.title, startedAt: facts.startedAt!, endedAt: facts.endedAt!, ...timeline });
+    const ids = [...r.products.keys()].filter((id) => !timeline.productNames?.[id]);
+    const names = ids.length && this.d.productNames ? await this.d.productNames(ids) : {};
+    const report = buildReport(r, { title: facts.title, startedAt: facts.startedAt!, endedAt: facts.endedAt!, ...timeline, productNames: { ...names, ...timeline.productNames } });
     return {
       ...report,
       hints: buildHints(report),
@@ -144,6 +153,11 @@ export class ReportsService {
       brandId: facts.brandId,
       hostIds: facts.hostIds,
       simulatedData: traffic === 'simulated' || facts.isDemo,
+      flashSaleDepths: timeline.flashSales.map((f) => ({
+        fromMinute: Math.max(0, Math.floor((f.from - report.startedAt) / 60_000)),
+        toMinute: Math.max(0, Math.floor((Math.min(f.to, report.endedAt) - report.startedAt) / 60_000)),
+        depth: f.depth,
+      })),
     };
   }
 
@@ -152,20 +166,19 @@ export class ReportsService {
     const rows: DB['analytics_viewer_sessions'][] = [];
     for (const traffic of ['real', 'simulated'] as const) {
       const r = rollupOf(rollups, traffic);
-      const end = r.endedAt ?? Number.POSITIVE_INFINITY;
-      for (const v of r.viewers.values()) {
+      if (r.endedAt === null) continue;
+      // Open views are closed as the report closes them, so watch time here equals the report's.
+      for (const v of viewerSummaries(r, r.endedAt)) {
         if (!v.viewed) continue;
-        // A view still open at the end counts up to its last event (as the report's watch time).
-        const openMs = v.open ? Math.max(0, Math.min(v.ivLast, end) - v.ivStart) : 0;
         rows.push({
           session_id: sessionId,
-          viewer_key: v.key,
+          viewer_key: v.viewerKey,
           brand_id: brandId,
           traffic,
-          first_at: v.firstViewAt,
-          last_at: v.ivLast,
-          watch_ms: v.watchMs + openMs,
-          interactions: v.comments + v.likes + v.shares + v.votes + v.entries + v.questions,
+          first_at: v.firstAt,
+          last_at: v.lastAt,
+          watch_ms: v.watchMs,
+          interactions: v.interactions,
           comments: v.comments,
           likes: v.likes,
           orders: v.paidOrders,

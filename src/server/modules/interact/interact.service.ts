@@ -104,6 +104,29 @@ export class InteractService {
     return tools;
   }
 
+  /**
+   * When each tool was fired and ended (analytics: report timeline, driver analysis). A tool
+   * still running at `until` counts until then; drafts and cancelled draws never ran.
+   */
+  async timeline(sessionId: string, until: number): Promise<{ kind: 'poll' | 'draw' | 'quiz'; label: string; from: number; to: number }[]> {
+    const db = this.d.db;
+    const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
+    const out: { kind: 'poll' | 'draw' | 'quiz'; label: string; from: number; to: number }[] = [];
+    for (const p of await db.selectFrom('polls').select(['question', 'opens_at', 'closed_at']).where('session_id', '=', sessionId).where('status', '!=', 'draft').execute()) {
+      const from = ms(p.opens_at);
+      if (from !== null) out.push({ kind: 'poll', label: p.question, from, to: ms(p.closed_at) ?? until });
+    }
+    for (const d of await db.selectFrom('draws').select(['title', 'opened_at', 'closed_at', 'drawn_at', 'status']).where('session_id', '=', sessionId).where('status', 'not in', ['draft', 'cancelled']).execute()) {
+      const from = ms(d.opened_at);
+      if (from !== null) out.push({ kind: 'draw', label: d.title, from, to: ms(d.drawn_at) ?? ms(d.closed_at) ?? until });
+    }
+    for (const q of await db.selectFrom('quizzes').select(['title', 'asked_at', 'updated_at', 'status']).where('session_id', '=', sessionId).where('status', '!=', 'draft').execute()) {
+      const asked = JSON.parse(q.asked_at) as number[];
+      if (asked.length) out.push({ kind: 'quiz', label: q.title, from: Math.min(...asked), to: q.status === 'finished' ? Date.parse(q.updated_at) : until });
+    }
+    return out.sort((a, b) => a.from - b.from);
+  }
+
   /** A comment shown to the room: draw phrases (口令) and topic hashtags. */
   onComment(c: CommentSeen): void {
     this.draws.onComment(c);

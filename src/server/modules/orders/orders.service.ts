@@ -1,3 +1,4 @@
+import { csvCell } from '../../platform/csv.js';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type {
@@ -742,11 +743,7 @@ export function returnPoints(pointsUsed: number, pointsFenTotal: number, prior: 
   return Math.min(share, left);
 }
 
-/** One CSV cell: quoted when needed; a leading =, +, - or @ is defused so a spreadsheet shows it as text. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+export { csvCell };
 
 /**
  * The unit prices a line actually charged (its activity price per unit, before order-level

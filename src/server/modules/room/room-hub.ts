@@ -561,6 +561,29 @@ export class RoomHub {
     return this.rooms.size;
   }
 
+  /** Rooms with a team member connected on this node (the live dashboard's audience). */
+  teamSessions(): string[] {
+    const out: string[] = [];
+    for (const r of this.rooms.values()) if (r.teamMembers > 0) out.push(r.id);
+    return out;
+  }
+
+  /**
+   * A direct message to the team members of a room on this node, outside the batches (the live
+   * dashboard's figures, about once a second). Framed once; a member whose socket is behind gets
+   * none (the next one supersedes it), so a slow console costs no memory.
+   */
+  sendTeam(sessionId: string, msg: { t: string }): void {
+    const room = this.rooms.get(sessionId);
+    if (!room || room.teamMembers === 0) return;
+    let frame: Buffer[] | null = null;
+    for (const member of room.members) {
+      if (member.audience || member.backlog || member.ws.readyState !== WebSocket.OPEN || member.ws.bufferedAmount > this.o.slowBytes) continue;
+      frame ??= frameOf(JSON.stringify(msg));
+      this.writeRaw(member, frame);
+    }
+  }
+
   /** Whether an audience principal has a connection to the room on this node. */
   isPresent(sessionId: string, principalKey: string): boolean {
     return this.rooms.get(sessionId)?.principals.has(principalKey) ?? false;
