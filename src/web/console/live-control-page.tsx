@@ -26,6 +26,7 @@ import { PinEditorCard, RoomSettingsCard } from './live-room-settings';
 import { ExplainControl } from './explain-control';
 import { FlashSalesPanel } from './flash-sales-panel';
 import { InteractPanel } from './interact/interact-panel';
+import { SegmentControl } from './analytics/segment-control';
 
 export const MUTE_MINUTES = [5, 30, 60] as const;
 
@@ -188,6 +189,7 @@ export function LiveControlPage() {
 
         <div className="live-side">
           <ExplainControl sessionId={id} room={room} live={status === 'live'} />
+          {can(PERMISSIONS.interactRun) && <SegmentControl sessionId={id} live={status === 'live'} />}
           <InteractPanel sessionId={id} />
           <FlashSalesPanel sessionId={id} status={status} />
           {canModerate && <HeldQueue sessionId={id} run={run} />}

@@ -7,8 +7,7 @@ import { ErrorState, LoadingState } from '../../components/page-states';
 import { useApiResource } from '../../hooks/use-api-resource';
 import { analyticsConsoleApi, type Comparison, type ReportListItem } from './analytics-console-api';
 import { BandBar } from './compare/band-bar';
-import { sessionColor } from './compare/compare-curves';
-import { COMPARE_MAX, COMPARE_MIN, diffTone, formatDiff, formatKpi, parseIds, rankLabel, toggleId } from './compare/compare-format';
+import { COMPARE_MAX, COMPARE_MIN, diffTone, sessionColor, formatDiff, formatKpi, parseIds, rankLabel, toggleId } from './compare/compare-format';
 import { SimulatedNote, TrafficSelect, useTrafficParam } from './traffic-select';
 import '../../styles/analytics-console.css';
 

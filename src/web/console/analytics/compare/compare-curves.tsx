@@ -1,11 +1,7 @@
 import { useMemo } from 'react';
 import { EChartBox, type EChartOption } from '../dashboard/echart-box';
+import { sessionColor } from './compare-format';
 
-const PALETTE = ['#ff4d2e', '#1d4ed8', '#12805c', '#a15c00', '#6d28d9', '#db2777'];
-
-export function sessionColor(i: number): string {
-  return PALETTE[i % PALETTE.length]!;
-}
 
 /** Per-minute curves of several sessions overlaid (minute 1..n on the x axis). */
 export default function CompareCurve({

@@ -124,3 +124,10 @@ export function toggleId(ids: readonly string[], id: string): string[] {
   if (ids.includes(id)) return ids.filter((x) => x !== id);
   return ids.length >= COMPARE_MAX ? [...ids] : [...ids, id];
 }
+
+/** One colour per compared session, in order (chips, column heads, curves). */
+const PALETTE = ['#ff4d2e', '#1d4ed8', '#12805c', '#a15c00', '#6d28d9', '#db2777'];
+
+export function sessionColor(i: number): string {
+  return PALETTE[i % PALETTE.length]!;
+}
