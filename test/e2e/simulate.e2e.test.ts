@@ -15,7 +15,8 @@ import { repoRoot } from '../support/onair-process.js';
  * `onair simulate` against the real `onair start --demo`, both as child processes: a short plan
  * (20 viewers, half a minute of show at 5x) into the demo's live shop while its poll and 口令
  * draw are open. The accounts must be flagged simulated, orders paid in the sandbox, comments
- * and likes in the room, votes and draw entries stored — and nothing of it counted as real.
+ * and likes in the room, votes and draw entries stored — and nothing of it counted as real:
+ * the post-live report of real traffic excludes it, the simulated one (labelled) counts it.
  */
 
 const cliPath = join(repoRoot, 'src/server/cli/onair.ts');
@@ -134,6 +135,29 @@ describe('onair simulate', { timeout: 180_000 }, () => {
     expect(s.observed.simulatedComments).toBeGreaterThan(0);
     expect(s.observed.likesTotal).toBeGreaterThanOrEqual(s.likes);
 
+    // The team ends the live: the post-live reports are built. The real one counts none of the
+    // simulated traffic (it shows it as excluded); the simulated one, labelled, counts it all.
+    await api('POST', `/api/console/sessions/${sessionId}/transitions`, { to: 'ended', reason: 'e2e: simulated live over' });
+    type ReportReply = { status: string; report: { traffic: string; excluded: Record<string, number>; audience: { uv: number }; sales: { paidOrders: number; gmvFen: number } } | null };
+    const report = async (traffic: 'real' | 'simulated'): Promise<NonNullable<ReportReply['report']>> => {
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const r = await api<ReportReply>('GET', `/api/console/sessions/${sessionId}/analytics/report?traffic=${traffic}`);
+        if (r.status === 'ready' && r.report) return r.report;
+        if (r.status === 'failed' || Date.now() > until) throw new Error(`the ${traffic} report is ${r.status}`);
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    };
+    const real = await report('real');
+    expect(real.audience.uv).toBe(0);
+    expect(real.sales).toMatchObject({ paidOrders: 0, gmvFen: 0 });
+    expect(real.excluded.simulated).toBeGreaterThan(0);
+    const simulated = await report('simulated');
+    expect(simulated.traffic).toBe('simulated');
+    expect(simulated.audience.uv).toBe(20);
+    expect(simulated.sales.paidOrders).toBe(s.orders.paid);
+    expect(simulated.sales.gmvFen).toBe(s.orders.paidFen);
+
     // Comments are flushed to the database every 100 ms; a graceful stop flushes the rest.
     await stopGracefully(server);
     const db = new SQLite(join(dataDir, 'onair.sqlite'), { readonly: true });
@@ -153,13 +177,16 @@ describe('onair simulate', { timeout: 180_000 }, () => {
       expect(n(`select count(*) as n from draw_entries where viewer_id in ${inIds}`, ...ids)).toBeGreaterThan(0);
       expect(n("select count(*) as n from audit_log where action = 'viewers.simulated_created'")).toBe(1);
 
-      // Analytics: every event of a simulated account is labelled simulated, none real.
+      // Analytics: every event of a simulated account is labelled simulated, none real, with the
+      // sources the simulator put on the room URL.
       const keys = ids.map((id) => `viewer:${id}`);
-      const byTraffic = db.prepare(`select traffic, count(*) as n from analytics_events where session_id = ? and viewer_key in (${keys.map(() => '?').join(',')}) group by traffic`).all(sessionId, ...keys) as { traffic: string; n: number }[];
-      expect(byTraffic.filter((x) => x.traffic !== 'simulated')).toEqual([]);
-      // TODO(lead): once the analytics pipeline is wired in app.ts, require events here
-      // (`expect(byTraffic).toEqual([{ traffic: 'simulated', n: expect.any(Number) }])`) and check
-      // that the session's real report counts none of them (its `excluded` counts them instead).
+      const inKeys = `(${keys.map(() => '?').join(',')})`;
+      const byTraffic = db.prepare(`select traffic, count(*) as n from analytics_events where session_id = ? and viewer_key in ${inKeys} group by traffic`).all(sessionId, ...keys) as { traffic: string; n: number }[];
+      expect(byTraffic).toEqual([{ traffic: 'simulated', n: expect.any(Number) }]);
+      const types = (db.prepare(`select distinct type from analytics_events where session_id = ? and viewer_key in ${inKeys}`).all(sessionId, ...keys) as { type: string }[]).map((r) => r.type);
+      expect(types).toEqual(expect.arrayContaining(['view_start', 'view_end', 'comment', 'like', 'product_impression', 'product_click', 'order', 'payment', 'poll_vote', 'draw_entry']));
+      const sources = (db.prepare(`select distinct source from analytics_events where session_id = ? and type = 'view_start' and viewer_key in ${inKeys}`).all(sessionId, ...keys) as { source: string }[]).map((r) => r.source);
+      expect(sources.length).toBeGreaterThan(1);
     } finally {
       db.close();
     }
