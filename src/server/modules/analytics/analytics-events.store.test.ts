@@ -72,6 +72,14 @@ describe.each(dialects())('analytics events store on %s', (dialect) => {
     const expected = [...events].sort((x, y) => x.at - y.at || byteOrder(x.id, y.id));
     for (const pageSize of [1, 2, 3, 5, 12, 10_000]) expect((await all(store, 's1', pageSize)).map((e) => e.id)).toEqual(expected.map((e) => e.id));
     expect((await all(store, 's2', 1)).map((e) => e.id)).toEqual(['other-2', 'other-1']);
+    const pages: string[][] = [];
+    for await (const p of store.streamSessionPages('s1', 5)) pages.push(p.map((e) => e.id));
+    expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
+    expect(pages.flat()).toEqual(expected.map((e) => e.id));
+    const exact: number[] = [];
+    for await (const p of store.streamSessionPages('s1', 6)) exact.push(p.length);
+    expect(exact).toEqual([6, 6]);
+    for await (const p of store.streamSessionPages('none')) throw new Error(`unexpected page of ${p.length}`);
     expect(await all(store, 'none')).toEqual([]);
     expect(await store.countSession('s1')).toBe(ids.length);
     expect(await store.countSession('none')).toBe(0);
