@@ -58,6 +58,7 @@ import { InteractService, interactRoutes } from './modules/interact/index.js';
 import { MemoryBus } from './platform/bus/bus.memory.js';
 import type { AnalyticsSink } from './modules/analytics/analytics.sink.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { simulationRoutes } from './modules/viewers/simulation.routes.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { segmentRoutes } from './modules/analytics/segments.routes.js';
 import { surveyRoutes } from './modules/analytics/survey.routes.js';
@@ -627,6 +628,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   const cookies = new CookiePolicy(config.publicUrl?.startsWith('https://') ?? false);
   await app.register(teamRoutes(services.team, cookies));
   await app.register(viewerRoutes(services.viewers, cookies));
+  await app.register(simulationRoutes(services.viewers, services.audit));
   await app.register(auditRoutes(services.audit));
   await app.register(catalogRoutes(services.catalog));
   await app.register(shelfRoutes(services.shelf));

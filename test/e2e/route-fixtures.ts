@@ -20,11 +20,13 @@ import { inADay, makeLiveSession, one, TINY_PNG, transitionCase, VIEWER_PASSWORD
 import { commerceFixtures } from './fixtures/commerce.fixtures.js';
 import { interactFixtures } from './fixtures/interact.fixtures.js';
 import { analyticsBeaconFixtures } from './fixtures/analytics-beacons.fixtures.js';
+import { simulationFixtures } from './fixtures/simulation.fixtures.js';
 
 export const routeFixtures: Record<string, RouteFixture> = {
   ...commerceFixtures,
   ...interactFixtures,
   ...analyticsBeaconFixtures,
+  ...simulationFixtures,
   'GET /metrics': one(async () => ({ url: '/metrics', status: 200 })),
   'GET /healthz': one(async () => ({ url: '/healthz', status: 200 })),
   'GET /readyz': one(async () => ({ url: '/readyz', status: 200 })),

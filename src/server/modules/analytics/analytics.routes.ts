@@ -39,7 +39,7 @@ export const analyticsRoutes = (svc: AnalyticsService): FastifyPluginAsyncZod =>
     `${session}/report/print`,
     {
       config: read,
-      schema: { tags: ['analytics'], summary: 'The printable report (HTML, charts as images)', params: idParam, querystring: reportQuery.extend({ lang: z.enum(['en', 'zh'], { error: 'lang: expected "en" or "zh"' }).default('en') }) },
+      schema: { tags: ['analytics'], summary: 'The printable report (HTML, charts as images)', params: idParam, querystring: reportQuery.extend({ lang: z.enum(['en', 'zh'], { error: 'lang: expected "en" or "zh"' }).default('en') }), response: { 200: z.string().describe('text/html; charset=utf-8') } },
     },
     async (req, reply) => {
       const html = await svc.printable(req.ctx, req.params.id, req.query.traffic, req.query.lang);
@@ -58,7 +58,7 @@ export const analyticsRoutes = (svc: AnalyticsService): FastifyPluginAsyncZod =>
   );
   app.get(
     `${session}/exports/:jobId/file`,
-    { config: read, schema: { tags: ['analytics'], summary: 'Download a finished export', params: exportParams } },
+    { config: read, schema: { tags: ['analytics'], summary: 'Download a finished export', params: exportParams, response: { 200: z.any().describe('text/csv, text/html or application/pdf') } } },
     async (req, reply) => {
       const f = svc.exportFile(req.ctx, req.params.id, req.params.jobId);
       return reply
