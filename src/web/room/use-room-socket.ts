@@ -11,6 +11,7 @@ import {
   type ServerMessage,
 } from './room-protocol';
 import type { Beacon } from '../../contracts/analytics-events.contract.js';
+import type { DashMessage } from '../../server/modules/analytics/dashboard.publisher';
 import { playbackPosition } from '../viewer/video/playback-clock';
 import { PictureSync } from './picture-sync';
 import { initialRoomState, roomReducer, type RoomClosedReason, type RoomState } from './room-state';
@@ -83,6 +84,8 @@ export interface RoomSocket {
   subscribe: (listener: (signal: LiveChatSignal) => void) => () => void;
   /** Every room event as it arrives in a batch (e.g. commerce events such as `flash`), plus `welcome` on each (re)connect. */
   subscribeEvents: (listener: (event: RoomEventPayload | { t: 'welcome' }) => void) => () => void;
+  /** Console: the live dashboard's figures, pushed about once a second to team members (issue 7). */
+  subscribeDash: (listener: (dash: DashMessage) => void) => () => void;
   dismissError: () => void;
   dismissNotice: () => void;
 }
@@ -178,6 +181,7 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
   const pending = useRef(new Map<string, Pending>());
   const listeners = useRef(new Set<(signal: LiveChatSignal) => void>());
   const eventListeners = useRef(new Set<(event: RoomEventPayload | { t: 'welcome' }) => void>());
+  const dashListeners = useRef(new Set<(dash: DashMessage) => void>());
   const guestTokenRef = useRef(guestToken);
   useEffect(() => {
     guestTokenRef.current = guestToken;
@@ -230,6 +234,11 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
     };
 
     const handle = (msg: ServerMessage) => {
+      // Team-only figures outside the batches (never stored in the room state).
+      if ((msg as { t: string }).t === 'dash') {
+        for (const listener of dashListeners.current) listener(msg as unknown as DashMessage);
+        return;
+      }
       switch (msg.t) {
         case 'welcome':
           welcomed = true;
@@ -426,6 +435,13 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
     };
   }, []);
 
+  const subscribeDash = useCallback((listener: (dash: DashMessage) => void) => {
+    dashListeners.current.add(listener);
+    return () => {
+      dashListeners.current.delete(listener);
+    };
+  }, []);
+
   const subscribeEvents = useCallback((listener: (event: RoomEventPayload | { t: 'welcome' }) => void) => {
     eventListeners.current.add(listener);
     return () => {
@@ -436,5 +452,5 @@ export function useRoomSocket({ sessionId, identityKey, asTeam = false, guestTok
   const dismissError = useCallback(() => { dispatch({ type: 'dismiss-error' }); }, []);
   const dismissNotice = useCallback(() => { dispatch({ type: 'dismiss-notice' }); }, []);
 
-  return { state, sendChat, sendLike, report, vote, enter, answer, ask, upvote, track, subscribe, subscribeEvents, dismissError, dismissNotice };
+  return { state, sendChat, sendLike, report, vote, enter, answer, ask, upvote, track, subscribe, subscribeEvents, subscribeDash, dismissError, dismissNotice };
 }
