@@ -210,20 +210,23 @@ export async function runSimulate(o: SimulateOptions, io: SimulateIo): Promise<n
   const problems = validatePlanOptions({ seed: o.seed, viewers: o.viewers, minutes: o.minutes, buyShare: o.buyShare });
   if (!Number.isFinite(o.speed) || o.speed <= 0 || o.speed > 1000) problems.push('--speed: expected a number above 0, at most 1000');
   let base: URL | null = null;
-  try {
-    base = new URL(o.url);
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http');
-  } catch {
-    problems.push('--url: expected an http(s) URL of a running Onair, e.g. http://localhost:3000');
+  // A dry run needs no server: the plan depends on the seed, viewers and minutes only.
+  if (!o.dryRun) {
+    try {
+      base = new URL(o.url);
+      if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http');
+    } catch {
+      problems.push('--url: expected an http(s) URL of a running Onair, e.g. http://localhost:3000');
+    }
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.session)) problems.push('--session: expected a session id');
+    if (o.label !== undefined && !/^[A-Za-z0-9_]{1,12}$/.test(o.label)) problems.push('--label: 1-12 letters, digits or _');
   }
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.session)) problems.push('--session: expected a session id');
-  if (o.label !== undefined && !/^[A-Za-z0-9_]{1,12}$/.test(o.label)) problems.push('--label: 1-12 letters, digits or _');
-  if (problems.length || !base) {
+  if (problems.length) {
     for (const p of problems) io.progress(`onair simulate: ${p}`);
     return 2;
   }
   const plan = buildPlan({ seed: o.seed, viewers: o.viewers, minutes: o.minutes, buyShare: o.buyShare });
-  if (o.dryRun) {
+  if (o.dryRun || !base) {
     const s = summarizePlan(plan);
     io.print(
       JSON.stringify(
