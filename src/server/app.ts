@@ -102,6 +102,8 @@ export interface Services {
   restream: RestreamService;
   /** Interactive tools: polls, draws, quizzes, Q&A, topics, countdowns (issue 6). */
   interact: InteractService;
+  /** Analytics (issue 7): the event pipeline, live rollups, reports, insights. */
+  analytics: AnalyticsService;
   /** The checkout flow (POST /api/live/:id/orders) as a function: demo data and fixtures place orders through it. */
   checkout: (ctx: Ctx, sessionId: string, body: CheckoutBody) => Promise<CheckoutOutcome>;
 }
@@ -476,6 +478,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
   roomService.onComment((c) => interact.onComment(c));
   const services: Services = {
     interact,
+    analytics,
     audit,
     auth,
     catalog,
