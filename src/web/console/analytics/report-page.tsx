@@ -19,6 +19,7 @@ import {
   sourcesOption,
   survivalOption,
   type ChartOption,
+  type ChartSize,
 } from './report/chart-options';
 import { CsvButton, ExportBar, ProgressBar, useExportJob } from './report/export-bar';
 import { KpiTiles, reportKpis } from './report/kpi-tiles';
@@ -201,17 +202,17 @@ function ReportBody({ report, reply, traffic, x, exporter, onShowSimulated }: { 
   const { t, A } = x;
   const kpis = useMemo(() => reportKpis(report, x), [report, x]);
   const c = x.chart;
-  const retention = useCallback((narrow: boolean) => retentionOption(report, c, { narrow, seriesName: t('analyticsReport.chart.present') }), [report, c, t]);
-  const gmv = useCallback((narrow: boolean) => gmvOption(report, c, { narrow, cumulativeName: t('analyticsReport.chart.gmvSoFar'), perMinuteName: t('analyticsReport.chart.gmvInMinute') }), [report, c, t]);
+  const retention = useCallback((size: ChartSize) => retentionOption(report, c, { ...size, seriesName: t('analyticsReport.chart.present') }), [report, c, t]);
+  const gmv = useCallback((size: ChartSize) => gmvOption(report, c, { ...size, cumulativeName: t('analyticsReport.chart.gmvSoFar'), perMinuteName: t('analyticsReport.chart.gmvInMinute') }), [report, c, t]);
   const survival = useCallback(
-    (narrow: boolean) => survivalOption(report, c, { narrow, seriesName: t('analyticsReport.chart.stillWatching'), atRiskName: t('analyticsReport.chart.atRisk'), axisName: t('analyticsReport.chart.minutesSinceJoining') }),
+    (size: ChartSize) => survivalOption(report, c, { ...size, seriesName: t('analyticsReport.chart.stillWatching'), atRiskName: t('analyticsReport.chart.atRisk'), axisName: t('analyticsReport.chart.minutesSinceJoining') }),
     [report, c, t],
   );
-  const flows = useCallback((narrow: boolean) => joinsExitsOption(report, c, { narrow, joins: A.column.joins, exits: A.column.exits }), [report, c, A]);
-  const talk = useCallback((narrow: boolean) => commentsLikesOption(report, c, { narrow, comments: A.kpi.comments, likes: A.kpi.likes }), [report, c, A]);
-  const funnel = useCallback((narrow: boolean) => funnelOption(report, c, { narrow, stepName: (s) => (A.funnel as Record<string, string>)[s] ?? s, ofPrevious: t('analyticsReport.chart.ofPrevious') }), [report, c, A, t]);
-  const sources = useCallback((narrow: boolean) => sourcesOption(report, c, { narrow, sourceName: x.source, seriesName: A.section.sources }), [report, c, x, A]);
-  const csat = useCallback((narrow: boolean) => csatOption(report, c, { narrow, seriesName: A.column.responses }), [report, c, A]);
+  const flows = useCallback((size: ChartSize) => joinsExitsOption(report, c, { ...size, joins: A.column.joins, exits: A.column.exits }), [report, c, A]);
+  const talk = useCallback((size: ChartSize) => commentsLikesOption(report, c, { ...size, comments: A.kpi.comments, likes: A.kpi.likes }), [report, c, A]);
+  const funnel = useCallback((size: ChartSize) => funnelOption(report, c, { ...size, stepName: (s) => (A.funnel as Record<string, string>)[s] ?? s, ofPrevious: t('analyticsReport.chart.ofPrevious') }), [report, c, A, t]);
+  const sources = useCallback((size: ChartSize) => sourcesOption(report, c, { ...size, sourceName: x.source, seriesName: A.section.sources }), [report, c, x, A]);
+  const csat = useCallback((size: ChartSize) => csatOption(report, c, { ...size, seriesName: A.column.responses }), [report, c, A]);
   const nps = useCallback(() => npsGaugeOption(report, { seriesName: A.kpi.nps }), [report, A]);
   const survey = report.survey;
   const noViewers = report.audience.uv === 0;
@@ -261,7 +262,7 @@ function ReportBody({ report, reply, traffic, x, exporter, onShowSimulated }: { 
       </ReportSection>
 
       <ReportSection title={A.section.timeline} testId="report-section-timeline" table="segments" x={x} exporter={exporter} card>
-        <ReportTable columns={timelineColumns(x)} rows={report.timeline} rowKey={(a, i) => `${a.kind}-${String(a.from)}-${String(i)}`} testId="table-timeline" empty={t('analyticsReport.table.empty')} caption={A.section.timeline} />
+        <ReportTable columns={timelineColumns(x)} rows={report.timeline} rowKey={(a, i) => `${a.kind}-${String(a.from)}-${String(i)}`} testId="table-timeline" nameColumn={1} empty={t('analyticsReport.table.empty')} caption={A.section.timeline} />
       </ReportSection>
 
       <ReportSection title={A.section.survey} testId="report-section-survey" table="survey" x={x} exporter={exporter} card>
@@ -316,7 +317,7 @@ function ReportSection({ title, testId, table, x, exporter, card = false, childr
   );
 }
 
-function ChartCard({ title, build, testId, wide = false, note, empty }: { title: string; build: (narrow: boolean) => ChartOption; testId: string; wide?: boolean; note?: string; empty?: string }) {
+function ChartCard({ title, build, testId, wide = false, note, empty }: { title: string; build: (size: ChartSize) => ChartOption; testId: string; wide?: boolean; note?: string; empty?: string }) {
   return (
     <section className={['card report-chart-card', wide ? 'report-chart-wide' : ''].filter(Boolean).join(' ')} data-testid={`${testId}-card`}>
       <h2 className="report-section-title">{title}</h2>

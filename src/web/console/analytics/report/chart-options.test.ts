@@ -8,7 +8,10 @@ import {
   annotationsAt,
   escapeHtml,
   funnelOption,
+  labelBands,
+  legendRows,
   retentionOption,
+  trimSurvival,
   type ChartText,
 } from './chart-options';
 import type { Annotation, ReportDoc } from './report-types';
@@ -73,8 +76,9 @@ function report(over: Partial<ReportDoc> = {}): ReportDoc {
 describe('annotation bands (timeline → markArea)', () => {
   it('turns each annotation of a kind into a band from its start to its end in minutes of the live', () => {
     expect(annotationBands(timeline, T0, 'segment')).toEqual([
-      [{ name: 'Opening', xAxis: 0, itemStyle: { color: ANNOTATION_COLORS.segment, opacity: 0.08 } }, { xAxis: 3 }],
-      [{ name: 'Q&A', xAxis: 3, itemStyle: { color: ANNOTATION_COLORS.segment, opacity: 0.08 } }, { xAxis: 5 }],
+      [{ name: 'Opening', xAxis: 0, itemStyle: { color: ANNOTATION_COLORS.segment, opacity: 0.07 } }, { xAxis: 3 }],
+      // Neighbouring segments alternate their shade so the border between them shows.
+      [{ name: 'Q&A', xAxis: 3, itemStyle: { color: ANNOTATION_COLORS.segment, opacity: 0.14 } }, { xAxis: 5 }],
     ]);
     const [pinned] = annotationBands(timeline, T0, 'pinned');
     expect(pinned?.[0].xAxis).toBe(1.5);
@@ -100,6 +104,16 @@ describe('annotation bands (timeline → markArea)', () => {
     expect(annotationSeries([], T0, text, { labels: true })).toEqual([]);
   });
 
+  it('labels segment bands with their titles cut to the band width, none when too narrow', () => {
+    // 5 minutes over 1056 - 56 = 1000 px: 250 px a minute.
+    const bands = annotationBands(timeline, T0, 'segment');
+    const [opening, qa] = labelBands(bands, 5, 1056);
+    expect(opening?.[0].label).toEqual({ show: true, width: 744 });
+    expect(qa?.[0].label).toEqual({ show: true, width: 494 });
+    const tight = labelBands(bands, 60, 400);
+    expect(tight.map((b) => b[0].label?.show)).toEqual([false, false]);
+  });
+
   it('finds what was running during a minute', () => {
     expect(annotationsAt(timeline, T0, 0).map((a) => a.title)).toEqual(['Opening']);
     expect(annotationsAt(timeline, T0, 2).map((a) => a.title)).toEqual(['Opening', 'Tea <set>', 'Poll']);
@@ -109,16 +123,20 @@ describe('annotation bands (timeline → markArea)', () => {
 
 describe('retention option', () => {
   it('plots the share present per minute in percent (gaps stay gaps) with the bands after the line, all in the legend', () => {
-    const o = retentionOption(report(), text, { narrow: false, seriesName: 'Present' }) as {
+    const o = retentionOption(report(), text, { narrow: false, width: 1000, seriesName: 'Present' }) as {
       series: { name: string; data: unknown[] }[];
-      legend: { data: { name: string }[] };
+      legend: { data: { name: string; icon?: string }[] };
+      yAxis: { max: number };
       xAxis: { max: number };
       tooltip: { formatter: (p: unknown) => string };
     };
     expect(o.series[0]?.data).toEqual([[0, 100], [1, 80], [2, 60], [3, null], [4, 50]]);
     expect(o.series.slice(1).map((s) => s.name)).toEqual(['Segment', 'Pinned product', 'Tool']);
-    expect(o.legend.data.map((d) => d.name)).toEqual(['Present', 'Segment', 'Pinned product', 'Tool']);
+    expect(o.legend.data).toEqual([{ name: 'Present' }, { name: 'Segment', icon: 'rect' }, { name: 'Pinned product', icon: 'rect' }, { name: 'Tool', icon: 'rect' }]);
     expect(o.xAxis.max).toBe(4);
+    expect(o.yAxis.max).toBe(100);
+    const low = retentionOption(report({ series: { retention: [0.1, 0.33, 0.2] } as ReportDoc['series'] }), text, { narrow: false, width: 1000, seriesName: 'Present' }) as { yAxis: { max: number } };
+    expect(low.yAxis.max).toBe(40);
     // The tooltip names what ran in that minute, user titles escaped.
     const html = o.tooltip.formatter([{ seriesName: 'Present', marker: '', value: [2, 60] }]);
     expect(html).toContain('Minute 2');
@@ -128,9 +146,24 @@ describe('retention option', () => {
   });
 });
 
+describe('legend rows and the survival tail', () => {
+  it('wraps the legend when the names do not fit the width', () => {
+    expect(legendRows(['Present', 'Segment'], 1000)).toBe(1);
+    expect(legendRows(['GMV so far', 'GMV in the minute', 'Segment', 'Pinned product', 'Flash sale', 'Tool'], 340)).toBe(2);
+    expect(legendRows(['GMV so far', 'GMV in the minute', 'Segment', 'Pinned product', 'Flash sale', 'Tool'], 300)).toBe(3);
+  });
+
+  it('cuts the survival curve two minutes after the last first view ended', () => {
+    const pts = [1, 0.8, 0.5, 0, 0, 0, 0].map((s, minute) => ({ minute, survival: s, atRisk: s === 0 ? 0 : 10 }));
+    expect(trimSurvival(pts).map((p) => p.minute)).toEqual([0, 1, 2, 3, 4]);
+    const open = [1, 0.9, 0.9].map((s, minute) => ({ minute, survival: s, atRisk: 5 }));
+    expect(trimSurvival(open)).toHaveLength(3);
+  });
+});
+
 describe('funnel option', () => {
   it('keeps the steps in order with their step conversion in the label', () => {
-    const o = funnelOption(report(), text, { narrow: false, stepName: (s) => s.toUpperCase(), ofPrevious: 'of previous' }) as {
+    const o = funnelOption(report(), text, { narrow: false, width: 600, stepName: (s) => s.toUpperCase(), ofPrevious: 'of previous' }) as {
       series: { sort: string; data: { name: string; value: number }[]; label: { formatter: (p: { dataIndex: number }) => string } }[];
     };
     const f = o.series[0]!;

@@ -11,17 +11,25 @@ export type ChartOption = Record<string, unknown>;
 
 export const ANNOTATION_KINDS: readonly AnnotationKind[] = ['segment', 'pinned', 'flash_sale', 'tool'];
 export const ANNOTATION_COLORS: Readonly<Record<AnnotationKind, string>> = {
-  segment: '#1d4ed8',
-  pinned: '#ff4d2e',
-  flash_sale: '#c62828',
-  tool: '#12805c',
+  segment: '#64748b',
+  pinned: '#f59e0b',
+  flash_sale: '#db2777',
+  tool: '#0d9488',
 };
-/** Opacity of a band (they overlap: a pinned product inside a segment). */
-const BAND_OPACITY: Readonly<Record<AnnotationKind, number>> = { segment: 0.08, pinned: 0.14, flash_sale: 0.16, tool: 0.18 };
+/** Opacity of a band (they overlap: a pinned product inside a segment); segments alternate so neighbours stay apart. */
+const BAND_OPACITY: Readonly<Record<AnnotationKind, number>> = { segment: 0.07, pinned: 0.2, flash_sale: 0.2, tool: 0.25 };
+const SEGMENT_ALT_OPACITY = 0.14;
+
+/** The chart's width and whether it is narrow (phones): band labels and legends adapt. */
+export interface ChartSize {
+  narrow: boolean;
+  /** Width of the chart in CSS pixels. */
+  width: number;
+}
 
 const C = {
-  line: '#ff4d2e',
-  second: '#1d4ed8',
+  line: '#1d4ed8',
+  second: '#6d28d9',
   ok: '#12805c',
   danger: '#c62828',
   warn: '#d97706',
@@ -57,7 +65,7 @@ export interface MarkAreaItem {
   name: string;
   xAxis: number;
   itemStyle: { color: string; opacity: number };
-  label?: { show: boolean };
+  label?: { show: boolean; width?: number };
 }
 export type MarkAreaPair = [MarkAreaItem, { xAxis: number }];
 
@@ -69,11 +77,29 @@ export type MarkAreaPair = [MarkAreaItem, { xAxis: number }];
 export function annotationBands(timeline: readonly Annotation[], startedAt: number, kind: AnnotationKind): MarkAreaPair[] {
   return timeline
     .filter((a) => a.kind === kind)
-    .map((a): MarkAreaPair => {
+    .map((a, i): MarkAreaPair => {
       const from = minuteOfLive(a.from, startedAt);
       const to = Math.max(from + 0.1, minuteOfLive(a.to, startedAt));
-      return [{ name: a.title, xAxis: round3(from), itemStyle: { color: ANNOTATION_COLORS[kind], opacity: BAND_OPACITY[kind] } }, { xAxis: round3(to) }];
+      const opacity = kind === 'segment' && i % 2 === 1 ? SEGMENT_ALT_OPACITY : BAND_OPACITY[kind];
+      return [{ name: a.title, xAxis: round3(from), itemStyle: { color: ANNOTATION_COLORS[kind], opacity } }, { xAxis: round3(to) }];
     });
+}
+
+/** Room the axes take beside the plot (labels on the left, margin on the right), in pixels. */
+const AXIS_ALLOWANCE_PX = 56;
+/** A band label needs at least this many pixels, else it is left out. */
+const MIN_LABEL_PX = 48;
+
+/**
+ * Labels segment bands with their titles, each cut to its band's width (a band too narrow for a
+ * word shows none), given the chart's width and the live's length in minutes.
+ */
+export function labelBands(bands: MarkAreaPair[], minutes: number, widthPx: number): MarkAreaPair[] {
+  const perMinute = Math.max(0, widthPx - AXIS_ALLOWANCE_PX) / Math.max(1, minutes - 1);
+  return bands.map(([a, b]) => {
+    const px = Math.floor((b.xAxis - a.xAxis) * perMinute) - 6;
+    return [{ ...a, label: px >= MIN_LABEL_PX ? { show: true, width: px } : { show: false } }, b];
+  });
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -83,11 +109,13 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
  * the legend names each kind and toggles its bands. Segment bands are labelled with their
  * titles unless `labels` is false (narrow screens).
  */
-export function annotationSeries(timeline: readonly Annotation[], startedAt: number, text: Pick<ChartText, 'annotation'>, opts: { labels: boolean; yAxisIndex?: number }): ChartOption[] {
+export function annotationSeries(timeline: readonly Annotation[], startedAt: number, text: Pick<ChartText, 'annotation'>, opts: { labels: boolean; minutes?: number; widthPx?: number; yAxisIndex?: number }): ChartOption[] {
   const out: ChartOption[] = [];
   for (const kind of ANNOTATION_KINDS) {
-    const bands = annotationBands(timeline, startedAt, kind);
+    let bands = annotationBands(timeline, startedAt, kind);
     if (bands.length === 0) continue;
+    const labelled = opts.labels && kind === 'segment';
+    if (labelled && opts.widthPx !== undefined && opts.minutes !== undefined) bands = labelBands(bands, opts.minutes, opts.widthPx);
     out.push({
       name: text.annotation[kind],
       type: 'line',
@@ -97,7 +125,7 @@ export function annotationSeries(timeline: readonly Annotation[], startedAt: num
       silent: true,
       markArea: {
         silent: true,
-        label: { show: opts.labels && kind === 'segment', position: 'insideTopLeft', fontSize: 10, color: '#334155', overflow: 'truncate' },
+        label: { show: labelled, position: 'insideTopLeft', fontSize: 10, color: '#334155', overflow: 'truncate', ellipsis: '…' },
         emphasis: { disabled: true },
         data: bands,
       },
@@ -115,9 +143,41 @@ export function annotationsAt(timeline: readonly Annotation[], startedAt: number
   });
 }
 
-/** Legend of the charts: the data series first, then the annotation kinds present. */
-function legendOf(names: string[]): ChartOption {
-  return { type: 'scroll', top: 0, left: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 }, data: names.map((name) => ({ name })) };
+/** Legend of the charts: the data series first, then the annotation kinds present (as squares). */
+function legendOf(names: string[], bandNames: string[] = []): ChartOption {
+  return {
+    type: 'plain',
+    top: 0,
+    left: 0,
+    right: 0,
+    itemWidth: 14,
+    itemHeight: 8,
+    itemGap: 12,
+    textStyle: { fontSize: 11 },
+    data: [...names.map((name) => ({ name })), ...bandNames.map((name) => ({ name, icon: 'rect' }))],
+  };
+}
+
+/** Rough pixel width of a legend entry (icon, gap, text; CJK characters are wider). */
+function legendItemPx(name: string): number {
+  let text = 0;
+  for (const ch of name) text += /[\u2E80-\uFFEF]/.test(ch) ? 11 : 6.5;
+  return 14 + 5 + text + 12;
+}
+
+/** How many rows a wrapping legend of these entries takes in `widthPx`. */
+export function legendRows(names: readonly string[], widthPx: number): number {
+  let rows = 1;
+  let x = 0;
+  for (const n of names) {
+    const w = legendItemPx(n);
+    if (x > 0 && x + w > widthPx) {
+      rows++;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
 }
 
 const minuteAxis = (minutes: number, text: ChartText): ChartOption => ({
@@ -156,19 +216,28 @@ function minuteTooltip(report: Pick<ReportDoc, 'timeline' | 'startedAt'>, text: 
   };
 }
 
-const grid = (narrow: boolean) => ({ left: 4, right: narrow ? 8 : 16, top: 36, bottom: 28, containLabel: true });
+/** The plot under a legend of `legendNames` (one 20-pixel row per legend row). */
+const grid = (size: ChartSize, legendNames: readonly string[]) => ({ left: 4, right: size.narrow ? 8 : 16, top: 16 + 20 * legendRows(legendNames, size.width), bottom: 28, containLabel: true });
+
+/** A y axis in percent from 0 to a round step above the highest value (at most 100). */
+const percentAxis = (values: readonly (number | null)[]): ChartOption => {
+  const top = Math.max(0, ...values.map((v) => v ?? 0));
+  return { type: 'value', min: 0, max: Math.min(100, Math.max(10, Math.ceil((top * 1.1) / 10) * 10)), axisLabel: { fontSize: 10, formatter: '{value}%' }, splitLine: { lineStyle: { color: C.grid } } };
+};
 
 /** Retention: share of viewers present each minute, with the timeline as bands. */
-export function retentionOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; seriesName: string }): ChartOption {
-  const data = report.series.retention.map((r, m) => [m, r === null ? null : round3(r * 100)]);
-  const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow });
+export function retentionOption(report: ReportDoc, text: ChartText, opts: ChartSize & { seriesName: string }): ChartOption {
+  const pct = report.series.retention.map((r) => (r === null ? null : round3(r * 100)));
+  const data = pct.map((v, m) => [m, v]);
+  const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow, minutes: report.minutes, widthPx: opts.width });
+  const bandNames = bands.map((s) => s.name as string);
   return {
     animation: false,
-    grid: grid(opts.narrow),
-    legend: legendOf([opts.seriesName, ...bands.map((s) => s.name as string)]),
+    grid: grid(opts, [opts.seriesName, ...bandNames]),
+    legend: legendOf([opts.seriesName], bandNames),
     tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.percent(v / 100)) },
     xAxis: minuteAxis(report.minutes, text),
-    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { fontSize: 10, formatter: '{value}%' }, splitLine: { lineStyle: { color: C.grid } } },
+    yAxis: percentAxis(pct),
     series: [
       { name: opts.seriesName, type: 'line', data, showSymbol: data.length < 3, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 }, color: C.line, z: 3 },
       ...bands,
@@ -177,32 +246,33 @@ export function retentionOption(report: ReportDoc, text: ChartText, opts: { narr
 }
 
 /** Cumulative paid GMV (yuan) over the live, with the timeline as bands. */
-export function gmvOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; cumulativeName: string; perMinuteName: string }): ChartOption {
+export function gmvOption(report: ReportDoc, text: ChartText, opts: ChartSize & { cumulativeName: string; perMinuteName: string }): ChartOption {
   const cumulative = report.series.gmvCumulativeFen.map((v, m) => [m, v / 100]);
   const perMinute = report.series.gmvFen.map((v, m) => [m, v / 100]);
-  const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow });
+  const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow, minutes: report.minutes, widthPx: opts.width });
+  const bandNames = bands.map((s) => s.name as string);
   return {
     animation: false,
-    grid: grid(opts.narrow),
-    legend: legendOf([opts.cumulativeName, opts.perMinuteName, ...bands.map((s) => s.name as string)]),
+    grid: grid(opts, [opts.cumulativeName, opts.perMinuteName, ...bandNames]),
+    legend: legendOf([opts.cumulativeName, opts.perMinuteName], bandNames),
     tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.money(Math.round(v * 100))) },
     xAxis: minuteAxis(report.minutes, text),
     yAxis: { type: 'value', min: 0, axisLabel: { fontSize: 10, formatter: (v: number) => text.money(v * 100).replace(/\.00$/, '') }, splitLine: { lineStyle: { color: C.grid } } },
     series: [
-      { name: opts.cumulativeName, type: 'line', step: 'end', data: cumulative, showSymbol: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 }, color: C.ok, z: 3 },
-      { name: opts.perMinuteName, type: 'bar', data: perMinute, barMaxWidth: 8, color: '#86c9ad', z: 2 },
+      { name: opts.cumulativeName, type: 'line', step: 'end', data: cumulative, showSymbol: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.06 }, color: C.ok, z: 3 },
+      { name: opts.perMinuteName, type: 'bar', data: perMinute, barMaxWidth: 8, color: '#7cc4a5', z: 2 },
       ...bands,
     ],
   };
 }
 
 /** Survival of a joiner's first view: share still watching N minutes after joining. */
-export function survivalOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; seriesName: string; atRiskName: string; axisName: string }): ChartOption {
-  const points = report.survival;
+export function survivalOption(report: ReportDoc, text: ChartText, opts: ChartSize & { seriesName: string; atRiskName: string; axisName: string }): ChartOption {
+  const points = trimSurvival(report.survival);
   const atRisk = new Map(points.map((p) => [p.minute, p.atRisk]));
   return {
     animation: false,
-    grid: grid(opts.narrow),
+    grid: grid(opts, [opts.seriesName]),
     legend: legendOf([opts.seriesName]),
     tooltip: {
       trigger: 'axis',
@@ -234,11 +304,18 @@ export function survivalOption(report: ReportDoc, text: ChartText, opts: { narro
   };
 }
 
+/** The survival curve up to a couple of minutes after nobody is left in a first view (the tail is flat). */
+export function trimSurvival<P extends { atRisk: number; survival: number | null }>(points: readonly P[]): P[] {
+  let last = points.length - 1;
+  while (last > 0 && (points[last - 1]?.atRisk ?? 0) === 0) last--;
+  return points.slice(0, Math.min(points.length, last + 2));
+}
+
 /** Joins (up) and exits (down) per minute. */
-export function joinsExitsOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; joins: string; exits: string }): ChartOption {
+export function joinsExitsOption(report: ReportDoc, text: ChartText, opts: ChartSize & { joins: string; exits: string }): ChartOption {
   return {
     animation: false,
-    grid: grid(opts.narrow),
+    grid: grid(opts, [opts.joins, opts.exits]),
     legend: legendOf([opts.joins, opts.exits]),
     tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.count(Math.abs(v))) },
     xAxis: minuteAxis(report.minutes, text),
@@ -251,10 +328,10 @@ export function joinsExitsOption(report: ReportDoc, text: ChartText, opts: { nar
 }
 
 /** Comments (bars, left axis) and likes (line, right axis) per minute: likes come in bursts of many. */
-export function commentsLikesOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; comments: string; likes: string }): ChartOption {
+export function commentsLikesOption(report: ReportDoc, text: ChartText, opts: ChartSize & { comments: string; likes: string }): ChartOption {
   return {
     animation: false,
-    grid: grid(opts.narrow),
+    grid: grid(opts, [opts.comments, opts.likes]),
     legend: legendOf([opts.comments, opts.likes]),
     tooltip: { trigger: 'axis', confine: true, formatter: minuteTooltip(report, text, (_, v) => text.count(v)) },
     xAxis: minuteAxis(report.minutes, text),
@@ -263,14 +340,14 @@ export function commentsLikesOption(report: ReportDoc, text: ChartText, opts: { 
       { type: 'value', min: 0, minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { show: false } },
     ],
     series: [
-      { name: opts.comments, type: 'bar', yAxisIndex: 0, data: report.series.comments.map((v, m) => [m, v]), color: C.second, barMaxWidth: 10 },
+      { name: opts.comments, type: 'bar', yAxisIndex: 0, data: report.series.comments.map((v, m) => [m, v]), color: '#1d4ed8', barMaxWidth: 10 },
       { name: opts.likes, type: 'line', yAxisIndex: 1, data: report.series.likes.map((v, m) => [m, v]), color: '#db2777', showSymbol: false, lineStyle: { width: 1.5 } },
     ],
   };
 }
 
 /** The funnel: viewers at each step, with the step's conversion from the previous one. */
-export function funnelOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; stepName: (step: string) => string; ofPrevious: string }): ChartOption {
+export function funnelOption(report: ReportDoc, text: ChartText, opts: ChartSize & { stepName: (step: string) => string; ofPrevious: string }): ChartOption {
   const steps = report.funnel;
   const colors = ['#ff4d2e', '#f97316', '#f59e0b', '#16a34a', '#12805c'];
   return {
@@ -317,7 +394,7 @@ export function funnelOption(report: ReportDoc, text: ChartText, opts: { narrow:
 }
 
 /** Viewers by traffic source as a donut; labels outside on wide screens, the legend below on narrow ones. */
-export function sourcesOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; sourceName: (key: string) => string; seriesName: string }): ChartOption {
+export function sourcesOption(report: ReportDoc, text: ChartText, opts: ChartSize & { sourceName: (key: string) => string; seriesName: string }): ChartOption {
   const palette = ['#ff4d2e', '#1d4ed8', '#12805c', '#d97706', '#6d28d9', '#db2777', '#0891b2', '#64748b'];
   return {
     animation: false,
@@ -327,16 +404,21 @@ export function sourcesOption(report: ReportDoc, text: ChartText, opts: { narrow
       formatter: (p: { name: string; value: number; percent: number; marker: string }) =>
         `${p.marker}${escapeHtml(p.name)}: <b>${escapeHtml(text.count(p.value))}</b> (${escapeHtml(text.percent(p.percent / 100))})`,
     },
-    legend: opts.narrow ? { type: 'scroll', bottom: 0, left: 0, right: 0, itemWidth: 10, itemHeight: 10, textStyle: { fontSize: 11 } } : { show: false },
+    legend: opts.narrow ? { type: 'plain', bottom: 0, left: 0, right: 0, itemWidth: 10, itemHeight: 10, itemGap: 10, textStyle: { fontSize: 11 } } : { show: false },
     color: palette,
     series: [
       {
         name: opts.seriesName,
         type: 'pie',
-        radius: opts.narrow ? ['35%', '62%'] : ['40%', '68%'],
-        center: ['50%', opts.narrow ? '44%' : '50%'],
+        radius: opts.narrow ? ['28%', '50%'] : ['40%', '70%'],
+        center: ['50%', opts.narrow ? '36%' : '50%'],
         avoidLabelOverlap: true,
-        label: opts.narrow ? { show: false } : { show: true, formatter: '{b}: {d}%', fontSize: 11, overflow: 'truncate', width: 140 },
+        label: {
+          show: true,
+          fontSize: 11,
+          formatter: (p: { name: string; percent: number }) => (opts.narrow ? text.percent(p.percent / 100) : `${p.name}: ${text.percent(p.percent / 100)}`),
+          ...(opts.narrow ? {} : { overflow: 'truncate', width: 180 }),
+        },
         data: report.sources.map((s) => ({ name: opts.sourceName(s.source), value: s.viewers })),
       },
     ],
@@ -344,7 +426,7 @@ export function sourcesOption(report: ReportDoc, text: ChartText, opts: { narrow
 }
 
 /** CSAT answers: how many gave 1..5. */
-export function csatOption(report: ReportDoc, text: ChartText, opts: { narrow: boolean; seriesName: string }): ChartOption {
+export function csatOption(report: ReportDoc, text: ChartText, opts: ChartSize & { seriesName: string }): ChartOption {
   const colors = ['#c62828', '#ef6c00', '#d97706', '#65a30d', '#12805c'];
   return {
     animation: false,

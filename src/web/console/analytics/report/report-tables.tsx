@@ -9,7 +9,7 @@ export interface Column<T> {
 }
 
 /** A report table: scrolls sideways inside its card on narrow screens, every value as text. */
-export function ReportTable<T>({ columns, rows, rowKey, testId, empty, caption }: { columns: Column<T>[]; rows: readonly T[]; rowKey: (row: T, i: number) => string; testId: string; empty: string; caption: string }) {
+export function ReportTable<T>({ columns, rows, rowKey, testId, empty, caption, nameColumn = 0 }: { columns: Column<T>[]; rows: readonly T[]; rowKey: (row: T, i: number) => string; testId: string; empty: string; caption: string; /** The column of names (wraps; the others do not). */ nameColumn?: number }) {
   if (rows.length === 0) return <p className="muted report-empty" data-testid={`${testId}-empty`}>{empty}</p>;
   return (
     <div className="report-table-scroll" tabIndex={0} role="region" aria-label={caption}>
@@ -27,7 +27,7 @@ export function ReportTable<T>({ columns, rows, rowKey, testId, empty, caption }
           {rows.map((row, i) => (
             <tr key={rowKey(row, i)}>
               {columns.map((c, j) => (
-                <td key={j} className={c.num ? 'num' : j === 0 ? 'report-cell-name' : undefined}>
+                <td key={j} className={c.num ? 'num' : j === nameColumn ? 'report-cell-name' : undefined}>
                   {c.cell(row)}
                 </td>
               ))}

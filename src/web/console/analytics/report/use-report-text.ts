@@ -57,7 +57,7 @@ export function humanDuration(ms: number, t: TFunction): string {
   const parts: string[] = [];
   if (h > 0) parts.push(t('analyticsReport.unit.h', { n: h }));
   if (m > 0 || h > 0) parts.push(t('analyticsReport.unit.min', { n: m }));
-  if (h === 0) parts.push(t('analyticsReport.unit.s', { n: s }));
+  if (h === 0 && (s > 0 || m === 0)) parts.push(t('analyticsReport.unit.s', { n: s }));
   return parts.join(' ');
 }
 
