@@ -8,8 +8,9 @@ import type { AnalyticsEventsTable } from '../../platform/db/tables/analytics.ta
 /**
  * The event log (analytics_events): one row per event id. A port with two adapters, chosen by
  * dialect (`analyticsEventsStore(database)`):
- * - SQLite: one prepared `INSERT ... ON CONFLICT (id) DO NOTHING` per row inside one synchronous transaction on the raw
- *   writing connection (`Database.sqlite`); `changes` tells a new row from a duplicate. It runs
+ * - SQLite: one prepared `INSERT ... ON CONFLICT (id) DO NOTHING` per row inside one synchronous
+ *   transaction on the raw writing connection (`Database.sqlite`); `changes` tells a new row from
+ *   a duplicate. It runs
  *   only while Kysely has no transaction open on that connection (otherwise our rows would join,
  *   and perhaps roll back with, someone else's transaction).
  * - PostgreSQL: multi-row `INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id` through Kysely,
@@ -148,9 +149,7 @@ function sqliteStatements(sqlite: SQLite.Database): SqliteStatements {
     const stored: AnalyticsEvent[] = [];
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      // Inline eventValues: this loop is the whole cost of ingestion on SQLite.
-      const data = e.lines === undefined && e.csat === undefined && e.nps === undefined && e.shareChannel === undefined ? null : dataOf(e);
-      if (insert.run(e.id, e.sessionId, e.type, e.viewerKey, e.at, e.streamMs, e.source, e.traffic, e.productId ?? null, e.ref ?? null, e.amountFen ?? null, e.n ?? 1, data).changes === 1) stored.push(e);
+      if (insert.run(eventValues(e)).changes === 1) stored.push(e);
     }
     return stored;
   });
