@@ -90,6 +90,7 @@ export class AnalyticsService {
         return { startedAt: f.startedAt, endedAt: f.endedAt, brandId: f.brandId };
       },
       stream: (id) => this.store.streamSession(id),
+      count: (id) => this.store.countSession(id),
       returning: (brandId, sessionId, keys) => this.returning(brandId, sessionId, keys),
       now,
       onError,

@@ -12,6 +12,8 @@ export interface LiveRollupsDeps {
   span: (sessionId: string) => Promise<SessionSpan>;
   /** The session's stored events in (at, id) order, page by page (bounded memory). */
   stream: (sessionId: string) => AsyncIterable<AnalyticsEvent>;
+  /** How many events the session has stored (progress of a rebuild). */
+  count: (sessionId: string) => Promise<number>;
   /** Viewer keys among `keys` that watched an earlier session of the brand (new vs returning). */
   returning: (brandId: string | null, sessionId: string, keys: string[]) => Promise<string[]>;
   now: () => number;
@@ -88,14 +90,14 @@ export class LiveRollups {
     }
   }
 
-  /** The session's rollups, loading them from the stored events if this node has none. */
-  get(sessionId: string): Promise<SessionRollups> {
+  /** The session's rollups, loading them from the stored events if this node has none (`progress` 0..1 while it does). */
+  get(sessionId: string, progress?: (done: number) => void): Promise<SessionRollups> {
     const r = this.ready.get(sessionId);
     if (r) {
       r.touchedAt = this.d.now();
       return Promise.resolve(r);
     }
-    return this.load(sessionId);
+    return this.load(sessionId, progress);
   }
 
   /** Already in memory (the dashboard never waits for a load). */
@@ -108,8 +110,8 @@ export class LiveRollups {
   }
 
   /** Marks the end of the live on both rollups (open views end there). */
-  async ended(sessionId: string, endedAt: number): Promise<SessionRollups> {
-    const r = await this.get(sessionId);
+  async ended(sessionId: string, endedAt: number, progress?: (done: number) => void): Promise<SessionRollups> {
+    const r = await this.get(sessionId, progress);
     setEnded(r.real, endedAt);
     setEnded(r.simulated, endedAt);
     return r;
@@ -126,7 +128,7 @@ export class LiveRollups {
     this.ready.delete(sessionId);
   }
 
-  private load(sessionId: string): Promise<SessionRollups> {
+  private load(sessionId: string, progress?: (done: number) => void): Promise<SessionRollups> {
     const existing = this.loading.get(sessionId);
     if (existing) return existing.promise;
     const l: Loading = { promise: null as unknown as Promise<SessionRollups>, pending: [], pendingIds: new Set(), streamedRecent: new Set(), since: this.d.now() };
@@ -143,7 +145,10 @@ export class LiveRollups {
           checkedKeys: new Set(),
         };
         const recentFrom = l.since - RECENT_MS;
+        const total = progress ? await this.d.count(sessionId) : 0;
+        let n = 0;
         for await (const e of this.d.stream(sessionId)) {
+          if (progress && ++n % 100_000 === 0 && total > 0) progress(Math.min(1, n / total));
           if (l.pendingIds.has(e.id)) continue;
           applyBoth(r, e);
           if (e.at >= recentFrom) l.streamedRecent.add(e.id);

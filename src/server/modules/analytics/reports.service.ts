@@ -126,7 +126,15 @@ export class ReportsService {
     for (const t of ['real', 'simulated'] as const) if (!existing.some((x) => x.traffic === t && x.status === 'ready')) await this.setStatus(sessionId, t, { status: 'building', progress: 0, error: null });
     try {
       await this.d.flushIngest();
-      const rollups = await this.d.live.ended(sessionId, facts.endedAt);
+      // Rebuilding from the stored events (no rollup in memory) shows its progress, every 10%.
+      let shown = 0;
+      const rollups = await this.d.live.ended(sessionId, facts.endedAt, (done) => {
+        if (done - shown < 0.1) return;
+        shown = done;
+        for (const t of ['real', 'simulated'] as const) {
+          if (!existing.some((x) => x.traffic === t && x.status === 'ready')) void this.setStatus(sessionId, t, { status: 'building', progress: done * 0.9 }).catch(() => {});
+        }
+      });
       const timeline = await this.d.timeline(sessionId, facts.startedAt, facts.endedAt);
       for (const traffic of ['real', 'simulated'] as const) {
         const r = rollupOf(rollups, traffic);
