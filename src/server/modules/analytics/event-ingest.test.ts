@@ -91,6 +91,21 @@ describe('event ingest', () => {
     await ingest.close();
   });
 
+  it('a batch sealed by size takes its timer along: the next batch waits its own flushMs', async () => {
+    const f = fakeStore();
+    const ingest = new EventIngest({ store: f.store, maxBatch: 3, flushMs: 300 });
+    ingest.record(ev('a'));
+    await sleep(200);
+    ingest.record(ev('b'));
+    ingest.record(ev('c')); // full: written now
+    ingest.record(ev('d')); // a new batch: due 300 ms from now, not when a's timer would have fired
+    await sleep(150);
+    expect(f.batches).toEqual([['a', 'b', 'c']]);
+    await sleep(300);
+    expect(f.batches).toEqual([['a', 'b', 'c'], ['d']]);
+    await ingest.close();
+  });
+
   it('keeps one batch in flight: events recorded meanwhile wait and go in the next batches', async () => {
     const f = fakeStore();
     const ingest = new EventIngest({ store: f.store, maxBatch: 2, flushMs: 1 });

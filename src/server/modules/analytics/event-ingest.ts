@@ -120,8 +120,8 @@ export class EventIngest implements AnalyticsSink {
     this.waiting++;
     this.accepted++;
     if (open.length >= this.maxBatch) {
-      this.sealed.push(open);
-      this.open = [];
+      // Sealed by size: its timer goes too, so the next batch gets its full flushMs.
+      this.sealOpen();
       this.kick();
     } else if (open.length === 1 && this.timer === null) {
       this.timer = setTimeout(this.onTimer, this.flushMs);
