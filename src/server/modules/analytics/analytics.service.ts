@@ -16,7 +16,7 @@ import { DashboardPublisher, ErrorsPerMinute, type DashMessage } from './dashboa
 import { EventIngest } from './event-ingest.js';
 import { ExportJobs, type ExportFile } from './export-jobs.js';
 import { InsightsService } from './insights.service.js';
-import { LiveRollups } from './live-rollups.js';
+import { afterTheLive, LiveRollups } from './live-rollups.js';
 import { printPdf } from './pdf-printer.js';
 import { renderReportHtml, reportCsv, type Lang } from './report-render.js';
 import { ReportsService, type ReportDoc, type ReportTimeline, type ReportTraffic, type SessionFacts } from './reports.service.js';
@@ -73,7 +73,8 @@ export class AnalyticsService {
   readonly errors: ErrorsPerMinute;
   private offRelay: (() => Promise<void>) | null = null;
   private evictTimer: NodeJS.Timeout | null = null;
-  private readonly endTimers = new Set<NodeJS.Timeout>();
+  /** Post-live reports waiting out the end grace, by timer: the session. */
+  private readonly endTimers = new Map<NodeJS.Timeout, string>();
 
   constructor(private readonly d: AnalyticsDeps) {
     const now = () => d.clock.now().getTime();
@@ -125,12 +126,17 @@ export class AnalyticsService {
   async start(): Promise<void> {
     this.d.onSessionTransition((sessionId, to) => {
       if (to !== 'ended') return;
+      // The rollups learn the end at once: view events after it are not part of the live.
+      void this.d
+        .facts(sessionId)
+        .then((f) => (f.endedAt !== null ? this.live.ended(sessionId, f.endedAt) : null))
+        .catch((err: unknown) => this.d.log.error({ err, sessionId }, 'analytics end of live'));
       const t = setTimeout(() => {
         this.endTimers.delete(t);
         void this.onEnded(sessionId);
       }, this.d.endGraceMs ?? 3_000);
       t.unref();
-      this.endTimers.add(t);
+      this.endTimers.set(t, sessionId);
     });
     if (this.d.relay) {
       this.offRelay = await this.d.bus.subscribe(RELAY_TOPIC, (raw) => {
@@ -149,13 +155,30 @@ export class AnalyticsService {
 
   async stop(): Promise<void> {
     this.dashboard.stop();
-    for (const t of this.endTimers) clearTimeout(t);
+    for (const t of this.endTimers.keys()) clearTimeout(t);
     this.endTimers.clear();
     if (this.evictTimer) clearInterval(this.evictTimer);
     this.reports.stop();
     this.live.stop();
     await this.ingest.close();
     if (this.offRelay) await this.offRelay().catch(() => undefined);
+  }
+
+  /**
+   * Waits until the background work is done: every recorded event stored and applied, the
+   * reports of sessions that ended built now (without waiting out the grace), pending refreshes
+   * run. Tests call it before comparing database snapshots.
+   */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      await this.ingest.flush();
+      const ended = [...this.endTimers];
+      for (const [t] of ended) clearTimeout(t);
+      this.endTimers.clear();
+      await Promise.all(ended.map(([, id]) => this.onEnded(id)));
+      const busy = await this.reports.settle();
+      if (ended.length === 0 && !busy) return;
+    }
   }
 
   private onStored(events: readonly AnalyticsEvent[], local: boolean): void {
@@ -166,7 +189,7 @@ export class AnalyticsService {
     const ended = new Set<string>();
     for (const e of events) {
       const r = this.live.peek(e.sessionId);
-      if (r && r.real.endedAt !== null) ended.add(e.sessionId);
+      if (r && r.real.endedAt !== null && !afterTheLive(r, e)) ended.add(e.sessionId);
     }
     for (const id of ended) this.reports.refreshSoon(id);
   }

@@ -209,7 +209,17 @@ export class LiveRollups {
   }
 }
 
+/**
+ * A view event after the live ended (a page left open, someone opening the ended room) is not
+ * part of the live: it would add viewers and heartbeats to a finished session.
+ */
+export function afterTheLive(r: SessionRollups, e: AnalyticsEvent): boolean {
+  const end = r.real.endedAt;
+  return end !== null && e.at > end && (e.type === 'view_start' || e.type === 'view_heartbeat' || e.type === 'view_end');
+}
+
 function applyBoth(r: SessionRollups, e: AnalyticsEvent): void {
+  if (afterTheLive(r, e)) return;
   // Each rollup counts its own traffic and keeps the rest in `excluded`.
   applyEvent(r.real, e);
   applyEvent(r.simulated, e);
