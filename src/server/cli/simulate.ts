@@ -44,6 +44,8 @@ export interface SimulateIo {
 
 const MAX_CONNECTING = 64;
 const MAX_HTTP = 16;
+/** Connection attempts per viewer before giving up (backoff 1 s, 2 s, 4 s, 8 s, 8 s...: about 40 s). */
+const MAX_ATTEMPTS = 8;
 const HTTP_TIMEOUT_MS = 15_000;
 /** After the plan's end, purchases still being paid get at least this long (real time) to finish... */
 const DRAIN_MS = 60_000;
@@ -171,6 +173,10 @@ interface SimViewer {
   product: ShelfProduct | null;
   beaconSeq: number;
   chatSeq: number;
+  /** Welcomed at least once (a later welcome is a reconnection). */
+  everJoined: boolean;
+  /** Failed connection attempts since the last welcome. */
+  attempts: number;
   /** The last few comments, not said again. */
   said: string[];
   acted: Set<string>;
@@ -192,6 +198,9 @@ export interface SimulationSummary {
   peakConnected: number;
   connectFailures: Record<string, number>;
   dropped: number;
+  /** Sockets opened again after a server restart or a network drop; attempts that were tried again. */
+  reconnects: number;
+  retries: number;
   comments: { sent: number; accepted: number; refused: number };
   likes: number;
   beacons: { impressions: number; clicks: number; carts: number; shares: number; accepted: number; supported: boolean };
@@ -286,6 +295,7 @@ class Simulation {
   /** Aborted when the run ends (or on Ctrl-C): purchases waiting out a rate limit give up. */
   private readonly halt = new AbortController();
   private paymentWaitNoted = false;
+  private observerDown = false;
   /** The team socket saw the session leave `live` (ended by the team): the run stops. */
   private sessionEnded = false;
   private readonly c = {
@@ -293,6 +303,8 @@ class Simulation {
     left: 0,
     peakConnected: 0,
     dropped: 0,
+    reconnects: 0,
+    retries: 0,
     connectFailures: {} as Record<string, number>,
     commentsSent: 0,
     commentsAccepted: 0,
@@ -389,7 +401,7 @@ class Simulation {
       const reply = createSimulatedViewersReply.parse(made.body);
       this.label = reply.label;
       this.cookieName = reply.cookieName;
-      this.viewers = this.plan.people.map((p) => ({ plan: p, account: reply.viewers[p.index]!, ws: null, state: 'waiting', pending: [], product: null, beaconSeq: 0, chatSeq: 0, said: [], acted: new Set() }));
+      this.viewers = this.plan.people.map((p) => ({ plan: p, account: reply.viewers[p.index]!, ws: null, state: 'waiting', pending: [], product: null, beaconSeq: 0, chatSeq: 0, everJoined: false, attempts: 0, said: [], acted: new Set() }));
       for (const v of reply.viewers) this.simIds.add(v.id);
       await this.refreshShelf();
     } catch (err) {
@@ -446,6 +458,8 @@ class Simulation {
           for (const p of msg.room?.tools?.polls ?? []) this.notePoll(p);
           for (const d of msg.room?.tools?.draws ?? []) this.noteDraw(d);
           this.c.likesTotal = msg.room?.likes ?? 0;
+          if (this.observerDown) this.io.progress('onair simulate: the team socket is back');
+          this.observerDown = false;
           clearTimeout(done);
           resolve();
         } else if (msg.t === 'batch') {
@@ -453,9 +467,14 @@ class Simulation {
         }
       });
       ws.on('error', (err) => {
-        this.io.progress(`onair simulate: the team socket failed (${err.message}); polls and draws opened from now on are not seen`);
+        if (!this.observerDown) this.io.progress(`onair simulate: the team socket failed (${err.message}); trying again (meanwhile polls and draws that open are not seen)`);
+        this.observerDown = true;
         clearTimeout(done);
         resolve();
+      });
+      // A server restart: read the room again once it is back (its welcome lists the open tools).
+      ws.on('close', (code: number) => {
+        if ((code === 1012 || code === 1006) && !this.halt.signal.aborted) this.after(2000, () => void this.openObserver());
       });
     });
   }
@@ -576,12 +595,12 @@ class Simulation {
           });
           v.ws = ws;
           let opened = false;
+          // Events of an older socket of this viewer (closing late after a retry began) are ignored.
+          const current = () => v.ws === ws;
           ws.on('unexpected-response', (_req, res) => {
-            const code = `HTTP_${res.statusCode ?? 0}`;
-            this.c.connectFailures[code] = (this.c.connectFailures[code] ?? 0) + 1;
-            v.state = 'failed';
             res.resume();
             ws.terminate();
+            if (current()) this.connectFailed(v, `HTTP_${res.statusCode ?? 0}`);
             settle();
           });
           ws.on('open', () => {
@@ -590,27 +609,53 @@ class Simulation {
             this.c.peakConnected = Math.max(this.c.peakConnected, this.connected);
             settle();
           });
-          ws.on('message', (data: RawData) => this.onViewerMessage(v, data as Buffer));
-          ws.on('error', (err) => {
-            if (!opened && v.state === 'connecting') {
-              const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
-              this.c.connectFailures[code] = (this.c.connectFailures[code] ?? 0) + 1;
-              v.state = 'failed';
-              settle();
-            }
+          ws.on('message', (data: RawData) => {
+            if (current()) this.onViewerMessage(v, data as Buffer);
           });
-          ws.on('close', () => {
-            if (opened) this.connected--;
-            // Closed by the server or the network while the plan still had it here.
-            if (v.state === 'joined') {
-              this.c.dropped++;
-              v.state = 'failed';
-            }
+          ws.on('error', (err) => {
+            if (!opened && current()) this.connectFailed(v, (err as NodeJS.ErrnoException).code ?? 'ERROR');
             settle();
+          });
+          ws.on('close', (code: number) => {
+            if (opened) this.connected--;
+            settle();
+            if (!current()) return;
+            if (v.state === 'connecting') return this.connectFailed(v, `CLOSED_${code}`);
+            // Closed by the server or the network while the plan still had it here: a restart
+            // (1012) or a network drop (1006) is reconnected as the room page does; anything else
+            // (a ban, too many bad messages) is not.
+            if (v.state === 'joined') {
+              if ((code === 1012 || code === 1006) && !this.halt.signal.aborted) this.retry(v);
+              else {
+                this.c.dropped++;
+                v.state = 'failed';
+              }
+            }
           });
         }),
     );
   }
+
+  /** A failed attempt: a server restarting or unreachable is tried again (backoff), a refusal is final. */
+  private connectFailed(v: SimViewer, code: string): void {
+    if (v.state !== 'connecting') return;
+    const retryable = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|HTTP_50[234]|CLOSED_10(06|12))$/.test(code);
+    if (retryable && v.attempts < MAX_ATTEMPTS && !this.halt.signal.aborted) this.retry(v);
+    else {
+      this.c.connectFailures[code] = (this.c.connectFailures[code] ?? 0) + 1;
+      v.state = 'failed';
+    }
+  }
+
+  private retry(v: SimViewer): void {
+    v.state = 'waiting';
+    v.attempts++;
+    this.c.retries++;
+    this.after(Math.min(8000, 500 * 2 ** v.attempts) * (0.75 + v.plan.pick * 0.5), () => {
+      if (v.state === 'waiting') this.connect(v);
+    });
+  }
+
 
   private onViewerMessage(v: SimViewer, data: Buffer): void {
     // The room's batches go to every socket; only the team socket reads them.
@@ -625,7 +670,10 @@ class Simulation {
     if (msg.t === 'welcome') {
       if (v.state !== 'connecting') return;
       v.state = 'joined';
-      this.c.joined++;
+      if (v.everJoined) this.c.reconnects++;
+      else this.c.joined++;
+      v.everJoined = true;
+      v.attempts = 0;
       const pending = v.pending;
       v.pending = [];
       for (const a of pending) this.act(v, a);
@@ -660,7 +708,8 @@ class Simulation {
     const was = v.state;
     v.state = 'left';
     v.pending = [];
-    if (was === 'joined') this.c.left++;
+    // Present (or coming back after a restart) when the plan has it leave.
+    if (v.everJoined && was !== 'left' && was !== 'failed') this.c.left++;
     if (v.ws && v.ws.readyState !== WebSocket.CLOSED) {
       if (v.ws.readyState === WebSocket.CONNECTING) v.ws.terminate();
       else v.ws.close(1000, 'bye');
@@ -849,7 +898,9 @@ class Simulation {
   }
 
   private async finish(interrupted: boolean): Promise<SimulationSummary> {
-    for (const v of this.viewers) if (v.state === 'joined' || v.state === 'connecting') this.leave(v);
+    for (const v of this.viewers) if (v.state === 'joined' || v.state === 'connecting' || (v.state === 'waiting' && v.everJoined)) this.leave(v);
+    // Let the sockets close cleanly (the room records each view's end), at most 3 s.
+    for (let i = 0; i < 30 && this.connected > 0; i++) await sleep(100);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     if (this.purchases.size > 0 && !interrupted) {
@@ -884,6 +935,8 @@ class Simulation {
       peakConnected: c.peakConnected,
       connectFailures: c.connectFailures,
       dropped: c.dropped,
+      reconnects: c.reconnects,
+      retries: c.retries,
       comments: { sent: c.commentsSent, accepted: c.commentsAccepted, refused: c.commentsRefused },
       likes: c.likes,
       beacons: { impressions: c.impressions, clicks: c.clicks, carts: c.carts, shares: c.shares, accepted: c.beaconsAccepted, supported: this.trackSupported },
