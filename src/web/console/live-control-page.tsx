@@ -27,6 +27,7 @@ import { ExplainControl } from './explain-control';
 import { FlashSalesPanel } from './flash-sales-panel';
 import { InteractPanel } from './interact/interact-panel';
 import { SegmentControl } from './analytics/segment-control';
+import { LiveDashboardPanel } from './analytics/dashboard/live-dashboard-panel';
 
 export const MUTE_MINUTES = [5, 30, 60] as const;
 
@@ -165,6 +166,8 @@ export function LiveControlPage() {
         <Stat label={t('live.stats.uv')} value={figures.uv} testId="stat-uv" lang={lang} />
         <Stat label={t('live.stats.likes')} value={figures.likes} testId="stat-likes" lang={lang} />
       </div>
+
+      {can(PERMISSIONS.analyticsRead) && status !== 'draft' && <LiveDashboardPanel sessionId={id} room={room} />}
 
       <div className="live-grid">
         <section className="card live-feed" aria-labelledby="live-feed-title">

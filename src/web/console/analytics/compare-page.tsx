@@ -158,7 +158,7 @@ function CompareBody({ c, titles, lang }: { c: Comparison; titles: Map<string, s
                   const tone = diffTone(d.abs, def.better);
                   return (
                     <td key={s.sessionId} className="compare-cell">
-                      <span className="compare-value num">{formatKpi(v, def.unit, lang)}</span>
+                      <span className="compare-value">{formatKpi(v, def.unit, lang)}</span>
                       {i > 0 && (
                         <span className={`compare-diff tone-${tone}`} data-testid="compare-diff" data-tone={tone}>
                           {formatDiff(d.abs, d.rel, def.unit, lang, t('analyticsConsole.compare.points'))}
@@ -185,6 +185,14 @@ function CompareBody({ c, titles, lang }: { c: Comparison; titles: Map<string, s
         <span className="band-legend band-legend-marker" aria-hidden="true" /> {t('analyticsConsole.compare.legendMarker')}
       </p>
 
+      <ul className="compare-curve-legend" aria-hidden="true">
+        {names.map((n, i) => (
+          <li key={c.sessions[i]!.sessionId}>
+            <span className="compare-line" style={{ background: sessionColor(i) }} />
+            {n}
+          </li>
+        ))}
+      </ul>
       <div className="compare-curves">
         <section className="card">
           <h2 className="card-title">{t('analytics.section.retention')}</h2>

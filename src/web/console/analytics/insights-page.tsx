@@ -226,12 +226,19 @@ function PersonaGrid({ summary, runId, onNotice, onSaved }: { summary: PersonaSu
         {t('analyticsConsole.insights.clustersSummary', { n: num.format(summary.n), k: summary.k, silhouette: summary.silhouette === null ? '–' : summary.silhouette.toFixed(2) })}
       </p>
       <div className="persona-grid" data-testid="persona-grid">
-        {summary.personas.map((p) => (
-          <PersonaCard key={p.cluster} p={p} runId={runId} onNotice={onNotice} onSaved={onSaved} />
+        {summary.personas.map((p, i) => (
+          <PersonaCard key={p.cluster} p={p} nth={personaNth(summary.personas, i)} runId={runId} onNotice={onNotice} onSaved={onSaved} />
         ))}
       </div>
     </>
   );
+}
+
+/** 2 for the second cluster with the same persona (both "Big spenders"), null for the first. */
+function personaNth(list: readonly Pick<Persona, 'persona'>[], i: number): number | null {
+  const same = list.filter((p) => p.persona === list[i]!.persona).length;
+  if (same < 2) return null;
+  return list.slice(0, i + 1).filter((p) => p.persona === list[i]!.persona).length;
 }
 
 function featureValue(f: PersonaFeature, v: number, lang: string): string {
@@ -239,12 +246,13 @@ function featureValue(f: PersonaFeature, v: number, lang: string): string {
   return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(v);
 }
 
-function PersonaCard({ p, runId, onNotice, onSaved }: { p: Persona; runId: string; onNotice: (m: string) => void; onSaved: () => void }) {
+function PersonaCard({ p, nth, runId, onNotice, onSaved }: { p: Persona; nth: number | null; runId: string; onNotice: (m: string) => void; onSaved: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const { can } = useAuth();
   const canSave = can(PERMISSIONS.audienceSegment);
-  const personaName = t(`analytics.persona.${p.persona}`, { defaultValue: p.persona });
+  const baseName = t(`analytics.persona.${p.persona}`, { defaultValue: p.persona });
+  const personaName = nth === null ? baseName : `${baseName} ${t('analyticsConsole.insights.nth', { n: nth })}`;
   const [saving, setSaving] = useState(false);
   const [name, setName] = useState(personaName);
   const [busy, setBusy] = useState(false);

@@ -177,7 +177,7 @@ export function LiveDashboard({ dash, pinned, productNames }: LiveDashboardProps
                     <li key={p.productId}>
                       <span className="dash-top-name">{productNames[p.productId] ?? t('analyticsConsole.dash.unknownProduct')}</span>
                       <span className="dash-top-figures muted small">
-                        {t('analyticsConsole.dash.productLine', { gmv: formatFen(p.paidFen, lang), orders: p.paidOrders, clicks: p.clicks })}
+                        {t('analyticsConsole.dash.productLine', { gmv: formatFen(p.paidFen, lang), orders: p.paidOrders, count: p.clicks })}
                       </span>
                     </li>
                   ))}

@@ -21,8 +21,8 @@ export default function CompareCurve({
 }) {
   const option = useMemo((): EChartOption => {
     return {
-      grid: { left: 8, right: 16, top: 36, bottom: 24, containLabel: true },
-      legend: { top: 0, left: 0, type: 'scroll', itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 11 } },
+      // The sessions' colours are named once above the three charts.
+      grid: { left: 8, right: 16, top: 12, bottom: 24, containLabel: true },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? format(v) : '–') },
       xAxis: { type: 'value', min: 1, name: minuteLabel, nameLocation: 'middle', nameGap: 22, nameTextStyle: { fontSize: 10 }, minInterval: 1, axisLabel: { fontSize: 10 } },
       yAxis: { type: 'value', min: 0, splitNumber: 4, axisLabel: { fontSize: 10, formatter: (v: number) => format(v) }, splitLine: { lineStyle: { color: '#eceef2' } } },

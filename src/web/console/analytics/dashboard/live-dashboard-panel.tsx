@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { catalogApi } from '../../../api/catalog-api';
 import { useApiResource } from '../../../hooks/use-api-resource';
 import type { RoomSocket } from '../../../room/use-room-socket';
@@ -8,9 +8,22 @@ import type { DashMessage } from './dash-series';
 /**
  * The live dashboard on Live control, with what it needs besides the figures: product names from
  * the session's shelf and the pinned product, kept current by the room's product.pin events.
- * `dash`: the room socket's latest `dash` message (null before the first).
+ * The figures come from the room socket's `subscribeDash` (one `dash` message a second), or from
+ * the `dash` prop when the caller keeps them itself.
  */
-export function LiveDashboardPanel({ sessionId, room, dash }: { sessionId: string; room: Pick<RoomSocket, 'subscribeEvents'>; dash: DashMessage | null }) {
+export function LiveDashboardPanel({
+  sessionId,
+  room,
+  dash: dashProp,
+}: {
+  sessionId: string;
+  room: Pick<RoomSocket, 'subscribeEvents'> & { subscribeDash?: (listener: (dash: DashMessage) => void) => () => void };
+  dash?: DashMessage | null;
+}) {
+  const [heard, setHeard] = useState<DashMessage | null>(null);
+  const { subscribeDash } = room;
+  useEffect(() => (subscribeDash ? subscribeDash(setHeard) : undefined), [subscribeDash]);
+  const dash = dashProp ?? heard;
   const shelf = useApiResource((signal) => catalogApi.getShelf(sessionId, signal), [sessionId]);
   const { setData, reload } = shelf;
   const { subscribeEvents } = room;
