@@ -211,7 +211,7 @@ function ReportBody({ report, reply, traffic, x, exporter, onShowSimulated }: { 
   const flows = useCallback((size: ChartSize) => joinsExitsOption(report, c, { ...size, joins: A.column.joins, exits: A.column.exits }), [report, c, A]);
   const talk = useCallback((size: ChartSize) => commentsLikesOption(report, c, { ...size, comments: A.kpi.comments, likes: A.kpi.likes }), [report, c, A]);
   const funnel = useCallback((size: ChartSize) => funnelOption(report, c, { ...size, stepName: (s) => (A.funnel as Record<string, string>)[s] ?? s, ofPrevious: t('analyticsReport.chart.ofPrevious') }), [report, c, A, t]);
-  const sources = useCallback((size: ChartSize) => sourcesOption(report, c, { ...size, sourceName: x.source, seriesName: A.section.sources }), [report, c, x, A]);
+  const sources = useCallback((size: ChartSize) => sourcesOption(report, c, { ...size, sourceName: x.source, otherName: t('analyticsReport.source.other'), seriesName: A.section.sources }), [report, c, x, A, t]);
   const csat = useCallback((size: ChartSize) => csatOption(report, c, { ...size, seriesName: A.column.responses }), [report, c, A]);
   const nps = useCallback(() => npsGaugeOption(report, { seriesName: A.kpi.nps }), [report, A]);
   const survey = report.survey;

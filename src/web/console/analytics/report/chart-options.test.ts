@@ -9,6 +9,7 @@ import {
   escapeHtml,
   funnelOption,
   labelBands,
+  pieSlices,
   legendRows,
   retentionOption,
   trimSurvival,
@@ -130,15 +131,18 @@ describe('retention option', () => {
       xAxis: { max: number };
       tooltip: { formatter: (p: unknown) => string };
     };
-    expect(o.series[0]?.data).toEqual([[0, 100], [1, 80], [2, 60], [3, null], [4, 50]]);
+    // Each minute's share sits in the middle of its minute (minute m spans m…m+1, as the bands do).
+    expect(o.series[0]?.data).toEqual([[0.5, 100], [1.5, 80], [2.5, 60], [3.5, null], [4.5, 50]]);
     expect(o.series.slice(1).map((s) => s.name)).toEqual(['Segment', 'Pinned product', 'Tool']);
     expect(o.legend.data).toEqual([{ name: 'Present' }, { name: 'Segment', icon: 'rect' }, { name: 'Pinned product', icon: 'rect' }, { name: 'Tool', icon: 'rect' }]);
-    expect(o.xAxis.max).toBe(4);
+    expect(o.xAxis.max).toBe(5);
     expect(o.yAxis.max).toBe(100);
     const low = retentionOption(report({ series: { retention: [0.1, 0.33, 0.2] } as ReportDoc['series'] }), text, { narrow: false, width: 1000, seriesName: 'Present' }) as { yAxis: { max: number } };
     expect(low.yAxis.max).toBe(40);
+    const high = retentionOption(report({ series: { retention: [0.5, 0.8, 0.7] } as ReportDoc['series'] }), text, { narrow: false, width: 1000, seriesName: 'Present' }) as { yAxis: { max: number; interval: number } };
+    expect([high.yAxis.max, high.yAxis.interval]).toEqual([100, 20]);
     // The tooltip names what ran in that minute, user titles escaped.
-    const html = o.tooltip.formatter([{ seriesName: 'Present', marker: '', value: [2, 60] }]);
+    const html = o.tooltip.formatter([{ seriesName: 'Present', marker: '', value: [2.5, 60] }]);
     expect(html).toContain('Minute 2');
     expect(html).toContain('60.0%');
     expect(html).toContain('Tea &lt;set&gt;');
@@ -158,6 +162,14 @@ describe('legend rows and the survival tail', () => {
     expect(trimSurvival(pts).map((p) => p.minute)).toEqual([0, 1, 2, 3, 4]);
     const open = [1, 0.9, 0.9].map((s, minute) => ({ minute, survival: s, atRisk: 5 }));
     expect(trimSurvival(open)).toHaveLength(3);
+  });
+});
+
+describe('sources pie', () => {
+  it('keeps the largest sources and sums the rest as one slice', () => {
+    const src = [3, 9, 1, 5, 2].map((viewers, i) => ({ source: `s${String(i)}`, viewers }));
+    expect(pieSlices(src, 5).map((s) => s.source)).toEqual(['s1', 's3', 's0', 's4', 's2']);
+    expect(pieSlices(src, 3)).toEqual([{ source: 's1', viewers: 9 }, { source: 's3', viewers: 5 }, { source: null, viewers: 6 }]);
   });
 });
 

@@ -180,10 +180,15 @@ export function legendRows(names: readonly string[], widthPx: number): number {
   return rows;
 }
 
+/** Where a minute's figure is drawn: the middle of the minute (minute m spans m…m+1 on the axis, as the bands do). */
+export const minuteX = (m: number): number => m + 0.5;
+
 const minuteAxis = (minutes: number, text: ChartText): ChartOption => ({
   type: 'value',
   min: 0,
-  max: Math.max(1, minutes - 1),
+  max: Math.max(1, minutes),
+  // Bars sit inside their minute already: no extra room at the ends (the bands and lines keep their place).
+  containShape: false,
   name: text.minute,
   nameLocation: 'middle',
   nameGap: 24,
@@ -205,7 +210,7 @@ function minuteTooltip(report: Pick<ReportDoc, 'timeline' | 'startedAt'>, text: 
     const rows = (Array.isArray(params) ? params : [params]) as AxisParam[];
     const first = rows[0];
     if (!first) return '';
-    const m = first.value[0];
+    const m = Math.floor(first.value[0]);
     const lines = rows
       .filter((p) => Array.isArray(p.value))
       .map((p) => `${p.marker}${escapeHtml(p.seriesName)}: <b>${p.value[1] === null ? '—' : escapeHtml(fmt(p.seriesName, p.value[1]))}</b>`);
@@ -221,14 +226,17 @@ const grid = (size: ChartSize, legendNames: readonly string[]) => ({ left: 4, ri
 
 /** A y axis in percent from 0 to a round step above the highest value (at most 100). */
 const percentAxis = (values: readonly (number | null)[]): ChartOption => {
-  const top = Math.max(0, ...values.map((v) => v ?? 0));
-  return { type: 'value', min: 0, max: Math.min(100, Math.max(10, Math.ceil((top * 1.1) / 10) * 10)), axisLabel: { fontSize: 10, formatter: '{value}%' }, splitLine: { lineStyle: { color: C.grid } } };
+  const top = Math.max(0, ...values.map((v) => v ?? 0)) * 1.1;
+  // Steps of 10 up to 50, then of 20, so the top tick is a round one.
+  const step = top > 50 ? 20 : 10;
+  const max = Math.min(100, Math.max(10, Math.ceil(top / step) * step));
+  return { type: 'value', min: 0, max, interval: step, axisLabel: { fontSize: 10, formatter: '{value}%' }, splitLine: { lineStyle: { color: C.grid } } };
 };
 
 /** Retention: share of viewers present each minute, with the timeline as bands. */
 export function retentionOption(report: ReportDoc, text: ChartText, opts: ChartSize & { seriesName: string }): ChartOption {
   const pct = report.series.retention.map((r) => (r === null ? null : round3(r * 100)));
-  const data = pct.map((v, m) => [m, v]);
+  const data = pct.map((v, m) => [minuteX(m), v]);
   const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow, minutes: report.minutes, widthPx: opts.width });
   const bandNames = bands.map((s) => s.name as string);
   return {
@@ -247,8 +255,8 @@ export function retentionOption(report: ReportDoc, text: ChartText, opts: ChartS
 
 /** Cumulative paid GMV (yuan) over the live, with the timeline as bands. */
 export function gmvOption(report: ReportDoc, text: ChartText, opts: ChartSize & { cumulativeName: string; perMinuteName: string }): ChartOption {
-  const cumulative = report.series.gmvCumulativeFen.map((v, m) => [m, v / 100]);
-  const perMinute = report.series.gmvFen.map((v, m) => [m, v / 100]);
+  const cumulative = report.series.gmvCumulativeFen.map((v, m) => [minuteX(m), v / 100]);
+  const perMinute = report.series.gmvFen.map((v, m) => [minuteX(m), v / 100]);
   const bands = annotationSeries(report.timeline, report.startedAt, text, { labels: !opts.narrow, minutes: report.minutes, widthPx: opts.width });
   const bandNames = bands.map((s) => s.name as string);
   return {
@@ -259,7 +267,7 @@ export function gmvOption(report: ReportDoc, text: ChartText, opts: ChartSize & 
     xAxis: minuteAxis(report.minutes, text),
     yAxis: { type: 'value', min: 0, axisLabel: { fontSize: 10, formatter: (v: number) => text.money(v * 100).replace(/\.00$/, '') }, splitLine: { lineStyle: { color: C.grid } } },
     series: [
-      { name: opts.cumulativeName, type: 'line', step: 'end', data: cumulative, showSymbol: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.06 }, color: C.ok, z: 3 },
+      { name: opts.cumulativeName, type: 'line', data: cumulative, showSymbol: false, lineStyle: { width: 2 }, areaStyle: { opacity: 0.06 }, color: C.ok, z: 3 },
       { name: opts.perMinuteName, type: 'bar', data: perMinute, barMaxWidth: 8, color: '#7cc4a5', z: 2 },
       ...bands,
     ],
@@ -321,8 +329,8 @@ export function joinsExitsOption(report: ReportDoc, text: ChartText, opts: Chart
     xAxis: minuteAxis(report.minutes, text),
     yAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: (v: number) => text.count(Math.abs(v)) }, splitLine: { lineStyle: { color: C.grid } } },
     series: [
-      { name: opts.joins, type: 'bar', stack: 'flow', data: report.series.joins.map((v, m) => [m, v]), color: C.ok, barMaxWidth: 10 },
-      { name: opts.exits, type: 'bar', stack: 'flow', data: report.series.exits.map((v, m) => [m, -v]), color: C.danger, barMaxWidth: 10 },
+      { name: opts.joins, type: 'bar', stack: 'flow', data: report.series.joins.map((v, m) => [minuteX(m), v]), color: C.ok, barMaxWidth: 10 },
+      { name: opts.exits, type: 'bar', stack: 'flow', data: report.series.exits.map((v, m) => [minuteX(m), -v]), color: C.danger, barMaxWidth: 10 },
     ],
   };
 }
@@ -340,8 +348,8 @@ export function commentsLikesOption(report: ReportDoc, text: ChartText, opts: Ch
       { type: 'value', min: 0, minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { show: false } },
     ],
     series: [
-      { name: opts.comments, type: 'bar', yAxisIndex: 0, data: report.series.comments.map((v, m) => [m, v]), color: '#1d4ed8', barMaxWidth: 10 },
-      { name: opts.likes, type: 'line', yAxisIndex: 1, data: report.series.likes.map((v, m) => [m, v]), color: '#db2777', showSymbol: false, lineStyle: { width: 1.5 } },
+      { name: opts.comments, type: 'bar', yAxisIndex: 0, data: report.series.comments.map((v, m) => [minuteX(m), v]), color: '#1d4ed8', barMaxWidth: 10 },
+      { name: opts.likes, type: 'line', yAxisIndex: 1, data: report.series.likes.map((v, m) => [minuteX(m), v]), color: '#db2777', showSymbol: false, lineStyle: { width: 1.5 } },
     ],
   };
 }
@@ -394,7 +402,18 @@ export function funnelOption(report: ReportDoc, text: ChartText, opts: ChartSize
 }
 
 /** Viewers by traffic source as a donut; labels outside on wide screens, the legend below on narrow ones. */
-export function sourcesOption(report: ReportDoc, text: ChartText, opts: ChartSize & { sourceName: (key: string) => string; seriesName: string }): ChartOption {
+/** The pie shows this many sources; the rest are one "Other" slice (the table lists them all). */
+export const PIE_SLICES = 7;
+
+/** The largest sources and, when there are more than `n`, the rest summed as one slice (`source: null`). */
+export function pieSlices(sources: readonly { source: string; viewers: number }[], n: number): { source: string | null; viewers: number }[] {
+  const sorted = [...sources].sort((a, b) => b.viewers - a.viewers);
+  if (sorted.length <= n) return sorted;
+  const rest = sorted.slice(n - 1).reduce((a, s) => a + s.viewers, 0);
+  return [...sorted.slice(0, n - 1), { source: null, viewers: rest }];
+}
+
+export function sourcesOption(report: ReportDoc, text: ChartText, opts: ChartSize & { sourceName: (key: string) => string; otherName: string; seriesName: string }): ChartOption {
   const palette = ['#ff4d2e', '#1d4ed8', '#12805c', '#d97706', '#6d28d9', '#db2777', '#0891b2', '#64748b'];
   return {
     animation: false,
@@ -419,7 +438,7 @@ export function sourcesOption(report: ReportDoc, text: ChartText, opts: ChartSiz
           formatter: (p: { name: string; percent: number }) => (opts.narrow ? text.percent(p.percent / 100) : `${p.name}: ${text.percent(p.percent / 100)}`),
           ...(opts.narrow ? {} : { overflow: 'truncate', width: 180 }),
         },
-        data: report.sources.map((s) => ({ name: opts.sourceName(s.source), value: s.viewers })),
+        data: pieSlices(report.sources, PIE_SLICES).map((s) => ({ name: s.source === null ? opts.otherName : opts.sourceName(s.source), value: s.viewers })),
       },
     ],
   };

@@ -25,7 +25,7 @@ export function ReportHints({ hints, x }: { hints: readonly ReportHint[]; x: Rep
             {g.hints.map((h, i) => (
               <li key={`${h.code}-${String(i)}`} className="report-hint" data-code={h.code} data-severity={h.severity}>
                 <span className={`badge report-severity report-severity-${h.severity}`}>{x.A.severity[h.severity]}</span>
-                <span className="report-hint-text">{hintSentence(h, x.A)}</span>
+                <span className="report-hint-text">{hintSentence(typeof h.params.source === 'string' ? { ...h, params: { ...h.params, source: x.source(h.params.source) } } : h, x.A)}</span>
               </li>
             ))}
           </ul>
