@@ -16,9 +16,9 @@ export async function startServer(config: AppConfig, opts: StartOptions): Promis
   const { services, clock } = onair;
   const owner = await services.team.ensureOwner(systemCtx('first-start'), config.adminEmail, config.adminPassword, () => randomBytes(12).toString('base64url'));
   if (opts.demo) {
-    const demo = await seedDemo(services, clock);
+    const demo = await seedDemo(services, clock, onair.database);
     if (demo.created) {
-      opts.print(`Demo data created: ${demo.brandName}, ${demo.products} products, one scheduled session and one live demo shop with a flash sale (all labelled as demo).`);
+      opts.print(`Demo data created: ${demo.brandName}, ${demo.products} products, one scheduled session, one live demo shop with a flash sale, and ${demo.pastSessions?.length ?? 0} earlier sessions with reports of simulated figures (all labelled as demo).`);
       opts.print(`Demo team (one per role, e.g. ${demo.members[2]?.email ?? 'host@demo.onair.local'}), password: ${demo.memberPassword}`);
     }
   }

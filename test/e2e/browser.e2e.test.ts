@@ -51,10 +51,12 @@ describe.skipIf(!need('chromium'))('newcomer in a real browser (onair start --de
 
       await page.waitForURL(/\/console\/sessions$/);
       await page.getByTestId('sessions-list').waitFor();
-      // The scheduled launch, and the demo shop that is live from the first start (with a flash sale).
+      // The scheduled launch, the demo shop that is live from the first start (with a flash sale),
+      // and the two earlier demo sessions (ended, with reports of simulated figures).
       const rows = page.getByTestId('session-row');
-      expect(await rows.count()).toBe(2);
+      expect(await rows.count()).toBe(4);
       expect(await page.locator('[data-testid="session-row"][data-status="live"]').count()).toBe(1);
+      expect(await page.locator('[data-testid="session-row"][data-status="ended"]').count()).toBe(2);
       const row = page.locator('[data-testid="session-row"][data-status="scheduled"]');
       expect(await row.getByTestId('session-title-text').textContent()).toContain('Spring tea launch (demo)');
       await row.getByTestId('demo-badge').waitFor();

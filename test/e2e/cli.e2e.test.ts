@@ -129,13 +129,14 @@ describe('onair CLI', { timeout: 60_000 }, () => {
     expect(second.stdout).not.toContain('Applied');
   });
 
-  it('seed-demo creates 12 products, a member in every role, one scheduled session and one live demo shop; a second run does nothing', () => {
+  it('seed-demo creates 12 products, a member in every role, two earlier sessions with simulated reports, one scheduled session and one live demo shop; a second run does nothing', () => {
     const dir = freshDir();
     const env = { ONAIR_DATA_DIR: dir };
     const first = onair(['seed-demo'], { cwd: dir, env });
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/12 products, 10 team members, session \S+\./);
     expect(first.stdout).toMatch(/Demo team password \(shown once\): \S+/);
+    expect(first.stdout.match(/Earlier session \(ended, simulated figures, report ready\): .*\(demo, simulated figures\)  \/console\/sessions\/\S+\/report/g)).toHaveLength(2);
 
     const count = () => {
       const db = new SQLite(join(dir, 'onair.sqlite'), { readonly: true });
@@ -147,6 +148,8 @@ describe('onair CLI', { timeout: 60_000 }, () => {
           sessions: n('select count(*) as n from live_sessions'),
           scheduled: n("select count(*) as n from live_sessions where status = 'scheduled'"),
           live: n("select count(*) as n from live_sessions where status = 'live'"),
+          ended: n("select count(*) as n from live_sessions where status = 'ended'"),
+          simulatedReports: n("select count(*) as n from analytics_reports where traffic = 'simulated' and status = 'ready'"),
           flashSales: n("select count(*) as n from flash_sales where status = 'open'"),
           roles: (db.prepare('select distinct role from team_member_roles order by role').all() as { role: string }[]).map((r) => r.role),
         };
@@ -155,7 +158,7 @@ describe('onair CLI', { timeout: 60_000 }, () => {
       }
     };
     const after = count();
-    expect(after).toMatchObject({ products: 12, members: teamRoles.length, sessions: 2, scheduled: 1, live: 1, flashSales: 1 });
+    expect(after).toMatchObject({ products: 12, members: teamRoles.length, sessions: 4, scheduled: 1, live: 1, ended: 2, simulatedReports: 2, flashSales: 1 });
     expect(after.roles).toEqual([...teamRoles].sort());
 
     const second = onair(['seed-demo'], { cwd: dir, env });

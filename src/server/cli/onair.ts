@@ -77,15 +77,16 @@ program
 
 program
   .command('seed-demo')
-  .description('Create the demo brand: a team member in every role, 12 products with SKUs and stock, one scheduled session, one live demo shop with a 满减 offer and an open flash sale (all marked as demo data). Does nothing if it exists')
+  .description('Create the demo brand: a team member in every role, 12 products with SKUs and stock, two earlier (ended) sessions with reports of simulated figures, one scheduled session, one live demo shop with a 满减 offer and an open flash sale (all marked as demo data). Does nothing if it exists')
   .action(async () => {
     const cfg = config();
     const onair = await buildApp({ config: cfg, logger: false });
     try {
-      const res = await seedDemo(onair.services, onair.clock);
+      const res = await seedDemo(onair.services, onair.clock, onair.database);
       if (!res.created) print('Demo data already present; nothing to do.');
       else {
         print(`Created ${res.brandName}: ${res.products} products, ${res.members.length} team members, session ${res.sessionId}. Live demo shop with a flash sale: /live/${res.liveSessionId ?? '-'}`);
+        for (const p of res.pastSessions ?? []) print(`Earlier session (ended, simulated figures, report ready): ${p.title}  /console/sessions/${p.id}/report`);
         for (const m of res.members) print(`  ${m.role.padEnd(10)} ${m.email}`);
         print(`Demo team password (shown once): ${res.memberPassword}`);
       }

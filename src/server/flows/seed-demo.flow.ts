@@ -3,8 +3,10 @@ import { teamRoles, type TeamRole } from '../../contracts/roles.contract.js';
 import type { Services } from '../app.js';
 import { systemCtx } from '../platform/context.js';
 import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
 import { seedDemoPromotions } from '../modules/promotions/promotions.demo.js';
 import type { NewProduct } from '../modules/catalog/catalog.service.js';
+import { seedDemoHistory, type PastDemoSession } from './seed-demo-history.flow.js';
 
 export const DEMO_BRAND = '【演示 Demo】山野茶事 Mountain Tea Co.';
 
@@ -18,6 +20,8 @@ export interface DemoSeedResult {
   sessionId?: string;
   /** "Demo shop — live now": live from seed time, with a 满减 offer and an open flash sale (/live/<id>). */
   liveSessionId?: string;
+  /** Two finished demo sessions (last week, yesterday) with simulated audiences and ready reports, oldest first. */
+  pastSessions?: PastDemoSession[];
 }
 
 const sku = (code: string, name: string, yuan: number, stock: number, attrs: Record<string, string> = {}) => ({
@@ -76,9 +80,11 @@ export function demoProducts(brandId: string): NewProduct[] {
 
 /**
  * Seeds a realistic demo brand (clearly labelled 演示 Demo): one team member per role, twelve
- * products with SKUs and stock, and one scheduled session. Runs once; a second call does nothing.
+ * products with SKUs and stock, two finished sessions with simulated audiences and their reports
+ * (seed-demo-history.flow.ts), one scheduled session and one live demo shop. Runs once; a second
+ * call does nothing.
  */
-export async function seedDemo(services: Services, clock: Clock): Promise<DemoSeedResult> {
+export async function seedDemo(services: Services, clock: Clock, database: Database): Promise<DemoSeedResult> {
   const ctx = systemCtx('seed-demo');
   const existing = await services.catalog.defaultBrandId();
   if (existing) {
@@ -112,6 +118,11 @@ export async function seedDemo(services: Services, clock: Clock): Promise<DemoSe
     members.push({ email, role });
   }
 
+  // The earlier sessions first: the console lists the newest first, so the scheduled launch and
+  // the live shop stay on top.
+  const host = await services.team.store.findByEmail('host@demo.onair.local');
+  const pastSessions = await seedDemoHistory(services, clock, database, { brandId, productIds, hostId: host?.id ?? null });
+
   // Tomorrow at 20:00 UTC+8, prime time for Chinese live commerce.
   const now = clock.now();
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 12, 0, 0));
@@ -126,7 +137,7 @@ export async function seedDemo(services: Services, clock: Clock): Promise<DemoSe
   const demoSkus = (await services.catalog.productsByIds(productIds)).flatMap((p) => p.skus);
   await seedDemoPromotions(services.promotions, clock, { sessionId: session.id, skuIdByCode: (code) => demoSkus.find((k) => k.code === code)?.id });
   const liveSessionId = await seedLiveDemoShop(services, clock, brandId, productIds);
-  return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id, liveSessionId };
+  return { created: true, brandName: DEMO_BRAND, members, memberPassword, products: products.length, sessionId: session.id, liveSessionId, pastSessions };
 }
 
 /**
