@@ -90,7 +90,7 @@ export class AnalyticsService {
         const f = await d.facts(id);
         return { startedAt: f.startedAt, endedAt: f.endedAt, brandId: f.brandId };
       },
-      stream: (id) => this.store.streamSession(id),
+      stream: (id) => this.store.streamSessionPages(id),
       count: (id) => this.store.countSession(id),
       returning: (brandId, sessionId, keys) => this.returning(brandId, sessionId, keys),
       now,

@@ -10,8 +10,8 @@ export interface SessionSpan {
 
 export interface LiveRollupsDeps {
   span: (sessionId: string) => Promise<SessionSpan>;
-  /** The session's stored events in (at, id) order, page by page (bounded memory). */
-  stream: (sessionId: string) => AsyncIterable<AnalyticsEvent>;
+  /** The session's stored events in (at, id) order, a page at a time (bounded memory). */
+  stream: (sessionId: string) => AsyncIterable<readonly AnalyticsEvent[]>;
   /** How many events the session has stored (progress of a rebuild). */
   count: (sessionId: string) => Promise<number>;
   /** Viewer keys among `keys` that watched an earlier session of the brand (new vs returning). */
@@ -147,11 +147,14 @@ export class LiveRollups {
         const recentFrom = l.since - RECENT_MS;
         const total = progress ? await this.d.count(sessionId) : 0;
         let n = 0;
-        for await (const e of this.d.stream(sessionId)) {
-          if (progress && ++n % 100_000 === 0 && total > 0) progress(Math.min(1, n / total));
-          if (l.pendingIds.has(e.id)) continue;
-          applyBoth(r, e);
-          if (e.at >= recentFrom) l.streamedRecent.add(e.id);
+        for await (const page of this.d.stream(sessionId)) {
+          for (const e of page) {
+            if (l.pendingIds.has(e.id)) continue;
+            applyBoth(r, e);
+            if (e.at >= recentFrom) l.streamedRecent.add(e.id);
+          }
+          n += page.length;
+          if (progress && total > 0) progress(Math.min(1, n / total));
         }
         for (const e of l.pending) if (!l.streamedRecent.has(e.id)) applyBoth(r, e);
         // New vs returning for everyone seen so far.
