@@ -286,7 +286,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
     t = await createTestApp(dialect);
     owner = await t.signInAs(['owner']);
     viewer = await viewerSignUp(t, 'Bad input viewer');
-    const env = fixtureEnv(t, { viewerId: viewer.viewerId });
+    const env = fixtureEnv(t, { viewerId: viewer.viewerId, memberId: owner.memberId });
     for (const r of t.routes) {
       const f = routeFixtures[routeKey(r)];
       if (f) valid.set(routeKey(r), await f.cases[0].build(env));

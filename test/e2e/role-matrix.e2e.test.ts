@@ -71,8 +71,8 @@ describe.each(dialects())('role matrix on %s', (dialect) => {
           const allowed = (permission === null || has.includes(permission)) && (c.needs === undefined || has.includes(c.needs));
           const label = f.cases.length > 1 ? `${key} (${c.name})` : key;
           it(`${role} × ${label} → ${allowed ? 'allowed' : '403 FORBIDDEN'}`, async () => {
-            const req = await c.build(env);
             const own = sessionOf(role);
+            const req = await c.build(env.forMember(own.memberId));
             const session = f.endsSession ? await teamSignIn(t, own.email) : own;
             if (allowed) {
               const res = await sendValid(t, r.method, req, session);

@@ -21,12 +21,14 @@ import { commerceFixtures } from './fixtures/commerce.fixtures.js';
 import { interactFixtures } from './fixtures/interact.fixtures.js';
 import { analyticsBeaconFixtures } from './fixtures/analytics-beacons.fixtures.js';
 import { simulationFixtures } from './fixtures/simulation.fixtures.js';
+import { analyticsFixtures } from './fixtures/analytics.fixtures.js';
 
 export const routeFixtures: Record<string, RouteFixture> = {
   ...commerceFixtures,
   ...interactFixtures,
   ...analyticsBeaconFixtures,
   ...simulationFixtures,
+  ...analyticsFixtures,
   'GET /metrics': one(async () => ({ url: '/metrics', status: 200 })),
   'GET /healthz': one(async () => ({ url: '/healthz', status: 200 })),
   'GET /readyz': one(async () => ({ url: '/readyz', status: 200 })),
@@ -506,6 +508,9 @@ const tableNames = new WeakMap<TestApp, Promise<string[]>>();
 
 /** Every row of every table of this app's database, to prove a request (or a batch) wrote nothing. */
 export async function snapshotDatabase(t: TestApp): Promise<Record<string, string[]>> {
+  // What the analytics pipeline does in the background (events stored in batches, the report of
+  // a session that ended) lands first, so a snapshot shows what requests wrote, whenever it lands.
+  await t.services.analytics.settle();
   const db = t.database.db;
   let names = tableNames.get(t);
   if (!names) {

@@ -93,6 +93,19 @@ export class ReportsService {
     this.refreshTimers.set(sessionId, t);
   }
 
+  /** Runs the pending refreshes now and waits for every build; true if there was any. */
+  async settle(): Promise<boolean> {
+    const due = [...this.refreshTimers];
+    for (const [id, t] of due) {
+      clearTimeout(t);
+      this.refreshTimers.delete(id);
+      this.build(id).catch((err: unknown) => this.d.onError(err, `report refresh ${id}`));
+    }
+    const running = [...this.building.values()];
+    await Promise.allSettled(running);
+    return due.length > 0 || running.length > 0;
+  }
+
   stop(): void {
     for (const t of this.refreshTimers.values()) clearTimeout(t);
     this.refreshTimers.clear();
