@@ -396,7 +396,14 @@ export async function seedDemoHistory(services: Services, clock: Clock, database
     const nickname = `demo-tea-fan-${String(i + 1).padStart(4, '0')}`;
     return { id, nickname, nickname_key: nicknameKey(nickname), password_hash: '!demo-no-password', status: 'active' as const, is_demo: 1, simulated: 1, created_at: iso(oldest - (30 + (i % 60)) * 24 * 3_600_000) };
   });
-  for (let i = 0; i < viewerRows.length; i += 500) await db.insertInto('viewers').values(viewerRows.slice(i, i + 500)).execute();
+  // A nickname someone already took (seed-demo run on an install with viewers) keeps its owner; that demo account is simply not made.
+  for (let i = 0; i < viewerRows.length; i += 500) {
+    await db
+      .insertInto('viewers')
+      .values(viewerRows.slice(i, i + 500))
+      .onConflict((oc) => oc.column('nickname_key').doNothing())
+      .execute();
+  }
 
   const out: PastDemoSession[] = [];
   for (const [s, show] of shows.entries()) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js';
 import { dialects } from '../../../test/support/test-databases.js';
 import { buildPlan } from '../cli/simulation-plan.js';
+import { permissionsOf } from '../../contracts/roles.contract.js';
 import { systemCtx } from '../platform/context.js';
 import { assignAudience, PAST_SHOWS, pastSessionData, showPlan } from './seed-demo-history.flow.js';
 import { seedDemo, type DemoSeedResult } from './seed-demo.flow.js';
@@ -130,6 +131,21 @@ describe.each(dialects())('seedDemo on %s: earlier demo sessions with ready simu
     const sessionsOf = new Map<string, Set<string>>();
     for (const r of rows) sessionsOf.set(r.viewer_key, (sessionsOf.get(r.viewer_key) ?? new Set()).add(r.session_id));
     expect([...sessionsOf.values()].filter((s) => s.size === 2).length).toBeGreaterThan(0);
+  });
+
+  it('the audience clusters into personas and the driver analysis has session-minutes to work on', async () => {
+    const owner = await app.signInAs(['owner']);
+    const ctx = { actor: { kind: 'team' as const, id: owner.memberId, displayName: 'Owner', roles: ['owner' as const], permissions: permissionsOf(['owner']), sessionId: 's' }, requestId: 't', ip: null };
+    const { runId } = app.services.analytics.insights.startClusters(ctx, { traffic: 'simulated' });
+    let run = app.services.analytics.insights.run(ctx, runId);
+    for (let i = 0; i < 200 && run.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      run = app.services.analytics.insights.run(ctx, runId);
+    }
+    expect(run.status).toBe('done');
+    expect(run.result && 'personas' in run.result ? run.result.personas.length : 0).toBeGreaterThanOrEqual(2);
+    const drivers = await app.services.analytics.insights.drivers(ctx, { traffic: 'simulated' });
+    expect(drivers.sessions).toBe(2);
   });
 
   it('runs once: a second call changes nothing', async () => {
