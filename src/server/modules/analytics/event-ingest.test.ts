@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyticsEvent } from '../../../contracts/analytics-events.contract.js';
 import { dialects, openTestDatabase, type TestDatabase } from '../../../../test/support/test-databases.js';
 import { analyticsEventsStore, type AnalyticsEventsStore } from './analytics-events.store.js';
@@ -81,13 +81,14 @@ describe('event ingest', () => {
 
   it('writes a partial batch flushMs after its first event without being asked', async () => {
     const f = fakeStore();
-    const ingest = new EventIngest({ store: f.store, flushMs: 10 });
+    const ingest = new EventIngest({ store: f.store, flushMs: 250 });
+    const t0 = Date.now();
     ingest.record(ev('a'));
     ingest.record(ev('b'));
-    await sleep(5);
+    await sleep(50);
     expect(f.batches).toEqual([]);
-    await sleep(40);
-    expect(f.batches).toEqual([['a', 'b']]);
+    await vi.waitFor(() => expect(f.batches).toEqual([['a', 'b']]), { timeout: 5_000, interval: 5 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(245);
     await ingest.close();
   });
 
