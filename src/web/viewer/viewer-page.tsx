@@ -93,7 +93,7 @@ export function ViewerPage() {
         </main>
       ) : (
         // Keyed by session: another room starts from a clean socket state. An ended session with a recording is its replay.
-        <ReplayGate key={session.data.id} session={session.data} invite={invite}>
+        <ReplayGate key={session.data.id} session={session.data} invite={invite} survey={<SurveyCard key={identity.kind} sessionId={session.data.id} identity={identity} />}>
         <LiveRoom
           key={session.data.id}
           session={session.data}

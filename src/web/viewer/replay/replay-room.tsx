@@ -25,21 +25,21 @@ const ROLES: readonly SenderRole[] = ['host', 'team', 'viewer'];
  * An ended session's page: its replay when it has a ready recording, else `children` (the ended
  * room). A session that is not over yet is always `children`.
  */
-export function ReplayGate({ session, invite, children }: { session: PublicSession; invite: string | null; children: ReactNode }) {
+export function ReplayGate({ session, invite, survey, children }: { session: PublicSession; invite: string | null; survey?: ReactNode; children: ReactNode }) {
   if (session.status !== 'ended' && session.status !== 'archived') return <>{children}</>;
   return (
-    <EndedSession session={session} invite={invite}>
+    <EndedSession session={session} invite={invite} survey={survey}>
       {children}
     </EndedSession>
   );
 }
 
-function EndedSession({ session, invite, children }: { session: PublicSession; invite: string | null; children: ReactNode }) {
+function EndedSession({ session, invite, survey, children }: { session: PublicSession; invite: string | null; survey?: ReactNode; children: ReactNode }) {
   const replay = useApiResource(async (signal) => replayApi.replay(session.id, { guestToken: await freshGuestToken(), invite }, signal), [session.id, invite]);
   if (replay.loading) return <LoadingState fullPage />;
   // Nothing recorded (or it was deleted): the page stays the ended room.
   if (!replay.data || replay.data.segments.length === 0) return <>{children}</>;
-  return <ReplayRoom replay={replay.data} session={session} />;
+  return <ReplayRoom replay={replay.data} session={session} survey={survey} />;
 }
 
 /**
@@ -47,7 +47,8 @@ function EndedSession({ session, invite, children }: { session: PublicSession; i
  * current moment (seeking back hides what came later), what was being presented at that moment,
  * and chapters (one per product presented) that seek on click.
  */
-export function ReplayRoom({ replay, session }: { replay: ReplayDto; session: PublicSession }) {
+/** `survey`: the post-live survey card (viewer/analytics), shown above the pinned product. */
+export function ReplayRoom({ replay, session, survey }: { replay: ReplayDto; session: PublicSession; survey?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -177,6 +178,7 @@ export function ReplayRoom({ replay, session }: { replay: ReplayDto; session: Pu
       </section>
 
       <div className="viewer-side">
+        {survey}
         <ReplayPinned product={product} lang={lang} />
         <section className="card chat" aria-labelledby="replay-chat-title" data-testid="replay-chat">
           <div className="chat-head">
