@@ -236,6 +236,8 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     teamSessions: () => hub.teamSessions(),
     sendTeam: (sessionId, msg) => hub.sendTeam(sessionId, msg),
     issueCoupons: (ctx, templateId, viewerIds) => promotions.issueByHand(ctx, templateId, { viewerIds }),
+    // Event batches go in right after the order writes' current group, never in the middle of one.
+    atFreeMoment: (fn) => orderWrites.atFreeMoment(fn),
   });
   // Tests may pass their own sink: it sees every event too.
   const analyticsSink: AnalyticsSink = opts.analyticsSink

@@ -5,7 +5,7 @@ import type { Bus } from '../../platform/bus/bus.port.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Actor, Ctx } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import type { IdGenerator } from '../../platform/ids/id-generator.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -48,6 +48,8 @@ export interface AnalyticsDeps {
   teamSessions: () => string[];
   sendTeam: (sessionId: string, msg: DashMessage) => void;
   issueCoupons: (ctx: Ctx, templateId: string, viewerIds: string[]) => Promise<unknown>;
+  /** SQLite: runs a write at the first moment no transaction holds the writing connection (the order writes' group commit). */
+  atFreeMoment?: (fn: () => void) => void;
   /** Seconds to wait after the live ends before the report is built (views closing). */
   endGraceMs?: number;
 }
@@ -80,7 +82,7 @@ export class AnalyticsService {
     const now = () => d.clock.now().getTime();
     const onError = (err: unknown, where: string) => d.log.error({ err }, where);
     this.errors = new ErrorsPerMinute(now);
-    this.store = analyticsEventsStore(d.database);
+    this.store = analyticsEventsStore(d.database, d.atFreeMoment ? { atFreeMoment: d.atFreeMoment } : {});
     this.ingest = new EventIngest({
       store: this.store,
       log: { warn: (obj: object, msg: string) => d.log.warn(obj, msg), error: (obj: object, msg: string) => d.log.error(obj, msg) },
@@ -97,7 +99,18 @@ export class AnalyticsService {
       onError,
     });
     this.segments = new SegmentsService({ db: d.database.db, clock: d.clock, ids: d.ids, audit: d.audit, status: async (id) => (await d.facts(id)).status });
-    this.survey = new SurveyService({ db: d.database.db, clock: d.clock, sink: this.ingest, endedAt: async (id) => (await d.facts(id)).endedAt, trafficOf: d.trafficOf });
+    this.survey = new SurveyService({
+      db: d.database.db,
+      clock: d.clock,
+      sink: this.ingest,
+      endedAt: async (id) => {
+        const f = await d.facts(id);
+        // The audience never sees a draft (as GET /api/live/:id).
+        if (f.status === 'draft') throw notFound('Session');
+        return f.endedAt;
+      },
+      trafficOf: d.trafficOf,
+    });
     this.reports = new ReportsService({
       db: d.database.db,
       clock: d.clock,
@@ -230,7 +243,7 @@ export class AnalyticsService {
   async createExport(ctx: Ctx, sessionId: string, body: z.output<typeof createExportBody>): Promise<ExportJob> {
     requirePermission(ctx.actor, 'analytics:read');
     if (ctx.actor.kind !== 'team') throw new AppError('forbidden', 'Team members only', { code: 'FORBIDDEN' });
-    if (body.format === 'csv' && !body.table) throw new AppError('validation', 'table: choose which table to export as CSV', { code: 'VALIDATION', issues: [{ path: 'table', message: 'choose which table to export as CSV' }] });
+    if (body.format === 'csv' && !body.table) throw new AppError('validation', 'body.table: choose which table to export as CSV', { code: 'VALIDATION', issues: [{ path: 'body.table', message: 'choose which table to export as CSV' }] });
     await this.d.facts(sessionId);
     const doc = await this.readyDoc(sessionId, body.traffic);
     const base = `onair-${sessionId}-${body.traffic}`;
@@ -260,7 +273,7 @@ export class AnalyticsService {
     const docs: ReportDoc[] = [];
     for (const [i, id] of ids.entries()) {
       const doc = await this.reports.doc(id, traffic);
-      if (!doc) throw new AppError('validation', `ids: session ${id} has no ${traffic} report yet`, { code: 'VALIDATION', issues: [{ path: `ids.${i}`, message: `session ${id} has no ${traffic} report yet` }] });
+      if (!doc) throw new AppError('validation', `query.ids.${i}: session ${id} has no ${traffic} report yet`, { code: 'VALIDATION', issues: [{ path: `query.ids.${i}`, message: `session ${id} has no ${traffic} report yet` }] });
       docs.push(doc);
     }
     // The brand's own history: reports of the first session's brand.
