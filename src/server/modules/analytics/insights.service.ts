@@ -152,7 +152,7 @@ export class InsightsService {
     if (run.status !== 'done' || !run.result || 'insufficient' in run.result) throw new AppError('conflict', 'This run has no clusters to save', { code: 'NO_CLUSTERS' });
     const persona = run.result.personas.find((p) => p.cluster === body.cluster);
     const members = run.members[body.cluster];
-    if (!persona || !members) throw new AppError('validation', `cluster: no cluster ${body.cluster} in this run`, { code: 'VALIDATION', issues: [{ path: 'cluster', message: `no cluster ${body.cluster} in this run` }] });
+    if (!persona || !members) throw new AppError('validation', `body.cluster: no cluster ${body.cluster} in this run`, { code: 'VALIDATION', issues: [{ path: 'body.cluster', message: `no cluster ${body.cluster} in this run` }] });
     const id = this.d.ids();
     const createdAt = this.d.clock.now().toISOString();
     const definition = { runId: run.runId, traffic: run.traffic, features: PERSONA_FEATURES, k: run.result.k, silhouette: run.result.silhouette, persona: persona.persona, means: persona.means, traits: persona.traits };
