@@ -31,6 +31,8 @@ import { useReportText, type ReportText } from './report/use-report-text';
 import '../../styles/analytics-report.css';
 
 const ReportChart = lazy(() => import('./report/report-chart'));
+/** How long the page polls for a rebuilt report before giving up (the old one stays shown). */
+const REBUILD_WAIT_MS = 60_000;
 
 /**
  * `/console/sessions/:id/report`: the post-live report (issue 7 item 4) of one session — key
@@ -51,9 +53,15 @@ export function ReportPage() {
   // The session's title and status even before there is a report (members without sessions:read see the report's own title).
   const session = useApiResource((signal) => consoleApi.getSession(id, signal).catch(() => null), [id]);
   const [building, setBuilding] = useState(false);
-  const reply = usePolledResource((signal) => reportApi.get(id, traffic, signal), [id, traffic], building ? 1000 : 0);
+  // A rebuild of a ready report keeps showing it until the new one is stored: poll until its build time changes.
+  const [awaiting, setAwaiting] = useState<{ builtAt: string | null; until: number } | null>(null);
+  const reply = usePolledResource((signal) => reportApi.get(id, traffic, signal), [id, traffic], building || awaiting ? 1000 : 0);
   const current: ReportReply | null = reply.data && reply.data.traffic === traffic && reply.data.sessionId === id ? reply.data : null;
   useEffect(() => { setBuilding(current?.status === 'building'); }, [current?.status]);
+  useEffect(() => {
+    if (!awaiting || !current) return;
+    if (current.status === 'failed' || (current.status === 'ready' && current.builtAt !== awaiting.builtAt) || Date.now() > awaiting.until) setAwaiting(null);
+  }, [awaiting, current]);
 
   const report = current?.report ?? null;
   const title = report?.title ?? session.data?.title ?? '';
@@ -75,7 +83,7 @@ export function ReportPage() {
     try {
       await reportApi.rebuild(id);
       showNotice(t('analyticsReport.state.rebuildStarted'));
-      setBuilding(true);
+      setAwaiting({ builtAt: current?.builtAt ?? null, until: Date.now() + REBUILD_WAIT_MS });
       reply.refresh();
     } catch (error) {
       setActionError(describeError(t, error));
@@ -159,10 +167,10 @@ export function ReportPage() {
           {x.A.section.simulatedData}
         </div>
       )}
-      {current?.status === 'building' && report && (
+      {report && (current?.status === 'building' || awaiting) && (
         <div className="report-rebuilding" role="status" data-testid="report-building">
           <span>{t('analyticsReport.state.building')}</span>
-          <ProgressBar value={current.progress} label={t('analyticsReport.state.building')} />
+          <ProgressBar value={current?.status === 'building' ? current.progress : 0.5} label={t('analyticsReport.state.building')} />
         </div>
       )}
       {body}

@@ -106,11 +106,11 @@ describe('annotation bands (timeline → markArea)', () => {
   });
 
   it('labels segment bands with their titles cut to the band width, none when too narrow', () => {
-    // 5 minutes over 1056 - 56 = 1000 px: 250 px a minute.
+    // 5 minutes over 1056 - 56 = 1000 px: 200 px a minute.
     const bands = annotationBands(timeline, T0, 'segment');
     const [opening, qa] = labelBands(bands, 5, 1056);
-    expect(opening?.[0].label).toEqual({ show: true, width: 744 });
-    expect(qa?.[0].label).toEqual({ show: true, width: 494 });
+    expect(opening?.[0].label).toEqual({ show: true, width: 594 });
+    expect(qa?.[0].label).toEqual({ show: true, width: 394 });
     const tight = labelBands(bands, 60, 400);
     expect(tight.map((b) => b[0].label?.show)).toEqual([false, false]);
   });

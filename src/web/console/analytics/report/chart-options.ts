@@ -95,7 +95,7 @@ const MIN_LABEL_PX = 48;
  * word shows none), given the chart's width and the live's length in minutes.
  */
 export function labelBands(bands: MarkAreaPair[], minutes: number, widthPx: number): MarkAreaPair[] {
-  const perMinute = Math.max(0, widthPx - AXIS_ALLOWANCE_PX) / Math.max(1, minutes - 1);
+  const perMinute = Math.max(0, widthPx - AXIS_ALLOWANCE_PX) / Math.max(1, minutes);
   return bands.map(([a, b]) => {
     const px = Math.floor((b.xAxis - a.xAxis) * perMinute) - 6;
     return [{ ...a, label: px >= MIN_LABEL_PX ? { show: true, width: px } : { show: false } }, b];
