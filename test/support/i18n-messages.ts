@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { analyticsTexts } from '../../src/contracts/analytics-texts.js';
 
 /** The web app's translation bundles, read from src/web/i18n, for asserting on visible text. */
 export type Messages = Record<string, unknown>;
@@ -8,11 +9,13 @@ export type Messages = Record<string, unknown>;
 const i18nDir = fileURLToPath(new URL('../../src/web/i18n/', import.meta.url));
 
 /**
- * The whole bundle of a language, as the app builds it: `<lang>.json` plus every
+ * The whole bundle of a language, as the app builds it: `<lang>.json`, the shared `analytics` texts, plus every
  * `features/<feature>.<lang>.json` (each adds top-level sections; a section defined twice throws).
  */
 export function messages(lang: 'en' | 'zh-CN'): Messages {
   const out = JSON.parse(readFileSync(join(i18nDir, `${lang}.json`), 'utf8')) as Messages;
+  // The shared analytics words (metric names, hints, drivers, personas), merged as i18n.ts does.
+  out.analytics = analyticsTexts[lang];
   const featureDir = join(i18nDir, 'features');
   for (const f of readdirSync(featureDir).filter((x) => x.endsWith(`.${lang}.json`)).sort()) {
     const part = JSON.parse(readFileSync(join(featureDir, f), 'utf8')) as Messages;
