@@ -33,7 +33,9 @@ export function driverSentence(e: DriverEffect, fit: Pick<DriverFit, 'outcome' |
     e.unit === 'level_vs_baseline'
       ? t('analytics.driver.unit.level_vs_baseline', { level: levelName(e, e.level, t, hostName), baseline: levelName(e, e.baseline, t, hostName) })
       : t(`analytics.driver.unit.${e.unit}`);
-  return t(`analytics.driver.sentence.${fit.outcome}`, {
+  // An unclear effect (its interval crosses zero) is said as "no clear effect", not "unclear … by x".
+  const key = e.verdict === 'unclear' ? `analyticsConsole.insights.unclear.${fit.outcome}` : `analytics.driver.sentence.${fit.outcome}`;
+  return t(key, {
     factor: t(`analytics.driver.factor.${e.factor}`),
     verdict: t(`analytics.driver.verdict.${e.verdict}`),
     // "raises … by 4.1", "lowers … by 2.0": the direction is in the verdict; an unclear effect keeps its sign.
