@@ -140,14 +140,18 @@ export class ReportsService {
     try {
       await this.d.flushIngest();
       // Rebuilding from the stored events (no rollup in memory) shows its progress, every 10%.
+      // The progress writes go one after another and are done before the report is written, so a
+      // late one never turns a ready report back into "building" (several connections: PostgreSQL).
       let shown = 0;
+      let progressWrites = Promise.resolve();
       const rollups = await this.d.live.ended(sessionId, facts.endedAt, (done) => {
         if (done - shown < 0.1) return;
         shown = done;
         for (const t of ['real', 'simulated'] as const) {
-          if (!existing.some((x) => x.traffic === t && x.status === 'ready')) void this.setStatus(sessionId, t, { status: 'building', progress: done * 0.9 }).catch(() => {});
+          if (!existing.some((x) => x.traffic === t && x.status === 'ready')) progressWrites = progressWrites.then(() => this.setStatus(sessionId, t, { status: 'building', progress: done * 0.9 })).catch(() => {});
         }
       });
+      await progressWrites;
       const timeline = await this.d.timeline(sessionId, facts.startedAt, facts.endedAt);
       for (const traffic of ['real', 'simulated'] as const) {
         const r = rollupOf(rollups, traffic);
