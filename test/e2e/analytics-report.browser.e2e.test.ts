@@ -66,7 +66,7 @@ describe.skipIf(!need('chromium'))('post-live report page in a real browser (ona
 
   const signedIn = async (width = 1280, lang: 'en' | 'zh-CN' = 'en'): Promise<Page> => {
     const page = await app.newPage({ width, height: 900 });
-    await page.addInitScript((l) => { localStorage.setItem('onair.lang', l); }, lang);
+    await page.addInitScript(`localStorage.setItem('onair.lang', ${JSON.stringify(lang)})`);
     await page.goto(`${origin}/console`);
     await page.waitForURL(/\/console\/signin$/);
     await signInForm(page, OWNER, password);
@@ -159,7 +159,7 @@ describe.skipIf(!need('chromium'))('post-live report page in a real browser (ona
     expect(await page.getByTestId('report-section-kpis').textContent()).toContain(analyticsTexts['zh-CN'].kpi.uv);
     // Nothing wider than the phone: wide tables scroll inside their cards.
     await expect.poll(() => page.locator('[data-testid="chart-retention"] svg path').count(), { timeout: 15_000 }).toBeGreaterThan(3);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await screenshot(page, 'report-zh-phone');
   });
 });
