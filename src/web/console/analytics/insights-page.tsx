@@ -48,7 +48,7 @@ export function InsightsPage() {
       <Notice message={notice} onDismiss={dismissNotice} />
       <Drivers traffic={traffic} />
       <Clusters key={traffic} traffic={traffic} onNotice={showNotice} onSaved={() => { savedRef.current(); }} />
-      <SavedSegments onNotice={showNotice} registerReload={(fn) => { savedRef.current = fn; }} />
+      <SavedSegments registerReload={(fn) => { savedRef.current = fn; }} />
     </section>
   );
 }
@@ -332,7 +332,7 @@ function PersonaCard({ p, nth, runId, onNotice, onSaved }: { p: Persona; nth: nu
 
 // --- saved segments ----------------------------------------------------------------------------------
 
-function SavedSegments({ onNotice, registerReload }: { onNotice: (m: string) => void; registerReload: (fn: () => void) => void }) {
+function SavedSegments({ registerReload }: { registerReload: (fn: () => void) => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const { can } = useAuth();
@@ -366,7 +366,7 @@ function SavedSegments({ onNotice, registerReload }: { onNotice: (m: string) => 
                   {t('analyticsConsole.insights.segmentFacts', { count: s.size, persona: t(`analytics.persona.${s.persona}`, { defaultValue: s.persona }), date: date.format(new Date(s.createdAt)) })}
                 </p>
               </div>
-              {canIssue && <IssueCoupon segment={s} templates={(templates.data?.items ?? []).filter((c) => c.status === 'active')} onNotice={onNotice} />}
+              {canIssue && <IssueCoupon segment={s} templates={(templates.data?.items ?? []).filter((c) => c.status === 'active')} />}
             </li>
           ))}
         </ul>
@@ -375,20 +375,23 @@ function SavedSegments({ onNotice, registerReload }: { onNotice: (m: string) => 
   );
 }
 
-function IssueCoupon({ segment, templates, onNotice }: { segment: AudienceSegment; templates: { id: string; name: string }[]; onNotice: (m: string) => void }) {
+function IssueCoupon({ segment, templates }: { segment: AudienceSegment; templates: { id: string; name: string }[] }) {
   const { t } = useTranslation();
   const [templateId, setTemplateId] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Said beside the button (the page's notice is far above the saved segments).
+  const [result, setResult] = useState<string | null>(null);
   const id = useId();
   const issue = async (e: SubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (!templateId) return;
     setBusy(true);
     setError(null);
+    setResult(null);
     try {
       const r = await analyticsConsoleApi.issueCoupons(segment.id, templateId);
-      onNotice(t('analyticsConsole.insights.issued', { count: r.issued, skipped: r.skipped.length, name: segment.name }));
+      setResult(t('analyticsConsole.insights.issued', { count: r.issued, skipped: r.skipped.length, name: segment.name }));
     } catch (err) {
       setError(describeError(t, err));
     } finally {
@@ -396,26 +399,31 @@ function IssueCoupon({ segment, templates, onNotice }: { segment: AudienceSegmen
     }
   };
   return (
-    <form className="issue-coupon" onSubmit={(e) => void issue(e)}>
-      <label htmlFor={id} className="visually-hidden">
-        {t('analyticsConsole.insights.template')}
-      </label>
-      <select id={id} value={templateId} data-testid="segment-coupon-template" onChange={(e) => { setTemplateId(e.target.value); }}>
-        <option value="">{templates.length ? t('analyticsConsole.insights.chooseTemplate') : t('analyticsConsole.insights.noTemplates')}</option>
-        {templates.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-      <button type="submit" className="btn btn-sm btn-primary" disabled={busy || !templateId} data-testid="segment-coupon-issue">
-        {t('analyticsConsole.insights.issue')}
-      </button>
+    <div className="issue-coupon-wrap">
+      <form className="issue-coupon" onSubmit={(e) => void issue(e)}>
+        <label htmlFor={id} className="visually-hidden">
+          {t('analyticsConsole.insights.template')}
+        </label>
+        <select id={id} value={templateId} data-testid="segment-coupon-template" onChange={(e) => { setTemplateId(e.target.value); }}>
+          <option value="">{templates.length ? t('analyticsConsole.insights.chooseTemplate') : t('analyticsConsole.insights.noTemplates')}</option>
+          {templates.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="btn btn-sm btn-primary" disabled={busy || !templateId} data-testid="segment-coupon-issue">
+          {t('analyticsConsole.insights.issue')}
+        </button>
+      </form>
+      <p className="issue-coupon-result" role="status" data-testid="segment-coupon-result">
+        {result && <span className="success-text">✓ {result}</span>}
+      </p>
       {error && (
         <p className="form-error" role="alert">
           {error}
         </p>
       )}
-    </form>
+    </div>
   );
 }
