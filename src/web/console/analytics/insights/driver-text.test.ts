@@ -33,7 +33,7 @@ describe('driver sentences', () => {
     const seg: DriverEffect = { ...base, factor: 'segmentType', level: 'teaching', baseline: 'showcase', unit: 'level_vs_baseline' };
     expect(driverSentence(seg, fit, tFor('en'))).toContain('(Teaching vs Product showcase)');
     expect(effectLabel(seg, tFor('en'))).toBe('Segment type: Teaching');
-    expect(effectLabel({ ...seg, level: 'none' }, tFor('zh-CN'))).toBe('环节类型: 环节之外');
+    expect(effectLabel({ ...seg, level: 'none' }, tFor('zh-CN'))).toBe('环节类型：环节之外');
     expect(effectLabel({ ...seg, level: 'none' }, tFor('en'))).toBe('Segment type: outside any segment');
   });
   it('formats small figures with enough decimals', () => {

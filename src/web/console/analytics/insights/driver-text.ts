@@ -22,7 +22,7 @@ export function levelName(effect: Pick<DriverEffect, 'factor'>, level: string | 
 /** Short label of an effect for the forest plot's axis. */
 export function effectLabel(e: DriverEffect, t: TFn, hostName: (id: string) => string = (id) => id): string {
   const factor = t(`analytics.driver.factor.${e.factor}`);
-  return e.level !== undefined ? `${factor}: ${levelName(e, e.level, t, hostName)}` : factor;
+  return e.level !== undefined ? t('analyticsConsole.insights.levelLabel', { factor, level: levelName(e, e.level, t, hostName) }) : factor;
 }
 
 export function driverSentence(e: DriverEffect, fit: Pick<DriverFit, 'outcome' | 'n' | 'sessions'>, t: TFn, hostName: (id: string) => string = (id) => id): string {
