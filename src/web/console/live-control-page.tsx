@@ -192,7 +192,7 @@ export function LiveControlPage() {
 
         <div className="live-side">
           <ExplainControl sessionId={id} room={room} live={status === 'live'} />
-          {can(PERMISSIONS.interactRun) && <SegmentControl sessionId={id} live={status === 'live'} />}
+          {can(PERMISSIONS.interactRun) && (status === 'live' || status === 'scheduled') && <SegmentControl sessionId={id} live={status === 'live'} />}
           <InteractPanel sessionId={id} />
           <FlashSalesPanel sessionId={id} status={status} />
           {canModerate && <HeldQueue sessionId={id} run={run} />}
