@@ -20,6 +20,12 @@
  *   ingest: the event loop's delay (p99, max), which is what other work on the server waits.
  *   Targets: ingest >= 100,000 events/s, ingest / raw >= 0.75, every event stored once.
  *
+ * report: bench/analytics/report-part.ts (a 3-hour live, 100,000 viewers, ~10 million events:
+ *   end of the live -> report stored, heap over the live, a rebuild from the stored events, the
+ *   naive SQL figures). dashboard: bench/analytics/dashboard-part.ts (the real server, 2,000
+ *   viewers on sockets, a probe click -> the console's dash message; the naive DB-polling
+ *   dashboard as baseline).
+ *
  * Env: ANALYTICS_PARTS, ANALYTICS_ROUNDS, ANALYTICS_VIEWERS, ANALYTICS_PER_TURN, ANALYTICS_BATCH
  * (2,000), ANALYTICS_DIR (a temp folder).
  */
@@ -31,6 +37,8 @@ import type { AnalyticsEvent } from '../src/contracts/analytics-events.contract.
 import { analyticsEventsStore } from '../src/server/modules/analytics/analytics-events.store.js';
 import { EventIngest } from '../src/server/modules/analytics/event-ingest.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/server/platform/db/database.js';
+import { dashboardPart } from './analytics/dashboard-part.js';
+import { reportPart } from './analytics/report-part.js';
 import { syntheticSession } from './analytics/synthetic-session.js';
 
 const env = process.env;
@@ -252,6 +260,8 @@ export async function ingestPart(dir: string): Promise<PartResult> {
 
 const parts: Record<string, (dir: string) => Promise<PartResult>> = {
   ingest: ingestPart,
+  report: reportPart,
+  dashboard: dashboardPart,
 };
 
 async function main(): Promise<void> {
