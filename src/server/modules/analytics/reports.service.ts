@@ -291,8 +291,13 @@ export class ReportsService {
   async list(ctx: Ctx, traffic: ReportTraffic, limit: number): Promise<z.infer<typeof reportListReply>> {
     requirePermission(ctx.actor, 'analytics:read');
     const docs = await this.docs(traffic, undefined, limit);
+    const built = new Map<string, string | null>();
+    for (let i = 0; i < docs.length; i += 500) {
+      const ids = docs.slice(i, i + 500).map((d) => d.sessionId);
+      for (const r of await this.d.db.selectFrom('analytics_reports').select(['session_id', 'built_at']).where('traffic', '=', traffic).where('session_id', 'in', ids).execute()) built.set(r.session_id, r.built_at);
+    }
     return {
-      items: docs.map((d) => ({ sessionId: d.sessionId, title: d.title ?? '', traffic, startedAt: d.startedAt, endedAt: d.endedAt, uv: d.audience.uv, gmvFen: d.sales.gmvFen, builtAt: null })),
+      items: docs.map((d) => ({ sessionId: d.sessionId, title: d.title ?? '', traffic, startedAt: d.startedAt, endedAt: d.endedAt, uv: d.audience.uv, gmvFen: d.sales.gmvFen, builtAt: built.get(d.sessionId) ?? null })),
     };
   }
 }
