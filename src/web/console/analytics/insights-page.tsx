@@ -134,6 +134,9 @@ function OutcomeCard({ outcome }: { outcome: DriverOutcome }) {
           </Suspense>
         </>
       )}
+      {outcome.collinear.length > 0 && (
+        <p className="muted small" data-testid="drivers-collinear">{t('analyticsConsole.insights.collinear', { factors: outcome.collinear.map((f) => t(`analytics.driver.factor.${f}`)).join(t('analyticsConsole.listSeparator')) })}</p>
+      )}
       {outcome.notVaried.length > 0 && (
         <p className="muted small">{t('analyticsConsole.insights.notVaried', { factors: outcome.notVaried.map((f) => t(`analytics.driver.factor.${f}`)).join(t('analyticsConsole.listSeparator')) })}</p>
       )}

@@ -77,11 +77,14 @@ describe('driverAnalysis on a hand-computed fixture', () => {
     expect(a.retention).toEqual({ outcome: 'retention', insufficient: true, reason: 'not enough data', n: 29, needed: 30, sessions: 2 });
   });
 
-  it('refuses factors that always move together (singular design)', () => {
+  it('leaves out a factor that always moves with another (singular design) and lists it', () => {
     const tied = minutes.map((m) => ({ ...m, flashSaleActive: m.productPinned }));
     const a = driverAnalysis(tied);
-    expect(a.retention).toMatchObject({ insufficient: true, reason: 'not enough data' });
-    expect((a.retention as { detail?: string }).detail).toContain('flashSaleActive');
+    expect(isDriverFit(a.retention)).toBe(true);
+    if (!isDriverFit(a.retention)) return;
+    expect(a.retention.collinear).toEqual(['flashSaleActive']);
+    expect(a.retention.effects.some((e) => e.factor === 'flashSaleActive')).toBe(false);
+    expect(a.retention.effects.some((e) => e.factor === 'productPinned')).toBe(true);
   });
 });
 
@@ -212,5 +215,35 @@ describe('driverAnalysis properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('driverAnalysis with factors that move together', () => {
+  it('leaves out a collinear factor and lists it, and still estimates the others', () => {
+    // Every flash-sale minute is at 30% off, so discount depth = 0.3 × flash sale: one of them must go.
+    const minutes = Array.from({ length: 120 }, (_, i) => {
+      const flash = i % 4 === 0;
+      const pinned = i % 3 === 0;
+      return {
+        sessionId: `s${i % 6}`,
+        minute: i,
+        present: 100,
+        stayedNext: 80 + (pinned ? 10 : 0) + (i % 7),
+        orders: pinned ? 3 : 1,
+        segmentType: null,
+        toolsFired: 0,
+        discountDepth: flash ? 0.3 : 0,
+        productPinned: pinned,
+        flashSaleActive: flash,
+        hostId: null,
+      };
+    });
+    const a = driverAnalysis(minutes);
+    expect(isDriverFit(a.retention)).toBe(true);
+    if (!isDriverFit(a.retention)) return;
+    expect(a.retention.collinear).toEqual(['flashSaleActive']);
+    expect(a.retention.effects.map((e) => e.factor).sort()).toEqual(['discountDepth', 'productPinned']);
+    const pinned = a.retention.effects.find((e) => e.factor === 'productPinned')!;
+    expect(pinned.verdict).toBe('raises');
   });
 });

@@ -90,6 +90,8 @@ export interface DriverFit {
   /** Clear effects first, then by |standardized| descending. */
   effects: DriverEffect[];
   notVaried: DriverFactor[];
+  /** Factors left out because they moved together with others (e.g. a flash sale always at one discount). */
+  collinear: DriverFactor[];
   baselines: { segmentType?: string; host?: string };
 }
 
@@ -213,18 +215,32 @@ function verdictOf(c: OlsCoefficient): Verdict {
 function fitOutcome(outcome: DriverOutcomeName, rows: readonly Row[], errors: 'classical' | 'clustered'): DriverOutcome {
   const n = rows.length;
   const sessions = new Set(rows.map((r) => r.m.sessionId)).size;
-  const { columns, notVaried, baselines } = designFor(rows);
-  const needed = Math.max(30, 10 * columns.length);
-  if (n < needed || columns.length === 0) {
-    return { outcome, insufficient: true, reason: 'not enough data', n, needed, sessions, ...(columns.length === 0 && n >= needed ? { detail: 'no factor varies' } : {}) };
+  const design = designFor(rows);
+  const { notVaried, baselines } = design;
+  let columns = design.columns;
+  // A column that moves with the ones before it (a flash sale always at the same discount) cannot
+  // be told apart from them: it is left out and listed, and the others are still estimated.
+  const collinear: DriverFactor[] = [];
+  let fit: ReturnType<typeof ols>;
+  let needed: number;
+  for (;;) {
+    needed = Math.max(30, 10 * columns.length);
+    if (n < needed || columns.length === 0) {
+      return { outcome, insufficient: true, reason: 'not enough data', n, needed, sessions, ...(columns.length === 0 && n >= needed ? { detail: 'no factor varies' } : {}) };
+    }
+    const X = rows.map((r) => columns.map((c) => c.value(r.m)));
+    fit = ols(
+      rows.map((r) => r.y),
+      X,
+      columns.map((c) => c.name),
+      errors === 'clustered' ? { clusters: rows.map((r) => r.m.sessionId) } : {},
+    );
+    const refused = isInsufficient(fit) ? fit : null;
+    const bad = refused && /collinear/.test(refused.insufficient) ? columns.find((c) => c.name === refused.column) : undefined;
+    if (!bad) break;
+    columns = columns.filter((c) => c !== bad);
+    if (!collinear.includes(bad.factor)) collinear.push(bad.factor);
   }
-  const X = rows.map((r) => columns.map((c) => c.value(r.m)));
-  const fit = ols(
-    rows.map((r) => r.y),
-    X,
-    columns.map((c) => c.name),
-    errors === 'clustered' ? { clusters: rows.map((r) => r.m.sessionId) } : {},
-  );
   if (isInsufficient(fit)) return { outcome, insufficient: true, reason: 'not enough data', n, needed, sessions, detail: fit.insufficient };
 
   const effects: DriverEffect[] = fit.coefficients.map((coef, j) => {
@@ -247,7 +263,7 @@ function fitOutcome(outcome: DriverOutcomeName, rows: readonly Row[], errors: 'c
   effects.sort((a, b) => Number(a.verdict === 'unclear') - Number(b.verdict === 'unclear') || Math.abs(b.standardized) - Math.abs(a.standardized));
   let mean = 0;
   for (const r of rows) mean += r.y;
-  return { outcome, n, sessions, r2: fit.r2, adjR2: fit.adjR2, errors, mean: mean / n, effects, notVaried, baselines };
+  return { outcome, n, sessions, r2: fit.r2, adjR2: fit.adjR2, errors, mean: mean / n, effects, notVaried, collinear, baselines };
 }
 
 function usable(m: SessionMinute): boolean {
