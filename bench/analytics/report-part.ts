@@ -12,6 +12,8 @@
  * viewer for watch time), which is what a report without rollups would run.
  */
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { sql } from 'kysely';
 import { analyticsEventsStore } from '../../src/server/modules/analytics/analytics-events.store.js';
 import { EventIngest } from '../../src/server/modules/analytics/event-ingest.js';
@@ -28,6 +30,9 @@ const num = (v: string | undefined, d: number) => (v === undefined || v === '' ?
 const log = (s: string) => process.stderr.write(`[analytics report] ${s}\n`);
 const mb = (b: number) => Math.round(b / 1048576);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// Heap figures after a full collection (the bench runs without --expose-gc).
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
 
 export async function reportPart(dir: string) {
   const viewers = num(env.ANALYTICS_REPORT_VIEWERS, 100_000);
@@ -67,7 +72,7 @@ export async function reportPart(dir: string) {
   });
 
   // --- ingest the live (the rollups follow, as in the server) ---
-  global.gc?.();
+  gc();
   const heapBase = process.memoryUsage().heapUsed;
   const heapSamples: { events: number; heapMb: number }[] = [];
   let n = 0;
@@ -81,6 +86,7 @@ export async function reportPart(dir: string) {
       await new Promise<void>((r) => setImmediate(r));
     }
     if (n % 1_000_000 === 0) {
+      gc();
       heapSamples.push({ events: n, heapMb: mb(process.memoryUsage().heapUsed) });
       log(`${n.toLocaleString()} events, heap ${mb(process.memoryUsage().heapUsed)} MB`);
     }
@@ -88,7 +94,7 @@ export async function reportPart(dir: string) {
   await ingest.flush();
   const ingestMs = performance.now() - t0;
   const stats = ingest.stats();
-  global.gc?.();
+  gc();
   const heapAfterIngest = process.memoryUsage().heapUsed;
   log(`${n.toLocaleString()} events stored in ${Math.round(ingestMs)} ms; building the report`);
 
@@ -102,7 +108,7 @@ export async function reportPart(dir: string) {
 
   // --- a restart: no rollup in memory, rebuilt from the stored events ---
   live.forget(sessionId);
-  global.gc?.();
+  gc();
   const tRe = performance.now();
   await reports.build(sessionId);
   const rebuildMs = performance.now() - tRe;
