@@ -38,7 +38,8 @@ export function reportTables(doc: ReportDoc, lang: Lang): Table[] {
   const t = textsOf(lang);
   const k = kpisOf(doc);
   const c = t.column;
-  const annotationTitle = (a: Annotation) => (a.kind === 'segment' ? `${(t.segmentKind as Record<string, string>)[a.subtype] ?? a.subtype}: ${a.title}` : a.title);
+  const annotationTitle = (a: Annotation) =>
+    a.kind === 'segment' ? `${(t.segmentKind as Record<string, string>)[a.subtype] ?? a.subtype}: ${a.title}` : a.kind === 'tool' ? `${(t.toolKind as Record<string, string>)[a.subtype] ?? a.subtype}: ${a.title}` : a.title;
   const kpiRows: Cell[][] = KPI_DEFS.map((d) => {
     const v = k[d.key];
     const label = d.unit === 'ms' ? `${t.kpi[d.key]} (s)` : d.unit === 'fen' ? `${t.kpi[d.key]} (¥)` : t.kpi[d.key];

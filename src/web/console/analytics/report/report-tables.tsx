@@ -71,7 +71,7 @@ export function sourceColumns(x: ReportText): Column<SourceFigures>[] {
 
 export function timelineColumns(x: ReportText): Column<Annotation>[] {
   const { A, count, money } = x;
-  const kindName = (a: Annotation) => (a.kind === 'segment' ? `${A.annotation.segment} · ${(A.segmentKind as Record<string, string>)[a.subtype] ?? a.subtype}` : a.kind === 'tool' ? `${A.annotation.tool} · ${a.subtype}` : A.annotation[a.kind]);
+  const kindName = (a: Annotation) => (a.kind === 'segment' ? `${A.annotation.segment} · ${(A.segmentKind as Record<string, string>)[a.subtype] ?? a.subtype}` : a.kind === 'tool' ? `${A.annotation.tool} · ${(A.toolKind as Record<string, string>)[a.subtype] ?? a.subtype}` : A.annotation[a.kind]);
   return [
     { label: A.column.kind, cell: (a) => <span className={`report-kind report-kind-${a.kind}`}>{kindName(a)}</span> },
     { label: A.column.title, cell: (a) => a.title },
