@@ -136,7 +136,7 @@ describe('onair CLI', { timeout: 60_000 }, () => {
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/12 products, 10 team members, session \S+\./);
     expect(first.stdout).toMatch(/Demo team password \(shown once\): \S+/);
-    expect(first.stdout.match(/Earlier session \(ended, simulated figures, report ready\): .*\(demo, simulated figures\)  \/console\/sessions\/\S+\/report/g)).toHaveLength(2);
+    expect(first.stdout.match(/Earlier session \(ended, simulated figures, report ready\): .*\(demo, simulated figures\) {2}\/console\/sessions\/\S+\/report/g)).toHaveLength(2);
 
     const count = () => {
       const db = new SQLite(join(dir, 'onair.sqlite'), { readonly: true });

@@ -83,7 +83,7 @@ describe.each(dialects())('seedDemo on %s: earlier demo sessions with ready simu
     // The newest first in the console: the live shop, then the scheduled launch, then the past ones.
     const list = await app.services.sessions.list(systemCtx('test'), { limit: 10 });
     expect(list.items.map((s) => s.status)).toEqual(['live', 'scheduled', 'ended', 'ended']);
-    // eslint-disable-next-line no-console
+     
     console.log(`[seed-demo ${dialect}] ${Math.round(seedMs)} ms, events ${res.pastSessions!.map((p) => p.events).join(' + ')}`);
     // About 1 s on SQLite on an idle machine; generous bounds so a busy CI does not fail it.
     expect(seedMs).toBeLessThan(dialect === 'sqlite' ? 10_000 : 30_000);

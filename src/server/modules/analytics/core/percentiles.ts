@@ -16,7 +16,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   const h = ((n - 1) * p) / 100;
   const lo = Math.floor(h);
   const a = sorted[lo]!;
-  if (lo + 1 >= n) return a;
+  // On a data point exactly, that value itself (a + 0·(b − a) would turn −0 into +0).
+  if (lo + 1 >= n || h === lo) return a;
   const b = sorted[lo + 1]!;
   return a + (h - lo) * (b - a);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialects, openTestDatabase, type TestDatabase } from '../../../../../test/support/test-databases.js';
 import { down, up } from './014-analytics.migration.js';
@@ -14,7 +15,10 @@ describe.each(dialects())('migration 014-analytics on %s', (dialect) => {
   it('creates the analytics tables and the simulated flags, and goes down and up again', async () => {
     t = await openTestDatabase(dialect);
     const db = t.database.db;
-    const names = async () => (await db.introspection.getTables()).map((x) => x.name);
+    // PostgreSQL lists every schema's tables, and tests running meanwhile have their own: only ours.
+    const schema = dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s : undefined;
+    const ours = async () => (await db.introspection.getTables()).filter((x) => schema === undefined || x.schema === schema);
+    const names = async () => (await ours()).map((x) => x.name);
     for (const name of analyticsTables) expect(await names()).toContain(name);
 
     const now = new Date().toISOString();
@@ -35,7 +39,7 @@ describe.each(dialects())('migration 014-analytics on %s', (dialect) => {
 
     await down(db);
     for (const name of analyticsTables) expect(await names()).not.toContain(name);
-    const viewerCols = (await db.introspection.getTables()).find((x) => x.name === 'viewers')!.columns.map((c) => c.name);
+    const viewerCols = (await ours()).find((x) => x.name === 'viewers')!.columns.map((c) => c.name);
     expect(viewerCols).not.toContain('simulated');
     await up(db);
     for (const name of analyticsTables) expect(await names()).toContain(name);
