@@ -22,7 +22,9 @@ export default defineConfig({
     // Everything the SPA does not own is forwarded to the API server, so the
     // browser sees a single origin and the session/CSRF cookies just work.
     proxy: {
-      '/api': apiServer,
+      // The web app's own modules under src/web/api/ are served at /api/<name>.ts too: those stay
+      // with Vite (API routes never end in a top-level .ts; HLS segments are deeper).
+      '^/api/(?![^/?]+\\.tsx?(?:\\?.*)?$)': apiServer,
       '/docs': apiServer,
       '/ws': { target: apiServer, ws: true },
       '/metrics': apiServer,

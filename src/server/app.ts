@@ -678,7 +678,11 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
       sink: analyticsSink,
       now: () => clock.now().getTime(),
       session: async (id) => {
-        const s = await sessions.liveSpan(id).catch(() => null);
+        // Only "no such session" is a 404; a database error stays an error.
+        const s = await sessions.liveSpan(id).catch((err: unknown) => {
+          if (err instanceof AppError && err.kind === 'not_found') return null;
+          throw err;
+        });
         if (!s || s.status === 'draft') return null;
         return { status: s.status, wentLiveAt: s.wentLiveAt ? Date.parse(s.wentLiveAt) : null, endedAt: s.endedAt ? Date.parse(s.endedAt) : null };
       },
