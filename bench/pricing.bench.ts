@@ -25,6 +25,7 @@ import {
   type PricingInput,
 } from '../src/server/modules/promotions/core/pricing-engine.js';
 import { actions, inWindow, validatePromotions, type OrderPromotion, type PromotionDefinitions } from '../src/server/modules/promotions/core/promotion-registry.js';
+import { mulberry32 } from '../src/server/platform/seeded-random.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const calls = Number(process.env.BENCH_CALLS ?? 5000);
@@ -41,16 +42,6 @@ const round4 = (x: number) => Number(x.toFixed(4));
 
 // ---------- fixture ----------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOW = Date.parse('2026-11-11T20:00:00+08:00');
 const today = { from: '2026-11-11T00:00:00+08:00', to: '2026-11-12T00:00:00+08:00' };

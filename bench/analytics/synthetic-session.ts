@@ -10,6 +10,7 @@
  * from what they describe (`pay:<order>`, `hb:<viewer>:<n>`), beacons a random client id.
  */
 import { HEARTBEAT_MS, type AnalyticsEvent, type AnalyticsEventType, type MoneyLine, type TrafficKind } from '../../src/contracts/analytics-events.contract.js';
+import { mulberry32 } from '../../src/server/platform/seeded-random.js';
 
 export interface SyntheticSessionOptions {
   sessionId?: string;
@@ -24,16 +25,6 @@ export interface SyntheticSessionOptions {
   seed?: number;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ViewerState {
   key: string;

@@ -6,6 +6,7 @@ import { createTestApp, type Session, type TestApp } from '../support/test-app.j
 import { dialects } from '../support/test-databases.js';
 import { closeAll, connect, guestToken, listen, roomUrl, type ConnectOptions, type WsClient } from '../support/ws-client.js';
 import { makeLiveSession, viewerSignUp, type ViewerSession } from './route-fixtures.js';
+import { until } from '../support/until.js';
 
 /**
  * The analytics pipeline end to end (issue 7 items 1-4, 10), on SQLite and PostgreSQL: real
@@ -18,15 +19,6 @@ import { makeLiveSession, viewerSignUp, type ViewerSession } from './route-fixtu
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const BOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
-async function until<T>(f: () => Promise<T | null | undefined | false> | T | null | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(dialects())('analytics pipeline on %s', (dialect) => {
   let t: TestApp;
@@ -41,12 +33,12 @@ describe.each(dialects())('analytics pipeline on %s', (dialect) => {
   };
   const newViewer = (): Promise<ViewerSession> => viewerSignUp(t, `pipe viewer ${dialect} ${++nick}`);
   const report = async (sessionId: string, traffic: 'real' | 'simulated'): Promise<ReportDoc> => {
-    const r = await until(async () => {
+    const r = await until(`the ${traffic} report`, async () => {
       const res = await t.app.inject({ method: 'GET', url: `/api/console/sessions/${sessionId}/analytics/report?traffic=${traffic}`, headers: { cookie: owner.cookie } });
       expect(res.statusCode).toBe(200);
       const body = res.json() as { status: string; report: ReportDoc | null };
       return body.status === 'ready' ? body.report : null;
-    }, `the ${traffic} report`);
+    });
     return r!;
   };
 
@@ -150,10 +142,10 @@ describe.each(dialects())('analytics pipeline on %s', (dialect) => {
 
     // A restart: the rollup rebuilt from the stored events gives the same report.
     await t.app.inject({ method: 'POST', url: `/api/console/sessions/${id}/analytics/report/rebuild`, headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrf, 'content-type': 'application/json' }, payload: {} });
-    await until(async () => {
+    await until('the rebuilt report', async () => {
       const r = await t.services.analytics.reports.doc(id, 'real');
       return r && r.events === real.events ? r : null;
-    }, 'the rebuilt report');
+    });
     const rebuilt = await report(id, 'real');
     const strip = (d: ReportDoc) => ({ ...d, hints: d.hints, surveyComments: [] });
     expect(strip(rebuilt)).toEqual(strip(real));
@@ -163,7 +155,7 @@ describe.each(dialects())('analytics pipeline on %s', (dialect) => {
     const first = await makeLiveSession(t, { status: 'live', title: `First ${dialect}` });
     const v = await newViewer();
     const c1 = await join(first.id, '', { cookie: v.cookie, userAgent: CHROME });
-    await until(() => t.services.analytics.live.peek(first.id)?.real.uv === 1, 'the first view');
+    await until('the first view', () => t.services.analytics.live.peek(first.id)?.real.uv === 1);
     await closeAll([c1]);
     await t.services.sessions.transition(systemCtx('test'), first.id, 'ended');
     await report(first.id, 'real');
@@ -173,17 +165,21 @@ describe.each(dialects())('analytics pipeline on %s', (dialect) => {
     expect((await answer({ csat: 6 })).json()).toMatchObject({ error: { code: 'VALIDATION' } });
     expect((await answer({ csat: 4, nps: 9, comment: 'Loved the tea tasting' })).statusCode).toBe(201);
     expect((await answer({ csat: 1 })).statusCode).toBe(409);
-    const withSurvey = await until(async () => {
-      const r = await t.services.analytics.reports.doc(first.id, 'real');
-      return r && r.survey.responses === 1 ? r : null;
-    }, 'the report refreshed with the survey answer', 20_000);
+    const withSurvey = await until(
+      'the report refreshed with the survey answer',
+      async () => {
+        const r = await t.services.analytics.reports.doc(first.id, 'real');
+        return r && r.survey.responses === 1 ? r : null;
+      },
+      20_000,
+    );
     expect(withSurvey.survey.csat).toMatchObject({ responses: 1, mean: 4 });
     expect(withSurvey.survey.nps).toMatchObject({ responses: 1, promoters: 1, score: 100 });
     expect(withSurvey.surveyComments.map((c) => c.comment)).toEqual(['Loved the tea tasting']);
 
     const second = await makeLiveSession(t, { status: 'live', title: `Second ${dialect}` });
     const c2 = await join(second.id, '', { cookie: v.cookie, userAgent: CHROME });
-    await until(() => t.services.analytics.live.peek(second.id)?.real.uv === 1, 'the second view');
+    await until('the second view', () => t.services.analytics.live.peek(second.id)?.real.uv === 1);
     await closeAll([c2]);
     await t.services.sessions.transition(systemCtx('test'), second.id, 'ended');
     const r2 = await report(second.id, 'real');

@@ -8,6 +8,7 @@
  * (log-normal: most stay a short while, a few the whole show); a minority chats, fewer click a
  * product, fewer still buy (a few percent), and a poll or a draw gets most of the room moving.
  */
+import { mulberry32 } from '../platform/seeded-random.js';
 
 export const PLAN_LIMITS = { viewers: { min: 1, max: 2000 }, minutes: { min: 0.1, max: 600 } } as const;
 
@@ -75,19 +76,7 @@ export interface SimulationPlan {
   people: PlannedViewer[];
 }
 
-// --- seeded randomness -------------------------------------------------------------------
-
-/** mulberry32: small, fast, good enough for a schedule (not for secrets). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// --- seeded randomness (mulberry32: src/server/platform/seeded-random.ts) -------------------
 
 /** A sub-seed per viewer, so one viewer's behaviour does not depend on how many random numbers others used. */
 function mix(seed: number, n: number): number {

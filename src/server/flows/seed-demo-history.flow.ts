@@ -1,6 +1,7 @@
 import { HEARTBEAT_MS, type AnalyticsEvent } from '../../contracts/analytics-events.contract.js';
 import type { Services } from '../app.js';
-import { buildPlan, mulberry32, sourceLabel, type PlannedViewer, type SimulationPlan } from '../cli/simulation-plan.js';
+import { buildPlan, sourceLabel, type PlannedViewer, type SimulationPlan } from '../cli/simulation-plan.js';
+import { mulberry32 } from '../platform/seeded-random.js';
 import { nicknameKey } from '../modules/viewers/viewers.service.js';
 import type { Clock } from '../platform/clock.js';
 import { systemCtx } from '../platform/context.js';

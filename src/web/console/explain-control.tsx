@@ -4,10 +4,9 @@ import { catalogApi, type ConsoleShelf } from '../api/catalog-api';
 import { describeError } from '../api/describe-error';
 import { useAuth } from '../auth/auth-context';
 import { formatFen } from '../format/money-format';
-import { useApiResource } from '../hooks/use-api-resource';
 import type { RoomSocket } from '../room/use-room-socket';
 import { formatSeconds, ProductThumb } from './shelf-bits';
-import { LatestPin } from './latest-pin';
+import { useLiveShelf } from './use-live-shelf';
 import '../styles/shelf.css';
 
 /** Seconds since `sinceIso`, ticking every second. */
@@ -30,32 +29,10 @@ export function ExplainControl({ sessionId, room, live }: { sessionId: string; r
   const lang = i18n.resolvedLanguage ?? 'en';
   const { can } = useAuth();
   const canPin = can('shelf:write');
-  // Pin events are newer than any reply asked for before them (latest-pin.ts).
-  const [latest] = useState(() => new LatestPin<NonNullable<ConsoleShelf['pinned']>>());
-  const shelf = useApiResource(async (signal) => {
-    const mark = latest.mark();
-    const next = await catalogApi.getShelf(sessionId, signal);
-    return { ...next, pinned: latest.settle(mark, next.pinned) };
-  }, [sessionId]);
+  const { shelf, latest } = useLiveShelf(sessionId, room);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { setData, reload } = shelf;
-
-  const { subscribeEvents } = room;
-  useEffect(
-    () =>
-      subscribeEvents((e) => {
-        if (e.t === 'welcome') {
-          reload();
-          return;
-        }
-        if (e.t !== 'product.pin') return;
-        const pinned = e.productId && e.since !== null ? { productId: e.productId, since: new Date(e.since).toISOString() } : null;
-        latest.heard(pinned);
-        setData((prev) => (prev ? { ...prev, pinned } : prev));
-      }),
-    [subscribeEvents, setData, reload, latest],
-  );
+  const { setData } = shelf;
 
   const pinned = shelf.data?.pinned ?? null;
   const elapsed = useElapsed(pinned?.since ?? null);

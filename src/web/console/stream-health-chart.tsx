@@ -2,7 +2,8 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useEChart } from '../components/use-echart';
 import { formatFps, formatKbpsValue, type HealthPoint } from './stream-health';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
@@ -23,22 +24,7 @@ export interface HealthChartLabels {
  * is publishing.
  */
 export default function StreamHealthChart({ points, labels, lang }: { points: HealthPoint[]; labels: HealthChartLabels; lang: string }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<ReturnType<typeof echarts.init> | null>(null);
-
-  useEffect(() => {
-    if (!el.current) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'svg' });
-    chartRef.current = chart;
-    // The card changes width with the layout (side column, one column on phones), not only with the window.
-    const observer = new ResizeObserver(() => { chart.resize(); });
-    observer.observe(el.current);
-    return () => {
-      observer.disconnect();
-      chartRef.current = null;
-      chart.dispose();
-    };
-  }, []);
+  const { el, chart: chartRef } = useEChart();
 
   useEffect(() => {
     const chart = chartRef.current;
@@ -102,7 +88,7 @@ export default function StreamHealthChart({ points, labels, lang }: { points: He
       },
       { notMerge: true },
     );
-  }, [points, labels, lang]);
+  }, [chartRef, el, points, labels, lang]);
 
   return <div ref={el} className="stream-health-chart" data-testid="stream-health-chart" role="img" aria-label={labels.aria} />;
 }

@@ -83,10 +83,7 @@ export class AnalyticsService {
     const onError = (err: unknown, where: string) => d.log.error({ err }, where);
     this.errors = new ErrorsPerMinute(now);
     this.store = analyticsEventsStore(d.database, d.atFreeMoment ? { atFreeMoment: d.atFreeMoment } : {});
-    this.ingest = new EventIngest({
-      store: this.store,
-      log: { warn: (obj: object, msg: string) => d.log.warn(obj, msg), error: (obj: object, msg: string) => d.log.error(obj, msg) },
-    } as ConstructorParameters<typeof EventIngest>[0]);
+    this.ingest = new EventIngest({ store: this.store, log: d.log });
     this.live = new LiveRollups({
       span: async (id) => {
         const f = await d.facts(id);

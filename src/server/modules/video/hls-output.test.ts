@@ -7,6 +7,9 @@ import { makeLiveSession } from '../../../../test/e2e/route-fixtures.js';
 import { need } from '../../../../test/support/need.js';
 import { createTestApp, type Session, type TestApp } from '../../../../test/support/test-app.js';
 import { systemCtx } from '../../platform/context.js';
+import { untilWithin } from '../../../../test/support/until.js';
+
+const until = untilWithin(20_000);
 
 /**
  * Live HLS with real ffmpeg on both ends: an encoder publishes a test pattern over RTMP; the HLS
@@ -23,15 +26,6 @@ function publish(url: string, seconds: number): ChildProcess {
   );
 }
 
-async function until<T>(what: string, check: () => Promise<T | null | false> | T | null | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await check();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The first PTS (90 kHz) of a PES that starts in an MPEG-TS buffer, or null. */
 function firstPts(ts: Buffer): number | null {

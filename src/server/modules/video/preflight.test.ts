@@ -6,6 +6,7 @@ import { need } from '../../../../test/support/need.js';
 import { createTestApp, type Session, type TestApp } from '../../../../test/support/test-app.js';
 import { dialects } from '../../../../test/support/test-databases.js';
 import { systemCtx } from '../../platform/context.js';
+import { until } from '../../../../test/support/until.js';
 
 /**
  * Pre-flight (handbook 3.3) over HTTP: the tech and the host tick their items, other roles are
@@ -30,14 +31,6 @@ interface Checklist {
   rehearsal: { since: string; byName: string | null } | null;
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe.each(dialects())('pre-flight on %s', (dialect) => {
   let t: TestApp;

@@ -11,6 +11,9 @@ import { createTestApp, type Session, type TestApp } from '../../../../test/supp
 import { dialects } from '../../../../test/support/test-databases.js';
 import { systemCtx } from '../../platform/context.js';
 import { RecordingService } from './recording.service.js';
+import { untilWithin } from '../../../../test/support/until.js';
+
+const until = untilWithin(20_000);
 
 /**
  * Recording and replay with a real encoder: ffmpeg publishes a 7 s test pattern over RTMP; the
@@ -27,14 +30,6 @@ function publish(url: string, seconds: number): { proc: ChildProcess; exited: Pr
   return { proc, exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))) };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const ffprobeDuration = (file: string): number => Number(spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).stdout.trim());
 

@@ -10,6 +10,9 @@ import { need } from '../../../../test/support/need.js';
 import { createTestApp, type Session, type TestApp } from '../../../../test/support/test-app.js';
 import { dialects } from '../../../../test/support/test-databases.js';
 import { systemCtx } from '../../platform/context.js';
+import { untilWithin } from '../../../../test/support/until.js';
+
+const until = untilWithin(30_000);
 
 /**
  * Restream with real ffmpeg: an encoder publishes a test pattern (H.264 + AAC) to the session;
@@ -50,14 +53,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function probe(file: string): Promise<string[]> {
   const p = spawn('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@ import { need } from '../../../../test/support/need.js';
 import { createTestApp, type TestApp, type Session } from '../../../../test/support/test-app.js';
 import { dialects } from '../../../../test/support/test-databases.js';
 import { systemCtx } from '../../platform/context.js';
+import { until } from '../../../../test/support/until.js';
 
 /**
  * The encoder's side with a real encoder: ffmpeg publishes a test pattern (H.264 + AAC, 2 s
@@ -34,14 +35,6 @@ function publish(url: string, seconds = 30): Encoder {
   return { proc, stderr: () => err, exited };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** FLV tags from a byte stream: [type, body] after the 13-byte header. */
 function parseFlv(buf: Buffer): { header: Buffer; tags: { type: number; body: Buffer }[] } {

@@ -118,42 +118,15 @@ export class AuthService {
     this.resolvers.set(kind, resolver);
   }
 
-  async createSession(kind: PrincipalKind, principalId: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedSession> {
-    const now = this.opts.clock.now();
+  /** A new session's tokens and its row (only the token's hash is stored). */
+  private issue(kind: PrincipalKind, principalId: string, meta: { ip: string | null; userAgent: string | null }, now: Date): { issued: IssuedSession; row: AuthSessionsTable } {
     const token = randomToken();
     const csrfToken = randomToken(24);
     const expiresAt = new Date(now.getTime() + this.opts.ttlMs[kind]);
     const sessionId = sha256Hex(token);
-    await this.store.insert({
-      id: sessionId,
-      principal_kind: kind,
-      principal_id: principalId,
-      csrf_token: csrfToken,
-      created_at: now.toISOString(),
-      last_seen_at: now.toISOString(),
-      expires_at: expiresAt.toISOString(),
-      revoked_at: null,
-      ip: meta.ip,
-      user_agent: meta.userAgent?.slice(0, 300) ?? null,
-    });
-    return { token, csrfToken, sessionId, expiresAt };
-  }
-
-  /**
-   * Sign-in sessions for many principals at once, written in `exec` (the caller's transaction)
-   * when given: `onair simulate` signs in thousands of accounts it just made, with no password
-   * to hash or check. Same tokens, hashing and expiry as createSession.
-   */
-  async createSessions(kind: PrincipalKind, principalIds: readonly string[], meta: { ip: string | null; userAgent: string | null }, exec?: Kysely<DB>): Promise<IssuedSession[]> {
-    const now = this.opts.clock.now();
-    const expiresAt = new Date(now.getTime() + this.opts.ttlMs[kind]);
-    const issued: IssuedSession[] = [];
-    const rows: AuthSessionsTable[] = principalIds.map((principalId) => {
-      const token = randomToken();
-      const csrfToken = randomToken(24);
-      const sessionId = sha256Hex(token);
-      issued.push({ token, csrfToken, sessionId, expiresAt });
-      return {
+    return {
+      issued: { token, csrfToken, sessionId, expiresAt },
+      row: {
         id: sessionId,
         principal_kind: kind,
         principal_id: principalId,
@@ -164,10 +137,29 @@ export class AuthService {
         revoked_at: null,
         ip: meta.ip,
         user_agent: meta.userAgent?.slice(0, 300) ?? null,
-      };
-    });
-    await this.store.insertMany(rows, exec);
+      },
+    };
+  }
+
+  async createSession(kind: PrincipalKind, principalId: string, meta: { ip: string | null; userAgent: string | null }): Promise<IssuedSession> {
+    const { issued, row } = this.issue(kind, principalId, meta, this.opts.clock.now());
+    await this.store.insert(row);
     return issued;
+  }
+
+  /**
+   * Sign-in sessions for many principals at once, written in `exec` (the caller's transaction)
+   * when given: `onair simulate` signs in thousands of accounts it just made, with no password
+   * to hash or check. Same tokens, hashing and expiry as createSession.
+   */
+  async createSessions(kind: PrincipalKind, principalIds: readonly string[], meta: { ip: string | null; userAgent: string | null }, exec?: Kysely<DB>): Promise<IssuedSession[]> {
+    const now = this.opts.clock.now();
+    const made = principalIds.map((principalId) => this.issue(kind, principalId, meta, now));
+    await this.store.insertMany(
+      made.map((m) => m.row),
+      exec,
+    );
+    return made.map((m) => m.issued);
   }
 
   /** Resolves a cookie token to its actor, or null when unknown, expired, revoked or disabled. */

@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseK, kmeans, sampleIndices, silhouette, zScores, type ChooseKResult, type KInsufficient } from './kmeans.js';
+import { mulberry32 as seeded } from '../../../platform/seeded-random.js';
 
-/** mulberry32: a small seeded generator for reproducible tests. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Gaussian blobs around the given centres (Box–Muller). */
 function blobs(centres: number[][], perBlob: number, spread: number, random: () => number): { points: number[][]; truth: number[] } {

@@ -2,17 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseK } from './kmeans.js';
 import { clusteringMatrix, personaCode, personas, PERSONA_FEATURES, type FeatureRecord, type Trait } from './personas.js';
+import { mulberry32 as seeded } from '../../../platform/seeded-random.js';
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('personas on a hand-computed fixture', () => {
   // Columns: recencyDays, sessions, spendFen, watchMinutes, interactions.

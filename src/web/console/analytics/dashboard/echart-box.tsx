@@ -2,7 +2,8 @@ import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useEChart } from '../../../components/use-echart';
 
 echarts.use([BarChart, LineChart, ScatterChart, CustomChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
@@ -15,25 +16,11 @@ export type EChartOption = echarts.EChartsCoreOption;
  * the number of series changes).
  */
 export function EChartBox({ option, label, className, testId, replace }: { option: EChartOption; label: string; className?: string; testId?: string; replace?: string[] }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<ReturnType<typeof echarts.init> | null>(null);
+  const { el, chart } = useEChart();
 
   useEffect(() => {
-    if (!el.current) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'svg' });
-    chartRef.current = chart;
-    const observer = new ResizeObserver(() => { chart.resize(); });
-    observer.observe(el.current);
-    return () => {
-      observer.disconnect();
-      chartRef.current = null;
-      chart.dispose();
-    };
-  }, []);
-
-  useEffect(() => {
-    chartRef.current?.setOption({ animation: false, ...option }, replace ? { replaceMerge: replace } : undefined);
-  }, [option, replace]);
+    chart.current?.setOption({ animation: false, ...option }, replace ? { replaceMerge: replace } : undefined);
+  }, [chart, option, replace]);
 
   return <div ref={el} className={['echart-box', className].filter(Boolean).join(' ')} data-testid={testId} role="img" aria-label={label} />;
 }

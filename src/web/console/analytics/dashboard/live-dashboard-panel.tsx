@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { catalogApi } from '../../../api/catalog-api';
-import { useApiResource } from '../../../hooks/use-api-resource';
 import type { RoomSocket } from '../../../room/use-room-socket';
+import { useLiveShelf } from '../../use-live-shelf';
 import { LiveDashboard } from '../live-dashboard';
 import type { DashMessage } from './dash-series';
 
@@ -24,22 +23,7 @@ export function LiveDashboardPanel({
   const { subscribeDash } = room;
   useEffect(() => (subscribeDash ? subscribeDash(setHeard) : undefined), [subscribeDash]);
   const dash = dashProp ?? heard;
-  const shelf = useApiResource((signal) => catalogApi.getShelf(sessionId, signal), [sessionId]);
-  const { setData, reload } = shelf;
-  const { subscribeEvents } = room;
-  useEffect(
-    () =>
-      subscribeEvents((e) => {
-        if (e.t === 'welcome') {
-          reload();
-          return;
-        }
-        if (e.t !== 'product.pin') return;
-        const pinned = e.productId && e.since !== null ? { productId: e.productId, since: new Date(e.since).toISOString() } : null;
-        setData((prev) => (prev ? { ...prev, pinned } : prev));
-      }),
-    [subscribeEvents, setData, reload],
-  );
+  const { shelf } = useLiveShelf(sessionId, room);
   const productNames = useMemo(() => Object.fromEntries((shelf.data?.items ?? []).map((i) => [i.productId, i.title])), [shelf.data]);
   const pinnedId = shelf.data?.pinned?.productId ?? null;
   const pinned = pinnedId ? { productId: pinnedId, title: productNames[pinnedId] ?? pinnedId } : null;
