@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import type { DB } from './db.types.js';
 import { migrationProvider } from './migrations/index.js';
+import { SchemaScopedPostgresDialect } from './schema-scoped-introspector.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -86,7 +87,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       max: opts.pgPoolMax ?? 10,
       options: `-c search_path="${schema}"`,
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
     return {
       db,
       readDb: db,
