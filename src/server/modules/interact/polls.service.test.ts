@@ -113,6 +113,27 @@ describe.each(dialects())('PollsService on %s', (dialect) => {
     await expect(polls.create(host, other, body)).rejects.toMatchObject({ code: 'SESSION_ENDED' });
   });
 
+  it("an operator's close is not taken over by the clock's tick running meanwhile", async () => {
+    const { deps } = toolDeps(t);
+    const polls = new PollsService(deps);
+    const sessionId = await liveSession();
+    const p = await polls.create(host, sessionId, body);
+    await polls.open(host, sessionId, p.id);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => polls.vote(viewer(`r${i}`), sessionId, p.id, [i % 3])));
+    // The tick runs while the close waits for the votes being written (the poll is closed in
+    // memory by then, not yet in the database): it must leave the close to the request.
+    const flush = polls.writer.flush.bind(polls.writer);
+    let ticked = 0;
+    vi.spyOn(polls.writer, 'flush').mockImplementation(async () => {
+      await flush();
+      if (ticked++ === 0) await polls.tick(t.clock.now().getTime());
+    });
+    await expect(polls.close(host, sessionId, p.id)).resolves.toMatchObject({ status: 'closed', voters: 20 });
+    expect(ticked).toBeGreaterThan(0);
+    const closedBy = await t.database.db.selectFrom('audit_log').select('after_json').where('target_id', '=', p.id).where('action', '=', 'poll.closed').execute();
+    expect(closedBy.map((r) => (JSON.parse(r.after_json ?? '{}') as { by?: string }).by)).toEqual(['operator']);
+  });
+
   it('200 concurrent votes are all counted once; one account 20 times at once is one row; the told tally is the database count', async () => {
     const { deps, events } = toolDeps(t);
     const polls = new PollsService(deps);

@@ -46,6 +46,8 @@ const sameCounts = (a: readonly number[], b: readonly number[]): boolean => a.le
 export class PollsService implements RoomTool {
   private readonly store: PollsStore;
   private readonly live = new Map<string, LivePoll>();
+  /** Polls an operator is closing right now (the clock leaves those to the request). */
+  private readonly closing = new Set<string>();
   private readonly loading = new Map<string, Promise<LivePoll | PollRow | null>>();
   readonly writer: VoteWriter<PollVoteRow>;
 
@@ -80,7 +82,8 @@ export class PollsService implements RoomTool {
     for (const l of [...this.live.values()]) {
       try {
         await this.drainInto(l);
-        if (l.persisted === 'open' && l.poll.currentStatus() === 'closed') await this.persistClose(systemCtx('interact'), l);
+        // An operator's close in progress persists (and audits) itself: the clock must not take it over.
+        if (l.persisted === 'open' && l.poll.currentStatus() === 'closed' && !this.closing.has(l.row.id)) await this.persistClose(systemCtx('interact'), l);
         if (l.persisted === 'closed' && l.pendingVoters === 0 && sameCounts(l.told, l.poll.tallies())) this.live.delete(l.row.id);
       } catch (err) {
         this.d.onError(err, `poll ${l.row.id} tick`);
@@ -209,15 +212,21 @@ export class PollsService implements RoomTool {
     const row = await this.rowOf(sessionId, pollId);
     if (row.status === 'draft') throw new AppError('conflict', 'This poll has not opened yet; delete it instead', { code: 'POLL_NOT_OPEN' });
     if (row.status === 'closed') throw new AppError('conflict', 'This poll is already closed', { code: 'POLL_CLOSED' });
-    const l = this.live.get(pollId) ?? (await this.load(row));
-    this.live.set(pollId, l);
-    if (l.poll.currentStatus() === 'open') l.poll.close();
-    // The votes still being written are committed before the close, and told with it.
-    await this.writer.flush();
-    await this.drainInto(l);
-    const closed = await this.persistClose(ctx, l);
-    if (!closed) throw new AppError('conflict', 'This poll is already closed', { code: 'POLL_CLOSED' });
-    return closed;
+    if (this.closing.has(pollId)) throw new AppError('conflict', 'This poll is being closed right now', { code: 'POLL_CLOSED' });
+    this.closing.add(pollId);
+    try {
+      const l = this.live.get(pollId) ?? (await this.load(row));
+      this.live.set(pollId, l);
+      if (l.poll.currentStatus() === 'open') l.poll.close();
+      // The votes still being written are committed before the close, and told with it.
+      await this.writer.flush();
+      await this.drainInto(l);
+      const closed = await this.persistClose(ctx, l);
+      if (!closed) throw new AppError('conflict', 'This poll is already closed', { code: 'POLL_CLOSED' });
+      return closed;
+    } finally {
+      this.closing.delete(pollId);
+    }
   }
 
   async remove(ctx: Ctx, sessionId: string, pollId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { dialects } from '../../../../test/support/test-databases.js';
 import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
@@ -147,6 +147,26 @@ describe.each(dialects())('QuizzesService on %s', (dialect) => {
     await expect(quizzes.ask(host, sessionId, b.id)).rejects.toMatchObject({ code: 'QUIZ_FINISHED' });
     await expect(quizzes.ask(host, sessionId, 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await quizzes.listDetails(sessionId)).map((x) => x.status)).toEqual(['revealed', 'finished']);
+  });
+
+  it("an operator's reveal is not taken over by the clock's tick running meanwhile", async () => {
+    const { deps } = toolDeps(t);
+    const quizzes = new QuizzesService(deps);
+    const sessionId = await liveSession();
+    const q = await quizzes.create(host, sessionId, quizBody({ kind: 'none' }, 0));
+    await quizzes.ask(host, sessionId, q.id);
+    // The tick runs while the reveal waits for the answers being written (revealed in memory
+    // by then, not yet in the database): it must leave the reveal to the request.
+    const flush = quizzes.writer.flush.bind(quizzes.writer);
+    let ticked = 0;
+    vi.spyOn(quizzes.writer, 'flush').mockImplementation(async () => {
+      await flush();
+      if (ticked++ === 0) await quizzes.tick(t.clock.now().getTime());
+    });
+    await expect(quizzes.reveal(host, sessionId, q.id)).resolves.toMatchObject({ status: 'revealed' });
+    expect(ticked).toBeGreaterThan(0);
+    const revealedBy = await t.database.db.selectFrom('audit_log').select('after_json').where('target_id', '=', q.id).where('action', '=', 'quiz.revealed').execute();
+    expect(revealedBy.map((r) => (JSON.parse(r.after_json ?? '{}') as { by?: string }).by)).toEqual(['operator']);
   });
 
   it('coupon rewards are issued once per winner, even when finish is retried', async () => {

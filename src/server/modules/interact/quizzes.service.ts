@@ -36,6 +36,8 @@ const SESSION_OVER = new Set(['ended', 'archived']);
 export class QuizzesService implements RoomTool {
   private readonly store: QuizzesStore;
   private readonly live = new Map<string, LiveQuiz>();
+  /** Quizzes whose question an operator is revealing right now (the clock leaves those to the request). */
+  private readonly revealing = new Set<string>();
   private readonly loading = new Map<string, Promise<LiveQuiz | QuizRow | null>>();
   readonly writer: VoteWriter<QuizAnswerRow>;
 
@@ -66,7 +68,8 @@ export class QuizzesService implements RoomTool {
     for (const l of [...this.live.values()]) {
       try {
         await this.drainInto(l);
-        if (l.row.status === 'asking' && l.quiz.currentStatus() === 'revealed') await this.persistReveal(systemCtx('interact'), l);
+        // An operator's reveal in progress persists (and audits) itself: the clock must not take it over.
+        if (l.row.status === 'asking' && l.quiz.currentStatus() === 'revealed' && !this.revealing.has(l.row.id)) await this.persistReveal(systemCtx('interact'), l);
         if (l.row.status !== 'asking' && (l.pending.get(l.row.current) ?? 0) === 0 && this.undrained(l) === 0) this.live.delete(l.row.id);
       } catch (err) {
         this.d.onError(err, `quiz ${l.row.id} tick`);
@@ -207,11 +210,17 @@ export class QuizzesService implements RoomTool {
     requirePermission(ctx.actor, 'interact:run');
     const row = await this.rowOf(sessionId, quizId);
     if (row.status !== 'asking') throw new AppError('conflict', `This quiz is ${row.status}; only an open question can be revealed`, { code: 'QUIZ_NOT_ASKING' });
-    const l = this.live.get(quizId) ?? (await this.load(row));
-    this.live.set(quizId, l);
-    if (l.quiz.currentStatus() === 'asking') l.quiz.reveal();
-    if (!(await this.persistReveal(ctx, l))) throw new AppError('conflict', 'This question was already revealed', { code: 'QUIZ_NOT_ASKING' });
-    return this.detailOf(l.row);
+    if (this.revealing.has(quizId)) throw new AppError('conflict', 'This question is being revealed right now', { code: 'QUIZ_NOT_ASKING' });
+    this.revealing.add(quizId);
+    try {
+      const l = this.live.get(quizId) ?? (await this.load(row));
+      this.live.set(quizId, l);
+      if (l.quiz.currentStatus() === 'asking') l.quiz.reveal();
+      if (!(await this.persistReveal(ctx, l))) throw new AppError('conflict', 'This question was already revealed', { code: 'QUIZ_NOT_ASKING' });
+      return this.detailOf(l.row);
+    } finally {
+      this.revealing.delete(quizId);
+    }
   }
 
   /**
