@@ -378,6 +378,7 @@ export async function buildApp(opts: AppOptions): Promise<OnairApp> {
     onError: (err, where) => logError(err, where),
     analytics: { sink: analyticsSink, viewContext },
   });
+  flashSales.setUnpaidOrders(orders);
   const checkoutDeps: CheckoutDeps = {
     db: database.db,
     clock,

@@ -24,6 +24,11 @@ import { FlashSalesStore } from './flash-sales.store.js';
 import { ReservationWriter } from './reservation-writer.js';
 import { RateMeter } from '../../platform/throttle/rate-meter.js';
 
+/** Units of a sale in orders that wait for payment (the orders module). */
+export interface UnpaidFlashOrders {
+  unpaidFlashUnits(flashSaleId: string): Promise<number>;
+}
+
 export interface FlashSalesDeps {
   db: Kysely<DB>;
   clock: Clock;
@@ -121,6 +126,7 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
   private tickTimer: NodeJS.Timeout | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private running = false;
+  private unpaid: UnpaidFlashOrders | null = null;
   private ticking: Promise<void> = Promise.resolve();
   private readonly writer: ReservationWriter;
   private readonly saleInfos = new Map<string, SaleInfo>();
@@ -138,6 +144,15 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
       sqlite: d.sqlite ?? null,
       writes: d.writes ?? null,
     });
+  }
+
+  /**
+   * The orders module's unpaid orders (set once orders exist: orders depend on this service). A
+   * sold-out sale stays open while some of its units wait in unpaid orders: at their pay-by they
+   * come back to the sale for the next buyer, until its end.
+   */
+  setUnpaidOrders(source: UnpaidFlashOrders): void {
+    this.unpaid = source;
   }
 
   private now(): number {
@@ -824,8 +839,13 @@ export class FlashSalesService implements FlashClaims, FlashPriceSource {
     const active = await this.store.listActive();
     for (const r of active) {
       // Sold out for good only when nothing can come back soon: no claim in flight, no reservation
-      // waiting for checkout (an expiring one returns its units to this sale's buyers).
-      const settled = Number(r.stock_left) === 0 && (await this.d.gate.inFlight(r.id)) === 0 && (await this.store.heldUnits(r.id)) === 0;
+      // waiting for checkout, no order waiting for payment (an expiring one returns its units to
+      // this sale's buyers).
+      const settled =
+        Number(r.stock_left) === 0 &&
+        (await this.d.gate.inFlight(r.id)) === 0 &&
+        (await this.store.heldUnits(r.id)) === 0 &&
+        (this.unpaid === null || (await this.unpaid.unpaidFlashUnits(r.id)) === 0);
       const due = dueEvent(facts(r), nowMs, settled);
       if (!due) continue;
       try {

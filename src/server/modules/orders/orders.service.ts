@@ -564,6 +564,11 @@ export class OrdersService {
   // ---------- expiry ----------
 
   /** Cancels unpaid orders past pay_by, each in its own transaction; safe on several nodes (CAS). Returns how many it cancelled. */
+  /** Flash units of the sale in unpaid orders: the flash scheduler keeps a sold-out sale open while some may come back. */
+  unpaidFlashUnits(flashSaleId: string): Promise<number> {
+    return this.store.unpaidFlashUnits(flashSaleId);
+  }
+
   async expireDue(limit = 200): Promise<number> {
     if (this.sweeping) return this.sweeping;
     this.sweeping = (async () => {

@@ -90,6 +90,18 @@ export class OrdersStore {
     return this.db.selectFrom('orders').selectAll().where('status', '=', 'paid').orderBy('paid_at').orderBy('id').limit(limit).execute();
   }
 
+  /** Flash units of a sale in orders still waiting for payment (their expiry gives the units back). */
+  async unpaidFlashUnits(flashSaleId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('order_lines.flash_units'), sql<number>`0`).as('n'))
+      .where('order_lines.flash_sale_id', '=', flashSaleId)
+      .where('orders.status', '=', 'pending_payment')
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   dueUnpaid(nowIso: string, limit: number) {
     return this.db.selectFrom('orders').select(['id']).where('status', '=', 'pending_payment').where('pay_by', '<=', nowIso).orderBy('pay_by').limit(limit).execute();
   }
