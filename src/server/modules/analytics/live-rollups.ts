@@ -156,7 +156,14 @@ export class LiveRollups {
           n += page.length;
           if (progress && total > 0) progress(Math.min(1, n / total));
         }
-        for (const e of l.pending) if (!l.streamedRecent.has(e.id)) applyBoth(r, e);
+        let applied = 0;
+        const applyPending = () => {
+          for (; applied < l.pending.length; applied++) {
+            const e = l.pending[applied]!;
+            if (!l.streamedRecent.has(e.id)) applyBoth(r, e);
+          }
+        };
+        applyPending();
         // New vs returning for everyone seen so far.
         const keys = new Set<string>();
         for (const k of r.real.viewers.keys()) keys.add(k);
@@ -167,7 +174,12 @@ export class LiveRollups {
           markReturning(r.simulated, back);
         }
         for (const k of keys) r.checkedKeys.add(k);
+        // Events stored while that lookup ran are still pending: applied now (no await from here to
+        // `ready`), their viewers looked up as any later event's.
+        const late = l.pending.slice(applied);
+        applyPending();
         this.ready.set(sessionId, r);
+        for (const e of late) this.queueReturning(r, e);
         return r;
       } finally {
         this.loading.delete(sessionId);
