@@ -45,7 +45,7 @@ describe.skipIf(!need('postgres'))('schema-scoped introspection on postgres', ()
   it('keeps working while other schemas are created and dropped', async () => {
     // Kysely's own introspector calls has_schema_privilege(name) on every schema and fails
     // with "schema ... does not exist" when one disappears mid-query (this churn makes it fail
-    // within a few hundred milliseconds); this one must not.
+    // within a few hundred milliseconds on an idle machine); this one must not.
     const introspector = new SchemaScopedIntrospector(db, own);
     let stop = false;
     // Four clients each create a schema of twenty tables and drop it again, over and over.
@@ -63,10 +63,12 @@ describe.skipIf(!need('postgres'))('schema-scoped introspection on postgres', ()
       }),
     );
     try {
-      for (let i = 0; i < 200; i++) expect((await introspector.getTables()).map((t) => t.name)).toEqual(['items']);
+      // For two seconds (and at least 20 times): bounded, as the database is shared with the other tests.
+      const until = Date.now() + 2000;
+      for (let i = 0; i < 20 || Date.now() < until; i++) expect((await introspector.getTables()).map((t) => t.name)).toEqual(['items']);
     } finally {
       stop = true;
       await churn;
     }
-  });
+  }, 60_000);
 });
