@@ -13,6 +13,7 @@ import type { CommentSeen } from '../room/room.service.js';
 import { commentMatchesPhrase, drawRules as ruleRegistry, partitionEligible } from './core/draw-eligibility.js';
 import { DRAW_ALGORITHM, canonicalEntrants, commit, drawWinners, hashEntrants, newSeed } from './core/fair-draw.js';
 import { gatherFacts } from './draw-facts.js';
+import { InProgress } from './in-progress.js';
 import { DrawsStore, EntryWriter, type DrawRow, type WinnerRow } from './draws.store.js';
 import type { InteractDeps, Participant, RoomTool, ToolOutcome } from './interact.deps.js';
 import type { WatchTimeTracker } from './watch-time.js';
@@ -82,7 +83,7 @@ export class DrawsService implements RoomTool {
   private lastRefresh = 0;
   private lastSweep = 0;
   /** Draws being closed or drawn by this node now (the clock does not start them twice). */
-  private readonly busy = new Set<string>();
+  private readonly busy = new InProgress();
   /** Records of drawn draws, oldest first (at most KEPT_RECORDS). */
   private readonly records = new Map<string, DrawRecord>();
   /** Entrant lists frozen on this node, by draw, until drawn (the hash is still checked before use). */
@@ -393,32 +394,30 @@ export class DrawsService implements RoomTool {
    * two leaves a closed draw without an entrants hash, which the clock freezes after the restart.
    */
   private async closeNow(ctx: Ctx, drawId: string, trigger: 'clock' | 'operator'): Promise<DrawRow> {
-    if (this.busy.has(drawId)) throw new AppError('conflict', 'This draw is being closed right now', { code: 'DRAW_BUSY' });
-    this.busy.add(drawId);
-    try {
-      const s = await this.state(drawId);
-      // This node queues no entry from here on (enter checks the status just before queueing) ...
-      if (s && s.status === 'open') s.status = 'closed';
-      // ... and writes those already queued.
-      await this.writer.flush();
-      await this.publishDeltas();
-      const before = await this.store.find(drawId);
-      if (!before) throw notFound('Draw');
-      if (before.status === 'open') {
-        const nowIso = this.nowIso();
-        if (!(await this.store.transition(this.d.db, drawId, FROM.close, { status: 'closed', closed_at: nowIso, updated_at: nowIso }))) {
-          throw this.wrongState((await this.store.find(drawId)) ?? before);
-        }
-      } else if (!(before.status === 'closed' && before.entrants_hash === null)) throw this.wrongState(before);
-      return await this.freeze(ctx, drawId, trigger);
-    } catch (err) {
-      // Not closed after all (refused, or failed): entering goes on as the database says.
-      const again = await this.store.find(drawId).catch(() => undefined);
-      if (again) this.stateOf(again);
-      throw err;
-    } finally {
-      this.busy.delete(drawId);
-    }
+    return this.busy.run(drawId, () => new AppError('conflict', 'This draw is being closed right now', { code: 'DRAW_BUSY' }), async () => {
+      try {
+        const s = await this.state(drawId);
+        // This node queues no entry from here on (enter checks the status just before queueing) ...
+        if (s && s.status === 'open') s.status = 'closed';
+        // ... and writes those already queued.
+        await this.writer.flush();
+        await this.publishDeltas();
+        const before = await this.store.find(drawId);
+        if (!before) throw notFound('Draw');
+        if (before.status === 'open') {
+          const nowIso = this.nowIso();
+          if (!(await this.store.transition(this.d.db, drawId, FROM.close, { status: 'closed', closed_at: nowIso, updated_at: nowIso }))) {
+            throw this.wrongState((await this.store.find(drawId)) ?? before);
+          }
+        } else if (!(before.status === 'closed' && before.entrants_hash === null)) throw this.wrongState(before);
+        return await this.freeze(ctx, drawId, trigger);
+      } catch (err) {
+        // Not closed after all (refused, or failed): entering goes on as the database says.
+        const again = await this.store.find(drawId).catch(() => undefined);
+        if (again) this.stateOf(again);
+        throw err;
+      }
+    });
   }
 
   /**
@@ -471,9 +470,7 @@ export class DrawsService implements RoomTool {
 
   /** Computes the winners from the seed and the frozen list, reveals the seed, records the prizes. */
   private async drawNow(ctx: Ctx, drawId: string, trigger: 'clock' | 'operator'): Promise<DrawRow> {
-    if (this.busy.has(drawId)) throw new AppError('conflict', 'This draw is being drawn right now', { code: 'DRAW_BUSY' });
-    this.busy.add(drawId);
-    try {
+    return this.busy.run(drawId, () => new AppError('conflict', 'This draw is being drawn right now', { code: 'DRAW_BUSY' }), async () => {
       const before = await this.store.find(drawId);
       if (!before) throw notFound('Draw');
       if (before.status !== 'closed') throw this.wrongState(before);
@@ -521,9 +518,7 @@ export class DrawsService implements RoomTool {
       await this.announce(row);
       if (!needsAddress(row.prize_kind)) this.creditInBackground(row, rows);
       return row;
-    } finally {
-      this.busy.delete(drawId);
-    }
+    });
   }
 
   // --- prizes ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
 import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
-import { toolDeps } from '../../../../test/support/interact-test-deps.js';
+import { auditedBy, tickInsideNextFlush, toolDeps } from '../../../../test/support/interact-test-deps.js';
 import type { Participant } from './interact.deps.js';
 import { PollsService } from './polls.service.js';
 
@@ -122,16 +122,10 @@ describe.each(dialects())('PollsService on %s', (dialect) => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => polls.vote(viewer(`r${i}`), sessionId, p.id, [i % 3])));
     // The tick runs while the close waits for the votes being written (the poll is closed in
     // memory by then, not yet in the database): it must leave the close to the request.
-    const flush = polls.writer.flush.bind(polls.writer);
-    let ticked = 0;
-    vi.spyOn(polls.writer, 'flush').mockImplementation(async () => {
-      await flush();
-      if (ticked++ === 0) await polls.tick(t.clock.now().getTime());
-    });
+    const flushes = tickInsideNextFlush(polls, () => t.clock.now().getTime());
     await expect(polls.close(host, sessionId, p.id)).resolves.toMatchObject({ status: 'closed', voters: 20 });
-    expect(ticked).toBeGreaterThan(0);
-    const closedBy = await t.database.db.selectFrom('audit_log').select('after_json').where('target_id', '=', p.id).where('action', '=', 'poll.closed').execute();
-    expect(closedBy.map((r) => (JSON.parse(r.after_json ?? '{}') as { by?: string }).by)).toEqual(['operator']);
+    expect(flushes()).toBeGreaterThan(0);
+    expect(await auditedBy(t, p.id, 'poll.closed')).toEqual(['operator']);
   });
 
   it('200 concurrent votes are all counted once; one account 20 times at once is one row; the told tally is the database count', async () => {

@@ -6,6 +6,7 @@ import { systemCtx, type Ctx } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import { Poll, validateDefinition, PollError } from './core/poll.js';
+import { InProgress } from './in-progress.js';
 import type { InteractDeps, Participant, RoomTool, ToolOutcome } from './interact.deps.js';
 import { PollsStore, decodeChoices, encodeChoices, voteKey, type PollRow, type PollVoteRow } from './polls.store.js';
 import { recordToolFact } from './tool-analytics.js';
@@ -47,7 +48,7 @@ export class PollsService implements RoomTool {
   private readonly store: PollsStore;
   private readonly live = new Map<string, LivePoll>();
   /** Polls an operator is closing right now (the clock leaves those to the request). */
-  private readonly closing = new Set<string>();
+  private readonly closing = new InProgress();
   private readonly loading = new Map<string, Promise<LivePoll | PollRow | null>>();
   readonly writer: VoteWriter<PollVoteRow>;
 
@@ -212,9 +213,7 @@ export class PollsService implements RoomTool {
     const row = await this.rowOf(sessionId, pollId);
     if (row.status === 'draft') throw new AppError('conflict', 'This poll has not opened yet; delete it instead', { code: 'POLL_NOT_OPEN' });
     if (row.status === 'closed') throw new AppError('conflict', 'This poll is already closed', { code: 'POLL_CLOSED' });
-    if (this.closing.has(pollId)) throw new AppError('conflict', 'This poll is being closed right now', { code: 'POLL_CLOSED' });
-    this.closing.add(pollId);
-    try {
+    return this.closing.run(pollId, () => new AppError('conflict', 'This poll is being closed right now', { code: 'POLL_CLOSED' }), async () => {
       const l = this.live.get(pollId) ?? (await this.load(row));
       this.live.set(pollId, l);
       if (l.poll.currentStatus() === 'open') l.poll.close();
@@ -224,9 +223,7 @@ export class PollsService implements RoomTool {
       const closed = await this.persistClose(ctx, l);
       if (!closed) throw new AppError('conflict', 'This poll is already closed', { code: 'POLL_CLOSED' });
       return closed;
-    } finally {
-      this.closing.delete(pollId);
-    }
+    });
   }
 
   async remove(ctx: Ctx, sessionId: string, pollId: string): Promise<void> {

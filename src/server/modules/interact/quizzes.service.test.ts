@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { dialects } from '../../../../test/support/test-databases.js';
 import type { RoomEventPayload } from '../../../contracts/realtime.contract.js';
 import { emptyRoomTools } from '../../../contracts/room-tools.reducer.js';
 import { permissionsOf, type TeamRole } from '../../../contracts/roles.contract.js';
 import { systemCtx, type Ctx } from '../../platform/context.js';
-import { toolDeps } from '../../../../test/support/interact-test-deps.js';
+import { auditedBy, tickInsideNextFlush, toolDeps } from '../../../../test/support/interact-test-deps.js';
 import type { Participant } from './interact.deps.js';
 import { QuizzesService } from './quizzes.service.js';
 
@@ -157,16 +157,10 @@ describe.each(dialects())('QuizzesService on %s', (dialect) => {
     await quizzes.ask(host, sessionId, q.id);
     // The tick runs while the reveal waits for the answers being written (revealed in memory
     // by then, not yet in the database): it must leave the reveal to the request.
-    const flush = quizzes.writer.flush.bind(quizzes.writer);
-    let ticked = 0;
-    vi.spyOn(quizzes.writer, 'flush').mockImplementation(async () => {
-      await flush();
-      if (ticked++ === 0) await quizzes.tick(t.clock.now().getTime());
-    });
+    const flushes = tickInsideNextFlush(quizzes, () => t.clock.now().getTime());
     await expect(quizzes.reveal(host, sessionId, q.id)).resolves.toMatchObject({ status: 'revealed' });
-    expect(ticked).toBeGreaterThan(0);
-    const revealedBy = await t.database.db.selectFrom('audit_log').select('after_json').where('target_id', '=', q.id).where('action', '=', 'quiz.revealed').execute();
-    expect(revealedBy.map((r) => (JSON.parse(r.after_json ?? '{}') as { by?: string }).by)).toEqual(['operator']);
+    expect(flushes()).toBeGreaterThan(0);
+    expect(await auditedBy(t, q.id, 'quiz.revealed')).toEqual(['operator']);
   });
 
   it('coupon rewards are issued once per winner, even when finish is retried', async () => {

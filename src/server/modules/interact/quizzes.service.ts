@@ -5,6 +5,7 @@ import { systemCtx, type Ctx } from '../../platform/context.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/http/access.js';
 import { Quiz, QuizError, type QuizQuestion, type QuizState } from './core/quiz.js';
+import { InProgress } from './in-progress.js';
 import type { InteractDeps, Participant, RoomTool, ToolOutcome } from './interact.deps.js';
 import { QuizzesStore, answerKey, type QuizAnswerRow, type QuizRow } from './quizzes.store.js';
 import { VoteWriter } from './vote-writer.js';
@@ -37,7 +38,7 @@ export class QuizzesService implements RoomTool {
   private readonly store: QuizzesStore;
   private readonly live = new Map<string, LiveQuiz>();
   /** Quizzes whose question an operator is revealing right now (the clock leaves those to the request). */
-  private readonly revealing = new Set<string>();
+  private readonly revealing = new InProgress();
   private readonly loading = new Map<string, Promise<LiveQuiz | QuizRow | null>>();
   readonly writer: VoteWriter<QuizAnswerRow>;
 
@@ -210,17 +211,13 @@ export class QuizzesService implements RoomTool {
     requirePermission(ctx.actor, 'interact:run');
     const row = await this.rowOf(sessionId, quizId);
     if (row.status !== 'asking') throw new AppError('conflict', `This quiz is ${row.status}; only an open question can be revealed`, { code: 'QUIZ_NOT_ASKING' });
-    if (this.revealing.has(quizId)) throw new AppError('conflict', 'This question is being revealed right now', { code: 'QUIZ_NOT_ASKING' });
-    this.revealing.add(quizId);
-    try {
+    return this.revealing.run(quizId, () => new AppError('conflict', 'This question is being revealed right now', { code: 'QUIZ_NOT_ASKING' }), async () => {
       const l = this.live.get(quizId) ?? (await this.load(row));
       this.live.set(quizId, l);
       if (l.quiz.currentStatus() === 'asking') l.quiz.reveal();
       if (!(await this.persistReveal(ctx, l))) throw new AppError('conflict', 'This question was already revealed', { code: 'QUIZ_NOT_ASKING' });
       return this.detailOf(l.row);
-    } finally {
-      this.revealing.delete(quizId);
-    }
+    });
   }
 
   /**
